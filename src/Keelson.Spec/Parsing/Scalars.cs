@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Keelson.Spec.Schema;
+using Keelson.Spec.Units;
+
+namespace Keelson.Spec.Parsing;
+
+/// <summary>Syntax of the scalar types of the stack format, shared by the checker and the binder.</summary>
+public static partial class Scalars
+{
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsLabelRegex();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex HostnameRegex();
+
+    [GeneratedRegex(@"^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
+    private static partial Regex LabelKeyRegex();
+
+    [GeneratedRegex(@"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")]
+    private static partial Regex LabelValueRegex();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNameRegex();
+
+    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?)(ms|s|m|h|d)$")]
+    private static partial Regex DurationRegex();
+
+    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$")]
+    private static partial Regex ImageRegex();
+
+    [GeneratedRegex(@"^(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?)*$")]
+    private static partial Regex CronFieldRegex();
+
+    private static readonly (int Min, int Max, string Name)[] CronFields =
+        [(0, 59, "minute"), (0, 23, "hour"), (1, 31, "day of month"), (1, 12, "month"), (0, 7, "day of week")];
+
+    /// <summary>Checks a scalar against its type; returns null when valid, else what is allowed.</summary>
+    public static string? Check(ScalarType type, string text) => type switch
+    {
+        ScalarType.Text => null,
+        ScalarType.DnsLabel => DnsLabelRegex().IsMatch(text) ? null : "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+        ScalarType.Hostname => HostnameRegex().IsMatch(text) ? null : "a lower-case DNS host name such as api.example.com (a leading '*.' is allowed)",
+        ScalarType.LabelKey => LabelKeyRegex().IsMatch(text) ? null : "a label key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'",
+        ScalarType.LabelValue => LabelValueRegex().IsMatch(text) ? null : "a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        ScalarType.EnvName => EnvNameRegex().IsMatch(text) ? null : "a name of letters, digits and '_', not starting with a digit",
+        ScalarType.WholeNumber => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : "an integer",
+        ScalarType.Number => TryNumber(text, out _) ? null : "a number",
+        ScalarType.Boolean => text is "true" or "false" ? null : "true or false",
+        ScalarType.Cpu => MilliCpu.TryParse(text, out _) ? null : "a CPU quantity such as 250m, 1 or 1.5",
+        ScalarType.Memory => ByteSize.TryParse(text, out _) ? null : "a quantity such as 512Mi, 2Gi or 1G",
+        ScalarType.Percent => TryPercent(text, out _) ? null : "a percentage such as 99.9% or 99.9",
+        ScalarType.Duration => TryDuration(text, out _) ? null : "a duration such as 150ms, 20s, 5m, 2h or 1d",
+        ScalarType.Cron => CheckCron(text),
+        ScalarType.Image => ImageRegex().IsMatch(text) ? null : "an image reference such as registry.example.com/team/app:1.2.3",
+        ScalarType.UrlPath => text.StartsWith('/') && !text.Contains(' ', StringComparison.Ordinal) ? null : "a path starting with '/'",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    /// <summary>Parses an invariant-culture decimal number.</summary>
+    public static bool TryNumber(string text, out double value) =>
+        double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value)
+        && double.IsFinite(value);
+
+    /// <summary>Parses <c>99.9%</c> or <c>99.9</c> as 99.9.</summary>
+    public static bool TryPercent(string text, out double value)
+    {
+        var body = text.EndsWith('%') ? text[..^1] : text;
+        return TryNumber(body, out value) && value is >= 0 and <= 100;
+    }
+
+    /// <summary>Parses <c>150ms</c>, <c>20s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>.</summary>
+    public static bool TryDuration(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        var match = DurationRegex().Match(text);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var n = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        value = match.Groups[3].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(n),
+            "s" => TimeSpan.FromSeconds(n),
+            "m" => TimeSpan.FromMinutes(n),
+            "h" => TimeSpan.FromHours(n),
+            _ => TimeSpan.FromDays(n),
+        };
+        return true;
+    }
+
+    private static string? CheckCron(string text)
+    {
+        if (text.StartsWith('@'))
+        {
+            return text is "@yearly" or "@annually" or "@monthly" or "@weekly" or "@daily" or "@midnight" or "@hourly"
+                ? null
+                : "one of @yearly, @monthly, @weekly, @daily, @hourly, or five fields 'minute hour day-of-month month day-of-week'";
+        }
+
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 5)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"five cron fields 'minute hour day-of-month month day-of-week' (found {parts.Length})");
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            var (min, max, name) = CronFields[i];
+            if (!CronFieldRegex().IsMatch(parts[i]))
+            {
+                return $"a cron schedule; the {name} field '{parts[i]}' is not a number, range, list or step";
+            }
+
+            foreach (Match number in Regex.Matches(parts[i].Split('/')[0], "[0-9]+"))
+            {
+                var n = int.Parse(number.Value, CultureInfo.InvariantCulture);
+                if (n < min || n > max)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"a cron schedule; the {name} field allows {min}–{max}, not {n}");
+                }
+            }
+        }
+
+        return null;
+    }
+}

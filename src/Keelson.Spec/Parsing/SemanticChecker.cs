@@ -1,0 +1,222 @@
+using System.Globalization;
+using Keelson.Spec.Model;
+using YamlDotNet.Core;
+
+namespace Keelson.Spec.Parsing;
+
+/// <summary>Checks that need the whole stack: names, references, ranges between fields.</summary>
+internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, Mark> locations, List<Diagnostic> diagnostics)
+{
+    public void Check(StackSpec spec)
+    {
+        CheckCluster(spec.Cluster, "cluster");
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Components.Count; i++)
+        {
+            var c = spec.Components[i];
+            var path = At("components", i);
+            if (!names.TryAdd(c.Name, i))
+            {
+                Add(DiagnosticCodes.Duplicate, path + ".name", $"component name '{c.Name}' is already used by components[{names[c.Name]}]");
+            }
+        }
+
+        for (var i = 0; i < spec.Components.Count; i++)
+        {
+            CheckComponent(spec, spec.Components[i], At("components", i), names);
+        }
+
+        CheckCycles(spec, names);
+        CheckRoutes(spec);
+    }
+
+    public void CheckCluster(ClusterProfile cluster, string path)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < cluster.Pools.Count; i++)
+        {
+            var pool = cluster.Pools[i];
+            var poolPath = ShapeChecker.Join(path, string.Create(CultureInfo.InvariantCulture, $"pools[{i}]"));
+            if (!seen.Add(pool.Name))
+            {
+                Add(DiagnosticCodes.Duplicate, poolPath + ".name", $"pool name '{pool.Name}' is used twice");
+            }
+
+            if (pool.MinNodes > pool.MaxNodes)
+            {
+                Add(DiagnosticCodes.OutOfRange, poolPath + ".minNodes", $"minNodes ({pool.MinNodes}) is greater than maxNodes ({pool.MaxNodes})");
+            }
+
+            if (pool.Role == PoolRole.Gpu && (pool.Instance.Gpus == 0 || pool.Instance.Gpu is null))
+            {
+                Add(DiagnosticCodes.MissingField, poolPath + ".instance", "a gpu pool needs an instance with 'gpus' of at least 1 and a 'gpuType'");
+            }
+
+            if (pool.Instance.Gpus > 0 && pool.Instance.Gpu is null)
+            {
+                Add(DiagnosticCodes.MissingField, poolPath + ".instance.gpus", "'gpus' needs 'gpuType' beside it");
+            }
+        }
+    }
+
+    private void CheckComponent(StackSpec spec, Component c, string path, Dictionary<string, int> names)
+    {
+        for (var d = 0; d < c.DependsOn.Count; d++)
+        {
+            var target = c.DependsOn[d];
+            var depPath = At(path + ".dependsOn", d);
+            if (target == c.Name)
+            {
+                Add(DiagnosticCodes.UnknownReference, depPath, "a component cannot depend on itself");
+            }
+            else if (!names.ContainsKey(target))
+            {
+                var hint = Suggestions.Closest(target, names.Keys) is { } s ? $" (did you mean '{s}'?)" : "";
+                Add(DiagnosticCodes.UnknownReference, depPath, $"no component named '{target}'{hint}; components: {string.Join(", ", names.Keys)}");
+            }
+        }
+
+        if (c.Pool is { } poolName && spec.Cluster.Pools.All(p => p.Name != poolName))
+        {
+            var poolNames = spec.Cluster.Pools.Select(p => p.Name).ToList();
+            var hint = Suggestions.Closest(poolName, poolNames) is { } s ? $" (did you mean '{s}'?)" : "";
+            Add(DiagnosticCodes.UnknownReference, path + ".pool", $"cluster '{spec.Cluster.Name}' has no pool '{poolName}'{hint}; pools: {string.Join(", ", poolNames)}");
+        }
+
+        var device = c switch
+        {
+            AiServiceComponent ai => ai.Device,
+            ModelComponent model => model.Device,
+            _ => null,
+        };
+        if (device is { Kind: DeviceKind.Gpu, Gpu: { } gpu } && !spec.Cluster.Pools.Any(p => p.Role == PoolRole.Gpu && p.Instance.Gpu == gpu))
+        {
+            var available = spec.Cluster.Pools.Where(p => p.Role == PoolRole.Gpu).Select(p => p.Instance.Gpu.ToString()).Distinct().ToList();
+            Add(DiagnosticCodes.UnknownReference, path + ".device", $"cluster '{spec.Cluster.Name}' has no gpu pool with {gpu} GPUs; available: {(available.Count == 0 ? "none (use cpu or a GPU cluster profile)" : string.Join(", ", available))}");
+        }
+
+        switch (c)
+        {
+            case ServiceComponent { Autoscaling: { MinReplicas: { } min, MaxReplicas: { } max } } when min > max:
+                Add(DiagnosticCodes.OutOfRange, path + ".autoscaling.minReplicas", $"minReplicas ({min}) is greater than maxReplicas ({max})");
+                break;
+            case WorkerComponent w when w.MinReplicas > w.MaxReplicas:
+                Add(DiagnosticCodes.OutOfRange, path + ".minReplicas", $"minReplicas ({w.MinReplicas}) is greater than maxReplicas ({w.MaxReplicas})");
+                break;
+            case SparkComponent { DynamicAllocation: { } da } when da.MinExecutors > da.MaxExecutors:
+                Add(DiagnosticCodes.OutOfRange, path + ".dynamicAllocation.minExecutors", $"minExecutors ({da.MinExecutors}) is greater than maxExecutors ({da.MaxExecutors})");
+                break;
+            case JobComponent { Parallelism: var p, Completions: var n } when p > n:
+                Add(DiagnosticCodes.OutOfRange, path + ".parallelism", $"parallelism ({p}) is greater than completions ({n}); extra pods would never run");
+                break;
+        }
+
+        var resources = c switch
+        {
+            ServiceComponent s => s.Resources,
+            WorkerComponent w => w.Resources,
+            JobComponent j => j.Resources,
+            StatefulComponent st => st.Resources,
+            ModelComponent m => m.Resources,
+            _ => null,
+        };
+        if (resources is not null)
+        {
+            if (resources.CpuRequest > resources.CpuLimit)
+            {
+                Add(DiagnosticCodes.OutOfRange, path + ".resources.requests.cpu", $"the CPU request ({resources.CpuRequest}) exceeds the limit ({resources.CpuLimit})");
+            }
+
+            if (resources.MemoryRequest > resources.MemoryLimit)
+            {
+                Add(DiagnosticCodes.OutOfRange, path + ".resources.requests.memory", $"the memory request ({resources.MemoryRequest}) exceeds the limit ({resources.MemoryLimit})");
+            }
+        }
+    }
+
+    private void CheckCycles(StackSpec spec, Dictionary<string, int> names)
+    {
+        // Depth-first search with colours; the first back edge found names the cycle.
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stack = new List<string>();
+        foreach (var c in spec.Components)
+        {
+            if (Visit(c.Name))
+            {
+                return;
+            }
+        }
+
+        bool Visit(string name)
+        {
+            if (state.GetValueOrDefault(name) == 2 || !names.TryGetValue(name, out var index))
+            {
+                return false;
+            }
+
+            if (state.GetValueOrDefault(name) == 1)
+            {
+                var cycle = stack.Skip(stack.IndexOf(name)).Append(name);
+                Add(DiagnosticCodes.Conflict, At("components", index) + ".dependsOn", $"dependsOn forms a cycle: {string.Join(" -> ", cycle)}");
+                return true;
+            }
+
+            state[name] = 1;
+            stack.Add(name);
+            foreach (var next in spec.Components[index].DependsOn)
+            {
+                if (next != name && Visit(next))
+                {
+                    return true;
+                }
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            state[name] = 2;
+            return false;
+        }
+    }
+
+    private void CheckRoutes(StackSpec spec)
+    {
+        var seen = new Dictionary<(string, string), string>();
+        for (var i = 0; i < spec.Components.Count; i++)
+        {
+            if (spec.Components[i] is not ServiceComponent s)
+            {
+                continue;
+            }
+
+            for (var r = 0; r < s.Routes.Count; r++)
+            {
+                var route = s.Routes[r];
+                if (!seen.TryAdd((route.Host, route.Path), s.Name))
+                {
+                    Add(DiagnosticCodes.Duplicate, At(At("components", i) + ".routes", r), $"host '{route.Host}' path '{route.Path}' is already routed to '{seen[(route.Host, route.Path)]}'");
+                }
+            }
+        }
+    }
+
+    private static string At(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
+
+    private void Add(string code, string path, string message)
+    {
+        // Fall back to the nearest located ancestor when the exact field was not written (a default).
+        var probe = path;
+        Mark? mark = null;
+        while (probe.Length > 0)
+        {
+            if (locations.TryGetValue(probe, out var found))
+            {
+                mark = found;
+                break;
+            }
+
+            var cut = Math.Max(probe.LastIndexOf('.'), probe.LastIndexOf('['));
+            probe = cut > 0 ? probe[..cut] : "";
+        }
+
+        diagnostics.Add(new Diagnostic(code, file, (int)(mark?.Line ?? 1), (int)(mark?.Column ?? 1), path, message));
+    }
+}
