@@ -20,6 +20,9 @@ public sealed record StackSpec
 
     /// <summary>Where the stack was read from, for messages.</summary>
     public string Source { get; init; } = "<memory>";
+
+    /// <summary>Line and column of each field path as written, so later stages can locate their findings.</summary>
+    public IReadOnlyDictionary<string, SourcePosition> Positions { get; init; } = new Dictionary<string, SourcePosition>();
 }
 
 /// <summary>Tenant identity and labels.</summary>
@@ -47,3 +50,6 @@ public enum DeploymentEnvironment
 /// <param name="ResponseTime">Target response time of interactive requests.</param>
 /// <param name="ConcurrentUsers">Expected concurrent users, when stated.</param>
 public sealed record ServiceLevel(double AvailabilityPercent, TimeSpan ResponseTime, int? ConcurrentUsers);
+
+/// <summary>A 1-based line and column in a source file.</summary>
+public readonly record struct SourcePosition(int Line, int Column);

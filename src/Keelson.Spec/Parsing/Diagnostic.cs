@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Keelson.Spec.Parsing;
 
-/// <summary>A problem found in a spec, located by file, line, column and field path.</summary>
+/// <summary>A problem found in a spec or its plan, located by file, line, column and field path.</summary>
 /// <param name="Code">Stable identifier, e.g. <c>KS002</c>.</param>
 /// <param name="File">The file the spec came from.</param>
 /// <param name="Line">1-based line.</param>
@@ -45,4 +45,21 @@ public static class DiagnosticCodes
 
     /// <summary>The file cannot be read.</summary>
     public const string Io = "KS009";
+
+    /// <summary>A well-formed stack that cannot be planned on its cluster.</summary>
+    public const string Unplannable = "KP001";
+
+    /// <summary>A pool would need more nodes than its maximum.</summary>
+    public const string PoolTooSmall = "KP002";
+}
+
+/// <summary>Builds diagnostics located through a parsed stack's recorded positions.</summary>
+public static class StackDiagnostics
+{
+    /// <summary>A diagnostic at <paramref name="path"/> of <paramref name="spec"/>, or its nearest written ancestor.</summary>
+    public static Diagnostic At(Model.StackSpec spec, string code, string path, string message)
+    {
+        var found = PathLocator.TryFind(spec.Positions, path, out var position);
+        return new Diagnostic(code, spec.Source, found ? position.Line : 1, found ? position.Column : 1, path, message);
+    }
 }

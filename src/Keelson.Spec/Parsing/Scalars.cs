@@ -8,32 +8,73 @@ namespace Keelson.Spec.Parsing;
 /// <summary>Syntax of the scalar types of the stack format, shared by the checker and the binder.</summary>
 public static partial class Scalars
 {
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>DnsLabelRegex</c>.</summary>
+    public const string DnsLabelPattern = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>HostnameRegex</c>.</summary>
+    public const string HostnamePattern = @"^(?=.{1,253}$)(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>LabelKeyRegex</c>.</summary>
+    public const string LabelKeyPattern = @"^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>LabelValueRegex</c>.</summary>
+    public const string LabelValuePattern = @"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>EnvNameRegex</c>.</summary>
+    public const string EnvNamePattern = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>DurationRegex</c>.</summary>
+    public const string DurationPattern = @"^([0-9]+(\.[0-9]+)?)(ms|s|m|h|d)$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>ImageRegex</c>.</summary>
+    public const string ImagePattern = @"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
+
+    /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>CronFieldRegex</c>.</summary>
+    public const string CronFieldPattern = @"^(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?)*$";
+
+    [GeneratedRegex(DnsLabelPattern)]
     private static partial Regex DnsLabelRegex();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [GeneratedRegex(HostnamePattern)]
     private static partial Regex HostnameRegex();
 
-    [GeneratedRegex(@"^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
+    [GeneratedRegex(LabelKeyPattern)]
     private static partial Regex LabelKeyRegex();
 
-    [GeneratedRegex(@"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")]
+    [GeneratedRegex(LabelValuePattern)]
     private static partial Regex LabelValueRegex();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(EnvNamePattern)]
     private static partial Regex EnvNameRegex();
 
-    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?)(ms|s|m|h|d)$")]
+    [GeneratedRegex(DurationPattern)]
     private static partial Regex DurationRegex();
 
-    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$")]
+    [GeneratedRegex(ImagePattern)]
     private static partial Regex ImageRegex();
 
-    [GeneratedRegex(@"^(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?)*$")]
+    [GeneratedRegex(CronFieldPattern)]
     private static partial Regex CronFieldRegex();
 
     private static readonly (int Min, int Max, string Name)[] CronFields =
         [(0, 59, "minute"), (0, 23, "hour"), (1, 31, "day of month"), (1, 12, "month"), (0, 7, "day of week")];
+
+    /// <summary>The regular expression a scalar type must match, for the JSON Schema; null when none applies.</summary>
+    public static string? Pattern(ScalarType type) => type switch
+    {
+        ScalarType.DnsLabel => DnsLabelPattern,
+        ScalarType.Hostname => HostnamePattern,
+        ScalarType.LabelKey => LabelKeyPattern,
+        ScalarType.LabelValue => LabelValuePattern,
+        ScalarType.EnvName => EnvNamePattern,
+        ScalarType.Duration => DurationPattern,
+        ScalarType.Image => ImagePattern,
+        ScalarType.Cpu => "^([0-9]+m|[0-9]+(\\.[0-9]+)?)$",
+        ScalarType.Memory => "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",
+        ScalarType.Percent => "^[0-9]+(\\.[0-9]+)?%?$",
+        ScalarType.UrlPath => "^/[^ ]*$",
+        _ => null,
+    };
 
     /// <summary>Checks a scalar against its type; returns null when valid, else what is allowed.</summary>
     public static string? Check(ScalarType type, string text) => type switch

@@ -202,21 +202,7 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
 
     private void Add(string code, string path, string message)
     {
-        // Fall back to the nearest located ancestor when the exact field was not written (a default).
-        var probe = path;
-        Mark? mark = null;
-        while (probe.Length > 0)
-        {
-            if (locations.TryGetValue(probe, out var found))
-            {
-                mark = found;
-                break;
-            }
-
-            var cut = Math.Max(probe.LastIndexOf('.'), probe.LastIndexOf('['));
-            probe = cut > 0 ? probe[..cut] : "";
-        }
-
-        diagnostics.Add(new Diagnostic(code, file, (int)(mark?.Line ?? 1), (int)(mark?.Column ?? 1), path, message));
+        var found = PathLocator.TryFind(locations, path, out var mark);
+        diagnostics.Add(new Diagnostic(code, file, found ? (int)mark.Line : 1, found ? (int)mark.Column : 1, path, message));
     }
 }

@@ -49,7 +49,11 @@ public static class StackParser
         new SemanticChecker(file, checker.Locations, diagnostics).Check(spec);
         return diagnostics.Count > 0
             ? ParseResult.Failure<StackSpec>(diagnostics)
-            : ParseResult.Success<StackSpec>(spec with { Source = file });
+            : ParseResult.Success<StackSpec>(spec with
+            {
+                Source = file,
+                Positions = checker.Locations.ToDictionary(l => l.Key, l => new SourcePosition((int)l.Value.Line, (int)l.Value.Column), StringComparer.Ordinal),
+            });
     }
 
     /// <summary>Reads a cluster profile document (the <c>cluster</c> shape at the root).</summary>

@@ -77,6 +77,21 @@ public readonly record struct ByteSize(long Bytes) : IComparable<ByteSize>
     /// <summary>Compares two amounts.</summary>
     public static bool operator >=(ByteSize a, ByteSize b) => a.Bytes >= b.Bytes;
 
+    /// <summary>For people: one decimal in the largest binary unit that keeps the number at least 1, e.g. <c>28.7Gi</c>.</summary>
+    public string Display()
+    {
+        foreach (var (suffix, factor) in new[] { ("Ti", 1L << 40), ("Gi", 1L << 30), ("Mi", 1L << 20), ("Ki", 1L << 10) })
+        {
+            if (Math.Abs(Bytes) >= factor)
+            {
+                var value = Math.Round(Bytes / (double)factor, 1);
+                return value.ToString("0.#", CultureInfo.InvariantCulture) + suffix;
+            }
+        }
+
+        return Bytes.ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The largest exact binary unit: <c>1536Mi</c>, <c>2Gi</c>.</summary>
     public override string ToString()
     {

@@ -1,0 +1,65 @@
+using Keelson.Spec.Model;
+using Keelson.Spec.Parsing;
+using Keelson.Spec.Profiles;
+
+namespace Keelson.Cli.Commands;
+
+/// <summary>Reads a stack file and an optional <c>--cluster</c> override, printing located errors.</summary>
+internal static class StackLoader
+{
+    public static async Task<StackSpec?> LoadAsync(string path, string? cluster, Terminal terminal, CancellationToken cancellationToken)
+    {
+        ClusterProfile? clusterOverride = null;
+        if (cluster is not null)
+        {
+            clusterOverride = ClusterProfiles.Find(cluster);
+            if (clusterOverride is null)
+            {
+                if (!File.Exists(cluster))
+                {
+                    await terminal.Error.WriteLineAsync($"keelson: --cluster '{cluster}' is neither a built-in profile ({string.Join(", ", ClusterProfiles.Names)}) nor a file").ConfigureAwait(false);
+                    return null;
+                }
+
+                var text = await File.ReadAllTextAsync(cluster, cancellationToken).ConfigureAwait(false);
+                var profile = StackParser.ParseCluster(text, cluster);
+                if (!profile.Succeeded)
+                {
+                    await PrintAsync(profile.Diagnostics, terminal).ConfigureAwait(false);
+                    return null;
+                }
+
+                clusterOverride = profile.Value;
+            }
+        }
+
+        ParseResult<StackSpec> result;
+        try
+        {
+            var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            result = StackParser.Parse(text, path, clusterOverride);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            result = ParseResult.Failure<StackSpec>([new Diagnostic(DiagnosticCodes.Io, path, 1, 1, "", $"cannot read the file: {e.Message}")]);
+        }
+
+        if (!result.Succeeded)
+        {
+            await PrintAsync(result.Diagnostics, terminal).ConfigureAwait(false);
+            return null;
+        }
+
+        return result.Value;
+    }
+
+    public static async Task PrintAsync(IReadOnlyList<Diagnostic> diagnostics, Terminal terminal)
+    {
+        foreach (var d in diagnostics)
+        {
+            await terminal.Error.WriteLineAsync(d.ToString()).ConfigureAwait(false);
+        }
+
+        await terminal.Error.WriteLineAsync($"{diagnostics.Count} error(s); nothing was produced.").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Keelson.Cli.Commands;
+
+namespace Keelson.Cli;
+
+/// <summary>The keelson command line; hosts call <see cref="RunAsync"/> with their own writers so tests can run it in-process.</summary>
+public static class KeelsonCli
+{
+    /// <summary>Exit code: success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code: findings at or above the failing severity.</summary>
+    public const int Findings = 1;
+
+    /// <summary>Exit code: unusable input (bad file, bad arguments).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var terminal = new Terminal(stdout, stderr);
+        var root = new RootCommand("Keelson: right-sized, validated, costed Kubernetes platforms from a short stack description.");
+        root.Subcommands.Add(PlanCommand.Create(terminal));
+        root.Subcommands.Add(ProfilesCommand.Create(terminal));
+        root.Subcommands.Add(SchemaCommand.Create(terminal));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"keelson: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("Run 'keelson --help' for usage.").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+}

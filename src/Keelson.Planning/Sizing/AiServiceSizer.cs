@@ -1,0 +1,128 @@
+using System.Globalization;
+using Keelson.Planning.Catalog;
+using Keelson.Planning.Packing;
+using Keelson.Spec.Model;
+using Keelson.Spec.Units;
+
+namespace Keelson.Planning.Sizing;
+
+/// <summary>Sizes catalogued AI services from sessions, or from arrivals by Erlang C.</summary>
+public sealed class AiServiceSizer : IComponentSizer
+{
+    /// <inheritdoc/>
+    public Type ComponentType => typeof(AiServiceComponent);
+
+    /// <inheritdoc/>
+    public SizedComponent Size(Component component, SizingContext context)
+    {
+        var ai = (AiServiceComponent)component;
+        var entry = context.Catalog[ai.Service];
+        var (sessions, how) = Sessions(ai);
+        var target = UtilisationTarget.For(entry.ServiceTime, context.Spec.Sla.ResponseTime);
+        var options = Options(ai, entry, context.Spec.Cluster)
+            .Select(o => (o.Device, o.Gpu, o.Variant, o.HourlyUsd, Replicas: ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, target, context.Redundancy)))
+            .ToList();
+
+        // Cheapest at this size: the total, not the per-session price, because the availability floor
+        // makes a few big GPU replicas dear for a small tenant. Ties keep catalog order (cpu first).
+        var best = options.OrderBy(o => o.Replicas.Peak * o.HourlyUsd).First();
+        var (peak, min, max) = best.Replicas;
+        var workload = new WorkloadPlan(ai.Name, peak, min, max, best.Variant.Pod, ByteSize.Zero, Scalable: true, context.Redundancy.ZoneSpread);
+        var rationale = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{how}; {best.Variant.SessionsPerReplica} per replica on {best.Device} at {target * 100:0}% target, +{context.Redundancy.Spare} spare");
+        if (options.Count > 1)
+        {
+            rationale += "; cheapest of " + string.Join(", ", options.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Device} ${o.Replicas.Peak * o.HourlyUsd:0.##}/h")));
+        }
+
+        return new SizedComponent(ai, best.Device, best.Gpu, [workload], sessions, target, rationale);
+    }
+
+    private static (int Sessions, string How) Sessions(AiServiceComponent ai)
+    {
+        if (ai.Traffic is not { } t)
+        {
+            return (ai.Sessions ?? 0, string.Create(CultureInfo.InvariantCulture, $"{ai.Sessions} sessions"));
+        }
+
+        var erlangs = ErlangC.OfferedLoad(t.ArrivalsPerHour, t.HandleTime);
+        var servers = ErlangC.ServersFor(erlangs, t.HandleTime, t.AnswerWithin, t.AnswerPercent / 100.0);
+        return (servers, string.Create(CultureInfo.InvariantCulture, $"Erlang C: {erlangs:0.##} erlangs need {servers} sessions for {t.AnswerPercent:0.#}% within {t.AnswerWithin.TotalSeconds:0.#}s"));
+    }
+
+    /// <summary>Devices this component may run on, each with the hourly price of one replica on its cheapest pool.</summary>
+    private static List<(string Device, GpuType? Gpu, DeviceVariant Variant, double HourlyUsd)> Options(AiServiceComponent ai, CatalogEntry entry, ClusterProfile cluster)
+    {
+        if (ai.Device.Kind == DeviceKind.Gpu && ai.Device.Gpu is { } wanted)
+        {
+            var variant = entry.Gpu.GetValueOrDefault(wanted)
+                ?? throw new PlanningException($"the catalog has no {wanted} figure for {Name(entry.Service)}; use cpu{(entry.Gpu.Count > 0 ? " or one of: " + string.Join(", ", entry.Gpu.Keys.Order()) : "")}");
+            var price = CheapestReplica(cluster, variant.Pod, wanted)
+                ?? throw new PlanningException($"no {wanted} node of cluster '{cluster.Name}' fits a {Name(entry.Service)} replica");
+            return [(wanted.ToString(), wanted, variant, price)];
+        }
+
+        var options = new List<(string Device, GpuType? Gpu, DeviceVariant Variant, double HourlyUsd)>();
+        if (entry.Cpu is { } cpu && CheapestReplica(cluster, cpu.Pod, null) is { } cpuPrice)
+        {
+            options.Add(("cpu", null, cpu, cpuPrice));
+        }
+
+        if (ai.Device.Kind == DeviceKind.Auto)
+        {
+            foreach (var (gpuType, variant) in entry.Gpu.OrderBy(g => g.Key))
+            {
+                if (CheapestReplica(cluster, variant.Pod, gpuType) is { } price)
+                {
+                    options.Add((gpuType.ToString(), gpuType, variant, price));
+                }
+            }
+        }
+
+        if (options.Count == 0)
+        {
+            var tried = new List<string>();
+            if (entry.Cpu is { } c)
+            {
+                tried.Add($"cpu (a replica requests {c.Pod.CpuRequest} CPU, {c.Pod.MemoryRequest.Display()})");
+            }
+
+            if (ai.Device.Kind == DeviceKind.Auto)
+            {
+                tried.AddRange(entry.Gpu.Keys.Order().Select(g => g.ToString()));
+            }
+
+            throw new PlanningException($"no pool of cluster '{cluster.Name}' can run a {Name(entry.Service)} replica; tried {string.Join(", ", tried)}: no worker node is large enough and no gpu pool has those GPUs");
+        }
+
+        return options;
+    }
+
+    private static string Name(AiServiceType service) => service.ToString().ToLowerInvariant();
+
+    private static double? CheapestReplica(ClusterProfile cluster, PodShape pod, GpuType? gpu)
+    {
+        double? best = null;
+        foreach (var pool in cluster.Pools)
+        {
+            var suitable = gpu is null ? pool.Role == PoolRole.Worker : pool.Role == PoolRole.Gpu && pool.Instance.Gpu == gpu;
+            var capacity = NodeCapacity.Of(pool.Instance);
+            if (!suitable || !capacity.Fits(pod.CpuRequest, pod.MemoryRequest, pod.Gpus))
+            {
+                continue;
+            }
+
+            var share = Math.Max((double)pod.CpuRequest.Value / capacity.Cpu.Value, (double)pod.MemoryRequest.Bytes / capacity.Memory.Bytes);
+            if (pod.Gpus > 0)
+            {
+                share = Math.Max(share, (double)pod.Gpus / capacity.Gpus);
+            }
+
+            var price = share * pool.Instance.Prices.OnDemandUsd;
+            best = best is null ? price : Math.Min(best.Value, price);
+        }
+
+        return best;
+    }
+}
