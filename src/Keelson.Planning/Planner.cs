@@ -160,26 +160,6 @@ public sealed class Planner
         return pods;
     }
 
-    /// <summary>
-    /// Zone-spread workloads need a node in as many zones as they have replicas (up to the pool's zones);
-    /// any replicated workload needs two nodes so that one node's loss leaves a replica running.
-    /// </summary>
-    private static int SpreadFloor(NodePool pool, IReadOnlyList<SizedComponent> members)
-    {
-        var floor = 0;
-        foreach (var w in members.SelectMany(m => m.Workloads))
-        {
-            if (w.ZoneSpread)
-            {
-                floor = Math.Max(floor, Math.Min(w.Replicas, Math.Max(pool.Zones.Count, 1)));
-            }
-
-            if (w.Replicas > 1)
-            {
-                floor = Math.Max(floor, 2);
-            }
-        }
-
-        return floor;
-    }
+    private static int SpreadFloor(NodePool pool, IReadOnlyList<SizedComponent> members) =>
+        members.SelectMany(m => m.Workloads).Select(w => SpreadRule.MinimumNodes(w.Replicas, w.ZoneSpread, pool.Zones.Count)).DefaultIfEmpty(0).Max();
 }

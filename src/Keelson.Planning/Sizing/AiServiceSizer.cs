@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keelson.Planning.Catalog;
 using Keelson.Planning.Packing;
+using Keelson.Planning.Placement;
 using Keelson.Spec.Model;
 using Keelson.Spec.Units;
 
@@ -19,13 +20,18 @@ public sealed class AiServiceSizer : IComponentSizer
         var entry = context.Catalog[ai.Service];
         var (sessions, how) = Sessions(ai);
         var target = UtilisationTarget.For(entry.ServiceTime, context.Spec.Sla.ResponseTime);
-        var options = Options(ai, entry, context.Spec.Cluster)
-            .Select(o => (o.Device, o.Gpu, o.Variant, o.HourlyUsd, Replicas: ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, target, context.Redundancy)))
+        var cluster = context.Spec.Cluster;
+        var options = Options(ai, entry, cluster)
+            .Select(o =>
+            {
+                var replicas = ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, target, context.Redundancy);
+                return (o.Device, o.Gpu, o.Variant, Replicas: replicas, HourlyUsd: HourlyCost(cluster, o.Variant.Pod, o.Gpu, replicas.Peak, context.Redundancy.ZoneSpread)!.Value);
+            })
             .ToList();
 
-        // Cheapest at this size: the total, not the per-session price, because the availability floor
-        // makes a few big GPU replicas dear for a small tenant. Ties keep catalog order (cpu first).
-        var best = options.OrderBy(o => o.Replicas.Peak * o.HourlyUsd).First();
+        // Cheapest at this size, in whole nodes: the availability floor makes a few big GPU replicas dear
+        // for a small tenant, and a per-session price would hide that. Ties keep catalog order (cpu first).
+        var best = options.OrderBy(o => o.HourlyUsd).First();
         var (peak, min, max) = best.Replicas;
         var workload = new WorkloadPlan(ai.Name, peak, min, max, best.Variant.Pod, ByteSize.Zero, Scalable: true, context.Redundancy.ZoneSpread);
         var rationale = string.Create(
@@ -33,7 +39,7 @@ public sealed class AiServiceSizer : IComponentSizer
             $"{how}; {best.Variant.SessionsPerReplica} per replica on {best.Device} at {target * 100:0}% target, +{context.Redundancy.Spare} spare");
         if (options.Count > 1)
         {
-            rationale += "; cheapest of " + string.Join(", ", options.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Device} ${o.Replicas.Peak * o.HourlyUsd:0.##}/h")));
+            rationale += "; cheapest of " + string.Join(", ", options.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Device} ${o.HourlyUsd:0.##}/h")));
         }
 
         return new SizedComponent(ai, best.Device, best.Gpu, [workload], sessions, target, rationale);
@@ -51,31 +57,31 @@ public sealed class AiServiceSizer : IComponentSizer
         return (servers, string.Create(CultureInfo.InvariantCulture, $"Erlang C: {erlangs:0.##} erlangs need {servers} sessions for {t.AnswerPercent:0.#}% within {t.AnswerWithin.TotalSeconds:0.#}s"));
     }
 
-    /// <summary>Devices this component may run on, each with the hourly price of one replica on its cheapest pool.</summary>
-    private static List<(string Device, GpuType? Gpu, DeviceVariant Variant, double HourlyUsd)> Options(AiServiceComponent ai, CatalogEntry entry, ClusterProfile cluster)
+    /// <summary>Devices this component may run on: those with a catalog figure and a pool whose nodes fit a replica.</summary>
+    private static List<(string Device, GpuType? Gpu, DeviceVariant Variant)> Options(AiServiceComponent ai, CatalogEntry entry, ClusterProfile cluster)
     {
         if (ai.Device.Kind == DeviceKind.Gpu && ai.Device.Gpu is { } wanted)
         {
             var variant = entry.Gpu.GetValueOrDefault(wanted)
                 ?? throw new PlanningException($"the catalog has no {wanted} figure for {Name(entry.Service)}; use cpu{(entry.Gpu.Count > 0 ? " or one of: " + string.Join(", ", entry.Gpu.Keys.Order()) : "")}");
-            var price = CheapestReplica(cluster, variant.Pod, wanted)
+            _ = HourlyCost(cluster, variant.Pod, wanted, 1, false)
                 ?? throw new PlanningException($"no {wanted} node of cluster '{cluster.Name}' fits a {Name(entry.Service)} replica");
-            return [(wanted.ToString(), wanted, variant, price)];
+            return [(wanted.ToString(), wanted, variant)];
         }
 
-        var options = new List<(string Device, GpuType? Gpu, DeviceVariant Variant, double HourlyUsd)>();
-        if (entry.Cpu is { } cpu && CheapestReplica(cluster, cpu.Pod, null) is { } cpuPrice)
+        var options = new List<(string Device, GpuType? Gpu, DeviceVariant Variant)>();
+        if (entry.Cpu is { } cpu && HourlyCost(cluster, cpu.Pod, null, 1, false) is not null)
         {
-            options.Add(("cpu", null, cpu, cpuPrice));
+            options.Add(("cpu", null, cpu));
         }
 
         if (ai.Device.Kind == DeviceKind.Auto)
         {
             foreach (var (gpuType, variant) in entry.Gpu.OrderBy(g => g.Key))
             {
-                if (CheapestReplica(cluster, variant.Pod, gpuType) is { } price)
+                if (HourlyCost(cluster, variant.Pod, gpuType, 1, false) is not null)
                 {
-                    options.Add((gpuType.ToString(), gpuType, variant, price));
+                    options.Add((gpuType.ToString(), gpuType, variant));
                 }
             }
         }
@@ -101,7 +107,11 @@ public sealed class AiServiceSizer : IComponentSizer
 
     private static string Name(AiServiceType service) => service.ToString().ToLowerInvariant();
 
-    private static double? CheapestReplica(ClusterProfile cluster, PodShape pod, GpuType? gpu)
+    /// <summary>
+    /// Hourly price of the whole nodes that <paramref name="replicas"/> replicas need on their own on the cheapest
+    /// suitable pool, with the same spread floor the planner applies; null when no pool fits a replica.
+    /// </summary>
+    private static double? HourlyCost(ClusterProfile cluster, PodShape pod, GpuType? gpu, int replicas, bool zoneSpread)
     {
         double? best = null;
         foreach (var pool in cluster.Pools)
@@ -113,13 +123,16 @@ public sealed class AiServiceSizer : IComponentSizer
                 continue;
             }
 
-            var share = Math.Max((double)pod.CpuRequest.Value / capacity.Cpu.Value, (double)pod.MemoryRequest.Bytes / capacity.Memory.Bytes);
+            var perNode = Math.Min(capacity.Cpu.Value / Math.Max(pod.CpuRequest.Value, 1), capacity.Memory.Bytes / Math.Max(pod.MemoryRequest.Bytes, 1));
+            perNode = Math.Min(perNode, capacity.Pods);
             if (pod.Gpus > 0)
             {
-                share = Math.Max(share, (double)pod.Gpus / capacity.Gpus);
+                perNode = Math.Min(perNode, capacity.Gpus / pod.Gpus);
             }
 
-            var price = share * pool.Instance.Prices.OnDemandUsd;
+            var nodes = (long)Math.Ceiling(replicas / (double)perNode);
+            nodes = Math.Max(nodes, SpreadRule.MinimumNodes(replicas, zoneSpread, pool.Zones.Count));
+            var price = nodes * pool.Instance.Prices.OnDemandUsd;
             best = best is null ? price : Math.Min(best.Value, price);
         }
 
