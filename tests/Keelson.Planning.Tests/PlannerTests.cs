@@ -237,10 +237,10 @@ public sealed class PlannerTests
     [InlineData("cpu")]
     public void Sweeping_sessions_one_by_one_never_lowers_the_bill_or_the_nodes(string device)
     {
-        foreach (var stt in new[] { 1, 37, 100, 333 })
+        foreach (var stt in new[] { 1, 37, 100 })
         {
             Plan? previous = null;
-            for (var sessions = 1; sessions <= 300; sessions++)
+            for (var sessions = 1; sessions <= 250; sessions++)
             {
                 var plan = PlanOf(CallCenter(sessions, stt, device));
                 if (previous is not null)
