@@ -7,27 +7,33 @@ namespace Keelson.Spec.Parsing;
 /// <summary>Checks that need the whole stack: names, references, ranges between fields.</summary>
 internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, Mark> locations, List<Diagnostic> diagnostics)
 {
-    public void Check(StackSpec spec)
+    /// <summary>Checks the parts of a stack that passed the shape check.</summary>
+    /// <param name="components">Components that passed, with their index in the file.</param>
+    /// <param name="names">Every well-formed component name in the file with its index, so that references to a component with other errors still resolve.</param>
+    /// <param name="cluster">The cluster, or null when it has shape errors of its own.</param>
+    public void Check(IReadOnlyList<(int Index, Component Component)> components, IReadOnlyList<(int Index, string Name)> names, ClusterProfile? cluster)
     {
-        CheckCluster(spec.Cluster, "cluster");
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < spec.Components.Count; i++)
+        if (cluster is not null)
         {
-            var c = spec.Components[i];
-            var path = At("components", i);
-            if (!names.TryAdd(c.Name, i))
+            CheckCluster(cluster, "cluster");
+        }
+
+        var firstUse = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (index, name) in names)
+        {
+            if (!firstUse.TryAdd(name, index))
             {
-                Add(DiagnosticCodes.Duplicate, path + ".name", $"component name '{c.Name}' is already used by components[{names[c.Name]}]");
+                Add(DiagnosticCodes.Duplicate, At("components", index) + ".name", $"component name '{name}' is already used by components[{firstUse[name]}]");
             }
         }
 
-        for (var i = 0; i < spec.Components.Count; i++)
+        foreach (var (index, component) in components)
         {
-            CheckComponent(spec, spec.Components[i], At("components", i), names);
+            CheckComponent(cluster, component, At("components", index), firstUse);
         }
 
-        CheckCycles(spec, names);
-        CheckRoutes(spec);
+        CheckCycles(components);
+        CheckRoutes(components);
     }
 
     public void CheckCluster(ClusterProfile cluster, string path)
@@ -59,7 +65,7 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         }
     }
 
-    private void CheckComponent(StackSpec spec, Component c, string path, Dictionary<string, int> names)
+    private void CheckComponent(ClusterProfile? cluster, Component c, string path, Dictionary<string, int> names)
     {
         for (var d = 0; d < c.DependsOn.Count; d++)
         {
@@ -76,11 +82,11 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
             }
         }
 
-        if (c.Pool is { } poolName && spec.Cluster.Pools.All(p => p.Name != poolName))
+        if (cluster is not null && c.Pool is { } poolName && cluster.Pools.All(p => p.Name != poolName))
         {
-            var poolNames = spec.Cluster.Pools.Select(p => p.Name).ToList();
+            var poolNames = cluster.Pools.Select(p => p.Name).ToList();
             var hint = Suggestions.Closest(poolName, poolNames) is { } s ? $" (did you mean '{s}'?)" : "";
-            Add(DiagnosticCodes.UnknownReference, path + ".pool", $"cluster '{spec.Cluster.Name}' has no pool '{poolName}'{hint}; pools: {string.Join(", ", poolNames)}");
+            Add(DiagnosticCodes.UnknownReference, path + ".pool", $"cluster '{cluster.Name}' has no pool '{poolName}'{hint}; pools: {string.Join(", ", poolNames)}");
         }
 
         var device = c switch
@@ -89,10 +95,10 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
             ModelComponent model => model.Device,
             _ => null,
         };
-        if (device is { Kind: DeviceKind.Gpu, Gpu: { } gpu } && !spec.Cluster.Pools.Any(p => p.Role == PoolRole.Gpu && p.Instance.Gpu == gpu))
+        if (cluster is not null && device is { Kind: DeviceKind.Gpu, Gpu: { } gpu } && !cluster.Pools.Any(p => p.Role == PoolRole.Gpu && p.Instance.Gpu == gpu))
         {
-            var available = spec.Cluster.Pools.Where(p => p.Role == PoolRole.Gpu).Select(p => p.Instance.Gpu.ToString()).Distinct().ToList();
-            Add(DiagnosticCodes.UnknownReference, path + ".device", $"cluster '{spec.Cluster.Name}' has no gpu pool with {gpu} GPUs; available: {(available.Count == 0 ? "none (use cpu or a GPU cluster profile)" : string.Join(", ", available))}");
+            var available = cluster.Pools.Where(p => p.Role == PoolRole.Gpu).Select(p => p.Instance.Gpu.ToString()).Distinct().ToList();
+            Add(DiagnosticCodes.UnknownReference, path + ".device", $"cluster '{cluster.Name}' has no gpu pool with {gpu} GPUs; available: {(available.Count == 0 ? "none (use cpu or a GPU cluster profile)" : string.Join(", ", available))}");
         }
 
         switch (c)
@@ -134,12 +140,18 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         }
     }
 
-    private void CheckCycles(StackSpec spec, Dictionary<string, int> names)
+    private void CheckCycles(IReadOnlyList<(int Index, Component Component)> components)
     {
         // Depth-first search with colours; the first back edge found names the cycle.
+        var byName = new Dictionary<string, (int Index, Component Component)>(StringComparer.Ordinal);
+        foreach (var entry in components)
+        {
+            byName.TryAdd(entry.Component.Name, entry);
+        }
+
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var stack = new List<string>();
-        foreach (var c in spec.Components)
+        foreach (var (_, c) in components)
         {
             if (Visit(c.Name))
             {
@@ -149,7 +161,7 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
 
         bool Visit(string name)
         {
-            if (state.GetValueOrDefault(name) == 2 || !names.TryGetValue(name, out var index))
+            if (state.GetValueOrDefault(name) == 2 || !byName.TryGetValue(name, out var entry))
             {
                 return false;
             }
@@ -157,13 +169,13 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
             if (state.GetValueOrDefault(name) == 1)
             {
                 var cycle = stack.Skip(stack.IndexOf(name)).Append(name);
-                Add(DiagnosticCodes.Conflict, At("components", index) + ".dependsOn", $"dependsOn forms a cycle: {string.Join(" -> ", cycle)}");
+                Add(DiagnosticCodes.Conflict, At("components", entry.Index) + ".dependsOn", $"dependsOn forms a cycle: {string.Join(" -> ", cycle)}");
                 return true;
             }
 
             state[name] = 1;
             stack.Add(name);
-            foreach (var next in spec.Components[index].DependsOn)
+            foreach (var next in entry.Component.DependsOn)
             {
                 if (next != name && Visit(next))
                 {
@@ -177,12 +189,12 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         }
     }
 
-    private void CheckRoutes(StackSpec spec)
+    private void CheckRoutes(IReadOnlyList<(int Index, Component Component)> components)
     {
         var seen = new Dictionary<(string, string), string>();
-        for (var i = 0; i < spec.Components.Count; i++)
+        foreach (var (i, component) in components)
         {
-            if (spec.Components[i] is not ServiceComponent s)
+            if (component is not ServiceComponent s)
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Keelson.Spec.Model;
 using Keelson.Spec.Profiles;
 using Keelson.Spec.Schema;
@@ -32,50 +33,81 @@ public static class StackParser
     public static ParseResult<StackSpec> Parse(string text, string file, ClusterProfile? clusterOverride = null)
     {
         var diagnostics = new List<Diagnostic>();
-        if (Load(text, file, diagnostics) is not { } root)
+        var (root, checker) = Check(text, file, StackSchema.Stack, diagnostics);
+        if (root is null)
         {
             return ParseResult.Failure<StackSpec>(diagnostics);
         }
 
-        var checker = new ShapeChecker(file, diagnostics);
-        checker.Check(root, StackSchema.Stack, "");
+        // Bind what passed the shape check and run the cross-field checks on it even when other parts
+        // failed, so that one run reports every problem in the file.
+        var shapeErrors = diagnostics.ToList();
+        bool Clean(string path) => !shapeErrors.Any(d => d.Path == path || d.Path.StartsWith(path + ".", StringComparison.Ordinal) || d.Path.StartsWith(path + "[", StringComparison.Ordinal));
+
+        var map = new YamlMap(root);
+        var cluster = clusterOverride ?? (Clean("cluster") ? BindCluster(map.Map("cluster")) : null);
+        var components = new List<(int Index, Component Component)>();
+        var names = new List<(int Index, string Name)>();
+        var nodes = map.Maps("components");
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"components[{i}]");
+            if (nodes[i].String("name") is { } name && Clean(path + ".name"))
+            {
+                names.Add((i, name));
+            }
+
+            if (Clean(path))
+            {
+                components.Add((i, ComponentBinder.Bind(nodes[i])));
+            }
+        }
+
+        new SemanticChecker(file, checker.Locations, diagnostics).Check(components, names, cluster);
         if (diagnostics.Count > 0)
         {
             return ParseResult.Failure<StackSpec>(diagnostics);
         }
 
-        var map = new YamlMap((YamlMappingNode)root);
-        var spec = Bind(map, clusterOverride);
-        new SemanticChecker(file, checker.Locations, diagnostics).Check(spec);
-        return diagnostics.Count > 0
-            ? ParseResult.Failure<StackSpec>(diagnostics)
-            : ParseResult.Success<StackSpec>(spec with
-            {
-                Source = file,
-                Positions = checker.Locations.ToDictionary(l => l.Key, l => new SourcePosition((int)l.Value.Line, (int)l.Value.Column), StringComparer.Ordinal),
-            });
+        return ParseResult.Success(Bind(map, cluster!, [.. components.Select(c => c.Component)]) with
+        {
+            Source = file,
+            Positions = checker.Locations.ToDictionary(l => l.Key, l => new SourcePosition((int)l.Value.Line, (int)l.Value.Column), StringComparer.Ordinal),
+        });
     }
 
     /// <summary>Reads a cluster profile document (the <c>cluster</c> shape at the root).</summary>
     public static ParseResult<ClusterProfile> ParseCluster(string text, string file)
     {
         var diagnostics = new List<Diagnostic>();
+        var (root, checker) = Check(text, file, StackSchema.Cluster, diagnostics);
+        if (root is null || diagnostics.Count > 0)
+        {
+            return ParseResult.Failure<ClusterProfile>(diagnostics);
+        }
+
+        var cluster = ClusterBinder.Bind(new YamlMap(root));
+        new SemanticChecker(file, checker.Locations, diagnostics).CheckCluster(cluster, "");
+        return diagnostics.Count > 0 ? ParseResult.Failure<ClusterProfile>(diagnostics) : ParseResult.Success(cluster);
+    }
+
+    /// <summary>Loads the text and checks it against <paramref name="shape"/>; the root is null when it is not a mapping.</summary>
+    private static (YamlMappingNode? Root, ShapeChecker Checker) Check(string text, string file, Shape shape, List<Diagnostic> diagnostics)
+    {
+        var checker = new ShapeChecker(file, diagnostics);
         if (Load(text, file, diagnostics) is not { } root)
         {
-            return ParseResult.Failure<ClusterProfile>(diagnostics);
+            return (null, checker);
         }
 
-        var checker = new ShapeChecker(file, diagnostics);
-        checker.Check(root, StackSchema.Cluster, "");
-        if (diagnostics.Count > 0)
-        {
-            return ParseResult.Failure<ClusterProfile>(diagnostics);
-        }
-
-        var cluster = ClusterBinder.Bind(new YamlMap((YamlMappingNode)root));
-        new SemanticChecker(file, checker.Locations, diagnostics).CheckCluster(cluster, "");
-        return diagnostics.Count > 0 ? ParseResult.Failure<ClusterProfile>(diagnostics) : ParseResult.Success<ClusterProfile>(cluster);
+        checker.Check(root, shape, "");
+        return (root as YamlMappingNode, checker);
     }
+
+    private static ClusterProfile BindCluster(YamlMap cluster) =>
+        cluster.String("profile") is { } name
+            ? ClusterProfiles.Get(name)
+            : cluster.Exists ? ClusterBinder.Bind(cluster) : ClusterProfiles.Get(ClusterProfiles.Default);
 
     private static YamlNode? Load(string text, string file, List<Diagnostic> diagnostics)
     {
@@ -100,18 +132,12 @@ public static class StackParser
         return stream.Documents[0].RootNode;
     }
 
-    private static StackSpec Bind(YamlMap root, ClusterProfile? clusterOverride)
+    private static StackSpec Bind(YamlMap root, ClusterProfile cluster, IReadOnlyList<Component> components)
     {
         var metadata = root.Map("metadata");
         var sla = root.Map("sla");
         var cost = root.Map("cost");
         var scaleDown = cost.Map("scaleDown");
-        var cluster = root.Map("cluster");
-        var profile = clusterOverride
-            ?? (cluster.String("profile") is { } name
-                ? ClusterProfiles.Get(name)
-                : cluster.Exists ? ClusterBinder.Bind(cluster) : ClusterProfiles.Get(ClusterProfiles.Default));
-
         return new StackSpec
         {
             Metadata = new StackMetadata(
@@ -123,12 +149,12 @@ public static class StackParser
                 sla.Percent("availability") ?? 99.9,
                 sla.Duration("responseTime") ?? TimeSpan.FromMilliseconds(500),
                 sla.Int("concurrentUsers")),
-            Cluster = profile,
+            Cluster = cluster,
             Cost = new CostOptions(
                 cost.Double("spotShare") ?? 0,
                 cost.Double("reservedShare") ?? 0,
                 new ScaleDownSchedule(scaleDown.Int("weekdayFrom"), scaleDown.Int("weekdayTo"), scaleDown.Bool("weekends") ?? false)),
-            Components = [.. root.Maps("components").Select(ComponentBinder.Bind)],
+            Components = components,
         };
     }
 }

@@ -5,19 +5,11 @@ namespace Keelson.Cli.Tests.Commands;
 
 public sealed class PlanCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await KeelsonCli.RunAsync(args, stdout, stderr, CancellationToken.None);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [Theory]
     [MemberData(nameof(ExampleFiles))]
     public async Task Every_example_plans_as_a_table(string path)
     {
-        var (exit, output, error) = await Run("plan", path);
+        var (exit, output, error) = await Cli.Run("plan", path);
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
@@ -32,7 +24,7 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Json_output_carries_components_pools_and_cost()
     {
-        var (exit, output, _) = await Run("plan", Repo.File("examples", "ai-call-center.yaml"), "--output", "json");
+        var (exit, output, _) = await Cli.Run("plan", Repo.File("examples", "ai-call-center.yaml"), "--output", "json");
 
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);
@@ -51,8 +43,8 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Yaml_output_has_the_same_content_as_json()
     {
-        var (_, json, _) = await Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "json");
-        var (exit, yaml, _) = await Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "yaml");
+        var (_, json, _) = await Cli.Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "json");
+        var (exit, yaml, _) = await Cli.Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "yaml");
 
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(json);
@@ -63,8 +55,8 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Same_stack_gives_byte_identical_output()
     {
-        var first = await Run("plan", Repo.File("examples", "autus-pipeline.yaml"), "-o", "json");
-        var second = await Run("plan", Repo.File("examples", "autus-pipeline.yaml"), "-o", "json");
+        var first = await Cli.Run("plan", Repo.File("examples", "autus-pipeline.yaml"), "-o", "json");
+        var second = await Cli.Run("plan", Repo.File("examples", "autus-pipeline.yaml"), "-o", "json");
 
         Assert.Equal(first.Out, second.Out);
     }
@@ -72,27 +64,20 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Bad_file_exits_2_with_located_errors_and_no_output()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"keelson-bad-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(path, "metadata:\n  tenant: x\ncomponents:\n  - name: a\n    kind: servce\n");
-        try
-        {
-            var (exit, output, error) = await Run("plan", path);
+        using var file = new TempFile("metadata:\n  tenant: x\ncomponents:\n  - name: a\n    kind: servce\n");
 
-            Assert.Equal(2, exit);
-            Assert.Equal("", output);
-            Assert.Contains($"{path}:5:11: error KS005: components[0].kind: 'servce' is not allowed (did you mean 'service'?)", error, StringComparison.Ordinal);
-            Assert.Contains("1 error(s); nothing was produced.", error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var (exit, output, error) = await Cli.Run("plan", file.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains($"{file.Path}:5:11: error KS005: components[0].kind: 'servce' is not allowed (did you mean 'service'?)", error, StringComparison.Ordinal);
+        Assert.Contains("1 error(s); nothing was produced.", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Missing_file_exits_2()
     {
-        var (exit, _, error) = await Run("plan", "no-such-stack.yaml");
+        var (exit, _, error) = await Cli.Run("plan", "no-such-stack.yaml");
 
         Assert.Equal(2, exit);
         Assert.Contains("no-such-stack.yaml:1:1: error KS009", error, StringComparison.Ordinal);
@@ -101,7 +86,7 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Cluster_override_replans_on_another_profile()
     {
-        var (exit, output, _) = await Run("plan", Repo.File("examples", "restaurant.yaml"), "--cluster", "ncp", "-o", "json");
+        var (exit, output, _) = await Cli.Run("plan", Repo.File("examples", "restaurant.yaml"), "--cluster", "ncp", "-o", "json");
 
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);
@@ -112,7 +97,7 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Unknown_cluster_override_is_bad_input()
     {
-        var (exit, _, error) = await Run("plan", Repo.File("examples", "restaurant.yaml"), "--cluster", "gke");
+        var (exit, _, error) = await Cli.Run("plan", Repo.File("examples", "restaurant.yaml"), "--cluster", "gke");
 
         Assert.Equal(2, exit);
         Assert.Contains("neither a built-in profile (aws-general, aws-gpu, ncp) nor a file", error, StringComparison.Ordinal);
@@ -121,7 +106,7 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Unknown_output_format_is_a_usage_error()
     {
-        var (exit, _, error) = await Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "xml");
+        var (exit, _, error) = await Cli.Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "xml");
 
         Assert.Equal(2, exit);
         Assert.Contains("xml", error, StringComparison.Ordinal);
@@ -130,18 +115,11 @@ public sealed class PlanCommandTests
     [Fact]
     public async Task Unplannable_stack_exits_2_naming_the_component()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"keelson-big-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(path, "metadata: {tenant: x}\ncomponents:\n  - {name: big, kind: service, image: example.com/b:1, resources: {requests: {cpu: \"64\"}}}\n");
-        try
-        {
-            var (exit, _, error) = await Run("plan", path);
+        using var file = new TempFile("metadata: {tenant: x}\ncomponents:\n  - {name: big, kind: service, image: example.com/b:1, resources: {requests: {cpu: \"64\"}}}\n");
 
-            Assert.Equal(2, exit);
-            Assert.Contains($"{path}:3:5: error KP001: components[0]: a pod requesting 64 CPU", error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var (exit, _, error) = await Cli.Run("plan", file.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file.Path}:3:5: error KP001: components[0]: a pod requesting 64 CPU", error, StringComparison.Ordinal);
     }
 }

@@ -261,6 +261,26 @@ public sealed class StackParserTests
     }
 
     [Fact]
+    public void Shape_and_cross_field_errors_come_out_together()
+    {
+        // components[0] has a shape error, yet its name still counts: components[2] may depend on it,
+        // and components[1] reusing the name of components[2] is reported in the same run.
+        var yaml = """
+            metadata: {tenant: t}
+            components:
+              - {name: api, kind: service, image: example.com/api:1, port: 70000}
+              - {name: db, kind: database, storage: {size: 1Gi}}
+              - {name: db, kind: cache, storage: {size: 1Gi}, dependsOn: [api, nope]}
+            """;
+
+        var errors = Errors(yaml);
+
+        Assert.Equal(
+            [("components[0].port", 3, 64), ("components[2].name", 5, 12), ("components[2].dependsOn[1]", 5, 68)],
+            errors.Select(e => (e.Path, e.Line, e.Column)));
+    }
+
+    [Fact]
     public void Malformed_yaml_is_a_syntax_error_with_its_position()
     {
         var d = Single("metadata:\n  tenant: demo\n components: [\n");
