@@ -21,6 +21,7 @@ public static class KeelsonCli
         var terminal = new Terminal(stdout, stderr);
         var root = new RootCommand("Keelson: right-sized, validated, costed Kubernetes platforms from a short stack description.");
         root.Subcommands.Add(PlanCommand.Create(terminal));
+        root.Subcommands.Add(RenderCommand.Create(terminal));
         root.Subcommands.Add(ProfilesCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));
 

@@ -44,7 +44,7 @@ public sealed record ComponentPlan(
     public int Gpus => Workloads.Sum(w => w.Pod.Gpus * w.Replicas);
 
     /// <summary>Persistent storage of all replicas.</summary>
-    public ByteSize Storage => Workloads.Aggregate(ByteSize.Zero, (sum, w) => sum + (w.StoragePerReplica * w.Replicas));
+    public ByteSize Storage => Workloads.Aggregate(ByteSize.Zero, (sum, w) => sum + w.TotalStorage);
 }
 
 /// <summary>One Kubernetes workload of a component, e.g. a Deployment or StatefulSet.</summary>
@@ -64,7 +64,14 @@ public sealed record WorkloadPlan(
     PodShape Pod,
     ByteSize StoragePerReplica,
     bool Scalable,
-    bool ZoneSpread);
+    bool ZoneSpread)
+{
+    /// <summary>Whether the replicas share one volume (a service's PVC) instead of one each (a StatefulSet's claims).</summary>
+    public bool SharedStorage { get; init; }
+
+    /// <summary>Persistent storage of all replicas together.</summary>
+    public ByteSize TotalStorage => SharedStorage ? StoragePerReplica : StoragePerReplica * Replicas;
+}
 
 /// <summary>Nodes of one pool at peak and off-peak, with the packing lower bound beside them.</summary>
 /// <param name="Pool">The pool.</param>

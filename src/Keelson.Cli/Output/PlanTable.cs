@@ -33,7 +33,7 @@ internal static class PlanTable
                     Invariant($"{w.Pod.CpuRequest}/{w.Pod.CpuLimit}"),
                     Invariant($"{w.Pod.MemoryRequest}/{w.Pod.MemoryLimit}"),
                     Invariant($"{w.Pod.Gpus}"),
-                    w.StoragePerReplica.Bytes == 0 ? "-" : Invariant($"{w.StoragePerReplica} × {w.Replicas}"),
+                    w.StoragePerReplica.Bytes == 0 ? "-" : w.SharedStorage ? Invariant($"{w.StoragePerReplica} shared") : Invariant($"{w.StoragePerReplica} × {w.Replicas}"),
                     first ? Markup.Escape(c.Pool) : "",
                     first ? c.Device : "",
                     first ? Usd(c.MonthlyUsd) : "",

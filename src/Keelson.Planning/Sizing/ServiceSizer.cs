@@ -52,7 +52,10 @@ public sealed class ServiceSizer : IComponentSizer
         }
 
         var scalable = s.Autoscaling is not null || s.RequestsPerSecond is not null;
-        var workload = new WorkloadPlan(s.Name, peak, min, max, pod, s.Storage?.Size ?? ByteSize.Zero, scalable, redundancy.ZoneSpread && peak > 1);
+        var workload = new WorkloadPlan(s.Name, peak, min, max, pod, s.Storage?.Size ?? ByteSize.Zero, scalable, redundancy.ZoneSpread && peak > 1)
+        {
+            SharedStorage = s.Storage is not null,
+        };
         return new SizedComponent(s, "cpu", null, [workload], null, scalable ? target : null, rationale);
     }
 }

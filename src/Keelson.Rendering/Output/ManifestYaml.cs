@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Keelson.Rendering.Crds;
+
+namespace Keelson.Rendering.Output;
+
+/// <summary>Serialises objects as multi-document YAML or as a JSON <c>List</c>, and reads them back.</summary>
+public static class ManifestYaml
+{
+    /// <summary>The CRD kinds Keelson renders, for reading manifests back into typed objects.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> CustomKinds = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [$"{SparkApplication.Version}/SparkApplication"] = typeof(SparkApplication),
+        [$"{SparkApplication.Version}/ScheduledSparkApplication"] = typeof(ScheduledSparkApplication),
+        [$"{ScaledObject.Version}/ScaledObject"] = typeof(ScaledObject),
+    };
+
+    /// <summary>One YAML document.</summary>
+    public static string Document(IKubernetesObject<V1ObjectMeta> resource) => KubernetesYaml.Serialize(resource).Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    /// <summary>Documents separated by <c>---</c>, ending with a newline.</summary>
+    public static string Documents(IEnumerable<IKubernetesObject<V1ObjectMeta>> resources)
+    {
+        var text = new StringBuilder();
+        foreach (var resource in resources)
+        {
+            if (text.Length > 0)
+            {
+                text.Append("---\n");
+            }
+
+            var document = Document(resource);
+            text.Append(document);
+            if (!document.EndsWith('\n'))
+            {
+                text.Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A <c>v1/List</c> of the objects, indented, ending with a newline.</summary>
+    public static string JsonList(IEnumerable<IKubernetesObject<V1ObjectMeta>> resources)
+    {
+        var items = new JsonArray();
+        foreach (var resource in resources)
+        {
+            items.Add(JsonNode.Parse(KubernetesJson.Serialize(resource)));
+        }
+
+        var list = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = items };
+        return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    /// <summary>Reads multi-document YAML into typed objects, including Keelson's CRD kinds.</summary>
+    public static IReadOnlyList<object> Read(string yaml) => KubernetesYaml.LoadAllFromString(yaml, CustomKinds.ToDictionary(k => k.Key, k => k.Value));
+}
