@@ -145,7 +145,7 @@ public sealed class ManifestRendererTests
         {
             Assert.Null(secret.Data);
             Assert.All(secret.StringData, kv => Assert.Equal("", kv.Value));
-            Assert.Contains(Renderers.ConfigRenderer.FillAnnotation, secret.Metadata.Annotations.Keys);
+            Assert.Contains(Keelson.Rendering.Renderers.ConfigRenderer.FillAnnotation, secret.Metadata.Annotations.Keys);
         }
     }
 

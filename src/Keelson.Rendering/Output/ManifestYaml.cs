@@ -19,7 +19,8 @@ public static class ManifestYaml
     };
 
     /// <summary>One YAML document.</summary>
-    public static string Document(IKubernetesObject<V1ObjectMeta> resource) => KubernetesYaml.Serialize(resource).Replace("\r\n", "\n", StringComparison.Ordinal);
+    public static string Document(IKubernetesObject<V1ObjectMeta> resource) =>
+        JsonToYaml.Convert(Encoding.UTF8.GetBytes(KubernetesJson.Serialize(resource)));
 
     /// <summary>Documents separated by <c>---</c>, ending with a newline.</summary>
     public static string Documents(IEnumerable<IKubernetesObject<V1ObjectMeta>> resources)

@@ -1,0 +1,80 @@
+using Keelson.Rendering.Output;
+using Keelson.Testing;
+
+namespace Keelson.Cli.Tests.Commands;
+
+public sealed class RenderCommandTests
+{
+    [Fact]
+    public async Task Yaml_goes_to_standard_output_and_reads_back()
+    {
+        var (exit, output, error) = await Cli.Run("render", Repo.File("examples", "restaurant.yaml"));
+
+        Assert.True(exit == 0, error);
+        var objects = ManifestYaml.Read(output);
+        Assert.Equal("Namespace", ((k8s.Models.V1Namespace)objects[0]).Kind);
+        Assert.Equal(File.ReadAllText(Repo.File("tests", "Keelson.Rendering.Tests", "golden", "restaurant.yaml")), output);
+    }
+
+    [Fact]
+    public async Task Tree_is_written_to_the_directory()
+    {
+        var dir = Directory.CreateTempSubdirectory("keelson-render-").FullName;
+        try
+        {
+            var (exit, _, error) = await Cli.Run("render", Repo.File("examples", "saga-commerce.yaml"), "-o", dir, "--format", "tree");
+
+            Assert.True(exit == 0, error);
+            Assert.True(File.Exists(Path.Combine(dir, "namespace.yaml")));
+            Assert.True(File.Exists(Path.Combine(dir, "infrastructure", "kafka", "kafka-statefulset.yaml")));
+            Assert.True(File.Exists(Path.Combine(dir, "scripts", "deploy.sh")));
+            Assert.Contains("wrote", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Json_is_one_list_file_in_the_directory()
+    {
+        var dir = Directory.CreateTempSubdirectory("keelson-render-").FullName;
+        try
+        {
+            var (exit, _, _) = await Cli.Run("render", Repo.File("examples", "quant-platform.yaml"), "-o", dir, "-f", "json");
+
+            Assert.Equal(0, exit);
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "quant-platform.json")));
+            Assert.Equal("List", doc.RootElement.GetProperty("kind").GetString());
+            Assert.True(doc.RootElement.GetProperty("items").GetArrayLength() > 20);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Tree_without_a_directory_is_a_usage_error()
+    {
+        var (exit, output, error) = await Cli.Run("render", Repo.File("examples", "restaurant.yaml"), "-f", "tree");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("-o DIR", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_stack_renders_nothing()
+    {
+        using var file = new TempFile("metadata: {tenant: x}\ncomponents: []\n");
+        var dir = Path.Combine(Path.GetTempPath(), $"keelson-none-{Guid.NewGuid():N}");
+
+        var (exit, _, error) = await Cli.Run("render", file.Path, "-o", dir);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("components: needs at least 1 item(s)", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+}
