@@ -23,6 +23,10 @@ public class RenderBenchmarks
     [Benchmark(Baseline = true)]
     public int RenderObjects() => plans.Sum(p => ManifestRenderer.Default.Render(p).Objects.Count);
 
+    /// <summary>The same YAML through KubernetesClient's own serialiser (<c>KubernetesYaml.Serialize</c>), side by side.</summary>
+    [Benchmark]
+    public long RenderYamlWithKubernetesYaml() => plans.Sum(p => (long)string.Join("---\n", ManifestRenderer.Default.Render(p).Objects.Select(o => k8s.KubernetesYaml.Serialize(o.Resource))).Length);
+
     /// <summary>Builds every tenant's objects and serialises them to multi-document YAML.</summary>
     [Benchmark]
     public long RenderYaml() => plans.Sum(p => (long)ManifestYaml.Documents(ManifestRenderer.Default.Render(p).Objects.Select(o => o.Resource)).Length);

@@ -24,19 +24,15 @@ public static partial class JsonToYaml
     /// <summary>Keys written first at the top of a document, in the order kubectl users expect.</summary>
     private static readonly string[] LeadingKeys = ["apiVersion", "kind", "metadata"];
 
-    /// <summary>One YAML document for a UTF-8 JSON object, ending with a newline.</summary>
-    public static string Convert(ReadOnlySpan<byte> json)
+    /// <summary>Appends one YAML document for a JSON object, ending with a newline.</summary>
+    public static void Append(StringBuilder text, JsonElement root)
     {
-        using var document = JsonDocument.Parse(json.ToArray());
-        var text = new StringBuilder(4096);
-        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new ArgumentException("A Kubernetes object is a JSON object.", nameof(json));
+            throw new ArgumentException("A Kubernetes object is a JSON object.", nameof(root));
         }
 
         WriteMapping(text, root, 0, firstInline: false, top: true);
-        return text.ToString();
     }
 
     private static void WriteMapping(StringBuilder text, JsonElement mapping, int indent, bool firstInline, bool top)

@@ -18,14 +18,27 @@ public static class ManifestYaml
         [$"{ScaledObject.Version}/ScaledObject"] = typeof(ScaledObject),
     };
 
+    // KubernetesClient's own serializer options (its converters for quantities, IntOrString, dates), captured
+    // through its public configuration hook so objects serialise straight to a JsonDocument.
+    private static readonly Lazy<JsonSerializerOptions> KubernetesOptions = new(() =>
+    {
+        JsonSerializerOptions? options = null;
+        KubernetesJson.AddJsonOptions(o => options = o);
+        return options ?? throw new InvalidOperationException("KubernetesJson did not expose its serializer options.");
+    });
+
     /// <summary>One YAML document.</summary>
-    public static string Document(IKubernetesObject<V1ObjectMeta> resource) =>
-        JsonToYaml.Convert(Encoding.UTF8.GetBytes(KubernetesJson.Serialize(resource)));
+    public static string Document(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        var text = new StringBuilder(4096);
+        Append(text, resource);
+        return text.ToString();
+    }
 
     /// <summary>Documents separated by <c>---</c>, ending with a newline.</summary>
     public static string Documents(IEnumerable<IKubernetesObject<V1ObjectMeta>> resources)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(64 * 1024);
         foreach (var resource in resources)
         {
             if (text.Length > 0)
@@ -33,15 +46,16 @@ public static class ManifestYaml
                 text.Append("---\n");
             }
 
-            var document = Document(resource);
-            text.Append(document);
-            if (!document.EndsWith('\n'))
-            {
-                text.Append('\n');
-            }
+            Append(text, resource);
         }
 
         return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, IKubernetesObject<V1ObjectMeta> resource)
+    {
+        using var json = JsonSerializer.SerializeToDocument(resource, resource.GetType(), KubernetesOptions.Value);
+        JsonToYaml.Append(text, json.RootElement);
     }
 
     /// <summary>A <c>v1/List</c> of the objects, indented, ending with a newline.</summary>
