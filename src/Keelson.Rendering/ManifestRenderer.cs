@@ -12,7 +12,7 @@ public sealed class ManifestRenderer(IEnumerable<IManifestRenderer> renderers)
     public static ManifestRenderer Default { get; } = new(
     [
         new TenantRenderer(), new NetworkPolicyRenderer(), new ConfigRenderer(), new WorkloadRenderer(), new ServiceRenderer(),
-        new IngressRenderer(), new ScalingRenderer(), new SparkRenderer(),
+        new IngressRenderer(), new ScalingRenderer(), new SparkRenderer(), new MonitoringRenderer(),
     ]);
 
     /// <summary>Renders a plan.</summary>

@@ -65,12 +65,21 @@ public static class PodTemplates
             VolumeMounts = mounts,
         };
 
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [ConfigChecksum] = configHash };
+        if (context.Monitoring && MetricsEndpoint.For(component, contract) is { } metrics)
+        {
+            // For Prometheus without the operator: the plain scrape config keeps pods that carry these.
+            annotations["prometheus.io/path"] = metrics.Path;
+            annotations["prometheus.io/port"] = metrics.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            annotations["prometheus.io/scrape"] = "true";
+        }
+
         return new V1PodTemplateSpec
         {
             Metadata = new V1ObjectMeta
             {
                 Labels = labels,
-                Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [ConfigChecksum] = configHash },
+                Annotations = annotations,
             },
             Spec = new V1PodSpec
             {

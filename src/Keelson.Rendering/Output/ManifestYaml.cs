@@ -16,6 +16,8 @@ public static class ManifestYaml
         [$"{SparkApplication.Version}/SparkApplication"] = typeof(SparkApplication),
         [$"{SparkApplication.Version}/ScheduledSparkApplication"] = typeof(ScheduledSparkApplication),
         [$"{ScaledObject.Version}/ScaledObject"] = typeof(ScaledObject),
+        [$"{ServiceMonitor.Version}/ServiceMonitor"] = typeof(ServiceMonitor),
+        [$"{ServiceMonitor.Version}/PrometheusRule"] = typeof(PrometheusRule),
     };
 
     // KubernetesClient's own serializer options (its converters for quantities, IntOrString, dates), captured

@@ -1,4 +1,5 @@
 using System.Text;
+using k8s.Models;
 using Keelson.Planning;
 using Keelson.Spec.Model;
 
@@ -19,6 +20,13 @@ public static class TreeLayout
             .Select(g => new OutputFile(g.Key, ManifestYaml.Documents(g.Select(o => o.Resource))))
             .OrderBy(f => f.Path, StringComparer.Ordinal)
             .ToList();
+        // The plain Prometheus and Grafana files, for clusters without the operator or the Grafana sidecar.
+        foreach (var map in manifest.Objects.Where(o => o.Group == ObjectGroup.Monitoring).Select(o => o.Resource).OfType<V1ConfigMap>())
+        {
+            var folder = map.Metadata.Name == "prometheus-config" ? "monitoring/prometheus" : "monitoring/grafana";
+            files.AddRange(map.Data.Select(d => new OutputFile($"{folder}/{d.Key}", d.Value)));
+        }
+
         files.Add(new OutputFile("scripts/deploy.sh", DeployScript(manifest), Executable: true));
         files.Add(new OutputFile("scripts/cleanup.sh", CleanupScript(manifest), Executable: true));
         return files;
