@@ -5,7 +5,7 @@ using Keelson.Rendering.Output;
 
 namespace Keelson.Cli.Commands;
 
-/// <summary><c>keelson render STACK [-o DIR] [--format yaml|json|tree|kustomize] [--monitoring true|false]</c>.</summary>
+/// <summary><c>keelson render STACK [-o DIR] [--format yaml|json|tree|helm|kustomize] [--monitoring true|false]</c>.</summary>
 internal static class RenderCommand
 {
     public static Command Create(Terminal terminal)
@@ -13,7 +13,7 @@ internal static class RenderCommand
         var stack = new Argument<string>("stack") { Description = "Stack file (YAML or JSON)." };
         var output = new Option<string?>("--output", "-o") { Description = "Output directory; yaml and json print to standard output without it." };
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "yaml" };
-        format.AcceptOnlyFromAmong("yaml", "json", "tree", "kustomize");
+        format.AcceptOnlyFromAmong("yaml", "json", "tree", "helm", "kustomize");
         var cluster = new Option<string?>("--cluster") { Description = "A built-in cluster profile or a cluster file, replacing the stack's own." };
         var monitoring = new Option<bool?>("--monitoring") { Description = "Render monitoring objects (default: in prod)." };
 
@@ -27,7 +27,7 @@ internal static class RenderCommand
         {
             var directory = parse.GetValue(output);
             var chosen = parse.GetValue(format)!;
-            if (chosen is "tree" or "kustomize" && directory is null)
+            if (chosen is "tree" or "helm" or "kustomize" && directory is null)
             {
                 await terminal.Error.WriteLineAsync($"keelson: --format {chosen} writes a directory; give one with -o DIR").ConfigureAwait(false);
                 return KeelsonCli.BadInput;
@@ -52,6 +52,7 @@ internal static class RenderCommand
                 "json" => [new OutputFile(manifest.Namespace + ".json", ManifestYaml.JsonList(manifest.Objects.Select(o => o.Resource)))],
                 "tree" => TreeLayout.Files(manifest),
                 "kustomize" => KustomizeLayout.Files(manifest),
+                "helm" => HelmLayout.Files(manifest),
                 _ => [new OutputFile(manifest.Namespace + ".yaml", ManifestYaml.Documents(manifest.Objects.Select(o => o.Resource)))],
             };
 

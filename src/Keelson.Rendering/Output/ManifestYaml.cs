@@ -54,6 +54,19 @@ public static class ManifestYaml
         return text.ToString();
     }
 
+    /// <summary>The JSON form of an object, with KubernetesClient's converters, as a mutable node.</summary>
+    public static JsonObject ToJsonNode(IKubernetesObject<V1ObjectMeta> resource) =>
+        (JsonObject)JsonSerializer.SerializeToNode(resource, resource.GetType(), KubernetesOptions.Value)!;
+
+    /// <summary>One YAML document for a JSON object node.</summary>
+    public static string Document(JsonObject node)
+    {
+        using var json = JsonDocument.Parse(node.ToJsonString());
+        var text = new StringBuilder(4096);
+        JsonToYaml.Append(text, json.RootElement);
+        return text.ToString();
+    }
+
     private static void Append(StringBuilder text, IKubernetesObject<V1ObjectMeta> resource)
     {
         using var json = JsonSerializer.SerializeToDocument(resource, resource.GetType(), KubernetesOptions.Value);

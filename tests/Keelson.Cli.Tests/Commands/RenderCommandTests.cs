@@ -78,3 +78,27 @@ public sealed class RenderCommandTests
         Assert.False(Directory.Exists(dir));
     }
 }
+
+public sealed class RenderArchiveFormatTests
+{
+    [Theory]
+    [InlineData("helm", "Chart.yaml")]
+    [InlineData("helm", "templates/deployment-gateway.yaml")]
+    [InlineData("kustomize", "base/kustomization.yaml")]
+    [InlineData("kustomize", "overlays/dev/kustomization.yaml")]
+    public async Task Directory_formats_write_their_layout(string format, string expectedFile)
+    {
+        var dir = Directory.CreateTempSubdirectory("keelson-render-").FullName;
+        try
+        {
+            var (exit, _, error) = await Cli.Run("render", Repo.File("examples", "restaurant.yaml"), "-o", dir, "-f", format);
+
+            Assert.True(exit == 0, error);
+            Assert.True(File.Exists(Path.Combine(dir, expectedFile)), $"{expectedFile} missing");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
