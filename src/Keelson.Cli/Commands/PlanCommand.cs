@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Keelson.Cli.Output;
-using Keelson.Planning;
 
 namespace Keelson.Cli.Commands;
 
@@ -20,29 +19,22 @@ internal static class PlanCommand
         command.Options.Add(output);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = await StackLoader.LoadAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
-            if (spec is null)
+            var plan = await StackLoader.PlanAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
+            if (plan is null)
             {
-                return KeelsonCli.BadInput;
-            }
-
-            var result = Planner.Default.Plan(spec);
-            if (!result.Succeeded)
-            {
-                await StackLoader.PrintAsync(result.Problems, terminal).ConfigureAwait(false);
                 return KeelsonCli.BadInput;
             }
 
             switch (parse.GetValue(output))
             {
                 case "json":
-                    await terminal.Out.WriteLineAsync(PlanDocument.ToJson(result.Plan!)).ConfigureAwait(false);
+                    await terminal.Out.WriteLineAsync(PlanDocument.ToJson(plan)).ConfigureAwait(false);
                     break;
                 case "yaml":
-                    await terminal.Out.WriteAsync(PlanDocument.ToYaml(result.Plan!)).ConfigureAwait(false);
+                    await terminal.Out.WriteAsync(PlanDocument.ToYaml(plan)).ConfigureAwait(false);
                     break;
                 default:
-                    PlanTable.Write(result.Plan!, terminal.Console());
+                    PlanTable.Write(plan, terminal.Console());
                     break;
             }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Keelson.Planning;
 using Keelson.Rendering;
 using Keelson.Rendering.Output;
 
@@ -33,20 +32,13 @@ internal static class RenderCommand
                 return KeelsonCli.BadInput;
             }
 
-            var spec = await StackLoader.LoadAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
-            if (spec is null)
+            var plan = await StackLoader.PlanAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
+            if (plan is null)
             {
                 return KeelsonCli.BadInput;
             }
 
-            var plan = Planner.Default.Plan(spec);
-            if (!plan.Succeeded)
-            {
-                await StackLoader.PrintAsync(plan.Problems, terminal).ConfigureAwait(false);
-                return KeelsonCli.BadInput;
-            }
-
-            var manifest = ManifestRenderer.Default.Render(plan.Plan!, new RenderOptions { Monitoring = parse.GetValue(monitoring) });
+            var manifest = ManifestRenderer.Default.Render(plan, new RenderOptions { Monitoring = parse.GetValue(monitoring) });
             IReadOnlyList<OutputFile> files = chosen switch
             {
                 "json" => [new OutputFile(manifest.Namespace + ".json", ManifestYaml.JsonList(manifest.Objects.Select(o => o.Resource)))],

@@ -53,6 +53,25 @@ internal static class StackLoader
         return result.Value;
     }
 
+    /// <summary>Loads and plans a stack, printing located errors; null when either step failed.</summary>
+    public static async Task<Planning.Plan?> PlanAsync(string path, string? cluster, Terminal terminal, CancellationToken cancellationToken)
+    {
+        var spec = await LoadAsync(path, cluster, terminal, cancellationToken).ConfigureAwait(false);
+        if (spec is null)
+        {
+            return null;
+        }
+
+        var result = Planning.Planner.Default.Plan(spec);
+        if (!result.Succeeded)
+        {
+            await PrintAsync(result.Problems, terminal).ConfigureAwait(false);
+            return null;
+        }
+
+        return result.Plan;
+    }
+
     public static async Task PrintAsync(IReadOnlyList<Diagnostic> diagnostics, Terminal terminal)
     {
         foreach (var d in diagnostics)
