@@ -15,13 +15,14 @@ public static class KeelsonCli
     /// <summary>Exit code: unusable input (bad file, bad arguments).</summary>
     public const int BadInput = 2;
 
-    /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Parses <paramref name="args"/> and runs the command; <paramref name="stdin"/> feeds <c>validate -</c>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TextReader? stdin = null)
     {
         var terminal = new Terminal(stdout, stderr);
         var root = new RootCommand("Keelson: right-sized, validated, costed Kubernetes platforms from a short stack description.");
         root.Subcommands.Add(PlanCommand.Create(terminal));
         root.Subcommands.Add(RenderCommand.Create(terminal));
+        root.Subcommands.Add(ValidateCommand.Create(terminal, stdin ?? TextReader.Null));
         root.Subcommands.Add(ProfilesCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));
 

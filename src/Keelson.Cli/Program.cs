@@ -7,4 +7,4 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-return await KeelsonCli.RunAsync(args, Console.Out, Console.Error, cancellation.Token).ConfigureAwait(false);
+return await KeelsonCli.RunAsync(args, Console.Out, Console.Error, cancellation.Token, Console.In).ConfigureAwait(false);

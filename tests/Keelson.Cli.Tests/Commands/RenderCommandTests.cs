@@ -102,3 +102,42 @@ public sealed class RenderArchiveFormatTests
         }
     }
 }
+
+public sealed class ValidateCommandTests
+{
+    [Fact]
+    public async Task Rendered_output_piped_in_validates_clean()
+    {
+        var (_, yaml, _) = await Cli.Run("render", Repo.File("examples", "saga-commerce.yaml"));
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await KeelsonCli.RunAsync(["validate", "-", "-o", "json"], stdout, stderr, CancellationToken.None, new StringReader(yaml));
+
+        Assert.Equal(0, exit);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString())!;
+        Assert.True(json["valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Errors_exit_1_and_warnings_only_with_fail_on_warning()
+    {
+        using var bad = new TempFile("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: NodePort, ports: [{port: 80, protocl: TCP}]}\n");
+        using var warn = new TempFile("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
+
+        Assert.Equal(1, (await Cli.Run("validate", bad.Path)).Exit);
+        Assert.Equal(0, (await Cli.Run("validate", warn.Path)).Exit);
+        Assert.Equal(1, (await Cli.Run("validate", warn.Path, "--fail-on", "warning")).Exit);
+    }
+
+    [Fact]
+    public async Task Unreadable_input_exits_2()
+    {
+        using var broken = new TempFile("kind: [\n");
+
+        var (exit, output, _) = await Cli.Run("validate", broken.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("input-unreadable", output, StringComparison.Ordinal);
+    }
+}

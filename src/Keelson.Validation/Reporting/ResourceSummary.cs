@@ -1,0 +1,109 @@
+using System.Globalization;
+using Keelson.Planning.Cost;
+using Keelson.Planning.Packing;
+using Keelson.Spec.Model;
+using Keelson.Spec.Units;
+using Keelson.Validation.Checks;
+using Keelson.Validation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Reporting;
+
+/// <summary>Totals of what the manifests request, and what the nodes to run them would cost on a cluster profile.</summary>
+/// <param name="Cpu">CPU requested by every replica.</param>
+/// <param name="Memory">Memory requested by every replica.</param>
+/// <param name="Gpus">GPUs requested by every replica.</param>
+/// <param name="Storage">Storage claimed (PVCs and volume claim templates × replicas).</param>
+/// <param name="Nodes">Nodes per pool the pods pack into (first-fit decreasing).</param>
+/// <param name="MonthlyUsd">Those nodes on demand for a month, plus the profile's control-plane fee.</param>
+/// <param name="Unplaced">Pods that fit no pool of the profile.</param>
+public sealed record ResourceSummary(MilliCpu Cpu, ByteSize Memory, int Gpus, ByteSize Storage, IReadOnlyDictionary<string, int> Nodes, double MonthlyUsd, IReadOnlyList<string> Unplaced)
+{
+    /// <summary>Sums the workloads of <paramref name="documents"/> and packs their pods onto <paramref name="cluster"/>.</summary>
+    public static ResourceSummary Compute(IReadOnlyList<ManifestDocument> documents, ClusterProfile cluster)
+    {
+        var pods = new List<(string Workload, MilliCpu Cpu, ByteSize Memory, int Gpus)>();
+        var storage = ByteSize.Zero;
+        foreach (var document in documents)
+        {
+            var context = new CheckContext(document);
+            var replicas = Replicas(document);
+            if (context.PodSpec is not null && replicas > 0)
+            {
+                long cpu = 0, memory = 0;
+                var gpus = 0;
+                foreach (var c in context.Containers(includeInit: false))
+                {
+                    cpu += MilliCpu.TryParse(CheckContext.Value(c.Node, "resources.requests.cpu") ?? "", out var m) ? m.Value : 0;
+                    memory += ByteSize.TryParse(CheckContext.Value(c.Node, "resources.requests.memory") ?? "", out var b) ? b.Bytes : 0;
+                    gpus += int.TryParse(GpuLimit(c.Node), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
+                }
+
+                for (var r = 0; r < replicas; r++)
+                {
+                    pods.Add((document.Name, new MilliCpu(cpu), new ByteSize(memory), gpus));
+                }
+            }
+
+            storage += Claims(document) * Math.Max(replicas, 1);
+        }
+
+        var nodes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var unplaced = new List<string>();
+        var monthly = cluster.ControlPlaneMonthlyUsd;
+        foreach (var group in pods.GroupBy(p => p.Gpus > 0))
+        {
+            var pool = cluster.Pools
+                .Where(p => group.Key ? p.Role == PoolRole.Gpu : p.Role == PoolRole.Worker)
+                .OrderBy(p => p.Instance.Prices.OnDemandUsd / Math.Max(p.Instance.VCpu, 1))
+                .FirstOrDefault();
+            if (pool is null)
+            {
+                unplaced.AddRange(group.Select(p => p.Workload).Distinct());
+                continue;
+            }
+
+            var capacity = NodeCapacity.Of(pool.Instance);
+            var fitting = group.Where(p => capacity.Fits(p.Cpu, p.Memory, p.Gpus)).Select(p => new PodDemand(p.Workload, p.Cpu, p.Memory, p.Gpus)).ToList();
+            unplaced.AddRange(group.Where(p => !capacity.Fits(p.Cpu, p.Memory, p.Gpus)).Select(p => p.Workload).Distinct());
+            var packed = FirstFitDecreasingPacker.Pack(fitting, capacity);
+            nodes[pool.Name] = packed.Nodes;
+            monthly += CostModel.OnDemand(new PoolNodes(pool, packed.Nodes, packed.Nodes));
+        }
+
+        return new ResourceSummary(
+            new MilliCpu(pods.Sum(p => p.Cpu.Value)),
+            new ByteSize(pods.Sum(p => p.Memory.Bytes)),
+            pods.Sum(p => p.Gpus),
+            storage,
+            nodes,
+            Math.Round(monthly, 2),
+            [.. unplaced.Distinct().Order(StringComparer.Ordinal)]);
+    }
+
+    private static string? GpuLimit(YamlMappingNode container) =>
+        CheckContext.Get(container, "resources.limits") is YamlMappingNode limits ? ManifestDocument.Scalar(limits, "nvidia.com/gpu") : null;
+
+    private static int Replicas(ManifestDocument document) => document.Kind switch
+    {
+        "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" => int.TryParse(CheckContext.Value(document.Node, "spec.replicas") ?? "1", out var r) ? r : 1,
+        "Job" => int.TryParse(CheckContext.Value(document.Node, "spec.parallelism") ?? "1", out var p) ? p : 1,
+        "CronJob" => int.TryParse(CheckContext.Value(document.Node, "spec.jobTemplate.spec.parallelism") ?? "1", out var c) ? c : 1,
+        "Pod" or "DaemonSet" => 1,
+        _ => 0,
+    };
+
+    private static ByteSize Claims(ManifestDocument document)
+    {
+        static ByteSize Size(YamlNode? claim) =>
+            ByteSize.TryParse(CheckContext.Value(claim, "spec.resources.requests.storage") ?? "", out var size) ? size : ByteSize.Zero;
+
+        return document.Kind switch
+        {
+            "PersistentVolumeClaim" => Size(document.Node),
+            "StatefulSet" when CheckContext.Get(document.Node, "spec.volumeClaimTemplates") is YamlSequenceNode templates =>
+                templates.Children.Aggregate(ByteSize.Zero, (sum, t) => sum + Size(t)),
+            _ => ByteSize.Zero,
+        };
+    }
+}

@@ -1,0 +1,79 @@
+using Keelson.Validation.Checks;
+using Keelson.Validation.Loading;
+using Keelson.Validation.Schema;
+
+namespace Keelson.Validation;
+
+/// <summary>The outcome of validating a set of manifests.</summary>
+/// <param name="Documents">The objects checked.</param>
+/// <param name="Findings">Every finding, ordered by file, line and check.</param>
+public sealed record ValidationReport(IReadOnlyList<ManifestDocument> Documents, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>Whether no finding is an error.</summary>
+    public bool Valid => Findings.All(f => f.Severity != Severity.Error);
+}
+
+/// <summary>The one entry point for validation: the CLI, the renderer's self-check and the API use it.</summary>
+public sealed class Validator(IEnumerable<ICheck> checks)
+{
+    /// <summary>Annotation listing check ids to skip for one object, comma-separated.</summary>
+    public const string SkipAnnotation = "keelson.dev/skip";
+
+    /// <summary>Id of the info finding for kinds whose schema Keelson does not know.</summary>
+    public const string NotCheckedId = "schema-not-checked";
+
+    private readonly IReadOnlyList<ICheck> checks = [.. checks.OrderBy(c => c.Id, StringComparer.Ordinal)];
+
+    /// <summary>The validator with every built-in check.</summary>
+    public static Validator Default { get; } = new(BuiltInChecks.All);
+
+    /// <summary>The checks this validator runs.</summary>
+    public IReadOnlyList<ICheck> Checks => checks;
+
+    /// <summary>Validates loaded manifests; problems from loading are carried into the report.</summary>
+    public ValidationReport Validate(LoadResult loaded)
+    {
+        var findings = new List<Finding>(loaded.Problems);
+        foreach (var document in loaded.Documents)
+        {
+            var perObject = new List<Finding>();
+            if (document.ApiVersion.Length == 0 || document.Kind.Length == 0)
+            {
+                perObject.Add(new Finding("schema-missing-field", Severity.Error, document.Ref, document.File, document.Line, document.ApiVersion.Length == 0 ? "apiVersion" : "kind",
+                    "every object needs apiVersion and kind", "Add them, e.g. apiVersion: apps/v1 and kind: Deployment."));
+            }
+            else if (KindRegistry.Find(document.ApiVersion, document.Kind) is { } type)
+            {
+                SchemaWalker.Check(document, type, perObject);
+            }
+            else
+            {
+                perObject.Add(new Finding(NotCheckedId, Severity.Info, document.Ref, document.File, document.Line, "",
+                    $"{document.ApiVersion} {document.Kind} is not a kind Keelson knows the schema of; its fields were not checked",
+                    KindRegistry.VersionsOf(document.Kind) is { Count: > 0 } versions ? $"Served versions of {document.Kind}: {string.Join(", ", versions)}." : "Custom resources are checked only for the CRDs Keelson renders."));
+            }
+
+            var context = new CheckContext(document);
+            foreach (var check in checks)
+            {
+                perObject.AddRange(check.Run(context));
+            }
+
+            var skipped = Skipped(document);
+            findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)));
+        }
+
+        return new ValidationReport(
+            loaded.Documents,
+            [.. findings.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
+    }
+
+    private static HashSet<string> Skipped(ManifestDocument document)
+    {
+        var annotations = document.Node.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("metadata"), out var m) && m is YamlDotNet.RepresentationModel.YamlMappingNode meta
+            && meta.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("annotations"), out var a) && a is YamlDotNet.RepresentationModel.YamlMappingNode map
+            ? ManifestDocument.Scalar(map, SkipAnnotation)
+            : null;
+        return [.. (annotations ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+}

@@ -1,0 +1,51 @@
+using Keelson.Validation.Loading;
+
+namespace Keelson.Validation.Tests;
+
+/// <summary>A Deployment that passes every check, and helpers to validate text.</summary>
+internal static class Fixtures
+{
+    public const string GoodDeployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: shop
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              securityContext:
+                runAsNonRoot: true
+                runAsUser: 10001
+                seccompProfile: {type: RuntimeDefault}
+              containers:
+              - name: web
+                image: registry.example.com/web:1.2.3
+                ports:
+                - {containerPort: 8080, protocol: TCP}
+                resources:
+                  requests: {cpu: 250m, memory: 256Mi}
+                  limits: {cpu: 500m, memory: 512Mi}
+                readinessProbe:
+                  httpGet: {path: /readyz, port: 8080}
+                livenessProbe:
+                  httpGet: {path: /healthz, port: 8080}
+                securityContext:
+                  allowPrivilegeEscalation: false
+                  readOnlyRootFilesystem: true
+                  capabilities: {drop: [ALL]}
+        """;
+
+    public static ValidationReport Validate(string yaml, string file = "test.yaml")
+    {
+        var documents = new List<ManifestDocument>();
+        var problems = new List<Finding>();
+        ManifestLoader.Parse(yaml, file, documents, problems);
+        return Validator.Default.Validate(new LoadResult(documents, problems));
+    }
+}
