@@ -14,7 +14,7 @@ public sealed record ValidationReport(IReadOnlyList<ManifestDocument> Documents,
 }
 
 /// <summary>The one entry point for validation: the CLI, the renderer's self-check and the API use it.</summary>
-public sealed class Validator(IEnumerable<ICheck> checks)
+public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck> setChecks)
 {
     /// <summary>Annotation listing check ids to skip for one object, comma-separated.</summary>
     public const string SkipAnnotation = "keelson.dev/skip";
@@ -23,9 +23,13 @@ public sealed class Validator(IEnumerable<ICheck> checks)
     public const string NotCheckedId = "schema-not-checked";
 
     private readonly IReadOnlyList<ICheck> checks = [.. checks.OrderBy(c => c.Id, StringComparer.Ordinal)];
+    private readonly IReadOnlyList<ISetCheck> setChecks = [.. setChecks.OrderBy(c => c.Id, StringComparer.Ordinal)];
 
     /// <summary>The validator with every built-in check.</summary>
-    public static Validator Default { get; } = new(BuiltInChecks.All);
+    public static Validator Default { get; } = new(BuiltInChecks.All, BuiltInChecks.AllSet);
+
+    /// <summary>The cross-object checks this validator runs.</summary>
+    public IReadOnlyList<ISetCheck> SetChecks => setChecks;
 
     /// <summary>The checks this validator runs.</summary>
     public IReadOnlyList<ICheck> Checks => checks;
@@ -61,6 +65,13 @@ public sealed class Validator(IEnumerable<ICheck> checks)
 
             var skipped = Skipped(document);
             findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)));
+        }
+
+        var set = new ManifestSet(loaded.Documents);
+        var skips = loaded.Documents.GroupBy(d => d.Ref.ToString(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => Skipped(g.First()), StringComparer.Ordinal);
+        foreach (var check in setChecks)
+        {
+            findings.AddRange(check.Run(set).Where(f => f.Target is null || !skips.TryGetValue(f.Target.ToString(), out var s) || !s.Contains(f.CheckId)));
         }
 
         return new ValidationReport(

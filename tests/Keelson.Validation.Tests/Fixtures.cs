@@ -2,7 +2,7 @@ using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Tests;
 
-/// <summary>A Deployment that passes every check, and helpers to validate text.</summary>
+/// <summary>A Deployment (with its budget and a default-deny policy) that passes every check, and helpers to validate text.</summary>
 internal static class Fixtures
 {
     public const string GoodDeployment = """
@@ -39,6 +39,18 @@ internal static class Fixtures
                   allowPrivilegeEscalation: false
                   readOnlyRootFilesystem: true
                   capabilities: {drop: [ALL]}
+              topologySpreadConstraints:
+              - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: web, namespace: shop}
+        spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: default-deny, namespace: shop}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
         """;
 
     public static ValidationReport Validate(string yaml, string file = "test.yaml")

@@ -10,4 +10,11 @@ public static class BuiltInChecks
         new RunAsNonRootCheck(), new ReadOnlyRootFilesystemCheck(), new CronJobDeadlineCheck(), new EnvSecretLiteralCheck(), new ImageTagCheck(),
         new JobLimitsCheck(), new HostNamespacesCheck(), new HostPathCheck(), new SeccompCheck(), new IdenticalProbesCheck(), new ServiceTypeCheck(),
     ];
+
+    /// <summary>All built-in checks across objects.</summary>
+    public static IReadOnlyList<ISetCheck> AllSet { get; } =
+    [
+        new AvailabilityGuardsCheck(), new IngressBackendCheck(), new NetworkPolicySelectorCheck(), new DisruptionBudgetCheck(), new PodReferencesCheck(),
+        new ScalingTargetCheck(), new ServiceSelectorCheck(), new StatefulSetServiceCheck(),
+    ];
 }

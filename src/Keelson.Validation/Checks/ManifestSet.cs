@@ -1,0 +1,72 @@
+using Keelson.Validation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Checks;
+
+/// <summary>All objects under validation, indexed for cross-object checks. Objects without a namespace share one.</summary>
+public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
+{
+    private readonly ILookup<(string Kind, string Namespace), ManifestDocument> byKind =
+        documents.ToLookup(d => (d.Kind, d.Namespace ?? ""));
+
+    /// <summary>Every object.</summary>
+    public IReadOnlyList<ManifestDocument> Documents { get; } = documents;
+
+    /// <summary>Objects of a kind in a namespace.</summary>
+    public IEnumerable<ManifestDocument> OfKind(string kind, string? ns) => byKind[(kind, ns ?? "")];
+
+    /// <summary>The object of a kind and name in a namespace, or null.</summary>
+    public ManifestDocument? Find(string kind, string? ns, string name) => OfKind(kind, ns).FirstOrDefault(d => d.Name == name);
+
+    /// <summary>Pod-template labels of every workload in a namespace, with the workload.</summary>
+    public IEnumerable<(ManifestDocument Workload, IReadOnlyDictionary<string, string> Labels)> PodLabels(string? ns)
+    {
+        foreach (var document in Documents.Where(d => (d.Namespace ?? "") == (ns ?? "")))
+        {
+            // Spark operator applications label their driver and executor pods from the spec.
+            string[] paths = document.Kind switch
+            {
+                "Pod" => ["metadata.labels"],
+                "CronJob" => ["spec.jobTemplate.spec.template.metadata.labels"],
+                "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Job" => ["spec.template.metadata.labels"],
+                "SparkApplication" => ["spec.driver.labels", "spec.executor.labels"],
+                "ScheduledSparkApplication" => ["spec.template.driver.labels", "spec.template.executor.labels"],
+                _ => [],
+            };
+            foreach (var path in paths)
+            {
+                if (CheckContext.Get(document.Node, path) is YamlMappingNode labels)
+                {
+                    yield return (document, Map(labels));
+                }
+            }
+        }
+    }
+
+    /// <summary>A mapping of scalars as a dictionary.</summary>
+    public static IReadOnlyDictionary<string, string> Map(YamlMappingNode? node) =>
+        node is null
+            ? new Dictionary<string, string>()
+            : node.Children.Where(c => c.Key is YamlScalarNode && c.Value is YamlScalarNode)
+                .ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => ((YamlScalarNode)c.Value).Value ?? "", StringComparer.Ordinal);
+
+    /// <summary>Whether every selector entry is present in the labels (an empty selector matches everything).</summary>
+    public static bool Matches(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
+        selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value);
+}
+
+/// <summary>A check across objects: references, budgets, policies. Adding one means adding one class.</summary>
+public interface ISetCheck
+{
+    /// <summary>Stable id.</summary>
+    string Id { get; }
+
+    /// <summary>Severity of its findings.</summary>
+    Severity Severity { get; }
+
+    /// <summary>One line: what it checks and why.</summary>
+    string Description { get; }
+
+    /// <summary>Findings over the whole manifests.</summary>
+    IEnumerable<Finding> Run(ManifestSet manifests);
+}
