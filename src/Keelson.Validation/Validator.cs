@@ -25,8 +25,13 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     private readonly IReadOnlyList<ICheck> checks = [.. checks.OrderBy(c => c.Id, StringComparer.Ordinal)];
     private readonly IReadOnlyList<ISetCheck> setChecks = [.. setChecks.OrderBy(c => c.Id, StringComparer.Ordinal)];
 
-    /// <summary>The validator with every built-in check.</summary>
-    public static Validator Default { get; } = new(BuiltInChecks.All, BuiltInChecks.AllSet);
+    /// <summary>The validator with every built-in check, for Kubernetes <see cref="KubeVersion.Default"/> and no cluster profile.</summary>
+    public static Validator Default { get; } = Create(KubeVersion.Default, null);
+
+    /// <summary>A validator with every built-in check for a Kubernetes version, and capacity checks when a cluster is given.</summary>
+    public static Validator Create(KubeVersion kubeVersion, Spec.Model.ClusterProfile? cluster) => new(
+        [.. BuiltInChecks.All, new DeprecatedApiCheck(kubeVersion)],
+        cluster is null ? BuiltInChecks.AllSet : [.. BuiltInChecks.AllSet, new CapacityCheck(cluster)]);
 
     /// <summary>The cross-object checks this validator runs.</summary>
     public IReadOnlyList<ISetCheck> SetChecks => setChecks;

@@ -2,34 +2,44 @@ using System.CommandLine;
 using Keelson.Spec.Parsing;
 using Keelson.Spec.Profiles;
 using Keelson.Validation;
+using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Reporting;
 
 namespace Keelson.Cli.Commands;
 
-/// <summary><c>keelson validate PATH... [-] [--cluster PROFILE] [--output text|json] [--fail-on error|warning]</c>.</summary>
+/// <summary><c>keelson validate PATH... [-] [--kube-version 1.31] [--cluster PROFILE] [--output text|json|sarif|junit] [--fail-on error|warning]</c>.</summary>
 internal static class ValidateCommand
 {
     public static Command Create(Terminal terminal, TextReader stdin)
     {
         var paths = new Argument<string[]>("paths") { Description = "Files, directories (recursively) or - for standard input.", Arity = ArgumentArity.OneOrMore };
-        var cluster = new Option<string>("--cluster") { Description = "Cluster profile for the resource summary and cost.", DefaultValueFactory = _ => ClusterProfiles.Default };
+        var cluster = new Option<string?>("--cluster") { Description = "Cluster profile (built-in name or file): checks capacity against it and prices the summary on it (default aws-general, no capacity check)." };
+        var kubeVersion = new Option<string>("--kube-version") { Description = "Kubernetes version to check API deprecations against.", DefaultValueFactory = _ => KubeVersion.Default.ToString() };
         var output = new Option<string>("--output", "-o") { Description = "Output format.", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("text", "json");
+        output.AcceptOnlyFromAmong("text", "json", "sarif", "junit");
         var failOn = new Option<string>("--fail-on") { Description = "Lowest severity that makes the exit code 1.", DefaultValueFactory = _ => "error" };
         failOn.AcceptOnlyFromAmong("error", "warning");
 
         var command = new Command("validate", "Validate Kubernetes manifests: schema against the official models, best practice, resource summary and cost.");
         command.Arguments.Add(paths);
         command.Options.Add(cluster);
+        command.Options.Add(kubeVersion);
         command.Options.Add(output);
         command.Options.Add(failOn);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var profile = ClusterProfiles.Find(parse.GetValue(cluster)!);
+            if (!KubeVersion.TryParse(parse.GetValue(kubeVersion)!, out var version))
+            {
+                await terminal.Error.WriteLineAsync($"keelson: --kube-version '{parse.GetValue(kubeVersion)}' is not a version such as 1.31").ConfigureAwait(false);
+                return KeelsonCli.BadInput;
+            }
+
+            var clusterName = parse.GetValue(cluster);
+            var profile = ClusterProfiles.Find(clusterName ?? ClusterProfiles.Default);
             if (profile is null)
             {
-                var file = parse.GetValue(cluster)!;
+                var file = clusterName!;
                 var parsed = File.Exists(file) ? StackParser.ParseCluster(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file) : null;
                 if (parsed?.Value is null)
                 {
@@ -41,9 +51,17 @@ internal static class ValidateCommand
             }
 
             var loaded = await ManifestLoader.LoadAsync(parse.GetValue(paths)!, stdin, cancellationToken).ConfigureAwait(false);
-            var report = Validator.Default.Validate(loaded);
+            var validator = Validator.Create(version, clusterName is null ? null : profile);
+            var report = validator.Validate(loaded);
             var summary = ResourceSummary.Compute(report.Documents, profile);
-            await terminal.Out.WriteAsync(parse.GetValue(output) == "json" ? ReportWriter.Json(report, summary) : ReportWriter.Text(report, summary)).ConfigureAwait(false);
+            var rules = validator.Checks.Select(c => (c.Id, c.Description)).Concat(validator.SetChecks.Select(c => (c.Id, c.Description)));
+            await terminal.Out.WriteAsync(parse.GetValue(output) switch
+            {
+                "json" => ReportWriter.Json(report, summary),
+                "sarif" => ReportWriter.Sarif(report, rules),
+                "junit" => ReportWriter.JUnit(report),
+                _ => ReportWriter.Text(report, summary),
+            }).ConfigureAwait(false);
 
             if (loaded.Problems.Count > 0)
             {

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 
 namespace Keelson.Validation.Reporting;
 
-/// <summary>Writes a validation report for people (text grouped by object) or machines (JSON in the ECP-AI shape).</summary>
+/// <summary>Writes a validation report for people (text grouped by object) or machines (JSON in the ECP-AI shape, SARIF, JUnit).</summary>
 public static class ReportWriter
 {
     /// <summary>Text: findings grouped by file and object, then the resource summary.</summary>
@@ -72,6 +73,72 @@ public static class ReportWriter
             })]),
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    /// <summary>SARIF 2.1.0, for code-scanning views: one rule per check, one result per finding.</summary>
+    public static string Sarif(ValidationReport report, IEnumerable<(string Id, string Description)> rules)
+    {
+        var sarif = new JsonObject
+        {
+            ["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json",
+            ["version"] = "2.1.0",
+            ["runs"] = new JsonArray(new JsonObject
+            {
+                ["tool"] = new JsonObject
+                {
+                    ["driver"] = new JsonObject
+                    {
+                        ["name"] = "keelson",
+                        ["informationUri"] = "https://keelson.dev/docs/checks",
+                        ["rules"] = new JsonArray([.. rules.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => (JsonNode)new JsonObject
+                        {
+                            ["id"] = r.Id,
+                            ["shortDescription"] = new JsonObject { ["text"] = r.Description },
+                        })]),
+                    },
+                },
+                ["results"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)new JsonObject
+                {
+                    ["ruleId"] = f.CheckId,
+                    ["level"] = f.Severity switch { Severity.Error => "error", Severity.Warning => "warning", _ => "note" },
+                    ["message"] = new JsonObject { ["text"] = $"{(f.Target is null ? "" : f.Target + ": ")}{f.Message}. Fix: {f.Hint}" },
+                    ["locations"] = new JsonArray(new JsonObject
+                    {
+                        ["physicalLocation"] = new JsonObject
+                        {
+                            ["artifactLocation"] = new JsonObject { ["uri"] = f.File.Replace('\\', '/') },
+                            ["region"] = new JsonObject { ["startLine"] = Math.Max(f.Line, 1) },
+                        },
+                    }),
+                })]),
+            }),
+        };
+        return sarif.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    /// <summary>JUnit XML for CI: a test case per object, failing with its errors and warnings.</summary>
+    public static string JUnit(ValidationReport report)
+    {
+        var cases = report.Documents.Select(d => (File: d.File, Name: d.Ref.ToString())).Distinct()
+            .Select(c => (c.File, c.Name, Findings: report.Findings.Where(f => f.File == c.File && f.Target?.ToString() == c.Name && f.Severity != Severity.Info).ToList()))
+            .ToList();
+        var loadProblems = report.Findings.Where(f => f.Target is null && f.Severity != Severity.Info).ToList();
+        var suite = new XElement("testsuite",
+            new XAttribute("name", "keelson validate"),
+            new XAttribute("tests", cases.Count + loadProblems.Count),
+            new XAttribute("failures", cases.Count(c => c.Findings.Count > 0) + loadProblems.Count),
+            cases.Select(c => new XElement("testcase",
+                new XAttribute("classname", c.File),
+                new XAttribute("name", c.Name),
+                c.Findings.Select(f => new XElement("failure",
+                    new XAttribute("type", f.CheckId),
+                    new XAttribute("message", $"{Label(f.Severity)}: {f.Message}"),
+                    string.Create(CultureInfo.InvariantCulture, $"{f.File}:{f.Line} {f.Path}\nfix: {f.Hint}"))))),
+            loadProblems.Select(f => new XElement("testcase",
+                new XAttribute("classname", f.File),
+                new XAttribute("name", "read"),
+                new XElement("failure", new XAttribute("type", f.CheckId), new XAttribute("message", f.Message)))));
+        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + new XElement("testsuites", suite) + "\n";
     }
 
     private static string Label(Severity severity) => severity.ToString().ToLowerInvariant();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Keelson.Planning.Cost;
 using Keelson.Planning.Packing;
 using Keelson.Spec.Model;
@@ -26,23 +25,11 @@ public sealed record ResourceSummary(MilliCpu Cpu, ByteSize Memory, int Gpus, By
         var storage = ByteSize.Zero;
         foreach (var document in documents)
         {
-            var context = new CheckContext(document);
-            var replicas = Replicas(document);
-            if (context.PodSpec is not null && replicas > 0)
+            var requests = PodRequests.Of(document);
+            var replicas = requests?.Replicas ?? 0;
+            for (var r = 0; r < replicas; r++)
             {
-                long cpu = 0, memory = 0;
-                var gpus = 0;
-                foreach (var c in context.Containers(includeInit: false))
-                {
-                    cpu += MilliCpu.TryParse(CheckContext.Value(c.Node, "resources.requests.cpu") ?? "", out var m) ? m.Value : 0;
-                    memory += ByteSize.TryParse(CheckContext.Value(c.Node, "resources.requests.memory") ?? "", out var b) ? b.Bytes : 0;
-                    gpus += int.TryParse(GpuLimit(c.Node), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
-                }
-
-                for (var r = 0; r < replicas; r++)
-                {
-                    pods.Add((document.Name, new MilliCpu(cpu), new ByteSize(memory), gpus));
-                }
+                pods.Add((document.Name, requests!.Cpu, requests.Memory, requests.Gpus));
             }
 
             storage += Claims(document) * Math.Max(replicas, 1);
@@ -80,18 +67,6 @@ public sealed record ResourceSummary(MilliCpu Cpu, ByteSize Memory, int Gpus, By
             Math.Round(monthly, 2),
             [.. unplaced.Distinct().Order(StringComparer.Ordinal)]);
     }
-
-    private static string? GpuLimit(YamlMappingNode container) =>
-        CheckContext.Get(container, "resources.limits") is YamlMappingNode limits ? ManifestDocument.Scalar(limits, "nvidia.com/gpu") : null;
-
-    private static int Replicas(ManifestDocument document) => document.Kind switch
-    {
-        "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" => int.TryParse(CheckContext.Value(document.Node, "spec.replicas") ?? "1", out var r) ? r : 1,
-        "Job" => int.TryParse(CheckContext.Value(document.Node, "spec.parallelism") ?? "1", out var p) ? p : 1,
-        "CronJob" => int.TryParse(CheckContext.Value(document.Node, "spec.jobTemplate.spec.parallelism") ?? "1", out var c) ? c : 1,
-        "Pod" or "DaemonSet" => 1,
-        _ => 0,
-    };
 
     private static ByteSize Claims(ManifestDocument document)
     {

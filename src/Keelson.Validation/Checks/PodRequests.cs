@@ -1,0 +1,48 @@
+using System.Globalization;
+using Keelson.Spec.Units;
+using Keelson.Validation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Checks;
+
+/// <summary>What one pod of a workload requests, and how many such pods it runs.</summary>
+/// <param name="Replicas">Pods at once: replicas, or a Job's parallelism.</param>
+/// <param name="Cpu">CPU requested by one pod's containers.</param>
+/// <param name="Memory">Memory requested by one pod's containers.</param>
+/// <param name="Gpus">GPUs (nvidia.com/gpu limits) of one pod.</param>
+public sealed record PodRequests(int Replicas, MilliCpu Cpu, ByteSize Memory, int Gpus)
+{
+    /// <summary>The requests of a workload object, or null for objects that run no pods.</summary>
+    public static PodRequests? Of(ManifestDocument document)
+    {
+        var context = new CheckContext(document);
+        if (context.PodSpec is null)
+        {
+            return null;
+        }
+
+        long cpu = 0, memory = 0;
+        var gpus = 0;
+        foreach (var c in context.Containers(includeInit: false))
+        {
+            cpu += MilliCpu.TryParse(CheckContext.Value(c.Node, "resources.requests.cpu") ?? "", out var m) ? m.Value : 0;
+            memory += ByteSize.TryParse(CheckContext.Value(c.Node, "resources.requests.memory") ?? "", out var b) ? b.Bytes : 0;
+            var limits = CheckContext.Get(c.Node, "resources.limits") as YamlMappingNode;
+            gpus += int.TryParse(limits is null ? null : ManifestDocument.Scalar(limits, "nvidia.com/gpu"), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
+        }
+
+        return new PodRequests(ReplicasOf(document), new MilliCpu(cpu), new ByteSize(memory), gpus);
+    }
+
+    private static int ReplicasOf(ManifestDocument document)
+    {
+        var path = document.Kind switch
+        {
+            "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController" => "spec.replicas",
+            "Job" => "spec.parallelism",
+            "CronJob" => "spec.jobTemplate.spec.parallelism",
+            _ => null,
+        };
+        return path is not null && int.TryParse(CheckContext.Value(document.Node, path), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
+    }
+}
