@@ -39,8 +39,13 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     /// <summary>The checks this validator runs.</summary>
     public IReadOnlyList<ICheck> Checks => checks;
 
+    /// <summary>Every finding id this validator can produce, for configuration files and SARIF rules.</summary>
+    public IEnumerable<string> FindingIds =>
+        checks.Select(c => c.Id).Concat(setChecks.Select(c => c.Id))
+            .Concat([SchemaWalker.UnknownFieldId, SchemaWalker.WrongTypeId, SchemaWalker.QuantityId, NotCheckedId, "schema-missing-field", ManifestLoader.UnreadableId]);
+
     /// <summary>Validates loaded manifests; problems from loading are carried into the report.</summary>
-    public ValidationReport Validate(LoadResult loaded)
+    public ValidationReport Validate(LoadResult loaded, ValidationConfig? config = null)
     {
         var findings = new List<Finding>(loaded.Problems);
         foreach (var document in loaded.Documents)
@@ -81,7 +86,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
 
         return new ValidationReport(
             loaded.Documents,
-            [.. findings.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
+            [.. (config ?? ValidationConfig.None).Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
     }
 
     private static HashSet<string> Skipped(ManifestDocument document)

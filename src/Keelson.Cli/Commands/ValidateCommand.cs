@@ -8,7 +8,7 @@ using Keelson.Validation.Reporting;
 
 namespace Keelson.Cli.Commands;
 
-/// <summary><c>keelson validate PATH... [-] [--kube-version 1.31] [--cluster PROFILE] [--output text|json|sarif|junit] [--fail-on error|warning]</c>.</summary>
+/// <summary><c>keelson validate PATH... [-] [--kube-version 1.31] [--cluster PROFILE] [--output text|json|sarif|junit] [--config FILE] [--fail-on error|warning]</c>.</summary>
 internal static class ValidateCommand
 {
     public static Command Create(Terminal terminal, TextReader stdin)
@@ -18,6 +18,7 @@ internal static class ValidateCommand
         var kubeVersion = new Option<string>("--kube-version") { Description = "Kubernetes version to check API deprecations against.", DefaultValueFactory = _ => KubeVersion.Default.ToString() };
         var output = new Option<string>("--output", "-o") { Description = "Output format.", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json", "sarif", "junit");
+        var config = new Option<string?>("--config") { Description = "YAML file turning checks off or changing their severity: checks: {image-tag: off}." };
         var failOn = new Option<string>("--fail-on") { Description = "Lowest severity that makes the exit code 1.", DefaultValueFactory = _ => "error" };
         failOn.AcceptOnlyFromAmong("error", "warning");
 
@@ -26,6 +27,7 @@ internal static class ValidateCommand
         command.Options.Add(cluster);
         command.Options.Add(kubeVersion);
         command.Options.Add(output);
+        command.Options.Add(config);
         command.Options.Add(failOn);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,7 +54,25 @@ internal static class ValidateCommand
 
             var loaded = await ManifestLoader.LoadAsync(parse.GetValue(paths)!, stdin, cancellationToken).ConfigureAwait(false);
             var validator = Validator.Create(version, clusterName is null ? null : profile);
-            var report = validator.Validate(loaded);
+            var settings = ValidationConfig.None;
+            if (parse.GetValue(config) is { } configFile)
+            {
+                var text = File.Exists(configFile) ? await File.ReadAllTextAsync(configFile, cancellationToken).ConfigureAwait(false) : null;
+                var (parsed, errors) = text is null ? (null, [$"{configFile}: no such file"]) : ValidationConfig.Parse(text, configFile, validator.FindingIds);
+                if (parsed is null)
+                {
+                    foreach (var error in errors)
+                    {
+                        await terminal.Error.WriteLineAsync("keelson: " + error).ConfigureAwait(false);
+                    }
+
+                    return KeelsonCli.BadInput;
+                }
+
+                settings = parsed;
+            }
+
+            var report = validator.Validate(loaded, settings);
             var summary = ResourceSummary.Compute(report.Documents, profile);
             var rules = validator.Checks.Select(c => (c.Id, c.Description)).Concat(validator.SetChecks.Select(c => (c.Id, c.Description)));
             await terminal.Out.WriteAsync(parse.GetValue(output) switch
