@@ -15,6 +15,9 @@ public static class KeelsonCli
     /// <summary>Exit code: unusable input (bad file, bad arguments).</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code: a bug in Keelson (EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     /// <summary>Parses <paramref name="args"/> and runs the command; <paramref name="stdin"/> feeds <c>validate -</c>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TextReader? stdin = null)
     {
@@ -38,6 +41,16 @@ public static class KeelsonCli
             return BadInput;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Input errors are reported as located diagnostics; anything reaching here is a Keelson bug.
+            await stderr.WriteLineAsync($"keelson: internal error: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync("This is a bug in Keelson; please report it with the input that caused it.").ConfigureAwait(false);
+            return InternalError;
+        }
     }
 }

@@ -67,6 +67,19 @@ public sealed class Planner
         {
             var pool = spec.Cluster.Pools[p];
             var members = placed.Where(x => x.Pool == pool).Select(x => x.Sized).ToList();
+
+            // The lower bound is cheap; when it already exceeds the pool, packing a huge fleet would only be slow.
+            var lowerBound = FirstFitDecreasingPacker.LowerBound(Pods(members, offPeak: false), NodeCapacity.Of(pool.Instance));
+            if (lowerBound > pool.MaxNodes)
+            {
+                problems.Add(StackDiagnostics.At(
+                    spec,
+                    DiagnosticCodes.PoolTooSmall,
+                    string.Create(CultureInfo.InvariantCulture, $"cluster.pools[{p}].maxNodes"),
+                    string.Create(CultureInfo.InvariantCulture, $"pool '{pool.Name}' needs at least {lowerBound} nodes at peak but maxNodes is {pool.MaxNodes}; raise maxNodes or use a larger instance type")));
+                continue;
+            }
+
             var packed = PackPool(pool, members);
             if (packed.Plan.Nodes > pool.MaxNodes)
             {

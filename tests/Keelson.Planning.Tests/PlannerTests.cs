@@ -201,7 +201,7 @@ public sealed class PlannerTests
 
         var problem = Assert.Single(result.Problems);
         Assert.Equal(("KP002", "cluster.pools[0].maxNodes"), (problem.Code, problem.Path));
-        Assert.Contains("needs 4 nodes", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("needs at least 4 nodes", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,4 +260,36 @@ public sealed class PlannerTests
     }
 
     private static int Replicas(Plan plan) => plan.Components.Sum(c => c.Workloads.Sum(w => w.Replicas));
+}
+
+public sealed class PinnedPoolTests
+{
+    private static PlanResult Plan(string component) =>
+        Planner.Default.Plan(StackParser.Parse($"metadata: {{tenant: t}}\ncluster: {{profile: aws-gpu}}\ncomponents:\n  - {component}\n", "s.yaml").Value!);
+
+    [Fact]
+    public void A_pinned_worker_pool_keeps_an_ai_service_on_cpu()
+    {
+        var result = Plan("{name: bot, kind: ai-service, service: chatbot, sessions: 20000, pool: general}");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.Equal(("cpu", "general"), (result.Plan!.Components[0].Device, result.Plan.Components[0].Pool));
+    }
+
+    [Fact]
+    public void A_pinned_gpu_pool_chooses_its_gpu()
+    {
+        var result = Plan("{name: voice, kind: ai-service, service: tts, sessions: 20, pool: gpu-t4}");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.Equal(("T4", "gpu-t4"), (result.Plan!.Components[0].Device, result.Plan.Components[0].Pool));
+    }
+
+    [Fact]
+    public void A_pinned_pool_that_cannot_run_the_service_says_so()
+    {
+        var problem = Assert.Single(Plan("{name: ears, kind: ai-service, service: stt, sessions: 20, pool: gpu-t4}").Problems);
+
+        Assert.Contains("pool 'gpu-t4' cannot run a stt replica", problem.Message, StringComparison.Ordinal);
+    }
 }

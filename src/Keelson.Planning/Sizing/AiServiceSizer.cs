@@ -10,6 +10,9 @@ namespace Keelson.Planning.Sizing;
 /// <summary>Sizes catalogued AI services from sessions, or from arrivals by Erlang C.</summary>
 public sealed class AiServiceSizer : IComponentSizer
 {
+    /// <summary>Largest offered load sized by Erlang C (one hundred thousand concurrent sessions).</summary>
+    public const int MaxErlangs = 100_000;
+
     /// <inheritdoc/>
     public Type ComponentType => typeof(AiServiceComponent);
 
@@ -24,8 +27,9 @@ public sealed class AiServiceSizer : IComponentSizer
         var options = Options(ai, entry, cluster)
             .Select(o =>
             {
-                var replicas = ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, target, context.Redundancy);
-                return (o.Device, o.Gpu, o.Variant, Replicas: replicas, HourlyUsd: HourlyCost(cluster, o.Variant.Pod, o.Gpu, replicas.Peak, context.Redundancy.ZoneSpread)!.Value);
+                // Erlang C's server count already holds the queueing headroom; the target is then only the autoscaler's.
+                var replicas = ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, ai.Traffic is null ? target : 1.0, context.Redundancy);
+                return (o.Device, o.Gpu, o.Variant, Replicas: replicas, HourlyUsd: HourlyCost(cluster, o.Variant.Pod, o.Gpu, replicas.Peak, context.Redundancy.ZoneSpread, ai.Pool)!.Value);
             })
             .ToList();
 
@@ -53,6 +57,11 @@ public sealed class AiServiceSizer : IComponentSizer
         }
 
         var erlangs = ErlangC.OfferedLoad(t.ArrivalsPerHour, t.HandleTime);
+        if (erlangs > MaxErlangs)
+        {
+            throw new PlanningException(string.Create(CultureInfo.InvariantCulture, $"{erlangs:0} erlangs of offered load is more than the {MaxErlangs} Keelson sizes; check arrivalsPerHour and handleTimeSeconds"));
+        }
+
         var servers = ErlangC.ServersFor(erlangs, t.HandleTime, t.AnswerWithin, t.AnswerPercent / 100.0);
         return (servers, string.Create(CultureInfo.InvariantCulture, $"Erlang C: {erlangs:0.##} erlangs need {servers} sessions for {t.AnswerPercent:0.#}% within {t.AnswerWithin.TotalSeconds:0.#}s"));
     }
@@ -64,13 +73,13 @@ public sealed class AiServiceSizer : IComponentSizer
         {
             var variant = entry.Gpu.GetValueOrDefault(wanted)
                 ?? throw new PlanningException($"the catalog has no {wanted} figure for {Name(entry.Service)}; use cpu{(entry.Gpu.Count > 0 ? " or one of: " + string.Join(", ", entry.Gpu.Keys.Order()) : "")}");
-            _ = HourlyCost(cluster, variant.Pod, wanted, 1, false)
+            _ = HourlyCost(cluster, variant.Pod, wanted, 1, false, ai.Pool)
                 ?? throw new PlanningException($"no {wanted} node of cluster '{cluster.Name}' fits a {Name(entry.Service)} replica");
             return [(wanted.ToString(), wanted, variant)];
         }
 
         var options = new List<(string Device, GpuType? Gpu, DeviceVariant Variant)>();
-        if (entry.Cpu is { } cpu && HourlyCost(cluster, cpu.Pod, null, 1, false) is not null)
+        if (entry.Cpu is { } cpu && HourlyCost(cluster, cpu.Pod, null, 1, false, ai.Pool) is not null)
         {
             options.Add(("cpu", null, cpu));
         }
@@ -79,7 +88,7 @@ public sealed class AiServiceSizer : IComponentSizer
         {
             foreach (var (gpuType, variant) in entry.Gpu.OrderBy(g => g.Key))
             {
-                if (HourlyCost(cluster, variant.Pod, gpuType, 1, false) is not null)
+                if (HourlyCost(cluster, variant.Pod, gpuType, 1, false, ai.Pool) is not null)
                 {
                     options.Add((gpuType.ToString(), gpuType, variant));
                 }
@@ -99,7 +108,9 @@ public sealed class AiServiceSizer : IComponentSizer
                 tried.AddRange(entry.Gpu.Keys.Order().Select(g => g.ToString()));
             }
 
-            throw new PlanningException($"no pool of cluster '{cluster.Name}' can run a {Name(entry.Service)} replica; tried {string.Join(", ", tried)}: no worker node is large enough and no gpu pool has those GPUs");
+            throw new PlanningException(ai.Pool is { } pinned
+                ? $"pool '{pinned}' cannot run a {Name(entry.Service)} replica; tried {string.Join(", ", tried)}"
+                : $"no pool of cluster '{cluster.Name}' can run a {Name(entry.Service)} replica; tried {string.Join(", ", tried)}: no worker node is large enough and no gpu pool has those GPUs");
         }
 
         return options;
@@ -111,10 +122,10 @@ public sealed class AiServiceSizer : IComponentSizer
     /// Hourly price of the whole nodes that <paramref name="replicas"/> replicas need on their own on the cheapest
     /// suitable pool, with the same spread floor the planner applies; null when no pool fits a replica.
     /// </summary>
-    private static double? HourlyCost(ClusterProfile cluster, PodShape pod, GpuType? gpu, int replicas, bool zoneSpread)
+    private static double? HourlyCost(ClusterProfile cluster, PodShape pod, GpuType? gpu, int replicas, bool zoneSpread, string? pinned)
     {
         double? best = null;
-        foreach (var pool in cluster.Pools)
+        foreach (var pool in cluster.Pools.Where(p => pinned is null || p.Name == pinned))
         {
             var suitable = gpu is null ? pool.Role == PoolRole.Worker : pool.Role == PoolRole.Gpu && pool.Instance.Gpu == gpu;
             var capacity = NodeCapacity.Of(pool.Instance);

@@ -85,13 +85,13 @@ public static partial class Scalars
         ScalarType.LabelKey => LabelKeyRegex().IsMatch(text) ? null : "a label key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'",
         ScalarType.LabelValue => LabelValueRegex().IsMatch(text) ? null : "a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
         ScalarType.EnvName => EnvNameRegex().IsMatch(text) ? null : "a name of letters, digits and '_', not starting with a digit",
-        ScalarType.WholeNumber => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : "an integer",
+        ScalarType.WholeNumber => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : "an integer between -2147483648 and 2147483647",
         ScalarType.Number => TryNumber(text, out _) ? null : "a number",
         ScalarType.Boolean => text is "true" or "false" ? null : "true or false",
         ScalarType.Cpu => MilliCpu.TryParse(text, out _) ? null : "a CPU quantity such as 250m, 1 or 1.5",
         ScalarType.Memory => ByteSize.TryParse(text, out _) ? null : "a quantity such as 512Mi, 2Gi or 1G",
         ScalarType.Percent => TryPercent(text, out _) ? null : "a percentage such as 99.9% or 99.9",
-        ScalarType.Duration => TryDuration(text, out _) ? null : "a duration such as 150ms, 20s, 5m, 2h or 1d",
+        ScalarType.Duration => TryDuration(text, out _) ? null : "a duration such as 150ms, 20s, 5m, 2h or 1d, at most 3650d",
         ScalarType.Cron => CheckCron(text),
         ScalarType.Image => ImageRegex().IsMatch(text) ? null : "an image reference such as registry.example.com/team/app:1.2.3",
         ScalarType.UrlPath => text.StartsWith('/') && !text.Contains(' ', StringComparison.Ordinal) ? null : "a path starting with '/'",
@@ -110,7 +110,10 @@ public static partial class Scalars
         return TryNumber(body, out value) && value is >= 0 and <= 100;
     }
 
-    /// <summary>Parses <c>150ms</c>, <c>20s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>.</summary>
+    /// <summary>Longest duration accepted, in days.</summary>
+    public const int MaxDurationDays = 3650;
+
+    /// <summary>Parses <c>150ms</c>, <c>20s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>, up to <see cref="MaxDurationDays"/> days.</summary>
     public static bool TryDuration(string text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
@@ -121,14 +124,22 @@ public static partial class Scalars
         }
 
         var n = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        value = match.Groups[3].Value switch
+        var days = match.Groups[3].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(n),
-            "s" => TimeSpan.FromSeconds(n),
-            "m" => TimeSpan.FromMinutes(n),
-            "h" => TimeSpan.FromHours(n),
-            _ => TimeSpan.FromDays(n),
+            "ms" => n / 86_400_000,
+            "s" => n / 86_400,
+            "m" => n / 1_440,
+            "h" => n / 24,
+            _ => n,
         };
+
+        // Nothing Keelson schedules runs longer than ten years; larger values are typos and would overflow.
+        if (days > MaxDurationDays)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromDays(days);
         return true;
     }
 
@@ -157,10 +168,9 @@ public static partial class Scalars
 
             foreach (Match number in Regex.Matches(parts[i].Split('/')[0], "[0-9]+"))
             {
-                var n = int.Parse(number.Value, CultureInfo.InvariantCulture);
-                if (n < min || n > max)
+                if (!int.TryParse(number.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
                 {
-                    return string.Create(CultureInfo.InvariantCulture, $"a cron schedule; the {name} field allows {min}–{max}, not {n}");
+                    return string.Create(CultureInfo.InvariantCulture, $"a cron schedule; the {name} field allows {min}–{max}, not {number.Value}");
                 }
             }
         }

@@ -69,10 +69,14 @@ public static class StackParser
             return ParseResult.Failure<StackSpec>(diagnostics);
         }
 
+        // A cluster given from outside (--cluster) has no lines in this file: its findings must not point here.
+        var positions = checker.Locations
+            .Where(l => clusterOverride is null || !(l.Key == "cluster" || l.Key.StartsWith("cluster.", StringComparison.Ordinal)))
+            .ToDictionary(l => l.Key, l => new SourcePosition((int)l.Value.Line, (int)l.Value.Column), StringComparer.Ordinal);
         return ParseResult.Success(Bind(map, cluster!, [.. components.Select(c => c.Component)]) with
         {
             Source = file,
-            Positions = checker.Locations.ToDictionary(l => l.Key, l => new SourcePosition((int)l.Value.Line, (int)l.Value.Column), StringComparer.Ordinal),
+            Positions = positions,
         });
     }
 

@@ -83,11 +83,11 @@ public static class StackSchema
             [
                 R("service", OneOf("Catalog entry.", "callbot", "chatbot", "advisor", "stt", "tts", "nlp", "ta", "qa")),
                 F("sessions", Int("Concurrent sessions at peak.", 1, 1_000_000)),
-                F("arrivalsPerHour", Num("Sessions starting in the busiest hour (Erlang C input).", 0.001)),
-                F("handleTimeSeconds", Num("Average session length in seconds (Erlang C input).", 0.001)),
+                F("arrivalsPerHour", Num("Sessions starting in the busiest hour (Erlang C input).", 0.001, 10_000_000)),
+                F("handleTimeSeconds", Num("Average session length in seconds (Erlang C input).", 0.001, 86_400)),
                 F("serviceLevel", Obj("Answer target for Erlang C sizing.",
-                    F("percent", Of(ScalarType.Percent, "Share answered within the target time; default 80%.")),
-                    F("withinSeconds", Num("Answer time target in seconds; default 20.", 0)))),
+                    F("percent", new ScalarShape("Share answered within the target time; default 80%.", ScalarType.Percent) { Minimum = 1, Maximum = 99.99 }),
+                    F("withinSeconds", Num("Answer time target in seconds; default 20.", 0, 86_400)))),
                 F("device", Device),
                 F("image", Of(ScalarType.Image, "Container image; the catalog default when absent.")),
             ])
@@ -102,8 +102,8 @@ public static class StackSchema
                 F("port", Int("Container port.", 1, 65535)),
                 F("protocol", OneOf("Wire protocol.", "http", "grpc")),
                 F("replicas", Int("Fixed replica count at peak.", 1, 10000)),
-                F("requestsPerSecond", Num("Peak requests per second.", 0.001)),
-                F("requestsPerSecondPerReplica", Num("Requests per second one replica serves at full load.", 0.001)),
+                F("requestsPerSecond", Num("Peak requests per second.", 0.001, 100_000_000)),
+                F("requestsPerSecondPerReplica", Num("Requests per second one replica serves at full load.", 0.001, 100_000_000)),
                 F("resources", Resources),
                 F("autoscaling", Autoscaling),
                 F("probes", Obj("Health endpoints.",
@@ -176,8 +176,8 @@ public static class StackSchema
                 F("image", Of(ScalarType.Image, "Serving image; the format's default server when absent.")),
                 F("device", Device),
                 F("replicas", Int("Fixed replica count at peak.", 1, 10000)),
-                F("requestsPerSecond", Num("Peak inferences per second.", 0.001)),
-                F("requestsPerSecondPerReplica", Num("Inferences per second one replica serves.", 0.001)),
+                F("requestsPerSecond", Num("Peak inferences per second.", 0.001, 100_000_000)),
+                F("requestsPerSecondPerReplica", Num("Inferences per second one replica serves.", 0.001, 100_000_000)),
                 F("resources", Resources),
             ])
             {

@@ -123,3 +123,26 @@ public sealed class PlanCommandTests
         Assert.Contains($"{file.Path}:3:5: error KP001: components[0]: a pod requesting 64 CPU", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Inputs at the edges of the number ranges end in a located error and exit 2, never a crash or a wrong plan.</summary>
+public sealed class ExtremeInputTests
+{
+    [Theory]
+    [InlineData("{name: b, kind: ai-service, service: chatbot, arrivalsPerHour: 100, handleTimeSeconds: 60, serviceLevel: {percent: 100%}}", "components[0].serviceLevel.percent")]
+    [InlineData("{name: w, kind: worker, image: example.com/w:1, queue: {name: q, type: redis, peakLength: 99999999999}}", "components[0].queue.peakLength")]
+    [InlineData("{name: j, kind: job, image: example.com/j:1, deadline: 99999999999d}", "components[0].deadline")]
+    [InlineData("{name: c, kind: cronjob, image: example.com/j:1, schedule: \"99999999999 * * * *\"}", "components[0].schedule")]
+    [InlineData("{name: b, kind: ai-service, service: chatbot, arrivalsPerHour: 1e15, handleTimeSeconds: 60}", "components[0].arrivalsPerHour")]
+    [InlineData("{name: s, kind: service, image: example.com/s:1, requestsPerSecond: 2000000, requestsPerSecondPerReplica: 0.001}", "components[0]")]
+    public async Task Out_of_range_numbers_are_located_errors(string component, string path)
+    {
+        using var file = new TempFile($"metadata: {{tenant: t}}\ncomponents:\n  - {component}\n");
+
+        var (exit, output, error) = await Cli.Run("plan", file.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains($": {path}: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+    }
+}
