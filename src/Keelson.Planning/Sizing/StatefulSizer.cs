@@ -45,10 +45,12 @@ public sealed class StatefulSizer : IComponentSizer
                 rationale = string.Create(CultureInfo.InvariantCulture, $"primary{(db.Replicas > 1 ? $" + {db.Replicas - 1} streaming replica(s)" : "")}");
                 break;
             case CacheComponent cache:
-                workloads = cache.Replicas > 0
-                    ? [Fixed(cache.Name + "-master", 1, custom ?? Cache, size, false), Fixed(cache.Name + "-replica", cache.Replicas, custom ?? Cache, size, spread)]
+                // Redis replication is rendered (replicaof), so the availability target's spares become replicas.
+                var replicas = cache.Replicas ?? context.Redundancy.Spare;
+                workloads = replicas > 0
+                    ? [Fixed(cache.Name + "-master", 1, custom ?? Cache, size, false), Fixed(cache.Name + "-replica", replicas, custom ?? Cache, size, spread)]
                     : [Fixed(cache.Name, 1, custom ?? Cache, size, false)];
-                rationale = string.Create(CultureInfo.InvariantCulture, $"master{(cache.Replicas > 0 ? $" + {cache.Replicas} replica(s)" : " only")}");
+                rationale = string.Create(CultureInfo.InvariantCulture, $"master{(replicas > 0 ? $" + {replicas} replica(s)" : " only")}{(cache.Replicas is null && replicas > 0 ? $" for {context.Spec.Sla.AvailabilityPercent}% availability" : "")}");
                 break;
             case BrokerComponent { Engine: BrokerEngine.Nats } nats:
                 workloads = [Fixed(nats.Name, nats.Brokers, custom ?? Nats, size, spread)];

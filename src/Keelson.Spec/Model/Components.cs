@@ -254,8 +254,8 @@ public sealed record CacheComponent : StatefulComponent
     /// <inheritdoc/>
     public override string Kind => "cache";
 
-    /// <summary>Read replicas beside the master.</summary>
-    public int Replicas { get; init; }
+    /// <summary>Read replicas beside the master; when absent, the planner adds the availability target's spares.</summary>
+    public int? Replicas { get; init; }
 }
 
 /// <summary>A message broker.</summary>

@@ -15,7 +15,7 @@ internal static class ComponentBinder
             "job" => Job(m),
             "cronjob" => CronJob(m),
             "database" => new DatabaseComponent { Name = "", Storage = Storage(m)!, Replicas = m.Int("replicas") ?? 1 },
-            "cache" => new CacheComponent { Name = "", Storage = Storage(m)!, Replicas = m.Int("replicas") ?? 0 },
+            "cache" => new CacheComponent { Name = "", Storage = Storage(m)!, Replicas = m.Int("replicas") },
             "broker" => Broker(m),
             "model" => Model(m),
             "spark" => Spark(m),

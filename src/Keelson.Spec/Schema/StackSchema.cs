@@ -156,7 +156,7 @@ public static class StackSchema
             [
                 F("engine", OneOf("Cache engine.", "redis")),
                 F("version", Str("Engine version, e.g. 7.2.")),
-                F("replicas", Int("Read replicas beside the master.", 0, 5)),
+                F("replicas", Int("Read replicas beside the master; default: the availability target's spare replicas.", 0, 5)),
                 R("storage", Storage),
                 F("resources", Resources),
             ]),
