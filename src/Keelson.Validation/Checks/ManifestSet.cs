@@ -18,10 +18,18 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     /// <summary>The object of a kind and name in a namespace, or null.</summary>
     public ManifestDocument? Find(string kind, string? ns, string name) => OfKind(kind, ns).FirstOrDefault(d => d.Name == name);
 
-    /// <summary>Pod-template labels of every workload in a namespace, with the workload.</summary>
+    private Dictionary<string, List<(ManifestDocument, IReadOnlyDictionary<string, string>)>>? podLabels;
+
+    /// <summary>Pod-template labels of every workload in a namespace, with the workload; computed once per set.</summary>
     public IEnumerable<(ManifestDocument Workload, IReadOnlyDictionary<string, string> Labels)> PodLabels(string? ns)
     {
-        foreach (var document in Documents.Where(d => (d.Namespace ?? "") == (ns ?? "")))
+        podLabels ??= Documents.GroupBy(d => d.Namespace ?? "").ToDictionary(g => g.Key, g => ComputePodLabels(g).ToList(), StringComparer.Ordinal);
+        return podLabels.TryGetValue(ns ?? "", out var labels) ? labels : [];
+    }
+
+    private static IEnumerable<(ManifestDocument Workload, IReadOnlyDictionary<string, string> Labels)> ComputePodLabels(IEnumerable<ManifestDocument> documents)
+    {
+        foreach (var document in documents)
         {
             // Spark operator applications label their driver and executor pods from the spec.
             string[] paths = document.Kind switch

@@ -9,17 +9,19 @@ namespace Keelson.Validation.Loading;
 /// <param name="Source">The <c># Source:</c> template a Helm-rendered document names, if any.</param>
 public sealed record ManifestDocument(string File, int Line, YamlMappingNode Node, string? Source)
 {
+    private static readonly YamlScalarNode MetadataKey = new("metadata");
+
     /// <summary><c>apiVersion</c>, or empty.</summary>
-    public string ApiVersion => Scalar(Node, "apiVersion") ?? "";
+    public string ApiVersion { get; } = Scalar(Node, "apiVersion") ?? "";
 
     /// <summary><c>kind</c>, or empty.</summary>
-    public string Kind => Scalar(Node, "kind") ?? "";
+    public string Kind { get; } = Scalar(Node, "kind") ?? "";
 
     /// <summary><c>metadata.name</c>, or empty.</summary>
-    public string Name => Node.Children.TryGetValue(new YamlScalarNode("metadata"), out var m) && m is YamlMappingNode meta ? Scalar(meta, "name") ?? "" : "";
+    public string Name { get; } = Node.Children.TryGetValue(MetadataKey, out var m) && m is YamlMappingNode meta ? Scalar(meta, "name") ?? "" : "";
 
     /// <summary><c>metadata.namespace</c>, or null.</summary>
-    public string? Namespace => Node.Children.TryGetValue(new YamlScalarNode("metadata"), out var m) && m is YamlMappingNode meta ? Scalar(meta, "namespace") : null;
+    public string? Namespace { get; } = Node.Children.TryGetValue(MetadataKey, out var m) && m is YamlMappingNode meta ? Scalar(meta, "namespace") : null;
 
     /// <summary>The object reference used in findings.</summary>
     public ObjectRef Ref => new(Kind.Length == 0 ? "?" : Kind, Namespace, Name.Length == 0 ? "?" : Name);

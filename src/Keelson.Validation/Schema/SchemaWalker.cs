@@ -63,7 +63,7 @@ public static partial class SchemaWalker
             {
                 Wrong(document, node, path, "a string", findings);
             }
-            else if (s.Style == ScalarStyle.Plain && (Number().IsMatch(s.Value!) || Boolean().IsMatch(s.Value!)))
+            else if (s.Style == ScalarStyle.Plain && MaybeNotString(s.Value!) && (Number().IsMatch(s.Value!) || Boolean().IsMatch(s.Value!)))
             {
                 Add(findings, document, WrongTypeId, Severity.Error, node, path,
                     $"'{s.Value}' is read as a {(Boolean().IsMatch(s.Value!) ? "boolean" : "number")}, but the field is a string",
@@ -179,19 +179,29 @@ public static partial class SchemaWalker
         }
     }
 
+    /// <summary>Cheap pre-check before the regexes: only values starting like a number or a boolean word can be one.</summary>
+    private static bool MaybeNotString(string value) =>
+        value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+' or '.' or 't' or 'T' or 'f' or 'F' or 'y' or 'Y' or 'n' or 'N' or 'o' or 'O' || value.StartsWith("0x", StringComparison.Ordinal));
+
     private static IReadOnlyDictionary<string, Type> FieldsOf(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
             .Where(p => p.Name is not null)
             .ToDictionary(p => p.Name!, p => p.PropertyType, StringComparer.Ordinal);
 
-    private static Type? Dictionary(Type type) =>
+    private static readonly ConcurrentDictionary<Type, (Type? Dictionary, Type? List)> Shapes = new();
+
+    private static Type? Dictionary(Type type) => Shapes.GetOrAdd(type, t => (DictionaryValue(t), ListItem(t))).Dictionary;
+
+    private static Type? List(Type type) => Shapes.GetOrAdd(type, t => (DictionaryValue(t), ListItem(t))).List;
+
+    private static Type? DictionaryValue(Type type) =>
         type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string)
             && typeof(IEnumerable).IsAssignableFrom(type) && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
             ? value
             : null;
 
-    private static Type? List(Type type) =>
+    private static Type? ListItem(Type type) =>
         type != typeof(string) && type.IsGenericType && type.GetGenericArguments() is [var item]
             && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
             ? item
