@@ -62,19 +62,3 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     public static bool Matches(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
         selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value);
 }
-
-/// <summary>A check across objects: references, budgets, policies. Adding one means adding one class.</summary>
-public interface ISetCheck
-{
-    /// <summary>Stable id.</summary>
-    string Id { get; }
-
-    /// <summary>Severity of its findings.</summary>
-    Severity Severity { get; }
-
-    /// <summary>One line: what it checks and why.</summary>
-    string Description { get; }
-
-    /// <summary>Findings over the whole manifests.</summary>
-    IEnumerable<Finding> Run(ManifestSet manifests);
-}

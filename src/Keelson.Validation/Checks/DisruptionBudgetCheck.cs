@@ -1,0 +1,45 @@
+using System.Globalization;
+using Keelson.Validation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Checks;
+
+/// <summary>A disruption budget must select pods, and must leave room for at least one eviction or drains hang.</summary>
+public sealed class DisruptionBudgetCheck : ISetCheck
+{
+    /// <inheritdoc/>
+    public string Id => "pdb-blocks-eviction";
+
+    /// <inheritdoc/>
+    public Severity Severity => Severity.Error;
+
+    /// <inheritdoc/>
+    public string Description => "PodDisruptionBudgets select a workload and allow at least one eviction.";
+
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Run(ManifestSet manifests)
+    {
+        foreach (var pdb in manifests.Documents.Where(d => d.Kind == "PodDisruptionBudget"))
+        {
+            var selector = ManifestSet.Map(CheckContext.Get(pdb.Node, "spec.selector.matchLabels") as YamlMappingNode);
+            var workloads = manifests.PodLabels(pdb.Namespace).Where(p => ManifestSet.Matches(selector, p.Labels)).Select(p => p.Workload).ToList();
+            if (workloads.Count == 0)
+            {
+                yield return SetFinding.At(this, pdb, CheckContext.Get(pdb.Node, "spec.selector"), "spec.selector", "the budget selects no workload in these manifests", "Match the workload's pod labels.");
+                continue;
+            }
+
+            var replicas = workloads.Sum(w => int.TryParse(CheckContext.Value(w.Node, "spec.replicas") ?? "1", out var r) ? r : 1);
+            var minAvailable = CheckContext.Value(pdb.Node, "spec.minAvailable");
+            var maxUnavailable = CheckContext.Value(pdb.Node, "spec.maxUnavailable");
+            var blocks = (minAvailable is not null && (minAvailable == "100%" || (int.TryParse(minAvailable, out var m) && m >= replicas)))
+                || maxUnavailable is "0" or "0%";
+            if (blocks)
+            {
+                yield return SetFinding.At(this, pdb, CheckContext.Get(pdb.Node, "spec"), "spec",
+                    string.Create(CultureInfo.InvariantCulture, $"the budget allows no eviction of its {replicas} replica(s): node drains will hang"),
+                    "Use maxUnavailable: 1, or a minAvailable below the replica count.");
+            }
+        }
+    }
+}

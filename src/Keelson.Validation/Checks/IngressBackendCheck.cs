@@ -1,0 +1,65 @@
+using System.Globalization;
+using Keelson.Validation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Checks;
+
+/// <summary>Ingress backends must name Services and ports that exist, or the route returns 503.</summary>
+public sealed class IngressBackendCheck : ISetCheck
+{
+    /// <inheritdoc/>
+    public string Id => "ingress-backend";
+
+    /// <inheritdoc/>
+    public Severity Severity => Severity.Error;
+
+    /// <inheritdoc/>
+    public string Description => "Ingress backends name existing Services and ports.";
+
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Run(ManifestSet manifests)
+    {
+        foreach (var ingress in manifests.Documents.Where(d => d.Kind == "Ingress"))
+        {
+            if (CheckContext.Get(ingress.Node, "spec.rules") is not YamlSequenceNode rules)
+            {
+                continue;
+            }
+
+            for (var r = 0; r < rules.Children.Count; r++)
+            {
+                if (CheckContext.Get(rules.Children[r], "http.paths") is not YamlSequenceNode paths)
+                {
+                    continue;
+                }
+
+                for (var p = 0; p < paths.Children.Count; p++)
+                {
+                    var backend = CheckContext.Get(paths.Children[p], "backend.service");
+                    var name = CheckContext.Value(backend, "name");
+                    if (name is null)
+                    {
+                        continue;
+                    }
+
+                    var path = string.Create(CultureInfo.InvariantCulture, $"spec.rules[{r}].http.paths[{p}].backend.service");
+                    var service = manifests.Find("Service", ingress.Namespace, name);
+                    if (service is null)
+                    {
+                        yield return SetFinding.At(this, ingress, backend, path, $"backend Service '{name}' is not in these manifests", "Fix the name, or add the Service.");
+                        continue;
+                    }
+
+                    var portName = CheckContext.Value(backend, "port.name");
+                    var portNumber = CheckContext.Value(backend, "port.number");
+                    var ports = CheckContext.Get(service.Node, "spec.ports") as YamlSequenceNode;
+                    var found = ports?.Children.Any(sp => (portName is not null && CheckContext.Value(sp, "name") == portName) || (portNumber is not null && CheckContext.Value(sp, "port") == portNumber)) ?? false;
+                    if (!found)
+                    {
+                        yield return SetFinding.At(this, ingress, backend, path + ".port", $"Service '{name}' has no port {portName ?? portNumber}", "Use a port name or number the Service declares.");
+                    }
+                }
+            }
+        }
+    }
+}

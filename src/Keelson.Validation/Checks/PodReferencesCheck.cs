@@ -1,0 +1,76 @@
+using System.Globalization;
+using Keelson.Validation.Loading;
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Checks;
+
+/// <summary>ConfigMaps, Secrets, claims and service accounts a pod uses must exist, in these manifests or in the cluster.</summary>
+public sealed class PodReferencesCheck : ISetCheck
+{
+    /// <inheritdoc/>
+    public string Id => "pod-references";
+
+    /// <inheritdoc/>
+    public Severity Severity => Severity.Info;
+
+    /// <inheritdoc/>
+    public string Description => "ConfigMaps, Secrets, PVCs and ServiceAccounts that pods reference are in the manifests, or are flagged as external.";
+
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Run(ManifestSet manifests)
+    {
+        foreach (var document in manifests.Documents)
+        {
+            var context = new CheckContext(document);
+            if (context.PodSpec is not { } pod)
+            {
+                continue;
+            }
+
+            var references = new List<(string Kind, string Name, YamlNode Node, string Path)>();
+            if (CheckContext.Get(pod.Node, "serviceAccountName") is YamlScalarNode { Value: { } sa } saNode && sa != "default")
+            {
+                references.Add(("ServiceAccount", sa, saNode, pod.Path + ".serviceAccountName"));
+            }
+
+            if (CheckContext.Get(pod.Node, "volumes") is YamlSequenceNode volumes)
+            {
+                foreach (var (v, i) in volumes.Children.Select((v, i) => (v, i)))
+                {
+                    foreach (var (kind, field) in new[] { ("ConfigMap", "configMap.name"), ("Secret", "secret.secretName"), ("PersistentVolumeClaim", "persistentVolumeClaim.claimName") })
+                    {
+                        if (CheckContext.Get(v, field) is YamlScalarNode { Value: { } name } node)
+                        {
+                            references.Add((kind, name, node, $"{pod.Path}.volumes[{i}].{field}"));
+                        }
+                    }
+                }
+            }
+
+            foreach (var c in context.Containers())
+            {
+                if (CheckContext.Get(c.Node, "envFrom") is YamlSequenceNode envFrom)
+                {
+                    foreach (var (e, i) in envFrom.Children.Select((e, i) => (e, i)))
+                    {
+                        if (CheckContext.Get(e, "configMapRef.name") is YamlScalarNode { Value: { } cm } cmNode && CheckContext.Value(e, "configMapRef.optional") != "true")
+                        {
+                            references.Add(("ConfigMap", cm, cmNode, $"{c.Path}.envFrom[{i}].configMapRef.name"));
+                        }
+
+                        if (CheckContext.Get(e, "secretRef.name") is YamlScalarNode { Value: { } secret } secretNode && CheckContext.Value(e, "secretRef.optional") != "true")
+                        {
+                            references.Add(("Secret", secret, secretNode, $"{c.Path}.envFrom[{i}].secretRef.name"));
+                        }
+                    }
+                }
+            }
+
+            foreach (var (kind, name, node, path) in references.Where(r => manifests.Find(r.Kind, document.Namespace, r.Name) is null))
+            {
+                yield return SetFinding.At(this, document, node, path, $"{kind} '{name}' is not in these manifests; it must already exist in the cluster",
+                    $"Add the {kind} to the manifests, or create it before deploying.");
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Keelson.Validation.Checks;
+
+/// <summary>Root in a container is root on the host once anything escapes; images should run as a numbered non-root user.</summary>
+public sealed class RunAsNonRootCheck : ICheck
+{
+    /// <inheritdoc/>
+    public string Id => "container-run-as-root";
+
+    /// <inheritdoc/>
+    public Severity Severity => Severity.Warning;
+
+    /// <inheritdoc/>
+    public string Description => "Containers are required to run as non-root, and never as user 0.";
+
+    /// <inheritdoc/>
+    public IEnumerable<Finding> Run(CheckContext context)
+    {
+        if (context.PodSpec is not { } pod)
+        {
+            yield break;
+        }
+
+        var podNonRoot = CheckContext.Value(pod.Node, "securityContext.runAsNonRoot") == "true";
+        var podUser = CheckContext.Value(pod.Node, "securityContext.runAsUser");
+        foreach (var c in context.Containers())
+        {
+            var user = CheckContext.Value(c.Node, "securityContext.runAsUser") ?? podUser;
+            var nonRoot = CheckContext.Value(c.Node, "securityContext.runAsNonRoot") switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => podNonRoot,
+            };
+            if (user == "0" || !nonRoot)
+            {
+                yield return context.Finding(this, CheckContext.Get(c.Node, "securityContext") ?? c.Node, c.Path + ".securityContext",
+                    user == "0" ? $"container '{c.Name}' runs as user 0 (root)" : $"container '{c.Name}' may run as root: runAsNonRoot is not true",
+                    "Set securityContext.runAsNonRoot: true and runAsUser to a non-zero id (for example 10001).");
+            }
+        }
+    }
+}
