@@ -29,7 +29,9 @@ public sealed class CheckContext(ManifestDocument document)
     public ManifestDocument Document { get; } = document;
 
     /// <summary>Whether the object runs until stopped (not a Job or CronJob), so it needs probes and budgets.</summary>
-    public bool LongRunning => Document.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "ReplicationController" or "Pod";
+    public bool LongRunning =>
+        Document.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "ReplicationController"
+        || (Document.Kind == "Pod" && Value(Document.Node, "spec.restartPolicy") is null or "Always");
 
     /// <summary>The pod spec of a workload kind, or null.</summary>
     public PodSpecNode? PodSpec =>
@@ -71,6 +73,12 @@ public sealed class CheckContext(ManifestDocument document)
 
         return node;
     }
+
+    /// <summary>Whether the value at a path is a YAML true (<c>true</c>, <c>True</c>, <c>yes</c>, <c>on</c>: kubectl reads YAML 1.1 booleans).</summary>
+    public static bool IsTrue(YamlNode? node, string path) => Value(node, path) is "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "y" or "Y";
+
+    /// <summary>Whether the value at a path is a YAML false (<c>false</c>, <c>False</c>, <c>no</c>, <c>off</c>).</summary>
+    public static bool IsFalse(YamlNode? node, string path) => Value(node, path) is "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "n" or "N";
 
     /// <summary>The scalar value at a dotted path, or null.</summary>
     public static string? Value(YamlNode? node, string path) => (Get(node, path) as YamlScalarNode)?.Value;

@@ -29,7 +29,8 @@ public sealed class DisruptionBudgetCheck : ISetCheck
                 continue;
             }
 
-            var replicas = workloads.Sum(w => int.TryParse(CheckContext.Value(w.Node, "spec.replicas") ?? "1", out var r) ? r : 1);
+            // A DaemonSet's pod count is the node count, unknown here: only absolute blocks are judged for it.
+            var replicas = workloads.Any(w => w.Kind == "DaemonSet") ? int.MaxValue : workloads.Sum(w => int.TryParse(CheckContext.Value(w.Node, "spec.replicas") ?? "1", out var r) ? r : 1);
             var minAvailable = CheckContext.Value(pdb.Node, "spec.minAvailable");
             var maxUnavailable = CheckContext.Value(pdb.Node, "spec.maxUnavailable");
             var blocks = (minAvailable is not null && (minAvailable == "100%" || (int.TryParse(minAvailable, out var m) && m >= replicas)))
@@ -37,7 +38,9 @@ public sealed class DisruptionBudgetCheck : ISetCheck
             if (blocks)
             {
                 yield return SetFinding.At(this, pdb, CheckContext.Get(pdb.Node, "spec"), "spec",
-                    string.Create(CultureInfo.InvariantCulture, $"the budget allows no eviction of its {replicas} replica(s): node drains will hang"),
+                    replicas == int.MaxValue
+                        ? "the budget allows no eviction: node drains will hang"
+                        : string.Create(CultureInfo.InvariantCulture, $"the budget allows no eviction of its {replicas} replica(s): node drains will hang"),
                     "Use maxUnavailable: 1, or a minAvailable below the replica count.");
             }
         }

@@ -21,6 +21,11 @@ public sealed class IngressBackendCheck : ISetCheck
     {
         foreach (var ingress in manifests.Documents.Where(d => d.Kind == "Ingress"))
         {
+            if (CheckContext.Value(ingress.Node, "spec.defaultBackend.service.name") is { } fallback && manifests.Find("Service", ingress.Namespace, fallback) is null)
+            {
+                yield return SetFinding.At(this, ingress, CheckContext.Get(ingress.Node, "spec.defaultBackend"), "spec.defaultBackend.service", $"default backend Service '{fallback}' is not in these manifests", "Fix the name, or add the Service.");
+            }
+
             if (CheckContext.Get(ingress.Node, "spec.rules") is not YamlSequenceNode rules)
             {
                 continue;

@@ -47,18 +47,43 @@ public sealed class PodReferencesCheck : ISetCheck
                 }
             }
 
+            if (CheckContext.Get(pod.Node, "imagePullSecrets") is YamlSequenceNode pullSecrets)
+            {
+                foreach (var (p, i) in pullSecrets.Children.Select((p, i) => (p, i)))
+                {
+                    if (CheckContext.Get(p, "name") is YamlScalarNode { Value: { } name } node)
+                    {
+                        references.Add(("Secret", name, node, $"{pod.Path}.imagePullSecrets[{i}].name"));
+                    }
+                }
+            }
+
             foreach (var c in context.Containers())
             {
+                if (CheckContext.Get(c.Node, "env") is YamlSequenceNode env)
+                {
+                    foreach (var (e, i) in env.Children.Select((e, i) => (e, i)))
+                    {
+                        foreach (var (kind, field) in new[] { ("Secret", "valueFrom.secretKeyRef"), ("ConfigMap", "valueFrom.configMapKeyRef") })
+                        {
+                            if (CheckContext.Get(e, field + ".name") is YamlScalarNode { Value: { } name } node && !CheckContext.IsTrue(e, field + ".optional"))
+                            {
+                                references.Add((kind, name, node, $"{c.Path}.env[{i}].{field}.name"));
+                            }
+                        }
+                    }
+                }
+
                 if (CheckContext.Get(c.Node, "envFrom") is YamlSequenceNode envFrom)
                 {
                     foreach (var (e, i) in envFrom.Children.Select((e, i) => (e, i)))
                     {
-                        if (CheckContext.Get(e, "configMapRef.name") is YamlScalarNode { Value: { } cm } cmNode && CheckContext.Value(e, "configMapRef.optional") != "true")
+                        if (CheckContext.Get(e, "configMapRef.name") is YamlScalarNode { Value: { } cm } cmNode && !CheckContext.IsTrue(e, "configMapRef.optional"))
                         {
                             references.Add(("ConfigMap", cm, cmNode, $"{c.Path}.envFrom[{i}].configMapRef.name"));
                         }
 
-                        if (CheckContext.Get(e, "secretRef.name") is YamlScalarNode { Value: { } secret } secretNode && CheckContext.Value(e, "secretRef.optional") != "true")
+                        if (CheckContext.Get(e, "secretRef.name") is YamlScalarNode { Value: { } secret } secretNode && !CheckContext.IsTrue(e, "secretRef.optional"))
                         {
                             references.Add(("Secret", secret, secretNode, $"{c.Path}.envFrom[{i}].secretRef.name"));
                         }

@@ -17,7 +17,7 @@ public sealed class PrivilegeEscalationCheck : ICheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(CheckContext context) =>
         context.Containers()
-            .Where(c => CheckContext.Value(c.Node, "securityContext.allowPrivilegeEscalation") != "false")
+            .Where(c => !CheckContext.IsFalse(c.Node, "securityContext.allowPrivilegeEscalation"))
             .Select(c => context.Finding(this, CheckContext.Get(c.Node, "securityContext") ?? c.Node, c.Path + ".securityContext.allowPrivilegeEscalation",
                 $"container '{c.Name}' allows privilege escalation", "Set securityContext.allowPrivilegeEscalation: false."));
 }

@@ -17,7 +17,7 @@ public sealed class PrivilegedCheck : ICheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(CheckContext context) =>
         context.Containers()
-            .Where(c => CheckContext.Value(c.Node, "securityContext.privileged") == "true")
+            .Where(c => CheckContext.IsTrue(c.Node, "securityContext.privileged"))
             .Select(c => context.Finding(this, CheckContext.Get(c.Node, "securityContext.privileged"), c.Path + ".securityContext.privileged",
                 $"container '{c.Name}' runs privileged", "Remove privileged and add only the capabilities it needs."));
 }

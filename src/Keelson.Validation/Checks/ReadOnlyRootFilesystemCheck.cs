@@ -17,7 +17,7 @@ public sealed class ReadOnlyRootFilesystemCheck : ICheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(CheckContext context) =>
         context.Containers()
-            .Where(c => CheckContext.Value(c.Node, "securityContext.readOnlyRootFilesystem") != "true")
+            .Where(c => !CheckContext.IsTrue(c.Node, "securityContext.readOnlyRootFilesystem"))
             .Select(c => context.Finding(this, CheckContext.Get(c.Node, "securityContext") ?? c.Node, c.Path + ".securityContext.readOnlyRootFilesystem",
                 $"container '{c.Name}' can write to its root filesystem", "Set readOnlyRootFilesystem: true and mount emptyDir volumes where it writes (/tmp, caches)."));
 }

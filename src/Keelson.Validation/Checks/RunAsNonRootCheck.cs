@@ -22,17 +22,13 @@ public sealed class RunAsNonRootCheck : ICheck
             yield break;
         }
 
-        var podNonRoot = CheckContext.Value(pod.Node, "securityContext.runAsNonRoot") == "true";
+        var podNonRoot = CheckContext.IsTrue(pod.Node, "securityContext.runAsNonRoot");
         var podUser = CheckContext.Value(pod.Node, "securityContext.runAsUser");
         foreach (var c in context.Containers())
         {
             var user = CheckContext.Value(c.Node, "securityContext.runAsUser") ?? podUser;
-            var nonRoot = CheckContext.Value(c.Node, "securityContext.runAsNonRoot") switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => podNonRoot,
-            };
+            var nonRoot = CheckContext.IsTrue(c.Node, "securityContext.runAsNonRoot")
+                || (podNonRoot && !CheckContext.IsFalse(c.Node, "securityContext.runAsNonRoot"));
             if (user == "0" || !nonRoot)
             {
                 yield return context.Finding(this, CheckContext.Get(c.Node, "securityContext") ?? c.Node, c.Path + ".securityContext",

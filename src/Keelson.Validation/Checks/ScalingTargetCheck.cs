@@ -34,13 +34,14 @@ public sealed class ScalingTargetCheck : ISetCheck
                 yield return SetFinding.At(this, hpa, CheckContext.Get(hpa.Node, "spec.minReplicas"), "spec.minReplicas", $"minReplicas {min} is above maxReplicas {max}", "Make minReplicas at most maxReplicas.");
             }
 
-            var usesResource = CheckContext.Get(hpa.Node, "spec.metrics") is YamlSequenceNode metrics && metrics.Children.Any(m => CheckContext.Value(m, "type") == "Resource");
+            var usesResource = (CheckContext.Get(hpa.Node, "spec.metrics") is YamlSequenceNode metrics && metrics.Children.Any(m => CheckContext.Value(m, "type") == "Resource"))
+                || CheckContext.Value(hpa.Node, "spec.targetCPUUtilizationPercentage") is not null;
             if (usesResource && target is not null)
             {
                 var context = new CheckContext(target);
                 foreach (var c in context.Containers(includeInit: false).Where(c => CheckContext.Value(c.Node, "resources.requests.cpu") is null && CheckContext.Value(c.Node, "resources.requests.memory") is null))
                 {
-                    yield return SetFinding.At(this, hpa, CheckContext.Get(hpa.Node, "spec.metrics"), "spec.metrics",
+                    yield return SetFinding.At(this, hpa, CheckContext.Get(hpa.Node, "spec.metrics") ?? CheckContext.Get(hpa.Node, "spec"), "spec.metrics",
                         $"utilisation targets need requests, but container '{c.Name}' of {kind}/{name} has none", "Give the target's containers CPU and memory requests.");
                 }
             }

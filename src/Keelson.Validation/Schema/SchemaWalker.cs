@@ -168,6 +168,12 @@ public static partial class SchemaWalker
         foreach (var (keyNode, value) in mapping.Children)
         {
             var name = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (name == "<<")
+            {
+                // A YAML merge key (kubectl accepts them); the merged fields are not walked.
+                continue;
+            }
+
             if (fields.TryGetValue(name, out var fieldType))
             {
                 Walk(document, value, fieldType, Join(path, name), findings);
