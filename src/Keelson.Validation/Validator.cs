@@ -19,6 +19,9 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     /// <summary>Annotation listing check ids to skip for one object, comma-separated.</summary>
     public const string SkipAnnotation = "keelson.dev/skip";
 
+    /// <summary>Id of findings about an object given twice, or a container, port or variable named twice.</summary>
+    public const string DuplicateId = "schema-duplicate";
+
     /// <summary>Id of the info finding for kinds whose schema Keelson does not know.</summary>
     public const string NotCheckedId = "schema-not-checked";
 
@@ -42,7 +45,8 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     /// <summary>Every finding id this validator can produce, for configuration files and SARIF rules.</summary>
     public IEnumerable<string> FindingIds =>
         checks.Select(c => c.Id).Concat(setChecks.Select(c => c.Id))
-            .Concat([SchemaWalker.UnknownFieldId, SchemaWalker.WrongTypeId, SchemaWalker.QuantityId, NotCheckedId, "schema-missing-field", ManifestLoader.UnreadableId]);
+            .Concat([SchemaWalker.UnknownFieldId, SchemaWalker.WrongTypeId, SchemaWalker.QuantityId, NotCheckedId, "schema-missing-field", ManifestLoader.UnreadableId,
+                FieldRules.RequiredId, FieldRules.ValueId, FieldRules.NameId, DuplicateId]);
 
     /// <summary>Validates loaded manifests; problems from loading are carried into the report.</summary>
     public ValidationReport Validate(LoadResult loaded, ValidationConfig? config = null)
@@ -59,6 +63,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             else if (KindRegistry.Find(document.ApiVersion, document.Kind) is { } type)
             {
                 SchemaWalker.Check(document, type, perObject);
+                FieldRules.Check(document, perObject);
             }
             else
             {
@@ -77,6 +82,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)));
         }
 
+        findings.AddRange(Duplicates(loaded.Documents));
         var set = new ManifestSet(loaded.Documents);
         var skips = loaded.Documents.GroupBy(d => d.Ref.ToString(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => Skipped(g.First()), StringComparer.Ordinal);
         foreach (var check in setChecks)
@@ -87,6 +93,52 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
         return new ValidationReport(
             loaded.Documents,
             [.. (config ?? ValidationConfig.None).Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Objects given twice (same group, kind, namespace and name), and containers, ports or env vars named twice.</summary>
+    private static IEnumerable<Finding> Duplicates(IReadOnlyList<ManifestDocument> documents)
+    {
+        static string Group(string apiVersion) => apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+        foreach (var twice in documents.Where(d => d.Name.Length > 0).GroupBy(d => (Group(d.ApiVersion), d.Kind, d.Namespace ?? "", d.Name)).Where(g => g.Count() > 1))
+        {
+            var first = twice.First();
+            foreach (var again in twice.Skip(1))
+            {
+                yield return new Finding(DuplicateId, Severity.Error, again.Ref, again.File, again.Line, "metadata.name",
+                    $"{again.Ref} is given again (first at {first.File}:{first.Line})", "Remove one; the second apply would overwrite the first.");
+            }
+        }
+
+        foreach (var document in documents)
+        {
+            var context = new CheckContext(document);
+            var containers = context.Containers().ToList();
+            foreach (var c in containers.GroupBy(c => c.Name).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)))
+            {
+                yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, (int)c.Node.Start.Line, c.Path + ".name", $"container name '{c.Name}' is used twice", "Give each container a unique name.");
+            }
+
+            foreach (var c in containers)
+            {
+                foreach (var (list, field) in new[] { ("ports", "containerPort"), ("ports", "name"), ("env", "name") })
+                {
+                    if (CheckContext.Get(c.Node, list) is not YamlDotNet.RepresentationModel.YamlSequenceNode items)
+                    {
+                        continue;
+                    }
+
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var item in items.Children)
+                    {
+                        if (CheckContext.Value(item, field) is { } value && !seen.Add(value))
+                        {
+                            yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, (int)item.Start.Line, $"{c.Path}.{list}",
+                                $"container '{c.Name}' has {field} '{value}' in {list} twice", "Remove or rename the duplicate.");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static HashSet<string> Skipped(ManifestDocument document)
