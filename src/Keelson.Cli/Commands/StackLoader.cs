@@ -7,30 +7,37 @@ namespace Keelson.Cli.Commands;
 /// <summary>Reads a stack file and an optional <c>--cluster</c> override, printing located errors.</summary>
 internal static class StackLoader
 {
+    /// <summary>A built-in profile by name, or a cluster file; null (with the reason printed) when it is neither.</summary>
+    public static async Task<ClusterProfile?> LoadClusterAsync(string cluster, Terminal terminal, CancellationToken cancellationToken)
+    {
+        if (ClusterProfiles.Find(cluster) is { } builtIn)
+        {
+            return builtIn;
+        }
+
+        if (!File.Exists(cluster))
+        {
+            await terminal.Error.WriteLineAsync($"keelson: --cluster '{cluster}' is neither a built-in profile ({string.Join(", ", ClusterProfiles.Names)}) nor a file").ConfigureAwait(false);
+            return null;
+        }
+
+        var text = await File.ReadAllTextAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var profile = StackParser.ParseCluster(text, cluster);
+        if (!profile.Succeeded)
+        {
+            await PrintAsync(profile.Diagnostics, terminal).ConfigureAwait(false);
+            return null;
+        }
+
+        return profile.Value;
+    }
+
     public static async Task<StackSpec?> LoadAsync(string path, string? cluster, Terminal terminal, CancellationToken cancellationToken)
     {
         ClusterProfile? clusterOverride = null;
-        if (cluster is not null)
+        if (cluster is not null && (clusterOverride = await LoadClusterAsync(cluster, terminal, cancellationToken).ConfigureAwait(false)) is null)
         {
-            clusterOverride = ClusterProfiles.Find(cluster);
-            if (clusterOverride is null)
-            {
-                if (!File.Exists(cluster))
-                {
-                    await terminal.Error.WriteLineAsync($"keelson: --cluster '{cluster}' is neither a built-in profile ({string.Join(", ", ClusterProfiles.Names)}) nor a file").ConfigureAwait(false);
-                    return null;
-                }
-
-                var text = await File.ReadAllTextAsync(cluster, cancellationToken).ConfigureAwait(false);
-                var profile = StackParser.ParseCluster(text, cluster);
-                if (!profile.Succeeded)
-                {
-                    await PrintAsync(profile.Diagnostics, terminal).ConfigureAwait(false);
-                    return null;
-                }
-
-                clusterOverride = profile.Value;
-            }
+            return null;
         }
 
         ParseResult<StackSpec> result;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Keelson.Spec.Parsing;
 using Keelson.Spec.Profiles;
 using Keelson.Validation;
 using Keelson.Validation.Checks;
@@ -38,21 +37,12 @@ internal static class ValidateCommand
             }
 
             var clusterName = parse.GetValue(cluster);
-            var profile = ClusterProfiles.Find(clusterName ?? ClusterProfiles.Default);
+            var profile = await StackLoader.LoadClusterAsync(clusterName ?? ClusterProfiles.Default, terminal, cancellationToken).ConfigureAwait(false);
             if (profile is null)
             {
-                var file = clusterName!;
-                var parsed = File.Exists(file) ? StackParser.ParseCluster(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file) : null;
-                if (parsed?.Value is null)
-                {
-                    await terminal.Error.WriteLineAsync($"keelson: --cluster '{file}' is neither a built-in profile ({string.Join(", ", ClusterProfiles.Names)}) nor a valid cluster file").ConfigureAwait(false);
-                    return KeelsonCli.BadInput;
-                }
-
-                profile = parsed.Value;
+                return KeelsonCli.BadInput;
             }
 
-            var loaded = await ManifestLoader.LoadAsync(parse.GetValue(paths)!, stdin, cancellationToken).ConfigureAwait(false);
             var validator = Validator.Create(version, clusterName is null ? null : profile);
             var settings = ValidationConfig.None;
             if (parse.GetValue(config) is { } configFile)
@@ -72,6 +62,7 @@ internal static class ValidateCommand
                 settings = parsed;
             }
 
+            var loaded = await ManifestLoader.LoadAsync(parse.GetValue(paths)!, stdin, cancellationToken).ConfigureAwait(false);
             var report = validator.Validate(loaded, settings);
             var summary = ResourceSummary.Compute(report.Documents, profile);
             var rules = validator.Checks.Select(c => (c.Id, c.Description)).Concat(validator.SetChecks.Select(c => (c.Id, c.Description)));
