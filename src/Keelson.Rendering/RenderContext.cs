@@ -15,6 +15,20 @@ public sealed record RenderContext(Plan Plan, RenderOptions Options)
     /// <summary>Whether monitoring objects are rendered.</summary>
     public bool Monitoring => Options.Monitoring ?? Plan.Spec.Metadata.Environment == DeploymentEnvironment.Prod;
 
+    private readonly Dictionary<string, SortedDictionary<string, string>> config = new(StringComparer.Ordinal);
+
+    /// <summary>A component's configuration entries, computed once per render (the ConfigMap and the pod checksum both read them).</summary>
+    public SortedDictionary<string, string> Config(ComponentPlan component)
+    {
+        if (!config.TryGetValue(component.Name, out var data))
+        {
+            data = Objects.ComponentConfig.Data(this, component);
+            config[component.Name] = data;
+        }
+
+        return data;
+    }
+
     /// <summary>The component plan of a component name.</summary>
     public ComponentPlan Component(string name) => Plan.Components.First(c => c.Name == name);
 }

@@ -178,7 +178,6 @@ public sealed class ManifestRendererTests
     public void Changing_config_changes_the_pod_checksum()
     {
         var plan = Examples.Render("saga-commerce.yaml").Plan;
-        var nest = plan.Components.Single(c => c.Name == "nestjs");
         var changed = plan with
         {
             Components = [.. plan.Components.Select(c => c.Name != "nestjs" ? c : c with
@@ -191,7 +190,6 @@ public sealed class ManifestRendererTests
 
         Assert.NotEqual(Checksum(plan), Checksum(changed));
         Assert.Equal(Checksum(plan), Checksum(plan));
-        Assert.NotNull(nest);
     }
 
     [Fact]

@@ -50,6 +50,10 @@ public static class Labels
             ["app.kubernetes.io/name"] = workload,
         };
 
+    /// <summary>A key-ordered map of the given pairs, for selectors and settings.</summary>
+    public static SortedDictionary<string, string> Sorted(params (string Key, string Value)[] entries) =>
+        new(entries.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal);
+
     /// <summary>The tag of an image reference, usable as a label value, or null.</summary>
     public static string? VersionOf(string image)
     {

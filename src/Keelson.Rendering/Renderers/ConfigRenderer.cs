@@ -27,7 +27,7 @@ public sealed class ConfigRenderer : IManifestRenderer
                     ApiVersion = "v1",
                     Kind = "ConfigMap",
                     Metadata = new V1ObjectMeta { Name = PodTemplates.ConfigMapName(component), NamespaceProperty = context.Namespace, Labels = labels },
-                    Data = ComponentConfig.Data(context, component),
+                    Data = context.Config(component),
                 },
                 component.Name,
                 ObjectGroup.ConfigMaps);

@@ -28,7 +28,7 @@ public sealed class NetworkPolicyRenderer : IManifestRenderer
             [
                 new V1NetworkPolicyEgressRule
                 {
-                    To = [new V1NetworkPolicyPeer { NamespaceSelector = Namespace("kube-system"), PodSelector = new V1LabelSelector { MatchLabels = Map(("k8s-app", "kube-dns")) } }],
+                    To = [new V1NetworkPolicyPeer { NamespaceSelector = Namespace("kube-system"), PodSelector = new V1LabelSelector { MatchLabels = Labels.Sorted(("k8s-app", "kube-dns")) } }],
                     Ports = [new V1NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new V1NetworkPolicyPort { Protocol = "TCP", Port = 53 }],
                 },
             ],
@@ -94,7 +94,7 @@ public sealed class NetworkPolicyRenderer : IManifestRenderer
 
             yield return Policy(context, "allow-" + component.Name, new V1NetworkPolicySpec
             {
-                PodSelector = new V1LabelSelector { MatchLabels = Map((Labels.Component, component.Name)) },
+                PodSelector = new V1LabelSelector { MatchLabels = Labels.Sorted((Labels.Component, component.Name)) },
                 PolicyTypes = types,
                 Ingress = ingress.Count > 0 ? ingress : null,
                 Egress = egress.Count > 0 ? egress : null,
@@ -114,12 +114,9 @@ public sealed class NetworkPolicyRenderer : IManifestRenderer
         ObjectGroup.Policies);
 
     private static V1NetworkPolicyPeer Peer(ComponentPlan component) =>
-        new() { PodSelector = new V1LabelSelector { MatchLabels = Map((Labels.Component, component.Name)) } };
+        new() { PodSelector = new V1LabelSelector { MatchLabels = Labels.Sorted((Labels.Component, component.Name)) } };
 
-    private static V1LabelSelector Namespace(string name) => new() { MatchLabels = Map(("kubernetes.io/metadata.name", name)) };
+    private static V1LabelSelector Namespace(string name) => new() { MatchLabels = Labels.Sorted(("kubernetes.io/metadata.name", name)) };
 
     private static List<V1NetworkPolicyPort> Ports(IEnumerable<int> ports) => [.. ports.Select(p => new V1NetworkPolicyPort { Protocol = "TCP", Port = p })];
-
-    private static SortedDictionary<string, string> Map(params (string Key, string Value)[] entries) =>
-        new(entries.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal);
 }

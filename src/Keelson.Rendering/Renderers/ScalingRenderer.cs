@@ -98,10 +98,10 @@ public sealed class ScalingRenderer : IManifestRenderer
         var target = queue.TargetLengthPerReplica.ToString(CultureInfo.InvariantCulture);
         var trigger = queue.Kind switch
         {
-            QueueKind.Redis => new ScaleTrigger { Type = "redis", Metadata = Meta(("address", Dependency<CacheComponent>(context, component, 6379)), ("listName", queue.Name), ("listLength", target)) },
-            QueueKind.Kafka => new ScaleTrigger { Type = "kafka", Metadata = Meta(("bootstrapServers", Dependency<BrokerComponent>(context, component, 9092)), ("consumerGroup", component.Name), ("topic", queue.Name), ("lagThreshold", target)) },
-            QueueKind.Nats => new ScaleTrigger { Type = "nats-jetstream", Metadata = Meta(("natsServerMonitoringEndpoint", Dependency<BrokerComponent>(context, component, 8222)), ("stream", queue.Name), ("consumer", component.Name), ("lagThreshold", target)) },
-            _ => new ScaleTrigger { Type = "metrics-api", Metadata = Meta(("url", "http://queue-exporter/metrics/" + queue.Name), ("valueLocation", "length"), ("targetValue", target)) },
+            QueueKind.Redis => new ScaleTrigger { Type = "redis", Metadata = Labels.Sorted(("address", Dependency<CacheComponent>(context, component, 6379)), ("listName", queue.Name), ("listLength", target)) },
+            QueueKind.Kafka => new ScaleTrigger { Type = "kafka", Metadata = Labels.Sorted(("bootstrapServers", Dependency<BrokerComponent>(context, component, 9092)), ("consumerGroup", component.Name), ("topic", queue.Name), ("lagThreshold", target)) },
+            QueueKind.Nats => new ScaleTrigger { Type = "nats-jetstream", Metadata = Labels.Sorted(("natsServerMonitoringEndpoint", Dependency<BrokerComponent>(context, component, 8222)), ("stream", queue.Name), ("consumer", component.Name), ("lagThreshold", target)) },
+            _ => new ScaleTrigger { Type = "metrics-api", Metadata = Labels.Sorted(("url", "http://queue-exporter/metrics/" + queue.Name), ("valueLocation", "length"), ("targetValue", target)) },
         };
         return new ScaledObject
         {
@@ -125,8 +125,6 @@ public sealed class ScalingRenderer : IManifestRenderer
         return string.Create(CultureInfo.InvariantCulture, $"{host}:{port}");
     }
 
-    private static SortedDictionary<string, string> Meta(params (string Key, string Value)[] entries) =>
-        new(entries.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal);
 
     private static V1PodDisruptionBudget Pdb(RenderContext context, ComponentPlan component, WorkloadPlan workload) => new()
     {

@@ -13,7 +13,7 @@ public sealed class WorkloadRenderer : IManifestRenderer
     {
         foreach (var component in context.Plan.Components.Where(c => c.Component is not SparkComponent))
         {
-            var hash = PodTemplates.Hash(ComponentConfig.Data(context, component));
+            var hash = PodTemplates.Hash(context.Config(component));
             foreach (var workload in component.Workloads)
             {
                 var contract = ContainerContract.For(component, workload);

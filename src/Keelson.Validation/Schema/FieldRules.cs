@@ -114,7 +114,7 @@ public static class FieldRules
         var name = document.Name;
         if (name.Length > 0 && document.Kind is not ("" or "List") && Scalars.Check(ScalarType.Hostname, name) is not null)
         {
-            findings.Add(Finding(document, NameId, CheckLocation(document.Node, "metadata.name"), "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
+            findings.Add(Finding(document, NameId, Checks.CheckContext.Get(document.Node, "metadata.name"), "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
                 "Use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters."));
         }
 
@@ -141,8 +141,6 @@ public static class FieldRules
             }
         }
     }
-
-    private static YamlNode? CheckLocation(YamlNode node, string path) => Checks.CheckContext.Get(node, path);
 
     private static bool Applies(string kind, ManifestDocument document) =>
         kind == "*" ? document.Kind.Length > 0 : kind == document.Kind;
