@@ -29,6 +29,9 @@ public static class ManifestYaml
         return options ?? throw new InvalidOperationException("KubernetesJson did not expose its serializer options.");
     });
 
+    /// <summary>KubernetesClient's serializer options, for reading and writing typed objects with <see cref="JsonSerializer"/>.</summary>
+    public static JsonSerializerOptions JsonOptions => KubernetesOptions.Value;
+
     /// <summary>One YAML document.</summary>
     public static string Document(IKubernetesObject<V1ObjectMeta> resource)
     {
