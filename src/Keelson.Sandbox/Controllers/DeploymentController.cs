@@ -1,0 +1,273 @@
+using System.Globalization;
+using k8s.Models;
+using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Store;
+
+namespace Keelson.Sandbox.Controllers;
+
+/// <summary>
+/// Deployment → ReplicaSets, with the Kubernetes rolling-update arithmetic: the new ReplicaSet grows while the
+/// total stays within replicas + maxSurge, old ones shrink while availability stays at or above
+/// replicas − maxUnavailable; Recreate empties the old ones first. Reports the Progressing deadline.
+/// </summary>
+public sealed class DeploymentController : IController
+{
+    /// <summary>Label carrying the pod template hash on ReplicaSets and their pods.</summary>
+    public const string HashLabel = "pod-template-hash";
+
+    /// <summary>Annotation carrying the rollout revision on ReplicaSets.</summary>
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+
+    /// <inheritdoc/>
+    public void Reconcile(SandboxContext context)
+    {
+        foreach (var deployment in context.Store.List<V1Deployment>().ToList())
+        {
+            var owned = context.Store.List<V1ReplicaSet>(deployment.Metadata.NamespaceProperty).Where(rs => Pods.OwnedBy(rs, deployment)).ToList();
+            var newRs = NewReplicaSet(context, deployment, owned);
+            var old = owned.Where(rs => rs != newRs).OrderBy(rs => Revision(rs)).ToList();
+            var replicas = deployment.Spec.Replicas ?? 1;
+            var progressed = deployment.Spec.Strategy?.Type == "Recreate"
+                ? Recreate(context, newRs, old, replicas)
+                : Rolling(context, deployment, newRs, old, replicas);
+            PruneHistory(context, deployment, old);
+            UpdateStatus(context, deployment, newRs, old, replicas, progressed);
+        }
+    }
+
+    /// <summary>Resolves maxSurge (rounded up) or maxUnavailable (rounded down) against the replica count.</summary>
+    public static int Resolve(IntOrString? value, int replicas, bool roundUp, int fallbackPercent)
+    {
+        var text = value?.Value ?? $"{fallbackPercent}%";
+        if (!text.EndsWith('%'))
+        {
+            return int.Parse(text, CultureInfo.InvariantCulture);
+        }
+
+        var share = replicas * int.Parse(text[..^1], CultureInfo.InvariantCulture) / 100.0;
+        return roundUp ? (int)Math.Ceiling(share) : (int)Math.Floor(share);
+    }
+
+    private static V1ReplicaSet NewReplicaSet(SandboxContext context, V1Deployment deployment, List<V1ReplicaSet> owned)
+    {
+        var hash = Names.TemplateHash(deployment.Spec.Template);
+        if (owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(HashLabel, out var h) == true && h == hash) is { } existing)
+        {
+            var latest = owned.Count == 0 ? 0 : owned.Max(Revision);
+            if (Revision(existing) < latest)
+            {
+                // Rolling back to an earlier template reuses its ReplicaSet under a new revision, as Kubernetes does.
+                existing.Metadata.Annotations[RevisionAnnotation] = (latest + 1).ToString(CultureInfo.InvariantCulture);
+                context.Store.Update(existing);
+            }
+
+            return existing;
+        }
+
+        var template = Copy.Deep(deployment.Spec.Template);
+        template.Metadata ??= new V1ObjectMeta();
+        template.Metadata.Labels = new Dictionary<string, string>(template.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [HashLabel] = hash };
+        var selector = new V1LabelSelector
+        {
+            MatchLabels = new Dictionary<string, string>(deployment.Spec.Selector.MatchLabels ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [HashLabel] = hash },
+            MatchExpressions = deployment.Spec.Selector.MatchExpressions,
+        };
+        var rs = new V1ReplicaSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "ReplicaSet",
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{deployment.Metadata.Name}-{hash}",
+                NamespaceProperty = deployment.Metadata.NamespaceProperty,
+                Labels = template.Metadata.Labels,
+                Annotations = new Dictionary<string, string> { [RevisionAnnotation] = ((owned.Count == 0 ? 0 : owned.Max(Revision)) + 1).ToString(CultureInfo.InvariantCulture) },
+                OwnerReferences = [Pods.ControllerReference(deployment)],
+            },
+            Spec = new V1ReplicaSetSpec { Replicas = 0, Selector = selector, Template = template, MinReadySeconds = deployment.Spec.MinReadySeconds },
+        };
+        context.Store.Create(rs);
+        context.Event(deployment.Metadata, "Deployment", "Normal", "ScalingReplicaSet", $"Created replica set {rs.Metadata.Name}");
+        return rs;
+    }
+
+    private static bool Rolling(SandboxContext context, V1Deployment deployment, V1ReplicaSet newRs, List<V1ReplicaSet> old, int replicas)
+    {
+        var surge = Resolve(deployment.Spec.Strategy?.RollingUpdate?.MaxSurge, replicas, roundUp: true, 25);
+        var unavailable = Resolve(deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable, replicas, roundUp: false, 25);
+        if (surge == 0 && unavailable == 0)
+        {
+            unavailable = 1;
+        }
+
+        var changed = false;
+        var all = old.Append(newRs).ToList();
+        var total = all.Sum(rs => rs.Spec.Replicas ?? 0);
+        var current = newRs.Spec.Replicas ?? 0;
+        if (current > replicas || (old.All(rs => (rs.Spec.Replicas ?? 0) == 0) && current != replicas))
+        {
+            changed |= Scale(context, deployment, newRs, replicas);
+        }
+        else if (current < replicas && replicas + surge - total > 0)
+        {
+            changed |= Scale(context, deployment, newRs, Math.Min(replicas, current + (replicas + surge - total)));
+        }
+
+        total = all.Sum(rs => rs.Spec.Replicas ?? 0);
+        var minAvailable = replicas - unavailable;
+        var newUnavailable = (newRs.Spec.Replicas ?? 0) - (newRs.Status?.AvailableReplicas ?? 0);
+        var canRemove = total - minAvailable - newUnavailable;
+
+        // Old replicas that are not available cost no availability: remove them first, then healthy ones.
+        foreach (var rs in old.Where(rs => (rs.Spec.Replicas ?? 0) > 0))
+        {
+            var unhealthy = (rs.Spec.Replicas ?? 0) - (rs.Status?.AvailableReplicas ?? 0);
+            var cut = Math.Min(unhealthy, Math.Max(canRemove, 0));
+            if (cut > 0)
+            {
+                changed |= Scale(context, deployment, rs, (rs.Spec.Replicas ?? 0) - cut);
+                canRemove -= cut;
+            }
+        }
+
+        var available = all.Sum(rs => rs.Status?.AvailableReplicas ?? 0);
+        var removable = available - minAvailable;
+        foreach (var rs in old.Where(rs => (rs.Spec.Replicas ?? 0) > 0))
+        {
+            var cut = Math.Min(rs.Spec.Replicas ?? 0, removable);
+            if (cut > 0)
+            {
+                changed |= Scale(context, deployment, rs, (rs.Spec.Replicas ?? 0) - cut);
+                removable -= cut;
+            }
+        }
+
+        return changed;
+    }
+
+    private static bool Recreate(SandboxContext context, V1ReplicaSet newRs, List<V1ReplicaSet> old, int replicas)
+    {
+        var changed = false;
+        foreach (var rs in old.Where(rs => (rs.Spec.Replicas ?? 0) > 0))
+        {
+            rs.Spec.Replicas = 0;
+            context.Store.Update(rs, specChanged: true);
+            changed = true;
+        }
+
+        var oldPods = context.Store.List<V1Pod>(newRs.Metadata.NamespaceProperty).Any(p => old.Any(rs => Pods.OwnedBy(p, rs)));
+        if (!oldPods && (newRs.Spec.Replicas ?? 0) != replicas)
+        {
+            newRs.Spec.Replicas = replicas;
+            context.Store.Update(newRs, specChanged: true);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private static bool Scale(SandboxContext context, V1Deployment deployment, V1ReplicaSet rs, int to)
+    {
+        var from = rs.Spec.Replicas ?? 0;
+        if (from == to)
+        {
+            return false;
+        }
+
+        rs.Spec.Replicas = to;
+        context.Store.Update(rs, specChanged: true);
+        context.Event(deployment.Metadata, "Deployment", "Normal", "ScalingReplicaSet",
+            string.Create(CultureInfo.InvariantCulture, $"Scaled {(to > from ? "up" : "down")} replica set {rs.Metadata.Name} from {from} to {to}"));
+        return true;
+    }
+
+    private static void PruneHistory(SandboxContext context, V1Deployment deployment, List<V1ReplicaSet> old)
+    {
+        var keep = deployment.Spec.RevisionHistoryLimit ?? 10;
+        foreach (var rs in old.Where(rs => (rs.Spec.Replicas ?? 0) == 0 && (rs.Status?.Replicas ?? 0) == 0).OrderByDescending(Revision).Skip(keep).ToList())
+        {
+            context.Store.Delete(StoreKey.Of(rs));
+            old.Remove(rs);
+        }
+    }
+
+    private static void UpdateStatus(SandboxContext context, V1Deployment deployment, V1ReplicaSet newRs, List<V1ReplicaSet> old, int replicas, bool progressed)
+    {
+        var all = old.Append(newRs).ToList();
+        var total = all.Sum(rs => rs.Status?.Replicas ?? 0);
+        var updated = newRs.Status?.Replicas ?? 0;
+        var ready = all.Sum(rs => rs.Status?.ReadyReplicas ?? 0);
+        var available = all.Sum(rs => rs.Status?.AvailableReplicas ?? 0);
+        var unavailableAllowed = Resolve(deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable, replicas, roundUp: false, 25);
+        var complete = updated == replicas && total == replicas && available == replicas;
+        var previous = deployment.Status;
+        var counts = (total, updated, ready, available);
+        var countsChanged = previous is null || (previous.Replicas ?? 0, previous.UpdatedReplicas ?? 0, previous.ReadyReplicas ?? 0, previous.AvailableReplicas ?? 0) != counts
+            || previous.ObservedGeneration != deployment.Metadata.Generation;
+
+        var progressing = previous?.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
+        var deadline = TimeSpan.FromSeconds(deployment.Spec.ProgressDeadlineSeconds ?? 600);
+        V1DeploymentCondition nextProgressing;
+        if (complete)
+        {
+            nextProgressing = Condition("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{newRs.Metadata.Name}\" has successfully progressed.", progressing, context.Now);
+        }
+        else if (progressed || countsChanged || progressing is null || progressing.Reason == "NewReplicaSetAvailable")
+        {
+            nextProgressing = Condition("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{newRs.Metadata.Name}\" is progressing.", progressing, context.Now, touch: true);
+        }
+        else if (progressing.Status == "True" && context.Now - (progressing.LastUpdateTime ?? context.Now) > deadline)
+        {
+            nextProgressing = Condition("Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{newRs.Metadata.Name}\" has timed out progressing.", progressing, context.Now);
+            context.Event(deployment.Metadata, "Deployment", "Warning", "ProgressDeadlineExceeded", nextProgressing.Message);
+        }
+        else
+        {
+            nextProgressing = progressing;
+        }
+
+        var isAvailable = available >= replicas - unavailableAllowed;
+        var availableCondition = previous?.Conditions?.FirstOrDefault(c => c.Type == "Available");
+        var nextAvailable = Condition("Available", isAvailable ? "True" : "False", isAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+            isAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", availableCondition, context.Now);
+
+        if (!countsChanged && nextProgressing == progressing && nextAvailable == availableCondition)
+        {
+            return;
+        }
+
+        deployment.Status = new V1DeploymentStatus
+        {
+            Replicas = total,
+            UpdatedReplicas = updated,
+            ReadyReplicas = ready,
+            AvailableReplicas = available,
+            UnavailableReplicas = Math.Max(replicas - available, 0),
+            ObservedGeneration = deployment.Metadata.Generation,
+            Conditions = [nextAvailable, nextProgressing],
+        };
+        context.Store.Update(deployment);
+    }
+
+    // Keeps the previous condition object when nothing about it changed, so an unchanged status is not rewritten.
+    private static V1DeploymentCondition Condition(string type, string status, string reason, string message, V1DeploymentCondition? previous, DateTime now, bool touch = false)
+    {
+        if (previous is not null && previous.Status == status && previous.Reason == reason && !touch)
+        {
+            return previous;
+        }
+
+        return new V1DeploymentCondition
+        {
+            Type = type,
+            Status = status,
+            Reason = reason,
+            Message = message,
+            LastUpdateTime = now,
+            LastTransitionTime = previous is not null && previous.Status == status ? previous.LastTransitionTime : now,
+        };
+    }
+
+    private static int Revision(V1ReplicaSet rs) =>
+        rs.Metadata.Annotations?.TryGetValue(RevisionAnnotation, out var r) == true && int.TryParse(r, CultureInfo.InvariantCulture, out var n) ? n : 0;
+}

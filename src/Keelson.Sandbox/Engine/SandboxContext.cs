@@ -1,0 +1,58 @@
+using k8s.Models;
+using Keelson.Sandbox.Store;
+
+namespace Keelson.Sandbox.Engine;
+
+/// <summary>What every controller sees: the store, the clock, the timings, the injected faults and the load.</summary>
+public sealed class SandboxContext(ObjectStore store, VirtualClock clock, SandboxOptions options, ILoadModel load)
+{
+    private long sequence;
+
+    /// <summary>The object store.</summary>
+    public ObjectStore Store { get; } = store;
+
+    /// <summary>The virtual clock.</summary>
+    public VirtualClock Clock { get; } = clock;
+
+    /// <summary>Timings.</summary>
+    public SandboxOptions Options { get; } = options;
+
+    /// <summary>Demand per workload over time.</summary>
+    public ILoadModel Load { get; set; } = load;
+
+    /// <summary>Injected failures.</summary>
+    public List<Fault> Faults { get; } = [];
+
+    /// <summary>Now, as the models' <see cref="DateTime"/>.</summary>
+    public DateTime Now => Clock.UtcDateTime;
+
+    /// <summary>A reproducible name suffix for an object generated from <paramref name="owner"/>.</summary>
+    public string NextSuffix(string owner) => Names.Suffix(owner, ++sequence);
+
+    /// <summary>Records a Kubernetes Event about an object, as <c>kubectl describe</c> shows them.</summary>
+    public void Event(V1ObjectMeta about, string kind, string type, string reason, string message)
+    {
+        var name = $"{about.Name}.{NextSuffix(about.Name)}";
+        Store.Create(new Corev1Event
+        {
+            ApiVersion = "v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = about.NamespaceProperty ?? "default" },
+            InvolvedObject = new V1ObjectReference { Kind = kind, Name = about.Name, NamespaceProperty = about.NamespaceProperty, Uid = about.Uid },
+            Reason = reason,
+            Message = message,
+            Type = type,
+            FirstTimestamp = Now,
+            LastTimestamp = Now,
+            Count = 1,
+            Source = new V1EventSource { Component = "keelson-sandbox" },
+        });
+    }
+}
+
+/// <summary>A control loop of the sandbox: reads the store, moves the world one step toward the desired state.</summary>
+public interface IController
+{
+    /// <summary>One reconcile pass over every object this controller owns.</summary>
+    void Reconcile(SandboxContext context);
+}

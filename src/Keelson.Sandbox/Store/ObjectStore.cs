@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using Keelson.Delivery.Clusters;
+using Keelson.Sandbox.Engine;
+
+namespace Keelson.Sandbox.Store;
+
+/// <summary>
+/// The sandbox's API server storage: typed objects by group, kind, namespace and name, with resourceVersions,
+/// uids, generations, owner-reference garbage collection and watches. Iteration is in name order, so every
+/// controller pass visits objects in the same order and runs are repeatable.
+/// </summary>
+public sealed class ObjectStore(VirtualClock clock)
+{
+    private static readonly ConcurrentDictionary<Type, (string Group, string Kind)> TypeKeys = new();
+
+    private readonly Dictionary<(string Group, string Kind), SortedDictionary<string, IKubernetesObject<V1ObjectMeta>>> kinds = [];
+    private readonly List<(string Group, string Kind, string? Namespace, Channel<ClusterEvent> Channel)> watchers = [];
+    private long resourceVersion;
+    private long uids;
+
+    /// <summary>The latest resourceVersion handed out.</summary>
+    public long ResourceVersion => resourceVersion;
+
+    /// <summary>Incremented on every change, so the engine can tell whether a reconcile pass did anything.</summary>
+    public long Changes { get; private set; }
+
+    /// <summary>The object with this key, or null.</summary>
+    public IKubernetesObject<V1ObjectMeta>? Get(StoreKey key) =>
+        kinds.TryGetValue((key.Group, key.Kind), out var objects) && objects.TryGetValue(Path(key.Namespace, key.Name), out var found) ? found : null;
+
+    /// <summary>The typed object of this namespace and name, or null.</summary>
+    public T? Get<T>(string? ns, string name)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var (group, kind) = KeyOf(typeof(T));
+        return Get(new StoreKey(group, kind, ns ?? "", name)) as T;
+    }
+
+    /// <summary>Objects of a type, in one namespace or all, in namespace/name order.</summary>
+    public IEnumerable<T> List<T>(string? ns = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var (group, kind) = KeyOf(typeof(T));
+        return List(group, kind, ns).Cast<T>();
+    }
+
+    /// <summary>Objects of a group and kind, in one namespace or all, in namespace/name order.</summary>
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> List(string group, string kind, string? ns)
+    {
+        if (!kinds.TryGetValue((group, kind), out var objects))
+        {
+            return [];
+        }
+
+        return ns is null ? [.. objects.Values] : [.. objects.Values.Where(o => (o.Metadata.NamespaceProperty ?? "") == ns)];
+    }
+
+    /// <summary>Every object, for persisting the sandbox.</summary>
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> All => kinds.OrderBy(k => k.Key.Group, StringComparer.Ordinal).ThenBy(k => k.Key.Kind, StringComparer.Ordinal).SelectMany(k => k.Value.Values);
+
+    /// <summary>Stores a new object: uid, creation time, resourceVersion and generation are set here.</summary>
+    public T Create<T>(T resource)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var key = StoreKey.Of(resource);
+        var objects = Objects(key.Group, key.Kind);
+        var path = Path(key.Namespace, key.Name);
+        if (objects.ContainsKey(path))
+        {
+            throw new InvalidOperationException($"{ObjectKey.Of(resource)} already exists");
+        }
+
+        var meta = resource.Metadata;
+        meta.Uid ??= NewUid();
+        meta.CreationTimestamp ??= clock.UtcDateTime;
+        meta.Generation = 1;
+        meta.ResourceVersion = NextVersion();
+        objects[path] = resource;
+        Notify(WatchEventType.Added, resource);
+        return resource;
+    }
+
+    /// <summary>Records a change to a stored object (spec changes bump the generation: pass <paramref name="specChanged"/>).</summary>
+    public void Update(IKubernetesObject<V1ObjectMeta> resource, bool specChanged = false)
+    {
+        var key = StoreKey.Of(resource);
+        var objects = Objects(key.Group, key.Kind);
+        var path = Path(key.Namespace, key.Name);
+        if (!objects.TryGetValue(path, out var stored))
+        {
+            throw new InvalidOperationException($"{ObjectKey.Of(resource)} does not exist");
+        }
+
+        if (specChanged)
+        {
+            resource.Metadata.Generation = (stored.Metadata.Generation ?? 1) + 1;
+        }
+
+        resource.Metadata.ResourceVersion = NextVersion();
+        objects[path] = resource;
+        Notify(WatchEventType.Modified, resource);
+    }
+
+    /// <summary>Removes an object and, as the garbage collector would, everything it owns; false when absent.</summary>
+    public bool Delete(StoreKey key)
+    {
+        if (!kinds.TryGetValue((key.Group, key.Kind), out var objects) || !objects.Remove(Path(key.Namespace, key.Name), out var removed))
+        {
+            return false;
+        }
+
+        NextVersion();
+        Notify(WatchEventType.Deleted, removed);
+        var uid = removed.Metadata.Uid;
+        foreach (var dependent in kinds.Values.SelectMany(o => o.Values).Where(o => o.Metadata.OwnerReferences?.Any(r => r.Uid == uid) == true).ToList())
+        {
+            Delete(StoreKey.Of(dependent));
+        }
+
+        return true;
+    }
+
+    /// <summary>Events for objects of a kind (in one namespace or all) until the token is cancelled.</summary>
+    public ChannelReader<ClusterEvent> Watch(string group, string kind, string? ns, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<ClusterEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var entry = (group, kind, ns, channel);
+        lock (watchers)
+        {
+            watchers.Add(entry);
+        }
+
+        cancellationToken.Register(() =>
+        {
+            lock (watchers)
+            {
+                watchers.Remove(entry);
+            }
+
+            channel.Writer.TryComplete();
+        });
+        return channel.Reader;
+    }
+
+    /// <summary>The group and kind a model type is stored under.</summary>
+    public static (string Group, string Kind) KeyOf(Type type) => TypeKeys.GetOrAdd(type, t =>
+    {
+        var entity = t.GetCustomAttribute<KubernetesEntityAttribute>() ?? throw new ArgumentException($"{t.Name} is not a Kubernetes model", nameof(type));
+        return (entity.Group ?? "", entity.Kind);
+    });
+
+    private SortedDictionary<string, IKubernetesObject<V1ObjectMeta>> Objects(string group, string kind)
+    {
+        if (!kinds.TryGetValue((group, kind), out var objects))
+        {
+            objects = new SortedDictionary<string, IKubernetesObject<V1ObjectMeta>>(StringComparer.Ordinal);
+            kinds[(group, kind)] = objects;
+        }
+
+        return objects;
+    }
+
+    private string NextVersion()
+    {
+        Changes++;
+        return (++resourceVersion).ToString(CultureInfo.InvariantCulture);
+    }
+
+    // Deterministic uids (a counter in GUID form): two runs of the same input produce the same objects.
+    private string NewUid() => new Guid((int)(++uids >> 32), (short)0x4b45, (short)0x4c53, BitConverter.GetBytes(uids)).ToString();
+
+    private void Notify(WatchEventType type, IKubernetesObject<V1ObjectMeta> resource)
+    {
+        lock (watchers)
+        {
+            if (watchers.Count == 0)
+            {
+                return;
+            }
+
+            var key = StoreKey.Of(resource);
+            foreach (var (group, kind, ns, channel) in watchers)
+            {
+                if (group == key.Group && kind == key.Kind && (ns is null || ns == key.Namespace))
+                {
+                    channel.Writer.TryWrite(new ClusterEvent(type, KubeObjects.Clone(resource)));
+                }
+            }
+        }
+    }
+
+    private static string Path(string ns, string name) => ns.Length == 0 ? name : ns + "/" + name;
+}
