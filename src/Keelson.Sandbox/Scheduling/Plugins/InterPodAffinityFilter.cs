@@ -1,0 +1,102 @@
+namespace Keelson.Sandbox.Scheduling.Plugins;
+
+/// <summary>
+/// Required inter-pod affinity and anti-affinity, both ways: the pod's affinity terms need a matching pod in the
+/// node's domain, its anti-affinity terms need none, and no pod already in the domain may have an anti-affinity term
+/// that selects the pod. Namespaces default to the pod's own.
+/// </summary>
+public sealed class InterPodAffinityFilter : IFilterPlugin, IPreFilterPlugin
+{
+    /// <inheritdoc/>
+    public string Name => "InterPodAffinity";
+
+    /// <inheritdoc/>
+    public bool AppliesTo(PodInfo pod) => true;
+
+    /// <inheritdoc/>
+    public void PreFilter(SchedulingCycle cycle)
+    {
+        ArgumentNullException.ThrowIfNull(cycle);
+        var pod = cycle.Pod;
+        var pods = cycle.Snapshot.Pods;
+        var repelling = new List<(int Slot, int[] Sums)>();
+        foreach (var groups in (IReadOnlyList<AntiAffinityGroup>[])[pods.GroupsIn(pod.Namespace), pods.ClusterWideGroups])
+        {
+            foreach (var group in groups)
+            {
+                if (group.Total > 0 && group.Repels(pod))
+                {
+                    repelling.Add((group.KeySlot, DomainCounts.Sum(cycle, group.KeySlot, group.Id)));
+                }
+            }
+        }
+
+        if (pod.RequiredAffinity.Length == 0 && pod.RequiredAntiAffinity.Length == 0 && repelling.Count == 0)
+        {
+            return;
+        }
+
+        // Kubernetes lets the first of a group of pods with affinity to each other in, or none could ever start.
+        var firstOfGroup = pod.RequiredAffinity.All(t => t.SelfMatch) && pod.RequiredAffinity.All(t => t.Counter.Total == 0);
+        cycle.Write(this, new State(
+            [.. pod.RequiredAffinity.Select(t => DomainCounts.Sum(cycle, t.KeySlot, t.Counter.Id))],
+            [.. pod.RequiredAntiAffinity.Select(t => DomainCounts.Sum(cycle, t.KeySlot, t.Counter.Id))],
+            [.. repelling],
+            firstOfGroup));
+    }
+
+    /// <inheritdoc/>
+    public bool Filter(SchedulingCycle cycle, NodeInfo node, ICollection<string>? reasons)
+    {
+        ArgumentNullException.ThrowIfNull(cycle);
+        ArgumentNullException.ThrowIfNull(node);
+        if (cycle.Read<State>(this) is not { } state)
+        {
+            return true;
+        }
+
+        var pod = cycle.Pod;
+        var podsExist = true;
+        for (var i = 0; i < pod.RequiredAffinity.Length; i++)
+        {
+            var count = DomainCounts.At(state.Affinity[i], node, pod.RequiredAffinity[i].KeySlot);
+            if (count < 0)
+            {
+                return Fail(reasons, "node(s) didn't match pod affinity rules");
+            }
+
+            podsExist &= count > 0;
+        }
+
+        if (!podsExist && !state.FirstOfGroup)
+        {
+            return Fail(reasons, "node(s) didn't match pod affinity rules");
+        }
+
+        for (var i = 0; i < pod.RequiredAntiAffinity.Length; i++)
+        {
+            if (DomainCounts.At(state.AntiAffinity[i], node, pod.RequiredAntiAffinity[i].KeySlot) > 0)
+            {
+                return Fail(reasons, "node(s) didn't match pod anti-affinity rules");
+            }
+        }
+
+        foreach (var (slot, sums) in state.Repelling)
+        {
+            if (DomainCounts.At(sums, node, slot) > 0)
+            {
+                return Fail(reasons, "node(s) didn't satisfy existing pods anti-affinity rules");
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Fail(ICollection<string>? reasons, string reason)
+    {
+        reasons?.Add(reason);
+        return false;
+    }
+
+    private sealed record State(int[][] Affinity, int[][] AntiAffinity, (int Slot, int[] Sums)[] Repelling, bool FirstOfGroup);
+}
