@@ -26,6 +26,7 @@ public static class KeelsonCli
         root.Subcommands.Add(PlanCommand.Create(terminal));
         root.Subcommands.Add(RenderCommand.Create(terminal));
         root.Subcommands.Add(ValidateCommand.Create(terminal, stdin ?? TextReader.Null));
+        root.Subcommands.Add(UpCommand.Create(terminal));
         root.Subcommands.Add(ProfilesCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));
 

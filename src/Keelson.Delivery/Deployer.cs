@@ -85,7 +85,7 @@ public sealed class Deployer(ICluster cluster, DeployOptions? options = null)
             foreach (var key in keys.Where(k => last[k].State == ReadinessState.InProgress))
             {
                 var now = await ReadinessOfAsync(key, cancellationToken).ConfigureAwait(false);
-                if (now != last[key])
+                if (now != last[key] && ReadinessRules.Waits(key.Kind))
                 {
                     Report(progress, key, now.Message);
                 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Keelson.Rendering;
 using Keelson.Rendering.Output;
-using Keelson.Validation;
-using Keelson.Validation.Loading;
 
 namespace Keelson.Cli.Commands;
 
@@ -40,21 +38,9 @@ internal static class RenderCommand
                 return KeelsonCli.BadInput;
             }
 
-            var manifest = ManifestRenderer.Default.Render(plan, new RenderOptions { Monitoring = parse.GetValue(monitoring) });
-
-            // Keelson's own output goes through the same validation as anyone's; it never emits what fails it.
-            var documents = new List<ManifestDocument>();
-            var problems = new List<Finding>();
-            ManifestLoader.Parse(ManifestYaml.Documents(manifest.Objects.Select(o => o.Resource)), manifest.Namespace + ".yaml", documents, problems);
-            var report = Validator.Default.Validate(new LoadResult(documents, problems));
-            if (!report.Valid)
+            var manifest = await ValidatedRender.RenderAsync(plan, new RenderOptions { Monitoring = parse.GetValue(monitoring) }, terminal).ConfigureAwait(false);
+            if (manifest is null)
             {
-                foreach (var f in report.Findings.Where(f => f.Severity == Severity.Error))
-                {
-                    await terminal.Error.WriteLineAsync($"keelson: rendered {f.Target}: {f.CheckId}: {f.Message}").ConfigureAwait(false);
-                }
-
-                await terminal.Error.WriteLineAsync("keelson: the rendered manifests failed validation, which is a Keelson bug; nothing was written").ConfigureAwait(false);
                 return KeelsonCli.Findings;
             }
 

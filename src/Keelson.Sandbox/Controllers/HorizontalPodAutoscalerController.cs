@@ -23,11 +23,11 @@ public sealed class HorizontalPodAutoscalerController : IController
     /// are ready, sharing <paramref name="demandMillis"/> of CPU, each requesting <paramref name="requestMillis"/>
     /// and limited to <paramref name="limitMillis"/>; returns the desired count and the utilisation (percent) seen.
     /// </summary>
-    public static (int Desired, int Utilisation) Desired(int current, int ready, double demandMillis, long requestMillis, long limitMillis, int targetPercent, double tolerance)
+    public static (int Desired, int? Utilisation) Desired(int current, int ready, double demandMillis, long requestMillis, long limitMillis, int targetPercent, double tolerance)
     {
         if (ready == 0 || requestMillis == 0)
         {
-            return (current, 0);
+            return (current, null);
         }
 
         var perPod = Math.Min(demandMillis / ready, limitMillis > 0 ? limitMillis : double.MaxValue);

@@ -25,16 +25,20 @@ public static class PodResources
         return sum;
     }
 
+    /// <summary>A quantity from a resource list (node allocatable, requests) in integer units; 0 when absent.</summary>
+    public static long Quantity(IDictionary<string, ResourceQuantity>? list, string resource, bool milli) =>
+        list is not null && list.TryGetValue(resource, out var quantity) ? Units(quantity, milli) : 0;
+
     private static long Of(V1Container container, string resource, bool milli)
     {
         var quantity = container.Resources?.Requests is { } requests && requests.TryGetValue(resource, out var r) ? r
             : container.Resources?.Limits is { } limits && limits.TryGetValue(resource, out var l) ? l
             : null;
-        if (quantity is null)
-        {
-            return 0;
-        }
+        return quantity is null ? 0 : Units(quantity, milli);
+    }
 
+    private static long Units(ResourceQuantity quantity, bool milli)
+    {
         var value = quantity.ToDecimal();
         return (long)Math.Ceiling(milli ? value * 1000 : value);
     }

@@ -63,6 +63,22 @@ public sealed class ObjectStore(VirtualClock clock)
     /// <summary>Every object, for persisting the sandbox.</summary>
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All => kinds.OrderBy(k => k.Key.Group, StringComparer.Ordinal).ThenBy(k => k.Key.Kind, StringComparer.Ordinal).SelectMany(k => k.Value.Values);
 
+    /// <summary>The counters a saved store resumes from: the last resourceVersion and uid handed out.</summary>
+    public (long ResourceVersion, long Uids) Counters => (resourceVersion, uids);
+
+    /// <summary>Puts saved objects back as they were (no new versions, no events), and resumes the counters.</summary>
+    public void Restore(IEnumerable<IKubernetesObject<V1ObjectMeta>> saved, long savedResourceVersion, long savedUids)
+    {
+        foreach (var resource in saved)
+        {
+            var key = StoreKey.Of(resource);
+            Objects(key.Group, key.Kind)[Path(key.Namespace, key.Name)] = resource;
+        }
+
+        resourceVersion = Math.Max(resourceVersion, savedResourceVersion);
+        uids = Math.Max(uids, savedUids);
+    }
+
     /// <summary>Stores a new object: uid, creation time, resourceVersion and generation are set here.</summary>
     public T Create<T>(T resource)
         where T : IKubernetesObject<V1ObjectMeta>

@@ -1,0 +1,32 @@
+using Keelson.Rendering;
+using Keelson.Rendering.Output;
+using Keelson.Validation;
+using Keelson.Validation.Loading;
+
+namespace Keelson.Cli.Commands;
+
+/// <summary>Renders a plan and validates the result with the same validator as anyone's manifests: Keelson never emits or delivers what fails it.</summary>
+internal static class ValidatedRender
+{
+    /// <summary>The manifest, or null (errors printed) when the rendered objects fail validation.</summary>
+    public static async Task<Manifest?> RenderAsync(Planning.Plan plan, RenderOptions options, Terminal terminal)
+    {
+        var manifest = ManifestRenderer.Default.Render(plan, options);
+        var documents = new List<ManifestDocument>();
+        var problems = new List<Finding>();
+        ManifestLoader.Parse(ManifestYaml.Documents(manifest.Objects.Select(o => o.Resource)), manifest.Namespace + ".yaml", documents, problems);
+        var report = Validator.Default.Validate(new LoadResult(documents, problems));
+        if (report.Valid)
+        {
+            return manifest;
+        }
+
+        foreach (var f in report.Findings.Where(f => f.Severity == Severity.Error))
+        {
+            await terminal.Error.WriteLineAsync($"keelson: rendered {f.Target}: {f.CheckId}: {f.Message}").ConfigureAwait(false);
+        }
+
+        await terminal.Error.WriteLineAsync("keelson: the rendered manifests failed validation, which is a Keelson bug; nothing was written or applied").ConfigureAwait(false);
+        return null;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using k8s.Models;
+using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Nodes;
+using Keelson.Sandbox.Scheduling;
+using Keelson.Sandbox.Store;
+using Keelson.Spec.Model;
+
+namespace Keelson.Sandbox.Controllers;
+
+/// <summary>
+/// The cluster autoscaler over the profile's pools: keeps each pool at its minimum (as the node group would), adds
+/// nodes for pods unschedulable for longer than the scale-up delay (cheapest fitting pool first, counting nodes
+/// still booting, never above a pool's maximum), and removes a node whose requests stay under the utilisation
+/// threshold for the unneeded time when its pods fit elsewhere and their disruption budgets allow, draining it first.
+/// Nodes with emptyDir volumes are eligible, as with <c>--skip-nodes-with-local-storage=false</c>.
+/// </summary>
+public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler scheduler) : IController
+{
+    /// <summary>Annotation on a booting node: when it becomes Ready.</summary>
+    public const string ReadyAtAnnotation = "sandbox.keelson.dev/ready-at";
+
+    /// <summary>Annotation on a node being drained for removal.</summary>
+    public const string DrainingAnnotation = "sandbox.keelson.dev/scale-down";
+
+    /// <summary>The taint a node carries until its kubelet is ready.</summary>
+    public const string NotReadyTaint = "node.kubernetes.io/not-ready";
+
+    private readonly Dictionary<string, DateTime> unneededSince = new(StringComparer.Ordinal);
+    private DateTime lastScaleUp = DateTime.MinValue;
+
+    /// <inheritdoc/>
+    public void Reconcile(SandboxContext context)
+    {
+        FinishBooting(context);
+        var nodes = context.Store.List<V1Node>().ToList();
+        foreach (var pool in profile.Pools)
+        {
+            var have = nodes.Count(n => PoolOf(n) == pool.Name);
+            for (var i = have; i < pool.MinNodes; i++)
+            {
+                AddNode(context, pool, booting: true);
+            }
+        }
+
+        ScaleUp(context);
+        ScaleDown(context);
+    }
+
+    /// <summary>Adds a node to a pool: ready at once when the cluster is created, otherwise after the provisioning time.</summary>
+    public static V1Node AddNode(SandboxContext context, NodePool pool, bool booting)
+    {
+        var used = context.Store.List<V1Node>().Where(n => PoolOf(n) == pool.Name)
+            .Select(n => int.TryParse(n.Metadata.Name.AsSpan(pool.Name.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1)
+            .ToHashSet();
+        var index = Enumerable.Range(0, int.MaxValue).First(i => !used.Contains(i));
+        var node = NodeFactory.Create(pool, index, context.Now);
+        if (booting)
+        {
+            node.Metadata.Annotations = new Dictionary<string, string> { [ReadyAtAnnotation] = (context.Now + context.Options.NodeProvisioning).ToString("O", CultureInfo.InvariantCulture) };
+            node.Spec.Taints = [.. node.Spec.Taints ?? [], new V1Taint { Key = NotReadyTaint, Effect = "NoSchedule", TimeAdded = context.Now }];
+            node.Status.Conditions = [new V1NodeCondition { Type = "Ready", Status = "False", Reason = "KubeletNotReady", Message = "instance is booting", LastTransitionTime = context.Now }];
+        }
+
+        context.Store.Create(node);
+        return node;
+    }
+
+    /// <summary>The pool a node belongs to.</summary>
+    public static string PoolOf(V1Node node) => node.Metadata.Labels?.TryGetValue(NodeFactory.PoolLabel, out var pool) == true ? pool : "";
+
+    private static void FinishBooting(SandboxContext context)
+    {
+        foreach (var node in context.Store.List<V1Node>().Where(n => n.Metadata.Annotations?.ContainsKey(ReadyAtAnnotation) == true).ToList())
+        {
+            var readyAt = DateTime.Parse(node.Metadata.Annotations[ReadyAtAnnotation], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            if (context.Now < readyAt)
+            {
+                continue;
+            }
+
+            node.Metadata.Annotations.Remove(ReadyAtAnnotation);
+            node.Spec.Taints = [.. (node.Spec.Taints ?? []).Where(t => t.Key != NotReadyTaint)];
+            if (node.Spec.Taints.Count == 0)
+            {
+                node.Spec.Taints = null;
+            }
+
+            node.Status.Conditions = [new V1NodeCondition { Type = "Ready", Status = "True", Reason = "KubeletReady", Message = "simulated kubelet is posting ready status", LastTransitionTime = context.Now }];
+            context.Store.Update(node);
+            context.Event(node.Metadata, "Node", "Normal", "NodeReady", $"Node {node.Metadata.Name} status is now: NodeReady");
+        }
+    }
+
+    private void ScaleUp(SandboxContext context)
+    {
+        var waiting = context.Store.List<V1Pod>()
+            .Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && Pods.IsActive(p)
+                && p.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled") is { Status: "False", Reason: "Unschedulable" } c
+                && context.Now - (c.LastTransitionTime ?? context.Now) >= context.Options.ScaleUpDelay)
+            .ToList();
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        // Pods that fit on existing nodes, or on nodes still booting (capacity already on its way), need no new node.
+        static bool Booting(V1Node n) => n.Metadata.Annotations?.ContainsKey(ReadyAtAnnotation) == true;
+        var upcoming = SchedulingController.Snapshot(context, n => !Booting(n));
+        foreach (var node in context.Store.List<V1Node>().Where(Booting))
+        {
+            upcoming.AddNode(Ready(node));
+        }
+
+        var counts = profile.Pools.ToDictionary(p => p.Name, p => context.Store.List<V1Node>().Count(n => PoolOf(n) == p.Name));
+        var added = new List<(NodePool Pool, V1Node Template)>();
+        foreach (var pod in waiting.OrderByDescending(p => PodResources.Request(p.Spec, "cpu", milli: true)).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (scheduler.Schedule(pod, upcoming).NodeName is { } there)
+            {
+                upcoming.Bind(pod, there);
+                continue;
+            }
+
+            var pool = profile.Pools
+                .Where(p => counts[p.Name] < p.MaxNodes && scheduler.Fits(pod, NodeFactory.Create(p, counts[p.Name], context.Now), upcoming))
+                .OrderBy(p => p.Instance.Prices.OnDemandUsd)
+                .ThenBy(p => p.Name, StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (pool is null)
+            {
+                continue;
+            }
+
+            var template = NodeFactory.Create(pool, counts[pool.Name]++, context.Now);
+            template.Metadata.Name = $"{template.Metadata.Name}-planned";
+            upcoming.AddNode(template);
+            upcoming.Bind(pod, template.Metadata.Name);
+            added.Add((pool, template));
+        }
+
+        foreach (var (pool, _) in added)
+        {
+            var node = AddNode(context, pool, booting: true);
+            context.Event(node.Metadata, "Node", "Normal", "TriggeredScaleUp", $"cluster-autoscaler added {node.Metadata.Name} to pool {pool.Name} for pending pods");
+            lastScaleUp = context.Now;
+        }
+    }
+
+    private void ScaleDown(SandboxContext context)
+    {
+        var nodes = context.Store.List<V1Node>().ToList();
+        foreach (var draining in nodes.Where(n => n.Metadata.Annotations?.ContainsKey(DrainingAnnotation) == true))
+        {
+            var left = context.Store.List<V1Pod>().Where(p => p.Spec.NodeName == draining.Metadata.Name && p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
+            foreach (var pod in left.Where(p => p.Metadata.DeletionTimestamp is null))
+            {
+                DisruptionBudgetController.TryEvict(context, pod);
+            }
+
+            if (left.Count == 0)
+            {
+                context.Store.Delete(StoreKey.Of(draining));
+                context.Event(draining.Metadata, "Node", "Normal", "ScaleDown", $"cluster-autoscaler removed {draining.Metadata.Name}");
+            }
+
+            return;
+        }
+
+        if (context.Now - lastScaleUp < context.Options.ScaleDownUnneeded)
+        {
+            return;
+        }
+
+        var pods = context.Store.List<V1Pod>().Where(p => !string.IsNullOrEmpty(p.Spec.NodeName) && Pods.IsActive(p)).ToList();
+        foreach (var node in nodes)
+        {
+            var pool = profile.Pools.FirstOrDefault(p => p.Name == PoolOf(node));
+            var name = node.Metadata.Name;
+            if (pool is null || nodes.Count(n => PoolOf(n) == pool.Name) <= pool.MinNodes || node.Metadata.Annotations?.ContainsKey(ReadyAtAnnotation) == true
+                || NodeLifecycleController.IsUnreachable(node) || Utilisation(node, pods.Where(p => p.Spec.NodeName == name)) >= context.Options.ScaleDownUtilisation)
+            {
+                unneededSince.Remove(name);
+                continue;
+            }
+
+            var since = unneededSince.TryGetValue(name, out var s) ? s : unneededSince[name] = context.Now;
+            if (context.Now - since < context.Options.ScaleDownUnneeded || !FitsElsewhere(context, node, pods.Where(p => p.Spec.NodeName == name).ToList()))
+            {
+                continue;
+            }
+
+            node.Spec.Unschedulable = true;
+            node.Metadata.Annotations ??= new Dictionary<string, string>();
+            node.Metadata.Annotations[DrainingAnnotation] = context.Now.ToString("O", CultureInfo.InvariantCulture);
+            context.Store.Update(node);
+            unneededSince.Remove(name);
+            context.Event(node.Metadata, "Node", "Normal", "ScaleDown", $"node {name} is unneeded since {since:O}; draining it");
+            return;
+        }
+    }
+
+    private bool FitsElsewhere(SandboxContext context, V1Node node, List<V1Pod> pods)
+    {
+        if (pods.Any(p => p.Metadata.OwnerReferences is null or { Count: 0 }))
+        {
+            // A bare pod would not come back anywhere: the autoscaler leaves its node alone.
+            return false;
+        }
+
+        var rest = SchedulingController.Snapshot(context, n => n.Metadata.Name != node.Metadata.Name && n.Spec.Unschedulable != true && !NodeLifecycleController.IsUnreachable(n));
+        foreach (var pod in pods)
+        {
+            var copy = Copy.Deep(pod);
+            copy.Spec.NodeName = null;
+            if (scheduler.Schedule(copy, rest).NodeName is not { } target)
+            {
+                return false;
+            }
+
+            rest.Bind(copy, target);
+        }
+
+        return true;
+    }
+
+    private static double Utilisation(V1Node node, IEnumerable<V1Pod> pods)
+    {
+        var list = pods.ToList();
+        var cpu = list.Sum(p => PodResources.Request(p.Spec, "cpu", milli: true)) / (double)Math.Max(PodResources.Quantity(node.Status.Allocatable, "cpu", milli: true), 1);
+        var memory = list.Sum(p => PodResources.Request(p.Spec, "memory", milli: false)) / (double)Math.Max(PodResources.Quantity(node.Status.Allocatable, "memory", milli: false), 1);
+        return Math.Max(cpu, memory);
+    }
+
+    private static V1Node Ready(V1Node booting)
+    {
+        var node = Copy.Deep(booting);
+        node.Spec.Taints = node.Spec.Taints?.Where(t => t.Key != NotReadyTaint).ToList();
+        return node;
+    }
+}

@@ -1,0 +1,68 @@
+using k8s.Models;
+using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Scheduling;
+
+namespace Keelson.Sandbox.Controllers;
+
+/// <summary>Binds pending pods with the scheduler; unschedulable pods get the <c>PodScheduled=False</c> reason and a FailedScheduling event.</summary>
+public sealed class SchedulingController(Scheduler scheduler) : IController
+{
+    /// <inheritdoc/>
+    public void Reconcile(SandboxContext context)
+    {
+        var pending = context.Store.List<V1Pod>().Where(p => string.IsNullOrEmpty(p.Spec.NodeName) && Pods.IsActive(p))
+            .OrderBy(p => p.Spec.Priority ?? 0).ThenBy(p => p.Metadata.CreationTimestamp).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var snapshot = Snapshot(context);
+        foreach (var pod in pending)
+        {
+            var result = scheduler.Schedule(pod, snapshot);
+            if (result.NodeName is { } node)
+            {
+                pod.Spec.NodeName = node;
+                pod.Status ??= new V1PodStatus { Phase = "Pending" };
+                pod.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = context.Now }];
+                context.Store.Update(pod);
+                snapshot.Bind(pod, node);
+                context.Event(pod.Metadata, "Pod", "Normal", "Scheduled", $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node}");
+                continue;
+            }
+
+            var previous = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+            if (previous?.Message == result.Message)
+            {
+                continue;
+            }
+
+            pod.Status ??= new V1PodStatus { Phase = "Pending" };
+            pod.Status.Conditions =
+            [
+                new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = result.Message, LastTransitionTime = previous?.LastTransitionTime ?? context.Now },
+            ];
+            context.Store.Update(pod);
+            context.Event(pod.Metadata, "Pod", "Warning", "FailedScheduling", result.Message);
+        }
+    }
+
+    /// <summary>The nodes and the pods holding resources on them (running, starting or terminating), for the scheduler.</summary>
+    public static ClusterSnapshot Snapshot(SandboxContext context, Func<V1Node, bool>? includeNode = null)
+    {
+        var snapshot = new ClusterSnapshot();
+        foreach (var node in context.Store.List<V1Node>().Where(n => includeNode?.Invoke(n) ?? true))
+        {
+            snapshot.AddNode(node);
+        }
+
+        var names = snapshot.Nodes.Select(n => n.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var pod in context.Store.List<V1Pod>().Where(p => !string.IsNullOrEmpty(p.Spec.NodeName) && p.Status?.Phase is not ("Succeeded" or "Failed") && names.Contains(p.Spec.NodeName)))
+        {
+            snapshot.Bind(pod, pod.Spec.NodeName);
+        }
+
+        return snapshot;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Keelson.Delivery.Clusters;
+using Keelson.Rendering.Output;
+using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Store;
+
+namespace Keelson.Sandbox;
+
+/// <summary>
+/// The sandbox behind the cluster interface. Apply follows server-side apply for a single manager: the applied
+/// object replaces the fields Keelson set before, the server keeps what it owns (uid, creation time, status, a
+/// Service's cluster IP), the generation moves only when the spec changes, and an unchanged apply is a no-op.
+/// Ownership of individual fields by several managers is not tracked.
+/// </summary>
+public sealed class SandboxCluster(SandboxEngine engine) : ICluster
+{
+    private static readonly HashSet<string> ClusterScoped = new(StringComparer.Ordinal)
+    {
+        "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition", "PriorityClass", "IngressClass",
+    };
+
+    /// <summary>The simulated cluster.</summary>
+    public SandboxEngine Engine { get; } = engine;
+
+    /// <inheritdoc/>
+    public string Description => $"sandbox ({Engine.Profile.Name})";
+
+    /// <inheritdoc/>
+    public TimeProvider Time => Engine.Clock;
+
+    /// <summary>Whether objects of a kind live outside namespaces.</summary>
+    public static bool IsClusterScoped(string kind) => ClusterScoped.Contains(kind);
+
+    /// <inheritdoc/>
+    public Task<IKubernetesObject<V1ObjectMeta>> ApplyAsync(IKubernetesObject<V1ObjectMeta> resource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return Task.FromResult(Apply(resource));
+    }
+
+    /// <summary>The synchronous form of <see cref="ApplyAsync"/>, for the API facade and tests.</summary>
+    public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        var applied = KubeObjects.Clone(resource);
+        var meta = applied.Metadata;
+        if (IsClusterScoped(applied.Kind))
+        {
+            meta.NamespaceProperty = null;
+        }
+        else
+        {
+            meta.NamespaceProperty ??= "default";
+            if (Engine.Store.Get<V1Namespace>(null, meta.NamespaceProperty) is null && applied.Kind != "Namespace")
+            {
+                throw new NamespaceNotFoundException(meta.NamespaceProperty);
+            }
+        }
+
+        var existing = Engine.Store.Get(StoreKey.Of(applied));
+        if (existing is null)
+        {
+            Prepare(applied, null);
+            Engine.Store.Create(applied);
+            Engine.Settle();
+            return KubeObjects.Clone(applied);
+        }
+
+        Prepare(applied, existing);
+        var specChanged = Desired(applied) != Desired(existing);
+        if (!specChanged && Labels(applied) == Labels(existing))
+        {
+            return KubeObjects.Clone(existing);
+        }
+
+        meta.Uid = existing.Metadata.Uid;
+        meta.CreationTimestamp = existing.Metadata.CreationTimestamp;
+        meta.Generation = existing.Metadata.Generation;
+        meta.OwnerReferences ??= existing.Metadata.OwnerReferences;
+        CopyStatus(existing, applied);
+        Engine.Store.Update(applied, specChanged);
+        Engine.Settle();
+        return KubeObjects.Clone(applied);
+    }
+
+    /// <inheritdoc/>
+    public Task<IKubernetesObject<V1ObjectMeta>?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var found = Engine.Store.Get(StoreKey.Of(key));
+        return Task.FromResult(found is null ? null : KubeObjects.Clone(found));
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<IKubernetesObject<V1ObjectMeta>>> ListAsync(string apiVersion, string kind, string? ns, string? labelSelector, CancellationToken cancellationToken)
+    {
+        var group = new ObjectKey(apiVersion, kind, ns, "").Group;
+        IReadOnlyList<IKubernetesObject<V1ObjectMeta>> found = [.. Engine.Store.List(group, kind, ns)
+            .Where(o => Selectors.Matches(labelSelector, o.Metadata.Labels))
+            .Select(KubeObjects.Clone)];
+        return Task.FromResult(found);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> DeleteAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Task.FromResult(Delete(key));
+    }
+
+    /// <summary>The synchronous form of <see cref="DeleteAsync"/>: a namespace takes everything in it along.</summary>
+    public bool Delete(ObjectKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Kind == "Namespace")
+        {
+            foreach (var inside in Engine.Store.All.Where(o => o.Metadata.NamespaceProperty == key.Name).ToList())
+            {
+                Engine.Store.Delete(StoreKey.Of(inside));
+            }
+        }
+
+        var deleted = Engine.Store.Delete(StoreKey.Of(key));
+        Engine.Settle();
+        return deleted;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ClusterEvent> WatchAsync(string apiVersion, string kind, string? ns, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var group = new ObjectKey(apiVersion, kind, ns, "").Group;
+        var reader = Engine.Store.Watch(group, kind, ns, cancellationToken);
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var change))
+            {
+                yield return change;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task WaitAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Engine.Advance(duration);
+        return Task.CompletedTask;
+    }
+
+    private static void Prepare(IKubernetesObject<V1ObjectMeta> applied, IKubernetesObject<V1ObjectMeta>? existing)
+    {
+        if (applied is V1Service service && service.Spec is { } spec && spec.ClusterIP != "None")
+        {
+            spec.ClusterIP = (existing as V1Service)?.Spec?.ClusterIP ?? ClusterIp(service);
+            spec.ClusterIPs = [spec.ClusterIP];
+            spec.Type ??= "ClusterIP";
+        }
+
+        if (applied is V1Namespace ns)
+        {
+            ns.Status = new V1NamespaceStatus { Phase = "Active" };
+        }
+    }
+
+    private static void CopyStatus(IKubernetesObject<V1ObjectMeta> from, IKubernetesObject<V1ObjectMeta> to)
+    {
+        var status = from.GetType().GetProperty("Status");
+        if (status is not null && status.PropertyType == to.GetType().GetProperty("Status")?.PropertyType)
+        {
+            status.SetValue(to, status.GetValue(from));
+        }
+    }
+
+    // The desired state of an object is everything except metadata and status.
+    private static string Desired(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        var node = JsonSerializer.SerializeToNode(resource, resource.GetType(), ManifestYaml.JsonOptions)!.AsObject();
+        node.Remove("metadata");
+        node.Remove("status");
+        return node.ToJsonString();
+    }
+
+    private static string Labels(IKubernetesObject<V1ObjectMeta> resource) =>
+        JsonSerializer.Serialize(new JsonObject
+        {
+            ["labels"] = JsonSerializer.SerializeToNode(resource.Metadata.Labels?.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
+            ["annotations"] = JsonSerializer.SerializeToNode(resource.Metadata.Annotations?.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
+        });
+
+    private static string ClusterIp(V1Service service)
+    {
+        var hash = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes($"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}"));
+        return string.Create(CultureInfo.InvariantCulture, $"10.96.{(hash >> 8) & 0xff}.{(hash & 0xfd) + 2}");
+    }
+}
+
+/// <summary>An object was applied into a namespace that does not exist.</summary>
+public sealed class NamespaceNotFoundException(string ns) : Exception($"namespaces \"{ns}\" not found")
+{
+    /// <summary>The missing namespace.</summary>
+    public string Namespace { get; } = ns;
+}
