@@ -27,6 +27,9 @@ public static class KeelsonCli
         root.Subcommands.Add(RenderCommand.Create(terminal));
         root.Subcommands.Add(ValidateCommand.Create(terminal, stdin ?? TextReader.Null));
         root.Subcommands.Add(UpCommand.Create(terminal));
+        root.Subcommands.Add(StackCommands.Status(terminal));
+        root.Subcommands.Add(StackCommands.Diff(terminal));
+        root.Subcommands.Add(StackCommands.Down(terminal));
         root.Subcommands.Add(ProfilesCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));
 

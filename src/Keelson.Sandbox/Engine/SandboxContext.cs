@@ -6,7 +6,6 @@ namespace Keelson.Sandbox.Engine;
 /// <summary>What every controller sees: the store, the clock, the timings, the injected faults and the load.</summary>
 public sealed class SandboxContext(ObjectStore store, VirtualClock clock, SandboxOptions options, ILoadModel load)
 {
-    private long sequence;
 
     /// <summary>The object store.</summary>
     public ObjectStore Store { get; } = store;
@@ -26,8 +25,11 @@ public sealed class SandboxContext(ObjectStore store, VirtualClock clock, Sandbo
     /// <summary>Now, as the models' <see cref="DateTime"/>.</summary>
     public DateTime Now => Clock.UtcDateTime;
 
+    /// <summary>How many generated names were handed out; saved with the sandbox so names stay unique after a reload.</summary>
+    public long Sequence { get; set; }
+
     /// <summary>A reproducible name suffix for an object generated from <paramref name="owner"/>.</summary>
-    public string NextSuffix(string owner) => Names.Suffix(owner, ++sequence);
+    public string NextSuffix(string owner) => Names.Suffix(owner, ++Sequence);
 
     /// <summary>Records a Kubernetes Event about an object, as <c>kubectl describe</c> shows them.</summary>
     public void Event(V1ObjectMeta about, string kind, string type, string reason, string message)

@@ -34,6 +34,7 @@ public static class SandboxState
             ["clock"] = engine.Clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["resourceVersion"] = resourceVersion,
             ["uids"] = uids,
+            ["sequence"] = engine.Context.Sequence,
             ["profile"] = JsonSerializer.SerializeToNode(engine.Profile, ProfileOptions),
             ["objects"] = objects,
         };
@@ -62,6 +63,7 @@ public static class SandboxState
         }
 
         engine.Store.Restore(objects, state["resourceVersion"]!.GetValue<long>(), state["uids"]!.GetValue<long>());
+        engine.Context.Sequence = state["sequence"]?.GetValue<long>() ?? 0;
         return engine;
     }
 }
