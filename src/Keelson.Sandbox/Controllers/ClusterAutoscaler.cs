@@ -50,11 +50,16 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
     /// <summary>Adds a node to a pool: ready at once when the cluster is created, otherwise after the provisioning time.</summary>
     public static V1Node AddNode(SandboxContext context, NodePool pool, bool booting)
     {
-        var used = context.Store.List<V1Node>().Where(n => PoolOf(n) == pool.Name)
-            .Select(n => int.TryParse(n.Metadata.Name.AsSpan(pool.Name.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1)
-            .ToHashSet();
-        var index = Enumerable.Range(0, int.MaxValue).First(i => !used.Contains(i));
-        var node = NodeFactory.Create(pool, index, context.Now);
+        // Nodes of the initial cluster are numbered; added ones get a generated suffix, as Karpenter names them,
+        // so a replacement never takes a lost node's name.
+        var existing = context.Store.List<V1Node>().Count(n => PoolOf(n) == pool.Name);
+        var node = NodeFactory.Create(pool, existing, context.Now);
+        if (booting)
+        {
+            node.Metadata.Name = context.FreeName<V1Node>(null, pool.Name);
+            node.Metadata.Labels["kubernetes.io/hostname"] = node.Metadata.Name;
+        }
+
         if (booting)
         {
             node.Metadata.Annotations = new Dictionary<string, string> { [ReadyAtAnnotation] = (context.Now + context.Options.NodeProvisioning).ToString("O", CultureInfo.InvariantCulture) };

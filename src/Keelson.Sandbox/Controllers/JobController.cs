@@ -74,7 +74,7 @@ public sealed class JobController : IController
             {
                 for (var i = active.Count; i < want; i++)
                 {
-                    var pod = Pods.FromTemplate(job.Spec.Template, $"{job.Metadata.Name}-{context.NextSuffix(job.Metadata.Name)}", job.Metadata.NamespaceProperty, job,
+                    var pod = Pods.FromTemplate(job.Spec.Template, context.FreeName<V1Pod>(job.Metadata.NamespaceProperty, job.Metadata.Name), job.Metadata.NamespaceProperty, job,
                         new Dictionary<string, string> { [JobNameLabel] = job.Metadata.Name, ["job-name"] = job.Metadata.Name });
                     context.Store.Create(pod);
                     active.Add(pod);

@@ -23,7 +23,7 @@ public sealed class NodeLifecycleController : IController
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
     {
-        foreach (var loss in context.Faults.OfType<NodeLoss>().Where(f => f.At <= context.Clock.GetUtcNow()))
+        foreach (var loss in context.Faults.OfType<NodeLoss>().Where(f => f.At <= context.Clock.GetUtcNow()).ToList())
         {
             if (context.Store.Get<V1Node>(null, loss.NodeName) is not { } node)
             {
@@ -59,6 +59,9 @@ public sealed class NodeLifecycleController : IController
                 }
 
                 context.Store.Delete(StoreKey.Of(node));
+
+                // The instance is gone; the fault is spent and must not hit a later node of the same name.
+                context.Faults.Remove(loss);
             }
         }
     }

@@ -25,7 +25,7 @@ public sealed class ReplicaSetController : IController
             {
                 for (var i = active.Count; i < want; i++)
                 {
-                    var pod = Pods.FromTemplate(rs.Spec.Template, $"{rs.Metadata.Name}-{context.NextSuffix(rs.Metadata.Name)}", rs.Metadata.NamespaceProperty, rs);
+                    var pod = Pods.FromTemplate(rs.Spec.Template, context.FreeName<V1Pod>(rs.Metadata.NamespaceProperty, rs.Metadata.Name), rs.Metadata.NamespaceProperty, rs);
                     context.Store.Create(pod);
                     active.Add(pod);
                 }

@@ -31,15 +31,32 @@ public sealed class SandboxContext(ObjectStore store, VirtualClock clock, Sandbo
     /// <summary>A reproducible name suffix for an object generated from <paramref name="owner"/>.</summary>
     public string NextSuffix(string owner) => Names.Suffix(owner, ++Sequence);
 
+    /// <summary>
+    /// <c>prefix-suffix</c> not yet taken by an object of type <typeparamref name="T"/> in <paramref name="ns"/>:
+    /// five generated characters can repeat over a long simulation, so a taken name is skipped.
+    /// </summary>
+    public string FreeName<T>(string? ns, string prefix, char separator = '-')
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta>
+    {
+        while (true)
+        {
+            var name = $"{prefix}{separator}{NextSuffix(prefix)}";
+            if (Store.Get<T>(ns, name) is null)
+            {
+                return name;
+            }
+        }
+    }
+
     /// <summary>Records a Kubernetes Event about an object, as <c>kubectl describe</c> shows them.</summary>
     public void Event(V1ObjectMeta about, string kind, string type, string reason, string message)
     {
-        var name = $"{about.Name}.{NextSuffix(about.Name)}";
+        var ns = about.NamespaceProperty ?? "default";
         Store.Create(new Corev1Event
         {
             ApiVersion = "v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = about.NamespaceProperty ?? "default" },
+            Metadata = new V1ObjectMeta { Name = FreeName<Corev1Event>(ns, about.Name, '.'), NamespaceProperty = ns },
             InvolvedObject = new V1ObjectReference { Kind = kind, Name = about.Name, NamespaceProperty = about.NamespaceProperty, Uid = about.Uid },
             Reason = reason,
             Message = message,
