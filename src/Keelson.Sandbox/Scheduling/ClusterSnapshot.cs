@@ -30,6 +30,9 @@ public sealed class ClusterSnapshot
 
     internal TopologyDomains Topology { get; } = new();
 
+    /// <summary>Where the scheduler's next search for feasible nodes starts (kube-scheduler's nextStartNodeIndex).</summary>
+    internal int NextStartNode { get; set; }
+
     internal PodIndex Pods { get; } = new();
 
     /// <summary>Adds a node; a node of the same name is replaced and keeps its pods (a cordon or a label change).</summary>
@@ -67,6 +70,7 @@ public sealed class ClusterSnapshot
         }
 
         nodes.Remove(info);
+        Topology.Unassign(info);
     }
 
     /// <summary>Counts the pod against the node. Does not set <c>spec.nodeName</c>; the caller does.</summary>

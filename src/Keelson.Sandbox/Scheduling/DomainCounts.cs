@@ -4,18 +4,20 @@ namespace Keelson.Sandbox.Scheduling;
 internal static class DomainCounts
 {
     /// <summary>
-    /// For each domain of <paramref name="slot"/>, the pods that counter <paramref name="counterId"/> counts on its nodes;
-    /// every domain with a node starts at 0, domains without one stay at -1.
+    /// For each domain of <paramref name="slot"/>, the pods the counter counts on its nodes, copied into an array lent
+    /// by the cycle: domains with nodes hold their count, domains whose nodes are all gone hold -1.
     /// </summary>
-    public static int[] Sum(SchedulingCycle cycle, int slot, int counterId)
+    public static int[] Sum(SchedulingCycle cycle, int slot, NodeCounter counter)
     {
-        var sums = cycle.RentInts(cycle.Snapshot.Topology.DomainCount(slot), -1);
-        foreach (var node in cycle.Snapshot.NodeSpan)
+        var topology = cycle.Snapshot.Topology;
+        var live = counter.ByDomain(slot, cycle.Snapshot.NodeSpan);
+        var domains = topology.DomainCount(slot);
+        var sums = cycle.RentInts(domains, -1);
+        for (var d = 0; d < domains; d++)
         {
-            var domain = node.Domain(slot);
-            if (domain >= 0)
+            if (topology.NodesIn(slot, d) > 0)
             {
-                sums[domain] = Math.Max(sums[domain], 0) + node.Count(counterId);
+                sums[d] = d < live.Length ? live[d] : 0;
             }
         }
 

@@ -12,8 +12,7 @@ internal static class PodCompiler
     {
         var name = pod.Metadata?.Name ?? throw new ArgumentException("A pod needs metadata.name.", nameof(pod));
         var spec = pod.Spec ?? new V1PodSpec { Containers = [] };
-        var requests = PodRequests.Of(spec, nonZero: false);
-        var nonZero = PodRequests.Of(spec, nonZero: true);
+        var (requests, nonZero) = PodRequests.Of(spec);
         var probe = new PodInfo(pod, @namespace, name);
         var affinity = spec.Affinity;
         var required = affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution;

@@ -36,8 +36,7 @@ internal sealed class PodIndex
             if (counter.Counts(bound.Pod))
             {
                 bound.Counters.Add(counter);
-                bound.Node.AddCount(counter.Id, 1);
-                counter.Total++;
+                counter.Add(bound.Node, 1);
             }
         }
 
@@ -85,8 +84,7 @@ internal sealed class PodIndex
         CountIn(bound, clusterWideCounters);
         foreach (var group in pod.AntiAffinityGroups)
         {
-            node.AddCount(group.Id, 1);
-            group.Total++;
+            group.Add(node, 1);
         }
     }
 
@@ -98,14 +96,12 @@ internal sealed class PodIndex
         bound.Node.AddRequests(bound.Pod, -1);
         foreach (var counter in bound.Counters)
         {
-            bound.Node.AddCount(counter.Id, -1);
-            counter.Total--;
+            counter.Add(bound.Node, -1);
         }
 
         foreach (var group in bound.Pod.AntiAffinityGroups)
         {
-            bound.Node.AddCount(group.Id, -1);
-            group.Total--;
+            group.Add(bound.Node, -1);
         }
     }
 
@@ -116,8 +112,7 @@ internal sealed class PodIndex
             if (counter.Counts(bound.Pod))
             {
                 bound.Counters.Add(counter);
-                bound.Node.AddCount(counter.Id, 1);
-                counter.Total++;
+                counter.Add(bound.Node, 1);
             }
         }
     }
@@ -159,29 +154,17 @@ internal sealed class BoundPod(PodInfo pod, NodeInfo node)
 }
 
 /// <summary>Counts, per node, the pods of some namespaces (null: all) that a selector matches.</summary>
-internal sealed class SelectorCounter(int id, string[]? namespaces, LabelSelectorMatcher selector)
+internal sealed class SelectorCounter(int id, string[]? namespaces, LabelSelectorMatcher selector) : NodeCounter(id)
 {
-    /// <summary>Index into every node's counts.</summary>
-    public int Id { get; } = id;
-
-    /// <summary>Matching pods in the whole snapshot.</summary>
-    public long Total { get; set; }
-
     public bool Counts(PodInfo pod) =>
         (namespaces is null || Array.IndexOf(namespaces, pod.Namespace) >= 0) && selector.Matches(pod.Labels);
 }
 
 /// <summary>Counts, per node, the pods bearing one required anti-affinity term, so an incoming pod can check it is not repelled.</summary>
-internal sealed class AntiAffinityGroup(int id, string[]? namespaces, LabelSelectorMatcher selector, int keySlot)
+internal sealed class AntiAffinityGroup(int id, string[]? namespaces, LabelSelectorMatcher selector, int keySlot) : NodeCounter(id)
 {
-    /// <summary>Index into every node's counts.</summary>
-    public int Id { get; } = id;
-
     /// <summary>The term's topology key slot.</summary>
     public int KeySlot { get; } = keySlot;
-
-    /// <summary>Pods bearing the term in the whole snapshot.</summary>
-    public long Total { get; set; }
 
     /// <summary>Whether the term selects the incoming pod, which then may not share a domain with a bearer.</summary>
     public bool Repels(PodInfo pod) =>

@@ -16,8 +16,8 @@ public sealed class PodInfo
         Key = Keys.Of(@namespace, name);
         Labels = pod.Metadata?.Labels ?? new Dictionary<string, string>();
         NodeName = string.IsNullOrEmpty(pod.Spec?.NodeName) ? null : pod.Spec.NodeName;
-        Tolerations = pod.Spec?.Tolerations?.ToArray() ?? [];
-        NodeSelector = pod.Spec?.NodeSelector?.ToArray() ?? [];
+        TolerationArray = pod.Spec?.Tolerations?.ToArray() ?? [];
+        NodeSelectorArray = pod.Spec?.NodeSelector?.ToArray() ?? [];
     }
 
     /// <summary>The pod object.</summary>
@@ -51,10 +51,16 @@ public sealed class PodInfo
     public long NonZeroMemoryBytes { get; internal init; }
 
     /// <summary>spec.tolerations.</summary>
-    public IReadOnlyList<V1Toleration> Tolerations { get; }
+    public IReadOnlyList<V1Toleration> Tolerations => TolerationArray;
 
     /// <summary>spec.nodeSelector.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> NodeSelector { get; }
+    public IReadOnlyList<KeyValuePair<string, string>> NodeSelector => NodeSelectorArray;
+
+    /// <summary>spec.tolerations as an array, which the per-node loops walk without an enumerator.</summary>
+    internal V1Toleration[] TolerationArray { get; }
+
+    /// <summary>spec.nodeSelector as an array, which the per-node loops walk without an enumerator.</summary>
+    internal KeyValuePair<string, string>[] NodeSelectorArray { get; }
 
     /// <summary>Requests of resources other than CPU, memory and pods (GPUs and other extended resources).</summary>
     internal ScalarRequest[] Scalars { get; init; } = [];
@@ -86,7 +92,7 @@ public sealed class PodInfo
     /// <summary>Whether the node satisfies spec.nodeSelector and the required node affinity, as both filters and spread read it.</summary>
     internal bool MatchesNodeSelectorAndAffinity(NodeInfo node)
     {
-        foreach (var (key, value) in NodeSelector)
+        foreach (var (key, value) in NodeSelectorArray)
         {
             if (!node.Labels.TryGetValue(key, out var actual) || actual != value)
             {

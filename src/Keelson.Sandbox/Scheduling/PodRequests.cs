@@ -25,24 +25,35 @@ internal static class PodRequests
     public const long DefaultMemoryBytes = 200L * 1024 * 1024;
 
     /// <summary>
-    /// Requests by resource name: CPU in millicores, memory in bytes, anything else in its integer unit. With
-    /// <paramref name="nonZero"/>, containers without a CPU or memory request count the scoring defaults instead.
+    /// Requests by resource name: CPU in millicores, memory in bytes, anything else in its integer unit; and the
+    /// same with containers that request no CPU or memory counting kube-scheduler's scoring defaults instead.
     /// </summary>
-    public static Dictionary<string, long> Of(V1PodSpec spec, bool nonZero)
+    public static (Dictionary<string, long> Requests, Dictionary<string, long> NonZero) Of(V1PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+
+        // Quantities are slow to read, so each container's are read once for both sums.
+        var containers = (spec.Containers ?? []).Select(Of).ToList();
+        var inits = (spec.InitContainers ?? []).Select(c => (Sidecar: c.RestartPolicy == "Always", Requests: Of(c))).ToList();
+        var overhead = spec.Overhead is { } o ? Convert(o) : null;
+        return (Sum(containers, inits, overhead, nonZero: false), Sum(containers, inits, overhead, nonZero: true));
+    }
+
+    private static Dictionary<string, long> Sum(
+        List<Dictionary<string, long>> containers, List<(bool Sidecar, Dictionary<string, long> Requests)> inits, Dictionary<string, long>? overhead, bool nonZero)
+    {
         var total = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var container in spec.Containers ?? [])
+        foreach (var container in containers)
         {
-            Add(total, Of(container, nonZero));
+            Add(total, Defaulted(container, nonZero));
         }
 
         var sidecars = new Dictionary<string, long>(StringComparer.Ordinal);
         var initPeak = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var init in spec.InitContainers ?? [])
+        foreach (var (sidecar, requests) in inits)
         {
-            var own = Of(init, nonZero);
-            if (init.RestartPolicy == "Always")
+            var own = new Dictionary<string, long>(Defaulted(requests, nonZero), StringComparer.Ordinal);
+            if (sidecar)
             {
                 Add(total, own);
                 Add(sidecars, own);
@@ -56,12 +67,33 @@ internal static class PodRequests
         }
 
         Max(total, initPeak);
-        if (spec.Overhead is { } overhead)
+        if (overhead is not null)
         {
-            Add(total, Convert(overhead));
+            Add(total, overhead);
         }
 
         return total;
+    }
+
+    private static Dictionary<string, long> Defaulted(Dictionary<string, long> requests, bool nonZero)
+    {
+        if (!nonZero || (requests.GetValueOrDefault(Cpu) > 0 && requests.GetValueOrDefault(Memory) > 0))
+        {
+            return requests;
+        }
+
+        var defaulted = new Dictionary<string, long>(requests, StringComparer.Ordinal);
+        if (defaulted.GetValueOrDefault(Cpu) == 0)
+        {
+            defaulted[Cpu] = DefaultMilliCpu;
+        }
+
+        if (defaulted.GetValueOrDefault(Memory) == 0)
+        {
+            defaulted[Memory] = DefaultMemoryBytes;
+        }
+
+        return defaulted;
     }
 
     /// <summary>Converts quantities to integers: CPU to millicores, everything else to whole units, rounding up.</summary>
@@ -85,7 +117,7 @@ internal static class PodRequests
         return (long)Math.Ceiling(name == Cpu ? value * 1000 : value);
     }
 
-    private static Dictionary<string, long> Of(V1Container container, bool nonZero)
+    private static Dictionary<string, long> Of(V1Container container)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         if (container.Resources?.Limits is { } limits)
@@ -101,19 +133,6 @@ internal static class PodRequests
             foreach (var (name, quantity) in requests)
             {
                 result[name] = Integer(name, quantity);
-            }
-        }
-
-        if (nonZero)
-        {
-            if (result.GetValueOrDefault(Cpu) == 0)
-            {
-                result[Cpu] = DefaultMilliCpu;
-            }
-
-            if (result.GetValueOrDefault(Memory) == 0)
-            {
-                result[Memory] = DefaultMemoryBytes;
             }
         }
 

@@ -11,6 +11,12 @@ internal static class SpreadDomains
 {
     public static int[][] Count(SchedulingCycle cycle, SpreadConstraint[] constraints)
     {
+        if (EveryNodeCounts(cycle, constraints))
+        {
+            // The common case: the snapshot already keeps these counts per domain.
+            return [.. constraints.Select(c => DomainCounts.Sum(cycle, c.KeySlot, c.Counter))];
+        }
+
         var counts = new int[constraints.Length][];
         for (var i = 0; i < constraints.Length; i++)
         {
@@ -53,6 +59,22 @@ internal static class SpreadDomains
         }
 
         return counts;
+    }
+
+    /// <summary>Whether no node is left out: all carry every key and no policy narrows the nodes for this pod.</summary>
+    private static bool EveryNodeCounts(SchedulingCycle cycle, SpreadConstraint[] constraints)
+    {
+        var pod = cycle.Pod;
+        var narrowed = pod.NodeSelectorArray.Length > 0 || pod.RequiredNodeAffinity is not null;
+        foreach (var constraint in constraints)
+        {
+            if (constraint.HonorTaints || (constraint.HonorNodeAffinity && narrowed) || cycle.Snapshot.Topology.NodesMissing(constraint.KeySlot) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether the node lacks the topology key of some constraint.</summary>

@@ -14,35 +14,27 @@ public sealed class InterPodAffinityFilter : IFilterPlugin, IPreFilterPlugin
     public bool AppliesTo(PodInfo pod) => true;
 
     /// <inheritdoc/>
-    public void PreFilter(SchedulingCycle cycle)
+    public bool PreFilter(SchedulingCycle cycle)
     {
         ArgumentNullException.ThrowIfNull(cycle);
         var pod = cycle.Pod;
         var pods = cycle.Snapshot.Pods;
-        var repelling = new List<(int Slot, int[] Sums)>();
-        foreach (var groups in (IReadOnlyList<AntiAffinityGroup>[])[pods.GroupsIn(pod.Namespace), pods.ClusterWideGroups])
+        List<(int Slot, int[] Sums)>? repelling = null;
+        Repelling(cycle, pods.GroupsIn(pod.Namespace), ref repelling);
+        Repelling(cycle, pods.ClusterWideGroups, ref repelling);
+        if (pod.RequiredAffinity.Length == 0 && pod.RequiredAntiAffinity.Length == 0 && repelling is null)
         {
-            foreach (var group in groups)
-            {
-                if (group.Total > 0 && group.Repels(pod))
-                {
-                    repelling.Add((group.KeySlot, DomainCounts.Sum(cycle, group.KeySlot, group.Id)));
-                }
-            }
-        }
-
-        if (pod.RequiredAffinity.Length == 0 && pod.RequiredAntiAffinity.Length == 0 && repelling.Count == 0)
-        {
-            return;
+            return false;
         }
 
         // Kubernetes lets the first of a group of pods with affinity to each other in, or none could ever start.
         var firstOfGroup = pod.RequiredAffinity.All(t => t.SelfMatch) && pod.RequiredAffinity.All(t => t.Counter.Total == 0);
         cycle.Write(this, new State(
-            [.. pod.RequiredAffinity.Select(t => DomainCounts.Sum(cycle, t.KeySlot, t.Counter.Id))],
-            [.. pod.RequiredAntiAffinity.Select(t => DomainCounts.Sum(cycle, t.KeySlot, t.Counter.Id))],
-            [.. repelling],
+            [.. pod.RequiredAffinity.Select(t => DomainCounts.Sum(cycle, t.KeySlot, t.Counter))],
+            [.. pod.RequiredAntiAffinity.Select(t => DomainCounts.Sum(cycle, t.KeySlot, t.Counter))],
+            [.. repelling ?? []],
             firstOfGroup));
+        return true;
     }
 
     /// <inheritdoc/>
@@ -90,6 +82,18 @@ public sealed class InterPodAffinityFilter : IFilterPlugin, IPreFilterPlugin
         }
 
         return true;
+    }
+
+    /// <summary>Sums per domain the bearers of each anti-affinity term that selects the pod.</summary>
+    private static void Repelling(SchedulingCycle cycle, IReadOnlyList<AntiAffinityGroup> groups, ref List<(int Slot, int[] Sums)>? repelling)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Total > 0 && groups[i].Repels(cycle.Pod))
+            {
+                (repelling ??= []).Add((groups[i].KeySlot, DomainCounts.Sum(cycle, groups[i].KeySlot, groups[i])));
+            }
+        }
     }
 
     private static bool Fail(ICollection<string>? reasons, string reason)

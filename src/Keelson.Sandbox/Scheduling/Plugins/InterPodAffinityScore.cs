@@ -28,7 +28,7 @@ public sealed class InterPodAffinityScore : IScorePlugin
         var sums = new int[terms.Length][];
         for (var t = 0; t < terms.Length; t++)
         {
-            sums[t] = DomainCounts.Sum(cycle, terms[t].KeySlot, terms[t].Counter.Id);
+            sums[t] = DomainCounts.Sum(cycle, terms[t].KeySlot, terms[t].Counter);
         }
 
         long min = long.MaxValue, max = long.MinValue;

@@ -18,7 +18,7 @@ public sealed class NodeSelectorFilter : IFilterPlugin
     {
         ArgumentNullException.ThrowIfNull(cycle);
         ArgumentNullException.ThrowIfNull(node);
-        foreach (var (key, value) in cycle.Pod.NodeSelector)
+        foreach (var (key, value) in cycle.Pod.NodeSelectorArray)
         {
             if (!node.Labels.TryGetValue(key, out var actual) || actual != value)
             {

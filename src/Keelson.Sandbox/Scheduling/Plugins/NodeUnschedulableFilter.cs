@@ -18,7 +18,7 @@ public sealed class NodeUnschedulableFilter : IFilterPlugin
     {
         ArgumentNullException.ThrowIfNull(cycle);
         ArgumentNullException.ThrowIfNull(node);
-        if (!node.Unschedulable || TaintTolerationFilter.Tolerates(cycle.Pod.Tolerations, UnschedulableTaint))
+        if (!node.Unschedulable || TaintTolerationFilter.Tolerates(cycle.Pod.TolerationArray, UnschedulableTaint))
         {
             return true;
         }

@@ -22,7 +22,7 @@ public sealed class PodTopologySpreadFilter : IFilterPlugin, IPreFilterPlugin
     }
 
     /// <inheritdoc/>
-    public void PreFilter(SchedulingCycle cycle)
+    public bool PreFilter(SchedulingCycle cycle)
     {
         ArgumentNullException.ThrowIfNull(cycle);
         var constraints = cycle.Pod.HardSpread;
@@ -45,6 +45,7 @@ public sealed class PodTopologySpreadFilter : IFilterPlugin, IPreFilterPlugin
         }
 
         cycle.Write(this, new State(counts, minimum));
+        return true;
     }
 
     /// <inheritdoc/>

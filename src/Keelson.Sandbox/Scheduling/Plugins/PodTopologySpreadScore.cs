@@ -43,13 +43,13 @@ public sealed class PodTopologySpreadScore : IScorePlugin
             weights[i] = Math.Log(domains + 2);
         }
 
-        Span<double> raw = nodes.Length <= 256 ? stackalloc double[nodes.Length] : new double[nodes.Length];
-        double min = double.MaxValue, max = 0;
+        // Raw scores go into the output span, in thousandths, -1 marking nodes that lack a key; then reversed in place.
+        long min = long.MaxValue, max = 0;
         for (var n = 0; n < nodes.Length; n++)
         {
             if (SpreadDomains.LacksAKey(constraints, nodes[n]))
             {
-                raw[n] = -1;
+                scores[n] = -1;
                 continue;
             }
 
@@ -60,14 +60,14 @@ public sealed class PodTopologySpreadScore : IScorePlugin
                 sum += (count + constraints[i].MaxSkew - 1) * weights[i];
             }
 
-            raw[n] = sum;
-            min = Math.Min(min, sum);
-            max = Math.Max(max, sum);
+            scores[n] = (long)(sum * 1000);
+            min = Math.Min(min, scores[n]);
+            max = Math.Max(max, scores[n]);
         }
 
         for (var n = 0; n < nodes.Length; n++)
         {
-            scores[n] = raw[n] < 0 ? 0 : max == 0 ? 100 : (long)(100 * (max + min - raw[n]) / max);
+            scores[n] = scores[n] < 0 ? 0 : max == 0 ? 100 : 100 * (max + min - scores[n]) / max;
         }
     }
 }

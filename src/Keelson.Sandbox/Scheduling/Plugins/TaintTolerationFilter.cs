@@ -18,7 +18,7 @@ public sealed class TaintTolerationFilter : IFilterPlugin
         ArgumentNullException.ThrowIfNull(node);
         foreach (var taint in node.HardTaints)
         {
-            if (!Tolerates(cycle.Pod.Tolerations, taint))
+            if (!Tolerates(cycle.Pod.TolerationArray, taint))
             {
                 reasons?.Add($"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
                 return false;
@@ -33,7 +33,7 @@ public sealed class TaintTolerationFilter : IFilterPlugin
     {
         foreach (var taint in node.HardTaints)
         {
-            if (!Tolerates(pod.Tolerations, taint))
+            if (!Tolerates(pod.TolerationArray, taint))
             {
                 return false;
             }
@@ -46,7 +46,7 @@ public sealed class TaintTolerationFilter : IFilterPlugin
     /// Kubernetes' <c>ToleratesTaint</c>: an empty effect matches every effect, an empty key (with Exists) every key;
     /// Exists ignores the value, Equal (the default operator) compares it.
     /// </summary>
-    internal static bool Tolerates(IReadOnlyList<V1Toleration> tolerations, V1Taint taint)
+    internal static bool Tolerates(V1Toleration[] tolerations, V1Taint taint)
     {
         foreach (var toleration in tolerations)
         {
