@@ -44,8 +44,11 @@ public sealed record DeployEvent(DateTimeOffset At, ObjectKey? Key, string Messa
 /// <summary>How long to wait, and how often to look.</summary>
 public sealed record DeployOptions
 {
-    /// <summary>Longest wait for every object to become ready (cluster time).</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Longest wait for every object to become ready (cluster time); longer than a Deployment's default 600 s
+    /// progress deadline, so a stuck rollout is reported with the controller's own reason.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Time between readiness polls (cluster time).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);

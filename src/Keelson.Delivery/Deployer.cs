@@ -106,7 +106,10 @@ public sealed class Deployer(ICluster cluster, DeployOptions? options = null)
 
             if (cluster.Time.GetUtcNow() >= deadline)
             {
-                var stuck = outcomes.First(o => o.Readiness.State != ReadinessState.Ready);
+                // Name a workload when one is stuck: a Service without endpoints is only the symptom.
+                var stuck = outcomes.Where(o => o.Readiness.State != ReadinessState.Ready)
+                    .OrderBy(o => o.Key.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "Job" ? 0 : 1)
+                    .First();
                 return (outcomes, $"timed out after {options.Timeout}: {stuck.Key}: {stuck.Readiness.Message}");
             }
 

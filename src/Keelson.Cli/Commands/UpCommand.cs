@@ -17,7 +17,7 @@ internal static class UpCommand
         var cluster = new Option<string?>("--cluster") { Description = "A built-in cluster profile or a cluster file, replacing the stack's own." };
         var state = SandboxStore.StateOption();
         var fresh = new Option<bool>("--fresh") { Description = "Start from an empty sandbox instead of the saved one." };
-        var timeout = new Option<TimeSpan>("--timeout") { Description = "Longest wait for readiness, in cluster time (e.g. 00:10:00).", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
+        var timeout = new Option<TimeSpan>("--timeout") { Description = "Longest wait for readiness, in cluster time (e.g. 00:15:00).", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Deliver to a real cluster from this kubeconfig instead of the sandbox." };
         var context = new Option<string?>("--context") { Description = "The kubeconfig context to use." };
 
