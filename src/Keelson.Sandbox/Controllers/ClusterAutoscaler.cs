@@ -26,8 +26,14 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
     /// <summary>The taint a node carries until its kubelet is ready.</summary>
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
 
+    /// <summary>How often the autoscaler looks at pending pods and unneeded nodes (its <c>--scan-interval</c> default).</summary>
+    public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<string, DateTime> unneededSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, V1Node> templates = new(StringComparer.Ordinal);
     private DateTime lastScaleUp = DateTime.MinValue;
+    private DateTime lastScan = DateTime.MinValue;
+    private string lastScaleUpInput = "";
 
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
@@ -43,17 +49,23 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
             }
         }
 
+        if (context.Now - lastScan < ScanInterval)
+        {
+            return;
+        }
+
+        lastScan = context.Now;
         ScaleUp(context);
         ScaleDown(context);
     }
 
     /// <summary>Adds a node to a pool: ready at once when the cluster is created, otherwise after the provisioning time.</summary>
-    public static V1Node AddNode(SandboxContext context, NodePool pool, bool booting)
+    public static V1Node AddNode(SandboxContext context, NodePool pool, bool booting, string? zone = null)
     {
         // Nodes of the initial cluster are numbered; added ones get a generated suffix, as Karpenter names them,
         // so a replacement never takes a lost node's name.
         var existing = context.Store.List<V1Node>().Count(n => PoolOf(n) == pool.Name);
-        var node = NodeFactory.Create(pool, existing, context.Now);
+        var node = NodeFactory.Create(pool, existing, context.Now, zone);
         if (booting)
         {
             node.Metadata.Name = context.FreeName<V1Node>(null, pool.Name);
@@ -104,10 +116,14 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
                 && p.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled") is { Status: "False", Reason: "Unschedulable" } c
                 && context.Now - (c.LastTransitionTime ?? context.Now) >= context.Options.ScaleUpDelay)
             .ToList();
-        if (waiting.Count == 0)
+        // The same pods waiting on the same nodes lead to the same decision: skip the simulation.
+        var input = string.Join(',', waiting.Select(p => p.Metadata.Uid)) + "|" + string.Join(',', context.Store.List<V1Node>().Select(n => n.Metadata.ResourceVersion));
+        if (waiting.Count == 0 || input == lastScaleUpInput)
         {
             return;
         }
+
+        lastScaleUpInput = input;
 
         // Pods that fit on existing nodes, or on nodes still booting (capacity already on its way), need no new node.
         static bool Booting(V1Node n) => n.Metadata.Annotations?.ContainsKey(ReadyAtAnnotation) == true;
@@ -127,26 +143,29 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
                 continue;
             }
 
-            var pool = profile.Pools
-                .Where(p => counts[p.Name] < p.MaxNodes && scheduler.Fits(pod, NodeFactory.Create(p, counts[p.Name], context.Now), upcoming))
+            // Each zone of a pool is a template of its own, as with one node group per zone: a pod spread
+            // across zones fits only a node in the zone its constraint allows.
+            var choice = profile.Pools
+                .Where(p => counts[p.Name] < p.MaxNodes)
                 .OrderBy(p => p.Instance.Prices.OnDemandUsd)
                 .ThenBy(p => p.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
-            if (pool is null)
+                .SelectMany(p => NodeFactory.Zones(p).Select(zone => (Pool: p, Zone: zone)))
+                .FirstOrDefault(c => scheduler.Fits(pod, Template(c.Pool, c.Zone), upcoming));
+            if (choice.Pool is not { } pool)
             {
                 continue;
             }
 
-            var template = NodeFactory.Create(pool, counts[pool.Name]++, context.Now);
-            template.Metadata.Name = $"{template.Metadata.Name}-planned";
-            upcoming.AddNode(template);
-            upcoming.Bind(pod, template.Metadata.Name);
-            added.Add((pool, template));
+            var planned = NodeFactory.Create(pool, counts[pool.Name]++, context.Now, choice.Zone);
+            planned.Metadata.Name = $"{planned.Metadata.Name}-planned";
+            upcoming.AddNode(planned);
+            upcoming.Bind(pod, planned.Metadata.Name);
+            added.Add((pool, planned));
         }
 
-        foreach (var (pool, _) in added)
+        foreach (var (pool, planned) in added)
         {
-            var node = AddNode(context, pool, booting: true);
+            var node = AddNode(context, pool, booting: true, planned.Metadata.Labels["topology.kubernetes.io/zone"]);
             context.Event(node.Metadata, "Node", "Normal", "TriggeredScaleUp", $"cluster-autoscaler added {node.Metadata.Name} to pool {pool.Name} for pending pods");
             lastScaleUp = context.Now;
         }
@@ -216,14 +235,22 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
         var rest = SchedulingController.Snapshot(context, n => n.Metadata.Name != node.Metadata.Name && n.Spec.Unschedulable != true && !NodeLifecycleController.IsUnreachable(n));
         foreach (var pod in pods)
         {
-            var copy = Copy.Deep(pod);
-            copy.Spec.NodeName = null;
-            if (scheduler.Schedule(copy, rest).NodeName is not { } target)
+            // Asked as if unscheduled (a bound pod would only fit its own node); the snapshot is thrown away after.
+            var bound = pod.Spec.NodeName;
+            pod.Spec.NodeName = null;
+            try
             {
-                return false;
-            }
+                if (scheduler.Schedule(pod, rest).NodeName is not { } target)
+                {
+                    return false;
+                }
 
-            rest.Bind(copy, target);
+                rest.Bind(pod, target);
+            }
+            finally
+            {
+                pod.Spec.NodeName = bound;
+            }
         }
 
         return true;
@@ -235,6 +262,21 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
         var cpu = list.Sum(p => PodResources.Request(p.Spec, "cpu", milli: true)) / (double)Math.Max(PodResources.Quantity(node.Status.Allocatable, "cpu", milli: true), 1);
         var memory = list.Sum(p => PodResources.Request(p.Spec, "memory", milli: false)) / (double)Math.Max(PodResources.Quantity(node.Status.Allocatable, "memory", milli: false), 1);
         return Math.Max(cpu, memory);
+    }
+
+    // One template node per pool, as the autoscaler's node-group templates: asked "would the pod fit a new node?".
+    private V1Node Template(NodePool pool, string zone)
+    {
+        var key = $"{pool.Name}/{zone}";
+        if (!templates.TryGetValue(key, out var template))
+        {
+            template = NodeFactory.Create(pool, 0, DateTime.UnixEpoch, zone);
+            template.Metadata.Name = $"{pool.Name}-template-{zone}";
+            template.Metadata.Labels["kubernetes.io/hostname"] = template.Metadata.Name;
+            templates[key] = template;
+        }
+
+        return template;
     }
 
     private static V1Node Ready(V1Node booting)

@@ -18,7 +18,7 @@ public sealed class CronJobController : IController
         foreach (var cron in context.Store.List<V1CronJob>().ToList())
         {
             var ns = cron.Metadata.NamespaceProperty;
-            var jobs = context.Store.List<V1Job>(ns).Where(j => Pods.OwnedBy(j, cron)).OrderBy(j => j.Metadata.CreationTimestamp).ToList();
+            var jobs = context.Store.OwnedBy<V1Job>(cron).OrderBy(j => j.Metadata.CreationTimestamp).ToList();
             var running = jobs.Where(j => JobController.Finished(j) is null).ToList();
             PruneHistory(context, cron, jobs);
 

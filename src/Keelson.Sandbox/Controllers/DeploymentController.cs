@@ -23,7 +23,7 @@ public sealed class DeploymentController : IController
     {
         foreach (var deployment in context.Store.List<V1Deployment>().ToList())
         {
-            var owned = context.Store.List<V1ReplicaSet>(deployment.Metadata.NamespaceProperty).Where(rs => Pods.OwnedBy(rs, deployment)).ToList();
+            var owned = context.Store.OwnedBy<V1ReplicaSet>(deployment).ToList();
             var newRs = NewReplicaSet(context, deployment, owned);
             var old = owned.Where(rs => rs != newRs).OrderBy(rs => Revision(rs)).ToList();
             var replicas = deployment.Spec.Replicas ?? 1;
@@ -50,7 +50,7 @@ public sealed class DeploymentController : IController
 
     private static V1ReplicaSet NewReplicaSet(SandboxContext context, V1Deployment deployment, List<V1ReplicaSet> owned)
     {
-        var hash = Names.TemplateHash(deployment.Spec.Template);
+        var hash = Names.TemplateHash(deployment, deployment.Spec.Template);
         if (owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(HashLabel, out var h) == true && h == hash) is { } existing)
         {
             var latest = owned.Count == 0 ? 0 : owned.Max(Revision);
@@ -155,7 +155,7 @@ public sealed class DeploymentController : IController
             changed = true;
         }
 
-        var oldPods = context.Store.List<V1Pod>(newRs.Metadata.NamespaceProperty).Any(p => old.Any(rs => Pods.OwnedBy(p, rs)));
+        var oldPods = old.Any(rs => context.Store.OwnedBy<V1Pod>(rs).Any());
         if (!oldPods && (newRs.Spec.Replicas ?? 0) != replicas)
         {
             newRs.Spec.Replicas = replicas;

@@ -7,12 +7,29 @@ namespace Keelson.Sandbox.Controllers;
 /// <summary>Computes each PodDisruptionBudget's healthy, desired and allowed disruptions, which evictions (drains, scale-down) obey.</summary>
 public sealed class DisruptionBudgetController : IController
 {
+    // Its output depends only on stored objects, so a pass with none of its inputs changed is skipped.
+    private (long, long) seen;
+
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
     {
-        foreach (var pdb in context.Store.List<V1PodDisruptionBudget>().ToList())
+        var inputs = (context.Store.LastChange<V1PodDisruptionBudget>(), context.Store.LastChange<V1Pod>());
+        if (inputs == seen)
         {
-            var pods = context.Store.List<V1Pod>(pdb.Metadata.NamespaceProperty).Where(p => Pods.IsActive(p) && Selectors.Matches(pdb.Spec.Selector, p.Metadata.Labels)).ToList();
+            return;
+        }
+
+        seen = inputs;
+        var budgets = context.Store.List<V1PodDisruptionBudget>().ToList();
+        if (budgets.Count == 0)
+        {
+            return;
+        }
+
+        var active = context.Store.List<V1Pod>().Where(Pods.IsActive).ToLookup(p => p.Metadata.NamespaceProperty, StringComparer.Ordinal);
+        foreach (var pdb in budgets)
+        {
+            var pods = active[pdb.Metadata.NamespaceProperty].Where(p => Selectors.Matches(pdb.Spec.Selector, p.Metadata.Labels)).ToList();
             var expected = pods.Count;
             var healthy = pods.Count(Pods.IsReady);
             var desired = pdb.Spec.MinAvailable is { } min

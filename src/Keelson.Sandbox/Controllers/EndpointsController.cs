@@ -7,15 +7,31 @@ namespace Keelson.Sandbox.Controllers;
 /// <summary>Keeps an Endpoints object per Service with a selector: ready pods as addresses, the others as not-ready addresses.</summary>
 public sealed class EndpointsController : IController
 {
+    // Its output depends only on stored objects, so a pass with none of its inputs changed is skipped.
+    private (long, long, long) seen;
+
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
     {
-        foreach (var service in context.Store.List<V1Service>().Where(s => s.Spec?.Selector is { Count: > 0 }).ToList())
+        var inputs = (context.Store.LastChange<V1Service>(), context.Store.LastChange<V1Pod>(), context.Store.LastChange<V1Endpoints>());
+        if (inputs == seen)
+        {
+            return;
+        }
+
+        seen = inputs;
+        var services = context.Store.List<V1Service>().Where(s => s.Spec?.Selector is { Count: > 0 }).ToList();
+        if (services.Count == 0)
+        {
+            return;
+        }
+
+        var running = context.Store.List<V1Pod>().Where(p => Pods.IsActive(p) && p.Status?.PodIP is not null)
+            .ToLookup(p => p.Metadata.NamespaceProperty, StringComparer.Ordinal);
+        foreach (var service in services)
         {
             var ns = service.Metadata.NamespaceProperty;
-            var pods = context.Store.List<V1Pod>(ns)
-                .Where(p => Pods.IsActive(p) && p.Status?.PodIP is not null && Selectors.Matches(service.Spec.Selector, p.Metadata.Labels))
-                .ToList();
+            var pods = running[ns].Where(p => Selectors.Matches(service.Spec.Selector, p.Metadata.Labels)).ToList();
             V1EndpointAddress Address(V1Pod p) => new()
             {
                 Ip = p.Status.PodIP,

@@ -35,7 +35,7 @@ public sealed class JobController : IController
                 continue;
             }
 
-            var pods = context.Store.List<V1Pod>(job.Metadata.NamespaceProperty).Where(p => Pods.OwnedBy(p, job)).ToList();
+            var pods = context.Store.OwnedBy<V1Pod>(job).ToList();
             var active = pods.Where(Pods.IsActive).ToList();
             var succeeded = pods.Count(p => p.Status?.Phase == "Succeeded");
             var failed = pods.Count(p => p.Status?.Phase == "Failed");

@@ -12,7 +12,7 @@ public sealed class ReplicaSetController : IController
     {
         foreach (var rs in context.Store.List<V1ReplicaSet>().ToList())
         {
-            var owned = context.Store.List<V1Pod>(rs.Metadata.NamespaceProperty).Where(p => Pods.OwnedBy(p, rs)).ToList();
+            var owned = context.Store.OwnedBy<V1Pod>(rs).ToList();
             foreach (var finished in owned.Where(p => p.Status?.Phase is "Failed" or "Succeeded"))
             {
                 // Evicted and crashed-out pods are replaced; the pod garbage collector would remove them later.

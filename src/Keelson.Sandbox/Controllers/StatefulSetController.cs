@@ -21,10 +21,10 @@ public sealed class StatefulSetController : IController
         {
             var ns = set.Metadata.NamespaceProperty;
             var name = set.Metadata.Name;
-            var revision = $"{name}-{Names.TemplateHash(set.Spec.Template)}";
+            var revision = $"{name}-{Names.TemplateHash(set, set.Spec.Template)}";
             var replicas = set.Spec.Replicas ?? 1;
             var parallel = set.Spec.PodManagementPolicy == "Parallel";
-            var pods = context.Store.List<V1Pod>(ns).Where(p => Pods.OwnedBy(p, set)).ToDictionary(p => Ordinal(p, name));
+            var pods = context.Store.OwnedBy<V1Pod>(set).ToDictionary(p => Ordinal(p, name));
 
             foreach (var (ordinal, pod) in pods.Where(p => p.Value.Status?.Phase is "Failed" or "Succeeded").ToList())
             {

@@ -17,6 +17,30 @@ public static class Names
     public static string TemplateHash(V1PodTemplateSpec template) =>
         Encode(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(template, ManifestYaml.JsonOptions))), 10);
 
+    /// <summary>
+    /// The template hash of a workload, computed once per generation: the generation moves with every spec change,
+    /// and serialising the template on every reconcile pass would dominate a long simulation.
+    /// </summary>
+    public static string TemplateHash(k8s.IKubernetesObject<V1ObjectMeta> owner, V1PodTemplateSpec template)
+    {
+        var key = (owner.Metadata.Uid ?? owner.Metadata.Name, owner.Metadata.Generation ?? 0);
+        lock (Hashes)
+        {
+            if (Hashes.TryGetValue(owner, out var cached) && cached.Key == key)
+            {
+                return cached.Hash;
+            }
+
+            var hash = TemplateHash(template);
+            Hashes.AddOrUpdate(owner, new CachedHash(key, hash));
+            return hash;
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, CachedHash> Hashes = [];
+
+    private sealed record CachedHash((string Uid, long Generation) Key, string Hash);
+
     /// <summary>A 5-character suffix for the <paramref name="sequence"/>-th object generated from <paramref name="owner"/>.</summary>
     public static string Suffix(string owner, long sequence) =>
         Encode(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{owner}#{sequence}"))), 5);

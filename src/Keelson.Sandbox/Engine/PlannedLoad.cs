@@ -10,7 +10,10 @@ namespace Keelson.Sandbox.Engine;
 public static class PlannedLoad
 {
     /// <summary>The steady demand implied by the HPAs and their targets among <paramref name="objects"/>.</summary>
-    public static SteadyLoad From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects)
+    public static SteadyLoad From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) => new(Demand(objects));
+
+    /// <summary>CPU millicores per autoscaled workload (<c>namespace/name</c>) at the sized peak.</summary>
+    public static IReadOnlyDictionary<string, double> Demand(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects)
     {
         var list = objects.ToList();
         var demand = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -31,6 +34,6 @@ public static class PlannedLoad
             }
         }
 
-        return new SteadyLoad(demand);
+        return demand;
     }
 }

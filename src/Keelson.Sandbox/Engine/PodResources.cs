@@ -11,6 +11,25 @@ public static class PodResources
     /// </summary>
     public static long Request(V1PodSpec spec, string resource, bool milli)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        var cache = Requests.GetOrCreateValue(spec);
+        lock (cache)
+        {
+            if (!cache.TryGetValue((resource, milli), out var value))
+            {
+                value = Compute(spec, resource, milli);
+                cache[(resource, milli)] = value;
+            }
+
+            return value;
+        }
+    }
+
+    // Pod specs are not edited in place once created, so their requests are read once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1PodSpec, Dictionary<(string, bool), long>> Requests = [];
+
+    private static long Compute(V1PodSpec spec, string resource, bool milli)
+    {
         long sum = 0;
         foreach (var c in spec.Containers ?? [])
         {

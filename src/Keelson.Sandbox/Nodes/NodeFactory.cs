@@ -14,14 +14,18 @@ public static class NodeFactory
     /// <summary>Extended resource name of NVIDIA GPUs, as the device plugin advertises them.</summary>
     public const string GpuResource = "nvidia.com/gpu";
 
+    /// <summary>The zones a pool's nodes go to (a pool without zones gets one, <c>zone-a</c>).</summary>
+    public static IReadOnlyList<string> Zones(NodePool pool) => pool is { Zones.Count: > 0 } ? pool.Zones : ["zone-a"];
+
     /// <summary>
     /// Node <paramref name="index"/> of <paramref name="pool"/>: zones are taken round-robin, as a node group
-    /// balances them; allocatable is the planner's <see cref="NodeCapacity"/>, so plan and sandbox agree.
+    /// balances them, unless <paramref name="zone"/> is given; allocatable is the planner's <see cref="NodeCapacity"/>, so plan and sandbox agree.
     /// </summary>
-    public static V1Node Create(NodePool pool, int index, DateTime created)
+    public static V1Node Create(NodePool pool, int index, DateTime created, string? zone = null)
     {
+        ArgumentNullException.ThrowIfNull(pool);
         var name = string.Create(CultureInfo.InvariantCulture, $"{pool.Name}-{index:D3}");
-        var zone = pool.Zones.Count == 0 ? "zone-a" : pool.Zones[index % pool.Zones.Count];
+        zone ??= Zones(pool)[index % Zones(pool).Count];
         var labels = new Dictionary<string, string>(pool.Labels, StringComparer.Ordinal)
         {
             ["kubernetes.io/hostname"] = name,

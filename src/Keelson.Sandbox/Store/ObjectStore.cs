@@ -20,6 +20,10 @@ public sealed class ObjectStore(VirtualClock clock)
 
     private readonly Dictionary<(string Group, string Kind), SortedDictionary<string, IKubernetesObject<V1ObjectMeta>>> kinds = [];
     private readonly List<(string Group, string Kind, string? Namespace, Channel<ClusterEvent> Channel)> watchers = [];
+
+    // Objects by the uid of each owner they reference: controllers find their pods, and deletion cascades, without a scan.
+    private readonly Dictionary<string, List<IKubernetesObject<V1ObjectMeta>>> dependents = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Group, string Kind), long> lastChange = [];
     private long resourceVersion;
     private long uids;
 
@@ -28,6 +32,11 @@ public sealed class ObjectStore(VirtualClock clock)
 
     /// <summary>Incremented on every change, so the engine can tell whether a reconcile pass did anything.</summary>
     public long Changes { get; private set; }
+
+    /// <summary>The resourceVersion of the latest change to any object of type <typeparamref name="T"/> (0 when none).</summary>
+    public long LastChange<T>()
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        lastChange.GetValueOrDefault(KeyOf(typeof(T)));
 
     /// <summary>The object with this key, or null.</summary>
     public IKubernetesObject<V1ObjectMeta>? Get(StoreKey key) =>
@@ -73,6 +82,7 @@ public sealed class ObjectStore(VirtualClock clock)
         {
             var key = StoreKey.Of(resource);
             Objects(key.Group, key.Kind)[Path(key.Namespace, key.Name)] = resource;
+            Index(resource);
         }
 
         resourceVersion = Math.Max(resourceVersion, savedResourceVersion);
@@ -97,6 +107,7 @@ public sealed class ObjectStore(VirtualClock clock)
         meta.Generation = 1;
         meta.ResourceVersion = NextVersion();
         objects[path] = resource;
+        Index(resource);
         Notify(WatchEventType.Added, resource);
         return resource;
     }
@@ -118,6 +129,12 @@ public sealed class ObjectStore(VirtualClock clock)
         }
 
         resource.Metadata.ResourceVersion = NextVersion();
+        if (!ReferenceEquals(stored, resource))
+        {
+            Unindex(stored);
+            Index(resource);
+        }
+
         objects[path] = resource;
         Notify(WatchEventType.Modified, resource);
     }
@@ -131,14 +148,27 @@ public sealed class ObjectStore(VirtualClock clock)
         }
 
         NextVersion();
+        Unindex(removed);
         Notify(WatchEventType.Deleted, removed);
-        var uid = removed.Metadata.Uid;
-        foreach (var dependent in kinds.Values.SelectMany(o => o.Values).Where(o => o.Metadata.OwnerReferences?.Any(r => r.Uid == uid) == true).ToList())
+        if (removed.Metadata.Uid is { } uid && dependents.Remove(uid, out var owned))
         {
-            Delete(StoreKey.Of(dependent));
+            foreach (var dependent in owned.ToList())
+            {
+                Delete(StoreKey.Of(dependent));
+            }
         }
 
         return true;
+    }
+
+    /// <summary>Objects of type <typeparamref name="T"/> that reference <paramref name="owner"/> as their controller, in name order.</summary>
+    public IEnumerable<T> OwnedBy<T>(IKubernetesObject<V1ObjectMeta> owner)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        return owner.Metadata.Uid is { } uid && dependents.TryGetValue(uid, out var owned)
+            ? [.. owned.OfType<T>().Where(o => o.Metadata.OwnerReferences.Any(r => r.Uid == uid && r.Controller == true)).OrderBy(o => o.Metadata.Name, StringComparer.Ordinal)]
+            : [];
     }
 
     /// <summary>Events for objects of a kind (in one namespace or all) until the token is cancelled.</summary>
@@ -181,6 +211,31 @@ public sealed class ObjectStore(VirtualClock clock)
         return objects;
     }
 
+    private void Index(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        foreach (var uid in (resource.Metadata.OwnerReferences ?? []).Select(r => r.Uid).Distinct(StringComparer.Ordinal))
+        {
+            if (!dependents.TryGetValue(uid, out var list))
+            {
+                list = [];
+                dependents[uid] = list;
+            }
+
+            list.Add(resource);
+        }
+    }
+
+    private void Unindex(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        foreach (var uid in (resource.Metadata.OwnerReferences ?? []).Select(r => r.Uid).Distinct(StringComparer.Ordinal))
+        {
+            if (dependents.TryGetValue(uid, out var list))
+            {
+                list.Remove(resource);
+            }
+        }
+    }
+
     private string NextVersion()
     {
         Changes++;
@@ -192,6 +247,8 @@ public sealed class ObjectStore(VirtualClock clock)
 
     private void Notify(WatchEventType type, IKubernetesObject<V1ObjectMeta> resource)
     {
+        var changed = StoreKey.Of(resource);
+        lastChange[(changed.Group, changed.Kind)] = resourceVersion;
         lock (watchers)
         {
             if (watchers.Count == 0)

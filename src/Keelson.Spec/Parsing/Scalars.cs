@@ -73,6 +73,7 @@ public static partial class Scalars
         ScalarType.Memory => "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$",
         ScalarType.Percent => "^[0-9]+(\\.[0-9]+)?%?$",
         ScalarType.UrlPath => "^/[^ ]*$",
+        ScalarType.TimeOfDay => TimeOfDayPattern,
         _ => null,
     };
 
@@ -95,8 +96,26 @@ public static partial class Scalars
         ScalarType.Cron => CheckCron(text),
         ScalarType.Image => ImageRegex().IsMatch(text) ? null : "an image reference such as registry.example.com/team/app:1.2.3",
         ScalarType.UrlPath => text.StartsWith('/') && !text.Contains(' ', StringComparison.Ordinal) ? null : "a path starting with '/'",
+        ScalarType.TimeOfDay => TryTimeOfDay(text, out _) ? null : "a time of day HH:MM between 00:00 and 24:00",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
+
+    /// <summary>The pattern of a time of day, <c>00:00</c> to <c>24:00</c>.</summary>
+    public const string TimeOfDayPattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
+
+    /// <summary>Parses <c>HH:MM</c> (00:00–24:00) as the time since midnight.</summary>
+    public static bool TryTimeOfDay(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        if (text.Length != 5 || text[2] != ':' || !int.TryParse(text.AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var hours)
+            || !int.TryParse(text.AsSpan(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes > 59 || hours > 24 || (hours == 24 && minutes > 0))
+        {
+            return false;
+        }
+
+        value = new TimeSpan(hours, minutes, 0);
+        return true;
+    }
 
     /// <summary>Parses an invariant-culture decimal number.</summary>
     public static bool TryNumber(string text, out double value) =>

@@ -103,4 +103,7 @@ public enum ScalarType
 
     /// <summary>A URL path starting with '/'.</summary>
     UrlPath,
+
+    /// <summary>A time of day, <c>HH:MM</c> from 00:00 to 24:00.</summary>
+    TimeOfDay,
 }

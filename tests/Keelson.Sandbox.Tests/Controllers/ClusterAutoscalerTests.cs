@@ -61,6 +61,32 @@ public class ClusterAutoscalerTests
         Assert.All(Small.Pods(cluster, "infer"), p => Assert.StartsWith("gpu-", p.Spec.NodeName, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Pods_spread_across_zones_get_nodes_in_the_zone_their_constraint_allows()
+    {
+        // One node in zone-a at the start; DoNotSchedule with maxSkew 1 needs the next pods in zone-b.
+        var cluster = Small.Cluster(Small.Profile(generalMin: 1, generalMax: 4));
+        var deployment = Small.Deployment("web", 4, cpu: "1500m");
+        deployment.Spec.Template.Spec.TopologySpreadConstraints =
+        [
+            new V1TopologySpreadConstraint
+            {
+                MaxSkew = 1,
+                TopologyKey = "topology.kubernetes.io/zone",
+                WhenUnsatisfiable = "DoNotSchedule",
+                LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+            },
+        ];
+        cluster.Apply(deployment);
+        cluster.Engine.Advance(TimeSpan.FromMinutes(3));
+
+        var pods = Small.Pods(cluster, "web");
+        Assert.Equal(4, pods.Count(Pods.IsReady));
+        var zones = pods.GroupBy(p => cluster.Engine.Store.Get<V1Node>(null, p.Spec.NodeName)!.Metadata.Labels["topology.kubernetes.io/zone"]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(2, zones["zone-a"]);
+        Assert.Equal(2, zones["zone-b"]);
+    }
+
     private static List<V1Node> Nodes(SandboxCluster cluster, string pool) =>
         [.. cluster.Engine.Store.List<V1Node>().Where(n => ClusterAutoscaler.PoolOf(n) == pool)];
 }
