@@ -64,9 +64,10 @@ public class ClusterAutoscalerTests
     [Fact]
     public void Pods_spread_across_zones_get_nodes_in_the_zone_their_constraint_allows()
     {
-        // One node in zone-a at the start; DoNotSchedule with maxSkew 1 needs the next pods in zone-b.
-        var cluster = Small.Cluster(Small.Profile(generalMin: 1, generalMax: 4));
-        var deployment = Small.Deployment("web", 4, cpu: "1500m");
+        // Two nodes (zone-a, zone-b) hold four pods; of the two more, DoNotSchedule with maxSkew 1 lets only one
+        // go to each zone, so the autoscaler must bring up one node per zone, not two in the first zone it tries.
+        var cluster = Small.Cluster(Small.Profile(generalMin: 2, generalMax: 4));
+        var deployment = Small.Deployment("web", 6, cpu: "1500m");
         deployment.Spec.Template.Spec.TopologySpreadConstraints =
         [
             new V1TopologySpreadConstraint
@@ -81,10 +82,11 @@ public class ClusterAutoscalerTests
         cluster.Engine.Advance(TimeSpan.FromMinutes(3));
 
         var pods = Small.Pods(cluster, "web");
-        Assert.Equal(4, pods.Count(Pods.IsReady));
+        Assert.Equal(6, pods.Count(Pods.IsReady));
         var zones = pods.GroupBy(p => cluster.Engine.Store.Get<V1Node>(null, p.Spec.NodeName)!.Metadata.Labels["topology.kubernetes.io/zone"]).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(2, zones["zone-a"]);
-        Assert.Equal(2, zones["zone-b"]);
+        Assert.Equal(3, zones["zone-a"]);
+        Assert.Equal(3, zones["zone-b"]);
+        Assert.Equal(4, Nodes(cluster, "general").Count);
     }
 
     private static List<V1Node> Nodes(SandboxCluster cluster, string pool) =>
