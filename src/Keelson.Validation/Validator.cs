@@ -115,24 +115,24 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             var containers = context.Containers().ToList();
             foreach (var c in containers.GroupBy(c => c.Name).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)))
             {
-                yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, (int)c.Node.Start.Line, c.Path + ".name", $"container name '{c.Name}' is used twice", "Give each container a unique name.");
+                yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, c.Node.Line, c.Path + ".name", $"container name '{c.Name}' is used twice", "Give each container a unique name.");
             }
 
             foreach (var c in containers)
             {
                 foreach (var (list, field) in new[] { ("ports", "containerPort"), ("ports", "name"), ("env", "name") })
                 {
-                    if (CheckContext.Get(c.Node, list) is not YamlDotNet.RepresentationModel.YamlSequenceNode items)
+                    if (CheckContext.Get(c.Node, list) is not YamlSeq items)
                     {
                         continue;
                     }
 
                     var seen = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (var item in items.Children)
+                    foreach (var item in items)
                     {
                         if (CheckContext.Value(item, field) is { } value && !seen.Add(value))
                         {
-                            yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, (int)item.Start.Line, $"{c.Path}.{list}",
+                            yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, item.Line, $"{c.Path}.{list}",
                                 $"container '{c.Name}' has {field} '{value}' in {list} twice", "Remove or rename the duplicate.");
                         }
                     }
@@ -143,10 +143,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
 
     private static HashSet<string> Skipped(ManifestDocument document)
     {
-        var annotations = document.Node.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("metadata"), out var m) && m is YamlDotNet.RepresentationModel.YamlMappingNode meta
-            && meta.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("annotations"), out var a) && a is YamlDotNet.RepresentationModel.YamlMappingNode map
-            ? ManifestDocument.Scalar(map, SkipAnnotation)
-            : null;
+        var annotations = (document.Node.At("metadata.annotations") as YamlMap)?.Scalar(SkipAnnotation);
         return [.. (annotations ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Keelson.Planning.Packing;
 using Keelson.Spec.Model;
 using Keelson.Spec.Units;
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -52,7 +52,7 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
 
         foreach (var quota in manifests.Documents.Where(d => d.Kind == "ResourceQuota"))
         {
-            var hard = ManifestSet.Map(CheckContext.Get(quota.Node, "spec.hard") as YamlMappingNode);
+            var hard = ManifestSet.Map(CheckContext.Get(quota.Node, "spec.hard") as YamlMap);
             var pods = manifests.Documents.Where(d => (d.Namespace ?? "") == (quota.Namespace ?? "")).Select(PodRequests.Of).OfType<PodRequests>().ToList();
             var cpu = pods.Sum(p => p.Cpu.Value * p.Replicas);
             var memory = pods.Sum(p => p.Memory.Bytes * p.Replicas);

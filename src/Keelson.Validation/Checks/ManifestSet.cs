@@ -1,5 +1,4 @@
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -43,7 +42,7 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
             };
             foreach (var path in paths)
             {
-                if (CheckContext.Get(document.Node, path) is YamlMappingNode labels)
+                if (CheckContext.Get(document.Node, path) is YamlMap labels)
                 {
                     yield return (document, Map(labels));
                 }
@@ -52,11 +51,11 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     }
 
     /// <summary>A mapping of scalars as a dictionary.</summary>
-    public static IReadOnlyDictionary<string, string> Map(YamlMappingNode? node) =>
+    public static IReadOnlyDictionary<string, string> Map(YamlMap? node) =>
         node is null
             ? new Dictionary<string, string>()
-            : node.Children.Where(c => c.Key is YamlScalarNode && c.Value is YamlScalarNode)
-                .ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => ((YamlScalarNode)c.Value).Value ?? "", StringComparer.Ordinal);
+            : node.Entries.Where(c => c.Value is YamlValue)
+                .ToDictionary(c => c.Key.Value, c => ((YamlValue)c.Value).Value, StringComparer.Ordinal);
 
     /// <summary>Whether every selector entry is present in the labels (an empty selector matches everything).</summary>
     public static bool Matches(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>

@@ -2,7 +2,6 @@ using System.Globalization;
 using Keelson.Spec.Parsing;
 using Keelson.Spec.Schema;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Schema;
 
@@ -76,7 +75,7 @@ public static class FieldRules
             foreach (var (parent, parentPath) in Select(document.Node, Parent(path), ""))
             {
                 var field = path[(path.LastIndexOf('.') + 1)..];
-                if (parent is YamlMappingNode map && !map.Children.ContainsKey(new YamlScalarNode(field)))
+                if (parent is YamlMap map && !map.ContainsKey(field))
                 {
                     findings.Add(Finding(document, RequiredId, parent, Join(parentPath, field), $"required field '{field}' is missing", "Add it; the API server rejects the object without it."));
                 }
@@ -87,7 +86,7 @@ public static class FieldRules
         {
             foreach (var (node, at) in Select(document.Node, path, ""))
             {
-                if (node is YamlScalarNode { Value: { } value } && !allowed.Contains(value, StringComparer.Ordinal))
+                if (node is YamlValue { Value: var value } && !allowed.Contains(value, StringComparer.Ordinal))
                 {
                     var hint = Suggestions.Closest(value, allowed) is { } s ? $"Did you mean '{s}'? " : "";
                     findings.Add(Finding(document, ValueId, node, at, $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}."));
@@ -99,7 +98,7 @@ public static class FieldRules
         {
             foreach (var (node, at) in Select(document.Node, path, ""))
             {
-                if (node is YamlScalarNode { Value: { } value } && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is < 1 or > 65535)
+                if (node is YamlValue { Value: var value } && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is < 1 or > 65535)
                 {
                     findings.Add(Finding(document, ValueId, node, at, $"port {port} is out of range", "Ports are 1–65535."));
                 }
@@ -120,21 +119,21 @@ public static class FieldRules
 
         foreach (var labelsPath in new[] { "metadata.labels", "spec.template.metadata.labels", "spec.selector.matchLabels" })
         {
-            if (Checks.CheckContext.Get(document.Node, labelsPath) is not YamlMappingNode labels)
+            if (Checks.CheckContext.Get(document.Node, labelsPath) is not YamlMap labels)
             {
                 continue;
             }
 
-            foreach (var (key, value) in labels.Children)
+            foreach (var (key, value) in labels.Entries)
             {
-                var k = (key as YamlScalarNode)?.Value ?? "";
-                var v = (value as YamlScalarNode)?.Value ?? "";
+                var k = key.Value;
+                var v = (value as YamlValue)?.Value ?? "";
                 if (Scalars.Check(ScalarType.LabelKey, k) is { } keyRule)
                 {
                     findings.Add(Finding(document, NameId, key, Join(labelsPath, k), $"label key '{k}' is not valid", $"Use {keyRule}."));
                 }
 
-                if (value is YamlScalarNode && Scalars.Check(ScalarType.LabelValue, v) is { } valueRule)
+                if (value is YamlValue && Scalars.Check(ScalarType.LabelValue, v) is { } valueRule)
                 {
                     findings.Add(Finding(document, NameId, value, Join(labelsPath, k), $"label value '{v}' is not valid", $"Use {valueRule}."));
                 }
@@ -148,7 +147,7 @@ public static class FieldRules
     private static string Parent(string path) => path.Contains('.', StringComparison.Ordinal) ? path[..path.LastIndexOf('.')] : "";
 
     /// <summary>Every node at a path with <c>[]</c> wildcards, with its concrete path.</summary>
-    private static IEnumerable<(YamlNode Node, string Path)> Select(YamlNode node, string pattern, string at)
+    private static IEnumerable<(YamlElement Node, string Path)> Select(YamlElement node, string pattern, string at)
     {
         if (pattern.Length == 0)
         {
@@ -161,7 +160,7 @@ public static class FieldRules
         var rest = dot < 0 ? "" : pattern[(dot + 1)..];
         var list = step.EndsWith("[]", StringComparison.Ordinal);
         var key = list ? step[..^2] : step;
-        if (node is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var child))
+        if (node is not YamlMap map || map.Get(key) is not { } child)
         {
             yield break;
         }
@@ -176,11 +175,11 @@ public static class FieldRules
             yield break;
         }
 
-        if (child is YamlSequenceNode sequence)
+        if (child is YamlSeq sequence)
         {
-            for (var i = 0; i < sequence.Children.Count; i++)
+            for (var i = 0; i < sequence.Count; i++)
             {
-                foreach (var found in Select(sequence.Children[i], rest, string.Create(CultureInfo.InvariantCulture, $"{Join(at, key)}[{i}]")))
+                foreach (var found in Select(sequence[i], rest, string.Create(CultureInfo.InvariantCulture, $"{Join(at, key)}[{i}]")))
                 {
                     yield return found;
                 }
@@ -190,6 +189,6 @@ public static class FieldRules
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static Finding Finding(ManifestDocument document, string id, YamlNode? node, string path, string message, string hint) =>
-        new(id, Severity.Error, document.Ref, document.File, node is null ? document.Line : (int)node.Start.Line, path, message, hint);
+    private static Finding Finding(ManifestDocument document, string id, YamlElement? node, string path, string message, string hint) =>
+        new(id, Severity.Error, document.Ref, document.File, node?.Line ?? document.Line, path, message, hint);
 }

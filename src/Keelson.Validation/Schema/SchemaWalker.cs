@@ -7,8 +7,6 @@ using System.Text.RegularExpressions;
 using k8s.Models;
 using Keelson.Spec.Parsing;
 using Keelson.Validation.Loading;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Schema;
 
@@ -44,10 +42,10 @@ public static partial class SchemaWalker
     public static void Check(ManifestDocument document, Type type, List<Finding> findings) =>
         Walk(document, document.Node, type, "", findings);
 
-    private static void Walk(ManifestDocument document, YamlNode node, Type type, string path, List<Finding> findings)
+    private static void Walk(ManifestDocument document, YamlElement node, Type type, string path, List<Finding> findings)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" })
+        if (node is YamlValue { IsNull: true })
         {
             return;
         }
@@ -59,11 +57,11 @@ public static partial class SchemaWalker
 
         if (type == typeof(string))
         {
-            if (node is not YamlScalarNode s)
+            if (node is not YamlValue s)
             {
                 Wrong(document, node, path, "a string", findings);
             }
-            else if (s.Style == ScalarStyle.Plain && MaybeNotString(s.Value!) && (Number().IsMatch(s.Value!) || Boolean().IsMatch(s.Value!)))
+            else if (s.IsPlain && MaybeNotString(s.Value!) && (Number().IsMatch(s.Value!) || Boolean().IsMatch(s.Value!)))
             {
                 Add(findings, document, WrongTypeId, Severity.Error, node, path,
                     $"'{s.Value}' is read as a {(Boolean().IsMatch(s.Value!) ? "boolean" : "number")}, but the field is a string",
@@ -75,10 +73,10 @@ public static partial class SchemaWalker
 
         if (type == typeof(ResourceQuantity))
         {
-            if (node is not YamlScalarNode q || !Quantity().IsMatch(q.Value!))
+            if (node is not YamlValue q || !Quantity().IsMatch(q.Value!))
             {
                 Add(findings, document, QuantityId, Severity.Error, node, path,
-                    $"'{(node as YamlScalarNode)?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
+                    $"'{(node as YamlValue)?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
                     "Write CPU as 250m or 1.5 and memory as 512Mi or 2Gi (binary suffixes Ki, Mi, Gi; decimal k, M, G).");
             }
 
@@ -87,7 +85,7 @@ public static partial class SchemaWalker
 
         if (type == typeof(IntOrString))
         {
-            if (node is not YamlScalarNode)
+            if (node is not YamlValue)
             {
                 Wrong(document, node, path, "a number or a string", findings);
             }
@@ -97,7 +95,7 @@ public static partial class SchemaWalker
 
         if (type == typeof(bool))
         {
-            if (node is not YamlScalarNode { Style: ScalarStyle.Plain } b || !Boolean().IsMatch(b.Value!))
+            if (node is not YamlValue { IsPlain: true } b || !Boolean().IsMatch(b.Value!))
             {
                 Wrong(document, node, path, "true or false", findings);
             }
@@ -107,7 +105,7 @@ public static partial class SchemaWalker
 
         if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(float))
         {
-            if (node is not YamlScalarNode { Style: ScalarStyle.Plain } n || !Number().IsMatch(n.Value!)
+            if (node is not YamlValue { IsPlain: true } n || !Number().IsMatch(n.Value!)
                 || (type != typeof(double) && type != typeof(float) && !long.TryParse(n.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
             {
                 Wrong(document, node, path, type == typeof(double) || type == typeof(float) ? "a number" : "an integer", findings);
@@ -118,7 +116,7 @@ public static partial class SchemaWalker
 
         if (type == typeof(DateTime) || type == typeof(byte[]))
         {
-            if (node is not YamlScalarNode)
+            if (node is not YamlValue)
             {
                 Wrong(document, node, path, "a string", findings);
             }
@@ -128,15 +126,15 @@ public static partial class SchemaWalker
 
         if (Dictionary(type) is { } valueType)
         {
-            if (node is not YamlMappingNode map)
+            if (node is not YamlMap map)
             {
                 Wrong(document, node, path, "a mapping", findings);
                 return;
             }
 
-            foreach (var (key, value) in map.Children)
+            foreach (var (key, value) in map.Entries)
             {
-                Walk(document, value, valueType, Join(path, ((YamlScalarNode)key).Value!), findings);
+                Walk(document, value, valueType, Join(path, key.Value), findings);
             }
 
             return;
@@ -144,30 +142,30 @@ public static partial class SchemaWalker
 
         if (List(type) is { } itemType)
         {
-            if (node is not YamlSequenceNode sequence)
+            if (node is not YamlSeq sequence)
             {
                 Wrong(document, node, path, "a list", findings);
                 return;
             }
 
-            for (var i = 0; i < sequence.Children.Count; i++)
+            for (var i = 0; i < sequence.Count; i++)
             {
-                Walk(document, sequence.Children[i], itemType, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), findings);
+                Walk(document, sequence[i], itemType, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), findings);
             }
 
             return;
         }
 
-        if (node is not YamlMappingNode mapping)
+        if (node is not YamlMap mapping)
         {
             Wrong(document, node, path, "a mapping", findings);
             return;
         }
 
         var fields = Properties.GetOrAdd(type, FieldsOf);
-        foreach (var (keyNode, value) in mapping.Children)
+        foreach (var (keyNode, value) in mapping.Entries)
         {
-            var name = (keyNode as YamlScalarNode)?.Value ?? "";
+            var name = keyNode.Value;
             if (name == "<<")
             {
                 // A YAML merge key (kubectl accepts them); the merged fields are not walked.
@@ -213,13 +211,13 @@ public static partial class SchemaWalker
             ? item
             : null;
 
-    private static void Wrong(ManifestDocument document, YamlNode node, string path, string expected, List<Finding> findings)
+    private static void Wrong(ManifestDocument document, YamlElement node, string path, string expected, List<Finding> findings)
     {
         var found = node switch
         {
-            YamlMappingNode => "a mapping",
-            YamlSequenceNode => "a list",
-            YamlScalarNode s => $"'{s.Value}'",
+            YamlMap => "a mapping",
+            YamlSeq => "a list",
+            YamlValue s => $"'{s.Value}'",
             _ => "something else",
         };
         Add(findings, document, WrongTypeId, Severity.Error, node, path, $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
@@ -227,6 +225,6 @@ public static partial class SchemaWalker
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static void Add(List<Finding> findings, ManifestDocument document, string id, Severity severity, YamlNode node, string path, string message, string hint) =>
-        findings.Add(new Finding(id, severity, document.Ref, document.File, (int)node.Start.Line, path, message, hint));
+    private static void Add(List<Finding> findings, ManifestDocument document, string id, Severity severity, YamlElement node, string path, string message, string hint) =>
+        findings.Add(new Finding(id, severity, document.Ref, document.File, node.Line, path, message, hint));
 }
