@@ -1,10 +1,5 @@
-using System.Collections;
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using k8s.Models;
 using Keelson.Spec.Parsing;
 using Keelson.Validation.Loading;
 
@@ -36,195 +31,156 @@ public static partial class SchemaWalker
     [GeneratedRegex(@"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$")]
     private static partial Regex Quantity();
 
-    private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, Type>> Properties = new();
-
     /// <summary>Walks <paramref name="document"/> against <paramref name="type"/>, adding findings.</summary>
     public static void Check(ManifestDocument document, Type type, List<Finding> findings) =>
-        Walk(document, document.Node, type, "", findings);
+        new Walk(document, findings).Visit(document.Node, Shape.Of(type));
 
-    private static void Walk(ManifestDocument document, YamlElement node, Type type, string path, List<Finding> findings)
+    /// <summary>One object's walk: where it is, and where findings go.</summary>
+    private sealed class Walk(ManifestDocument document, List<Finding> findings)
     {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (node is YamlValue { IsNull: true })
-        {
-            return;
-        }
+        private readonly FieldPath path = new();
 
-        if (type == typeof(object) || type == typeof(System.Text.Json.JsonElement))
+        public void Visit(YamlElement node, Shape shape)
         {
-            return;
-        }
-
-        if (type == typeof(string))
-        {
-            if (node is not YamlValue s)
+            if (node is YamlValue { IsNull: true } || shape.Kind == ShapeKind.Any)
             {
-                Wrong(document, node, path, "a string", findings);
-            }
-            else if (s.IsPlain && MaybeNotString(s.Value!) && (Number().IsMatch(s.Value!) || Boolean().IsMatch(s.Value!)))
-            {
-                Add(findings, document, WrongTypeId, Severity.Error, node, path,
-                    $"'{s.Value}' is read as a {(Boolean().IsMatch(s.Value!) ? "boolean" : "number")}, but the field is a string",
-                    $"Quote it: \"{s.Value}\".");
+                return;
             }
 
-            return;
-        }
-
-        if (type == typeof(ResourceQuantity))
-        {
-            if (node is not YamlValue q || !Quantity().IsMatch(q.Value!))
+            var scalar = node as YamlValue;
+            switch (shape.Kind)
             {
-                Add(findings, document, QuantityId, Severity.Error, node, path,
-                    $"'{(node as YamlValue)?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
-                    "Write CPU as 250m or 1.5 and memory as 512Mi or 2Gi (binary suffixes Ki, Mi, Gi; decimal k, M, G).");
-            }
+                case ShapeKind.String:
+                    if (scalar is null)
+                    {
+                        Wrong(node, "a string");
+                    }
+                    else if (scalar.IsPlain && MaybeNotString(scalar.Value) && (Number().IsMatch(scalar.Value) || Boolean().IsMatch(scalar.Value)))
+                    {
+                        Add(WrongTypeId, node, path.ToString(),
+                            $"'{scalar.Value}' is read as a {(Boolean().IsMatch(scalar.Value) ? "boolean" : "number")}, but the field is a string",
+                            $"Quote it: \"{scalar.Value}\".");
+                    }
 
-            return;
+                    return;
+                case ShapeKind.Quantity:
+                    if (scalar is null || !Quantity().IsMatch(scalar.Value))
+                    {
+                        Add(QuantityId, node, path.ToString(),
+                            $"'{scalar?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
+                            "Write CPU as 250m or 1.5 and memory as 512Mi or 2Gi (binary suffixes Ki, Mi, Gi; decimal k, M, G).");
+                    }
+
+                    return;
+                case ShapeKind.IntOrString or ShapeKind.Scalar:
+                    if (scalar is null)
+                    {
+                        Wrong(node, shape.Kind == ShapeKind.IntOrString ? "a number or a string" : "a string");
+                    }
+
+                    return;
+                case ShapeKind.Boolean:
+                    if (scalar is not { IsPlain: true } || !Boolean().IsMatch(scalar.Value))
+                    {
+                        Wrong(node, "true or false");
+                    }
+
+                    return;
+                case ShapeKind.Integer or ShapeKind.Number:
+                    if (scalar is not { IsPlain: true } || !Number().IsMatch(scalar.Value)
+                        || (shape.Kind == ShapeKind.Integer && !long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
+                    {
+                        Wrong(node, shape.Kind == ShapeKind.Number ? "a number" : "an integer");
+                    }
+
+                    return;
+                case ShapeKind.Map:
+                    VisitMap(node, shape);
+                    return;
+                case ShapeKind.List:
+                    VisitList(node, shape);
+                    return;
+                default:
+                    VisitObject(node, shape);
+                    return;
+            }
         }
 
-        if (type == typeof(IntOrString))
-        {
-            if (node is not YamlValue)
-            {
-                Wrong(document, node, path, "a number or a string", findings);
-            }
-
-            return;
-        }
-
-        if (type == typeof(bool))
-        {
-            if (node is not YamlValue { IsPlain: true } b || !Boolean().IsMatch(b.Value!))
-            {
-                Wrong(document, node, path, "true or false", findings);
-            }
-
-            return;
-        }
-
-        if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(float))
-        {
-            if (node is not YamlValue { IsPlain: true } n || !Number().IsMatch(n.Value!)
-                || (type != typeof(double) && type != typeof(float) && !long.TryParse(n.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
-            {
-                Wrong(document, node, path, type == typeof(double) || type == typeof(float) ? "a number" : "an integer", findings);
-            }
-
-            return;
-        }
-
-        if (type == typeof(DateTime) || type == typeof(byte[]))
-        {
-            if (node is not YamlValue)
-            {
-                Wrong(document, node, path, "a string", findings);
-            }
-
-            return;
-        }
-
-        if (Dictionary(type) is { } valueType)
+        private void VisitMap(YamlElement node, Shape shape)
         {
             if (node is not YamlMap map)
             {
-                Wrong(document, node, path, "a mapping", findings);
+                Wrong(node, "a mapping");
                 return;
             }
 
             foreach (var (key, value) in map.Entries)
             {
-                Walk(document, value, valueType, Join(path, key.Value), findings);
+                path.Push(key.Value);
+                Visit(value, shape.Item!);
+                path.Pop();
             }
-
-            return;
         }
 
-        if (List(type) is { } itemType)
+        private void VisitList(YamlElement node, Shape shape)
         {
             if (node is not YamlSeq sequence)
             {
-                Wrong(document, node, path, "a list", findings);
+                Wrong(node, "a list");
                 return;
             }
 
             for (var i = 0; i < sequence.Count; i++)
             {
-                Walk(document, sequence[i], itemType, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), findings);
+                path.Push(i);
+                Visit(sequence[i], shape.Item!);
+                path.Pop();
             }
-
-            return;
         }
 
-        if (node is not YamlMap mapping)
+        private void VisitObject(YamlElement node, Shape shape)
         {
-            Wrong(document, node, path, "a mapping", findings);
-            return;
+            if (node is not YamlMap mapping)
+            {
+                Wrong(node, "a mapping");
+                return;
+            }
+
+            foreach (var (key, value) in mapping.Entries)
+            {
+                var name = key.Value;
+                if (shape.Fields.TryGetValue(name, out var field))
+                {
+                    path.Push(name);
+                    Visit(value, field);
+                    path.Pop();
+                }
+                else if (name != "<<")
+                {
+                    // A YAML merge key (kubectl accepts them) is skipped; its merged fields are not walked.
+                    var hint = Suggestions.Closest(name, shape.FieldNames) is { } close ? $"Did you mean '{close}'?" : $"Known fields: {string.Join(", ", shape.FieldNames.Order(StringComparer.Ordinal))}.";
+                    Add(UnknownFieldId, key, path.With(name), $"unknown field '{name}' in {shape.TypeName}", hint);
+                }
+            }
         }
 
-        var fields = Properties.GetOrAdd(type, FieldsOf);
-        foreach (var (keyNode, value) in mapping.Entries)
+        private void Wrong(YamlElement node, string expected)
         {
-            var name = keyNode.Value;
-            if (name == "<<")
+            var found = node switch
             {
-                // A YAML merge key (kubectl accepts them); the merged fields are not walked.
-                continue;
-            }
-
-            if (fields.TryGetValue(name, out var fieldType))
-            {
-                Walk(document, value, fieldType, Join(path, name), findings);
-                continue;
-            }
-
-            var hint = Suggestions.Closest(name, fields.Keys) is { } close ? $"Did you mean '{close}'?" : $"Known fields: {string.Join(", ", fields.Keys.Order(StringComparer.Ordinal))}.";
-            Add(findings, document, UnknownFieldId, Severity.Error, keyNode, Join(path, name), $"unknown field '{name}' in {type.Name}", hint);
+                YamlMap => "a mapping",
+                YamlSeq => "a list",
+                YamlValue s => $"'{s.Value}'",
+                _ => "something else",
+            };
+            Add(WrongTypeId, node, path.ToString(), $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
         }
+
+        private void Add(string id, YamlElement node, string at, string message, string hint) =>
+            findings.Add(new Finding(id, Severity.Error, document.Ref, document.File, node.Line, at, message, hint));
     }
 
     /// <summary>Cheap pre-check before the regexes: only values starting like a number or a boolean word can be one.</summary>
     private static bool MaybeNotString(string value) =>
         value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+' or '.' or 't' or 'T' or 'f' or 'F' or 'y' or 'Y' or 'n' or 'N' or 'o' or 'O' || value.StartsWith("0x", StringComparison.Ordinal));
-
-    private static IReadOnlyDictionary<string, Type> FieldsOf(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
-            .Where(p => p.Name is not null)
-            .ToDictionary(p => p.Name!, p => p.PropertyType, StringComparer.Ordinal);
-
-    private static readonly ConcurrentDictionary<Type, (Type? Dictionary, Type? List)> Shapes = new();
-
-    private static Type? Dictionary(Type type) => Shapes.GetOrAdd(type, t => (DictionaryValue(t), ListItem(t))).Dictionary;
-
-    private static Type? List(Type type) => Shapes.GetOrAdd(type, t => (DictionaryValue(t), ListItem(t))).List;
-
-    private static Type? DictionaryValue(Type type) =>
-        type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string)
-            && typeof(IEnumerable).IsAssignableFrom(type) && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
-            ? value
-            : null;
-
-    private static Type? ListItem(Type type) =>
-        type != typeof(string) && type.IsGenericType && type.GetGenericArguments() is [var item]
-            && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
-            ? item
-            : null;
-
-    private static void Wrong(ManifestDocument document, YamlElement node, string path, string expected, List<Finding> findings)
-    {
-        var found = node switch
-        {
-            YamlMap => "a mapping",
-            YamlSeq => "a list",
-            YamlValue s => $"'{s.Value}'",
-            _ => "something else",
-        };
-        Add(findings, document, WrongTypeId, Severity.Error, node, path, $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
-    }
-
-    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
-
-    private static void Add(List<Finding> findings, ManifestDocument document, string id, Severity severity, YamlElement node, string path, string message, string hint) =>
-        findings.Add(new Finding(id, severity, document.Ref, document.File, node.Line, path, message, hint));
 }
