@@ -33,21 +33,21 @@ public sealed record ValidationConfig(IReadOnlyDictionary<string, Severity?> Che
             return (new ValidationConfig(checks), errors);
         }
 
-        if (documents[0] is not YamlMap root || root.Entries.Any(c => c.Key.Value != "checks")
+        if (documents[0] is not YamlMap root || root.Entries.Any(c => c.Key != "checks")
             || (root.Count > 0 && root.Get("checks") is not YamlMap))
         {
             return (null, [$"{file}:1: expected a single field 'checks' mapping check ids to off, info, warning or error"]);
         }
 
         var entries = root.Get("checks") is YamlMap map ? map.Entries : [];
-        foreach (var (key, value) in entries)
+        foreach (var entry in entries)
         {
-            var id = key.Value;
+            var (id, value) = entry;
             var setting = (value as YamlValue)?.Value;
             if (!known.Contains(id))
             {
                 var hint = Spec.Parsing.Suggestions.Closest(id, known) is { } s ? $"; did you mean '{s}'?" : "";
-                errors.Add($"{file}:{key.Line}: unknown check '{id}'{hint}");
+                errors.Add($"{file}:{entry.KeyLine}: unknown check '{id}'{hint}");
             }
             else if (setting is "off" or "false")
             {

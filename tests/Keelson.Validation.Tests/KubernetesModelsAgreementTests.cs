@@ -123,7 +123,7 @@ public sealed partial class KubernetesModelsAgreementTests
     /// <summary>YAML to JSON with YAML's core-schema typing: plain numbers and booleans become JSON numbers and booleans.</summary>
     private static JsonNode? ToJson(YamlElement node) => node switch
     {
-        YamlMap map => new JsonObject(map.Entries.Select(c => KeyValuePair.Create(c.Key.Value, ToJson(c.Value)))),
+        YamlMap map => new JsonObject(map.Entries.Select(c => KeyValuePair.Create(c.Key, ToJson(c.Value)))),
         YamlSeq seq => new JsonArray([.. seq.Select(ToJson)]),
         YamlValue { Style: ScalarStyle.Plain, Value: "" or "~" or "null" } => null,
         YamlValue { Style: ScalarStyle.Plain, Value: "true" or "false" } s => JsonValue.Create(s.Value == "true"),

@@ -55,7 +55,7 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
         node is null
             ? new Dictionary<string, string>()
             : node.Entries.Where(c => c.Value is YamlValue)
-                .ToDictionary(c => c.Key.Value, c => ((YamlValue)c.Value).Value, StringComparer.Ordinal);
+                .ToDictionary(c => c.Key, c => ((YamlValue)c.Value).Value, StringComparer.Ordinal);
 
     /// <summary>Whether every selector entry is present in the labels (an empty selector matches everything).</summary>
     public static bool Matches(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>

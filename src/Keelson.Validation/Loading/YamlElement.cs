@@ -73,7 +73,7 @@ public abstract class YamlElement
 
                 for (var i = 0; i < x.Count; i++)
                 {
-                    if (x.Entries[i].Key.Value != y.Entries[i].Key.Value || !SameContent(x.Entries[i].Value, y.Entries[i].Value))
+                    if (x.Entries[i].Key != y.Entries[i].Key || !SameContent(x.Entries[i].Value, y.Entries[i].Value))
                     {
                         return false;
                     }

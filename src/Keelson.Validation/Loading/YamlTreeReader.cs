@@ -29,6 +29,10 @@ internal static class YamlTreeReader
                 case DocumentStart:
                     anchors.Clear();
                     break;
+                case Scalar { Anchor.IsEmpty: true } s when depth > 0 && open[depth - 1] is { IsMap: true, Key: null } frame:
+                    // A key is kept inline in its entry; no node is made for it.
+                    frame.SetKey(s.Value, (int)s.Start.Line, (int)s.Start.Column);
+                    break;
                 case Scalar s:
                     Attach(Anchor(new YamlValue(s.Value, s.Style, (int)s.Start.Line, (int)s.Start.Column), s.Anchor), s.Start);
                     break;
@@ -52,8 +56,8 @@ internal static class YamlTreeReader
                     YamlEntry[] entries = [.. map.Entries];
                     if (YamlMap.DuplicateKey(entries) is { } duplicate)
                     {
-                        var key = entries[duplicate].Key;
-                        throw new YamlException(At(key), At(key), $"Duplicate key {key.Value}");
+                        var key = entries[duplicate];
+                        throw new YamlException(At(key), At(key), $"Duplicate key {key.Key}");
                     }
 
                     Attach(Anchor(new YamlMap(entries, (int)map.Start.Line, (int)map.Start.Column), map.AnchorName), map.Start);
@@ -91,25 +95,21 @@ internal static class YamlTreeReader
             {
                 frame.Items.Add(node);
             }
-            else if (frame.Key is not null)
+            else if (frame.Key is { } key)
             {
-                frame.Entries.Add(new YamlEntry(frame.Key, node));
+                frame.Entries.Add(new YamlEntry(key, node) { KeyLine = frame.KeyLine, KeyColumn = frame.KeyColumn });
                 frame.Key = null;
-            }
-            else if (node is YamlValue key)
-            {
-                frame.Key = key;
             }
             else
             {
                 // Kubernetes objects are JSON, whose keys are strings.
-                complexKey ??= new YamlException(start, start, "a mapping key must be a plain value, not a list or mapping");
-                frame.Key = new YamlValue("", ScalarStyle.Plain, node.Line, node.Column);
+                frame.SetKey((node as YamlValue)?.Value ?? "", node.Line, node.Column);
+                complexKey ??= node is YamlValue ? null : new YamlException(start, start, "a mapping key must be a plain value, not a list or mapping");
             }
         }
     }
 
-    private static Mark At(YamlElement node) => new(0, node.Line, node.Column);
+    private static Mark At(YamlEntry entry) => new(0, entry.KeyLine, entry.KeyColumn);
 
     /// <summary>A list or mapping being read; reused per depth so reading allocates only the finished nodes.</summary>
     private sealed class Frame
@@ -120,7 +120,19 @@ internal static class YamlTreeReader
 
         public bool IsMap { get; private set; }
 
-        public YamlValue? Key { get; set; }
+        /// <summary>The key read, until its value is.</summary>
+        public string? Key { get; set; }
+
+        public int KeyLine { get; private set; }
+
+        public int KeyColumn { get; private set; }
+
+        public void SetKey(string key, int line, int column)
+        {
+            Key = key;
+            KeyLine = line;
+            KeyColumn = column;
+        }
 
         public AnchorName AnchorName { get; private set; }
 

@@ -86,7 +86,7 @@ public static class FieldRules
             {
                 if (match.Node is YamlMap map && !map.ContainsKey(field))
                 {
-                    findings.Add(Finding(document, RequiredId, match.Node, parent.Render(match, field), $"required field '{field}' is missing", "Add it; the API server rejects the object without it."));
+                    findings.Add(Finding(document, RequiredId, match.Node.Line, parent.Render(match, field), $"required field '{field}' is missing", "Add it; the API server rejects the object without it."));
                 }
             }
         }
@@ -98,7 +98,7 @@ public static class FieldRules
                 if (match.Node is YamlValue { Value: var value } && !allowed.Contains(value, StringComparer.Ordinal))
                 {
                     var hint = Suggestions.Closest(value, allowed) is { } s ? $"Did you mean '{s}'? " : "";
-                    findings.Add(Finding(document, ValueId, match.Node, pattern.Render(match), $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}."));
+                    findings.Add(Finding(document, ValueId, match.Node.Line, pattern.Render(match), $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}."));
                 }
             }
         }
@@ -109,7 +109,7 @@ public static class FieldRules
             {
                 if (match.Node is YamlValue { Value: var value } && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is < 1 or > 65535)
                 {
-                    findings.Add(Finding(document, ValueId, match.Node, pattern.Render(match), $"port {port} is out of range", "Ports are 1–65535."));
+                    findings.Add(Finding(document, ValueId, match.Node.Line, pattern.Render(match), $"port {port} is out of range", "Ports are 1–65535."));
                 }
             }
         }
@@ -122,7 +122,7 @@ public static class FieldRules
         var name = document.Name;
         if (name.Length > 0 && document.Kind is not ("" or "List") && Scalars.Check(ScalarType.Hostname, name) is not null)
         {
-            findings.Add(Finding(document, NameId, document.Node.At("metadata.name"), "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
+            findings.Add(Finding(document, NameId, document.Node.At("metadata.name")?.Line ?? document.Line, "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
                 "Use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters."));
         }
 
@@ -133,16 +133,17 @@ public static class FieldRules
                 continue;
             }
 
-            foreach (var (key, value) in labels.Entries)
+            foreach (var entry in labels.Entries)
             {
-                if (Scalars.Check(ScalarType.LabelKey, key.Value) is { } keyRule)
+                var (key, value) = entry;
+                if (Scalars.Check(ScalarType.LabelKey, key) is { } keyRule)
                 {
-                    findings.Add(Finding(document, NameId, key, Join(labelsPath, key.Value), $"label key '{key.Value}' is not valid", $"Use {keyRule}."));
+                    findings.Add(Finding(document, NameId, entry.KeyLine, Join(labelsPath, key), $"label key '{key}' is not valid", $"Use {keyRule}."));
                 }
 
                 if (value is YamlValue v && Scalars.Check(ScalarType.LabelValue, v.Value) is { } valueRule)
                 {
-                    findings.Add(Finding(document, NameId, value, Join(labelsPath, key.Value), $"label value '{v.Value}' is not valid", $"Use {valueRule}."));
+                    findings.Add(Finding(document, NameId, value.Line, Join(labelsPath, key), $"label value '{v.Value}' is not valid", $"Use {valueRule}."));
                 }
             }
         }
@@ -169,6 +170,6 @@ public static class FieldRules
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static Finding Finding(ManifestDocument document, string id, YamlElement? node, string path, string message, string hint) =>
-        new(id, Severity.Error, document.Ref, document.File, node?.Line ?? document.Line, path, message, hint);
+    private static Finding Finding(ManifestDocument document, string id, int line, string path, string message, string hint) =>
+        new(id, Severity.Error, document.Ref, document.File, line, path, message, hint);
 }

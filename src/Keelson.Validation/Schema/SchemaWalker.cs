@@ -57,7 +57,7 @@ public static partial class SchemaWalker
                     }
                     else if (scalar.IsPlain && MaybeNotString(scalar.Value) && (Number().IsMatch(scalar.Value) || Boolean().IsMatch(scalar.Value)))
                     {
-                        Add(WrongTypeId, node, path.ToString(),
+                        Add(WrongTypeId, node.Line, path.ToString(),
                             $"'{scalar.Value}' is read as a {(Boolean().IsMatch(scalar.Value) ? "boolean" : "number")}, but the field is a string",
                             $"Quote it: \"{scalar.Value}\".");
                     }
@@ -66,7 +66,7 @@ public static partial class SchemaWalker
                 case ShapeKind.Quantity:
                     if (scalar is null || !Quantity().IsMatch(scalar.Value))
                     {
-                        Add(QuantityId, node, path.ToString(),
+                        Add(QuantityId, node.Line, path.ToString(),
                             $"'{scalar?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
                             "Write CPU as 250m or 1.5 and memory as 512Mi or 2Gi (binary suffixes Ki, Mi, Gi; decimal k, M, G).");
                     }
@@ -116,7 +116,7 @@ public static partial class SchemaWalker
 
             foreach (var (key, value) in map.Entries)
             {
-                path.Push(key.Value);
+                path.Push(key);
                 Visit(value, shape.Item!);
                 path.Pop();
             }
@@ -146,9 +146,9 @@ public static partial class SchemaWalker
                 return;
             }
 
-            foreach (var (key, value) in mapping.Entries)
+            foreach (var entry in mapping.Entries)
             {
-                var name = key.Value;
+                var (name, value) = entry;
                 if (shape.Fields.TryGetValue(name, out var field))
                 {
                     path.Push(name);
@@ -159,7 +159,7 @@ public static partial class SchemaWalker
                 {
                     // A YAML merge key (kubectl accepts them) is skipped; its merged fields are not walked.
                     var hint = Suggestions.Closest(name, shape.FieldNames) is { } close ? $"Did you mean '{close}'?" : $"Known fields: {string.Join(", ", shape.FieldNames.Order(StringComparer.Ordinal))}.";
-                    Add(UnknownFieldId, key, path.With(name), $"unknown field '{name}' in {shape.TypeName}", hint);
+                    Add(UnknownFieldId, entry.KeyLine, path.With(name), $"unknown field '{name}' in {shape.TypeName}", hint);
                 }
             }
         }
@@ -173,11 +173,11 @@ public static partial class SchemaWalker
                 YamlValue s => $"'{s.Value}'",
                 _ => "something else",
             };
-            Add(WrongTypeId, node, path.ToString(), $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
+            Add(WrongTypeId, node.Line, path.ToString(), $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
         }
 
-        private void Add(string id, YamlElement node, string at, string message, string hint) =>
-            findings.Add(new Finding(id, Severity.Error, document.Ref, document.File, node.Line, at, message, hint));
+        private void Add(string id, int line, string at, string message, string hint) =>
+            findings.Add(new Finding(id, Severity.Error, document.Ref, document.File, line, at, message, hint));
     }
 
     /// <summary>Cheap pre-check before the regexes: only values starting like a number or a boolean word can be one.</summary>

@@ -20,7 +20,7 @@ public sealed class YamlTreeReaderTests
         Assert.Equal((4, 6, 2), (d.Line, d.Column, d.Count));
         Assert.True(((YamlValue)root.Get("a")!).IsPlain);
         Assert.Equal(ScalarStyle.SingleQuoted, ((YamlValue)d[1]).Style);
-        Assert.Equal(["a", "b"], root.Entries.Select(e => e.Key.Value));
+        Assert.Equal(["a", "b"], root.Entries.Select(e => e.Key));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class YamlTreeReaderTests
         var root = Root("base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n");
 
         var use = (YamlMap)root.Get("use")!;
-        Assert.Equal(["<<", "y"], use.Entries.Select(e => e.Key.Value));
+        Assert.Equal(["<<", "y"], use.Entries.Select(e => e.Key));
         Assert.Same(root.Get("base"), use.Get("<<"));
     }
 
