@@ -20,7 +20,7 @@ public sealed class PodReferencesCheck : ISetCheck
     {
         foreach (var document in manifests.Documents)
         {
-            var context = new CheckContext(document);
+            var context = manifests.ContextOf(document);
             if (context.PodSpec is not { } pod)
             {
                 continue;

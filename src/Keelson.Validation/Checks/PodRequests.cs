@@ -12,9 +12,12 @@ namespace Keelson.Validation.Checks;
 public sealed record PodRequests(int Replicas, MilliCpu Cpu, ByteSize Memory, int Gpus)
 {
     /// <summary>The requests of a workload object, or null for objects that run no pods.</summary>
-    public static PodRequests? Of(ManifestDocument document)
+    public static PodRequests? Of(ManifestDocument document) => Of(new CheckContext(document));
+
+    /// <summary>The requests of an object under check, or null for objects that run no pods.</summary>
+    public static PodRequests? Of(CheckContext context)
     {
-        var context = new CheckContext(document);
+        var document = context.Document;
         if (context.PodSpec is null)
         {
             return null;

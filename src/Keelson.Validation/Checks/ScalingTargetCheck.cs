@@ -37,7 +37,7 @@ public sealed class ScalingTargetCheck : ISetCheck
                 || CheckContext.Value(hpa.Node, "spec.targetCPUUtilizationPercentage") is not null;
             if (usesResource && target is not null)
             {
-                var context = new CheckContext(target);
+                var context = manifests.ContextOf(target);
                 foreach (var c in context.Containers(includeInit: false).Where(c => CheckContext.Value(c.Node, "resources.requests.cpu") is null && CheckContext.Value(c.Node, "resources.requests.memory") is null))
                 {
                     yield return SetFinding.At(this, hpa, CheckContext.Get(hpa.Node, "spec.metrics") ?? CheckContext.Get(hpa.Node, "spec"), "spec.metrics",
