@@ -2,4 +2,11 @@ using BenchmarkDotNet.Running;
 using Keelson.Bench;
 
 // dotnet run -c Release --project bench/Keelson.Bench -- --filter '*' [--job short]
+// dotnet run -c Release --project bench/Keelson.Bench -- --export-validate-inputs FILE   (input of tests/schema/kubernetes-models/bench.mjs)
+if (args is ["--export-validate-inputs", var path])
+{
+    ValidateBenchmarks.ExportInputs(path);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PlanBenchmarks).Assembly).Run(args);

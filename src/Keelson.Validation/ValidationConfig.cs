@@ -1,5 +1,5 @@
+using Keelson.Validation.Loading;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation;
 
@@ -17,10 +17,10 @@ public sealed record ValidationConfig(IReadOnlyDictionary<string, Severity?> Che
     {
         var errors = new List<string>();
         var known = knownIds.ToHashSet(StringComparer.Ordinal);
-        var stream = new YamlStream();
+        List<YamlElement> documents;
         try
         {
-            stream.Load(new StringReader(text));
+            documents = YamlTreeReader.Read(text);
         }
         catch (YamlException e)
         {
@@ -28,26 +28,26 @@ public sealed record ValidationConfig(IReadOnlyDictionary<string, Severity?> Che
         }
 
         var checks = new Dictionary<string, Severity?>(StringComparer.Ordinal);
-        if (stream.Documents.Count == 0)
+        if (documents.Count == 0)
         {
             return (new ValidationConfig(checks), errors);
         }
 
-        if (stream.Documents[0].RootNode is not YamlMappingNode root || root.Children.Any(c => ((YamlScalarNode)c.Key).Value != "checks")
-            || (root.Children.Count > 0 && root.Children[new YamlScalarNode("checks")] is not YamlMappingNode))
+        if (documents[0] is not YamlMap root || root.Entries.Any(c => c.Key != "checks")
+            || (root.Count > 0 && root.Get("checks") is not YamlMap))
         {
             return (null, [$"{file}:1: expected a single field 'checks' mapping check ids to off, info, warning or error"]);
         }
 
-        var entries = root.Children.Count > 0 ? (YamlMappingNode)root.Children[new YamlScalarNode("checks")] : new YamlMappingNode();
-        foreach (var (key, value) in entries.Children)
+        var entries = root.Get("checks") is YamlMap map ? map.Entries : [];
+        foreach (var entry in entries)
         {
-            var id = ((YamlScalarNode)key).Value ?? "";
-            var setting = (value as YamlScalarNode)?.Value;
+            var (id, value) = entry;
+            var setting = (value as YamlValue)?.Value;
             if (!known.Contains(id))
             {
                 var hint = Spec.Parsing.Suggestions.Closest(id, known) is { } s ? $"; did you mean '{s}'?" : "";
-                errors.Add($"{file}:{key.Start.Line}: unknown check '{id}'{hint}");
+                errors.Add($"{file}:{entry.KeyLine}: unknown check '{id}'{hint}");
             }
             else if (setting is "off" or "false")
             {
@@ -59,7 +59,7 @@ public sealed record ValidationConfig(IReadOnlyDictionary<string, Severity?> Che
             }
             else
             {
-                errors.Add($"{file}:{value.Start.Line}: '{setting}' is not allowed for {id}; allowed: off, info, warning, error");
+                errors.Add($"{file}:{value.Line}: '{setting}' is not allowed for {id}; allowed: off, info, warning, error");
             }
         }
 

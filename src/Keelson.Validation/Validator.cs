@@ -52,6 +52,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     public ValidationReport Validate(LoadResult loaded, ValidationConfig? config = null)
     {
         var findings = new List<Finding>(loaded.Problems);
+        var set = new ManifestSet(loaded.Documents);
         foreach (var document in loaded.Documents)
         {
             var perObject = new List<Finding>();
@@ -72,7 +73,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
                     KindRegistry.VersionsOf(document.Kind) is { Count: > 0 } versions ? $"Served versions of {document.Kind}: {string.Join(", ", versions)}." : "Custom resources are checked only for the CRDs Keelson renders."));
             }
 
-            var context = new CheckContext(document);
+            var context = set.ContextOf(document);
             foreach (var check in checks)
             {
                 perObject.AddRange(check.Run(context));
@@ -82,9 +83,14 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)));
         }
 
-        findings.AddRange(Duplicates(loaded.Documents));
-        var set = new ManifestSet(loaded.Documents);
-        var skips = loaded.Documents.GroupBy(d => d.Ref.ToString(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => Skipped(g.First()), StringComparer.Ordinal);
+        findings.AddRange(Duplicates(set));
+        var skips = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var document in loaded.Documents)
+        {
+            // As before: the first object of a reference decides what is skipped for findings about it.
+            skips.TryAdd(document.Ref.ToString(), Skipped(document));
+        }
+
         foreach (var check in setChecks)
         {
             findings.AddRange(check.Run(set).Where(f => f.Target is null || !skips.TryGetValue(f.Target.ToString(), out var s) || !s.Contains(f.CheckId)));
@@ -96,8 +102,9 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     }
 
     /// <summary>Objects given twice (same group, kind, namespace and name), and containers, ports or env vars named twice.</summary>
-    private static IEnumerable<Finding> Duplicates(IReadOnlyList<ManifestDocument> documents)
+    private static IEnumerable<Finding> Duplicates(ManifestSet set)
     {
+        var documents = set.Documents;
         static string Group(string apiVersion) => apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
         foreach (var twice in documents.Where(d => d.Name.Length > 0).GroupBy(d => (Group(d.ApiVersion), d.Kind, d.Namespace ?? "", d.Name)).Where(g => g.Count() > 1))
         {
@@ -111,28 +118,27 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
 
         foreach (var document in documents)
         {
-            var context = new CheckContext(document);
-            var containers = context.Containers().ToList();
+            var containers = set.ContextOf(document).Containers().ToList();
             foreach (var c in containers.GroupBy(c => c.Name).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)))
             {
-                yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, (int)c.Node.Start.Line, c.Path + ".name", $"container name '{c.Name}' is used twice", "Give each container a unique name.");
+                yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, c.Node.Line, c.Path + ".name", $"container name '{c.Name}' is used twice", "Give each container a unique name.");
             }
 
             foreach (var c in containers)
             {
                 foreach (var (list, field) in new[] { ("ports", "containerPort"), ("ports", "name"), ("env", "name") })
                 {
-                    if (CheckContext.Get(c.Node, list) is not YamlDotNet.RepresentationModel.YamlSequenceNode items)
+                    if (CheckContext.Get(c.Node, list) is not YamlSeq items)
                     {
                         continue;
                     }
 
                     var seen = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (var item in items.Children)
+                    foreach (var item in items)
                     {
                         if (CheckContext.Value(item, field) is { } value && !seen.Add(value))
                         {
-                            yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, (int)item.Start.Line, $"{c.Path}.{list}",
+                            yield return new Finding(DuplicateId, Severity.Error, document.Ref, document.File, item.Line, $"{c.Path}.{list}",
                                 $"container '{c.Name}' has {field} '{value}' in {list} twice", "Remove or rename the duplicate.");
                         }
                     }
@@ -141,12 +147,12 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
         }
     }
 
+    // Shared by every object without the annotation; never written to.
+    private static readonly HashSet<string> NoneSkipped = [];
+
     private static HashSet<string> Skipped(ManifestDocument document)
     {
-        var annotations = document.Node.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("metadata"), out var m) && m is YamlDotNet.RepresentationModel.YamlMappingNode meta
-            && meta.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("annotations"), out var a) && a is YamlDotNet.RepresentationModel.YamlMappingNode map
-            ? ManifestDocument.Scalar(map, SkipAnnotation)
-            : null;
-        return [.. (annotations ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var annotations = (document.Node.At("metadata.annotations") as YamlMap)?.Scalar(SkipAnnotation);
+        return annotations is null ? NoneSkipped : [.. annotations.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 }

@@ -10,7 +10,6 @@ using Keelson.Spec.Parsing;
 using Keelson.Testing;
 using Keelson.Validation.Loading;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Tests;
 
@@ -122,14 +121,14 @@ public sealed partial class KubernetesModelsAgreementTests
     }
 
     /// <summary>YAML to JSON with YAML's core-schema typing: plain numbers and booleans become JSON numbers and booleans.</summary>
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    private static JsonNode? ToJson(YamlElement node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(ToJson)]),
-        YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" } => null,
-        YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "false" } s => JsonValue.Create(s.Value == "true"),
-        YamlScalarNode { Style: ScalarStyle.Plain } s when YamlNumber().IsMatch(s.Value!) => JsonNode.Parse(double.Parse(s.Value!, CultureInfo.InvariantCulture) % 1 == 0 && !s.Value!.Contains('.', StringComparison.Ordinal) ? long.Parse(s.Value!, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : s.Value!.TrimStart('+')),
-        YamlScalarNode s => JsonValue.Create(s.Value),
+        YamlMap map => new JsonObject(map.Entries.Select(c => KeyValuePair.Create(c.Key, ToJson(c.Value)))),
+        YamlSeq seq => new JsonArray([.. seq.Select(ToJson)]),
+        YamlValue { Style: ScalarStyle.Plain, Value: "" or "~" or "null" } => null,
+        YamlValue { Style: ScalarStyle.Plain, Value: "true" or "false" } s => JsonValue.Create(s.Value == "true"),
+        YamlValue { Style: ScalarStyle.Plain } s when YamlNumber().IsMatch(s.Value) => JsonNode.Parse(double.Parse(s.Value, CultureInfo.InvariantCulture) % 1 == 0 && !s.Value.Contains('.', StringComparison.Ordinal) ? long.Parse(s.Value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : s.Value.TrimStart('+')),
+        YamlValue s => JsonValue.Create(s.Value),
         _ => null,
     };
 }

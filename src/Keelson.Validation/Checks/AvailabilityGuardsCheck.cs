@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -27,8 +26,8 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
                 continue;
             }
 
-            var labels = ManifestSet.Map(CheckContext.Get(workload.Node, "spec.template.metadata.labels") as YamlMappingNode);
-            if (!manifests.OfKind("PodDisruptionBudget", workload.Namespace).Any(p => ManifestSet.Matches(ManifestSet.Map(CheckContext.Get(p.Node, "spec.selector.matchLabels") as YamlMappingNode), labels)))
+            var labels = ManifestSet.Map(CheckContext.Get(workload.Node, "spec.template.metadata.labels") as YamlMap);
+            if (!manifests.OfKind("PodDisruptionBudget", workload.Namespace).Any(p => ManifestSet.Matches(ManifestSet.Map(CheckContext.Get(p.Node, "spec.selector.matchLabels") as YamlMap), labels)))
             {
                 yield return SetFinding.At(this, workload, CheckContext.Get(workload.Node, "spec.replicas"), "spec.replicas", $"{replicas} replicas but no PodDisruptionBudget", "Add a PodDisruptionBudget with maxUnavailable: 1.");
             }

@@ -1,4 +1,4 @@
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -19,8 +19,8 @@ public sealed class CapabilitiesCheck : ICheck
     {
         foreach (var c in context.Containers())
         {
-            var drop = (CheckContext.Get(c.Node, "securityContext.capabilities.drop") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(s => s.Value).ToList() ?? [];
-            var add = (CheckContext.Get(c.Node, "securityContext.capabilities.add") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(s => s.Value!).Where(a => a != "NET_BIND_SERVICE").ToList() ?? [];
+            var drop = (CheckContext.Get(c.Node, "securityContext.capabilities.drop") as YamlSeq)?.OfType<YamlValue>().Select(s => s.Value).ToList() ?? [];
+            var add = (CheckContext.Get(c.Node, "securityContext.capabilities.add") as YamlSeq)?.OfType<YamlValue>().Select(s => s.Value).Where(a => a != "NET_BIND_SERVICE").ToList() ?? [];
             if (!drop.Contains("ALL"))
             {
                 yield return context.Finding(this, CheckContext.Get(c.Node, "securityContext") ?? c.Node, c.Path + ".securityContext.capabilities.drop",

@@ -2,7 +2,7 @@ using System.Globalization;
 using Keelson.Planning.Packing;
 using Keelson.Spec.Model;
 using Keelson.Spec.Units;
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -27,7 +27,7 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
         var gpuDemand = 0;
         foreach (var document in manifests.Documents)
         {
-            if (PodRequests.Of(document) is not { } pod)
+            if (PodRequests.Of(manifests.ContextOf(document)) is not { } pod)
             {
                 continue;
             }
@@ -45,15 +45,15 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
         var gpuCapacity = cluster.Pools.Where(p => p.Role == PoolRole.Gpu).Sum(p => p.MaxNodes * p.Instance.Gpus);
         if (gpuDemand > gpuCapacity && manifests.Documents.Count > 0)
         {
-            var first = manifests.Documents.First(d => PodRequests.Of(d) is { Gpus: > 0 });
+            var first = manifests.Documents.First(d => PodRequests.Of(manifests.ContextOf(d)) is { Gpus: > 0 });
             yield return SetFinding.At(this, first, null, "", string.Create(CultureInfo.InvariantCulture, $"the manifests need {gpuDemand} GPUs but cluster '{cluster.Name}' has at most {gpuCapacity}"),
                 "Add GPU nodes (raise maxNodes of a GPU pool) or move work to CPU.") with { Severity = Severity.Warning };
         }
 
         foreach (var quota in manifests.Documents.Where(d => d.Kind == "ResourceQuota"))
         {
-            var hard = ManifestSet.Map(CheckContext.Get(quota.Node, "spec.hard") as YamlMappingNode);
-            var pods = manifests.Documents.Where(d => (d.Namespace ?? "") == (quota.Namespace ?? "")).Select(PodRequests.Of).OfType<PodRequests>().ToList();
+            var hard = ManifestSet.Map(CheckContext.Get(quota.Node, "spec.hard") as YamlMap);
+            var pods = manifests.Documents.Where(d => (d.Namespace ?? "") == (quota.Namespace ?? "")).Select(d => PodRequests.Of(manifests.ContextOf(d))).OfType<PodRequests>().ToList();
             var cpu = pods.Sum(p => p.Cpu.Value * p.Replicas);
             var memory = pods.Sum(p => p.Memory.Bytes * p.Replicas);
             var count = pods.Sum(p => p.Replicas);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -21,7 +20,7 @@ public sealed class DisruptionBudgetCheck : ISetCheck
     {
         foreach (var pdb in manifests.Documents.Where(d => d.Kind == "PodDisruptionBudget"))
         {
-            var selector = ManifestSet.Map(CheckContext.Get(pdb.Node, "spec.selector.matchLabels") as YamlMappingNode);
+            var selector = ManifestSet.Map(CheckContext.Get(pdb.Node, "spec.selector.matchLabels") as YamlMap);
             var workloads = manifests.PodLabels(pdb.Namespace).Where(p => ManifestSet.Matches(selector, p.Labels)).Select(p => p.Workload).ToList();
             if (workloads.Count == 0)
             {

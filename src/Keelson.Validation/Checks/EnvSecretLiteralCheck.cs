@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -23,18 +23,18 @@ public sealed partial class EnvSecretLiteralCheck : ICheck
     {
         foreach (var c in context.Containers())
         {
-            if (CheckContext.Get(c.Node, "env") is not YamlSequenceNode env)
+            if (CheckContext.Get(c.Node, "env") is not YamlSeq env)
             {
                 continue;
             }
 
-            for (var i = 0; i < env.Children.Count; i++)
+            for (var i = 0; i < env.Count; i++)
             {
-                var name = CheckContext.Value(env.Children[i], "name") ?? "";
-                if (SecretName().IsMatch(name) && CheckContext.Value(env.Children[i], "value") is { Length: > 0 })
+                var name = CheckContext.Value(env[i], "name") ?? "";
+                if (SecretName().IsMatch(name) && CheckContext.Value(env[i], "value") is { Length: > 0 })
                 {
                     // The value itself is never repeated in the finding.
-                    yield return context.Finding(this, CheckContext.Get(env.Children[i], "value"), $"{c.Path}.env[{i}].value",
+                    yield return context.Finding(this, CheckContext.Get(env[i], "value"), $"{c.Path}.env[{i}].value",
                         $"container '{c.Name}' sets {name} as a literal value", "Move it to a Secret and use valueFrom.secretKeyRef.");
                 }
             }

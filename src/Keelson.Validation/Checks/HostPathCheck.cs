@@ -1,4 +1,4 @@
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -17,17 +17,17 @@ public sealed class HostPathCheck : ICheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(CheckContext context)
     {
-        if (context.PodSpec is not { } pod || CheckContext.Get(pod.Node, "volumes") is not YamlSequenceNode volumes)
+        if (context.PodSpec is not { } pod || CheckContext.Get(pod.Node, "volumes") is not YamlSeq volumes)
         {
             yield break;
         }
 
-        for (var i = 0; i < volumes.Children.Count; i++)
+        for (var i = 0; i < volumes.Count; i++)
         {
-            if (CheckContext.Get(volumes.Children[i], "hostPath") is { } hostPath)
+            if (CheckContext.Get(volumes[i], "hostPath") is { } hostPath)
             {
                 yield return context.Finding(this, hostPath, $"{pod.Path}.volumes[{i}].hostPath",
-                    $"volume '{CheckContext.Value(volumes.Children[i], "name")}' mounts the host path '{CheckContext.Value(hostPath, "path")}'",
+                    $"volume '{CheckContext.Value(volumes[i], "name")}' mounts the host path '{CheckContext.Value(hostPath, "path")}'",
                     "Use a PersistentVolumeClaim, an emptyDir, or a ConfigMap instead.");
             }
         }

@@ -1,4 +1,4 @@
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -19,8 +19,8 @@ public sealed class IdenticalProbesCheck : ICheck
     {
         foreach (var c in context.Containers(includeInit: false))
         {
-            if (CheckContext.Get(c.Node, "livenessProbe") is YamlMappingNode liveness && CheckContext.Get(c.Node, "readinessProbe") is YamlMappingNode readiness
-                && liveness.ToString() == readiness.ToString())
+            if (CheckContext.Get(c.Node, "livenessProbe") is YamlMap liveness && CheckContext.Get(c.Node, "readinessProbe") is YamlMap readiness
+                && YamlElement.SameContent(liveness, readiness))
             {
                 yield return context.Finding(this, liveness, c.Path + ".livenessProbe", $"container '{c.Name}' uses the same probe for liveness and readiness",
                     "Point liveness at a cheap endpoint that reports only deadlock (e.g. /healthz) and readiness at one that reports dependencies (e.g. /readyz), or give liveness a higher failureThreshold.");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -26,21 +25,21 @@ public sealed class IngressBackendCheck : ISetCheck
                 yield return SetFinding.At(this, ingress, CheckContext.Get(ingress.Node, "spec.defaultBackend"), "spec.defaultBackend.service", $"default backend Service '{fallback}' is not in these manifests", "Fix the name, or add the Service.");
             }
 
-            if (CheckContext.Get(ingress.Node, "spec.rules") is not YamlSequenceNode rules)
+            if (CheckContext.Get(ingress.Node, "spec.rules") is not YamlSeq rules)
             {
                 continue;
             }
 
-            for (var r = 0; r < rules.Children.Count; r++)
+            for (var r = 0; r < rules.Count; r++)
             {
-                if (CheckContext.Get(rules.Children[r], "http.paths") is not YamlSequenceNode paths)
+                if (CheckContext.Get(rules[r], "http.paths") is not YamlSeq paths)
                 {
                     continue;
                 }
 
-                for (var p = 0; p < paths.Children.Count; p++)
+                for (var p = 0; p < paths.Count; p++)
                 {
-                    var backend = CheckContext.Get(paths.Children[p], "backend.service");
+                    var backend = CheckContext.Get(paths[p], "backend.service");
                     var name = CheckContext.Value(backend, "name");
                     if (name is null)
                     {
@@ -57,8 +56,8 @@ public sealed class IngressBackendCheck : ISetCheck
 
                     var portName = CheckContext.Value(backend, "port.name");
                     var portNumber = CheckContext.Value(backend, "port.number");
-                    var ports = CheckContext.Get(service.Node, "spec.ports") as YamlSequenceNode;
-                    var found = ports?.Children.Any(sp => (portName is not null && CheckContext.Value(sp, "name") == portName) || (portNumber is not null && CheckContext.Value(sp, "port") == portNumber)) ?? false;
+                    var ports = CheckContext.Get(service.Node, "spec.ports") as YamlSeq;
+                    var found = ports?.Any(sp => (portName is not null && CheckContext.Value(sp, "name") == portName) || (portNumber is not null && CheckContext.Value(sp, "port") == portNumber)) ?? false;
                     if (!found)
                     {
                         yield return SetFinding.At(this, ingress, backend, path + ".port", $"Service '{name}' has no port {portName ?? portNumber}", "Use a port name or number the Service declares.");

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 

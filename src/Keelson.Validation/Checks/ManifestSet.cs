@@ -1,5 +1,4 @@
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -9,6 +8,11 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     private readonly ILookup<(string Kind, string Namespace), ManifestDocument> byKind =
         documents.ToLookup(d => (d.Kind, d.Namespace ?? ""));
 
+    // Cross-object checks look objects up by name for every reference; a scan per lookup grew with the set.
+    private readonly Dictionary<(string Kind, string Namespace, string Name), ManifestDocument> byName = Index(documents);
+
+    private readonly Dictionary<ManifestDocument, CheckContext> contexts = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Every object.</summary>
     public IReadOnlyList<ManifestDocument> Documents { get; } = documents;
 
@@ -16,7 +20,31 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     public IEnumerable<ManifestDocument> OfKind(string kind, string? ns) => byKind[(kind, ns ?? "")];
 
     /// <summary>The object of a kind and name in a namespace, or null.</summary>
-    public ManifestDocument? Find(string kind, string? ns, string name) => OfKind(kind, ns).FirstOrDefault(d => d.Name == name);
+    public ManifestDocument? Find(string kind, string? ns, string name) => byName.GetValueOrDefault((kind, ns ?? "", name));
+
+    /// <summary>The check context of one of the objects, made once per set so its pod spec and containers are read once.</summary>
+    public CheckContext ContextOf(ManifestDocument document)
+    {
+        if (!contexts.TryGetValue(document, out var context))
+        {
+            context = new CheckContext(document);
+            contexts[document] = context;
+        }
+
+        return context;
+    }
+
+    private static Dictionary<(string Kind, string Namespace, string Name), ManifestDocument> Index(IReadOnlyList<ManifestDocument> documents)
+    {
+        var index = new Dictionary<(string, string, string), ManifestDocument>();
+        foreach (var d in documents)
+        {
+            // The first object of a name wins, as the scan it replaces found it first.
+            index.TryAdd((d.Kind, d.Namespace ?? "", d.Name), d);
+        }
+
+        return index;
+    }
 
     private Dictionary<string, List<(ManifestDocument, IReadOnlyDictionary<string, string>)>>? podLabels;
 
@@ -43,7 +71,7 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
             };
             foreach (var path in paths)
             {
-                if (CheckContext.Get(document.Node, path) is YamlMappingNode labels)
+                if (CheckContext.Get(document.Node, path) is YamlMap labels)
                 {
                     yield return (document, Map(labels));
                 }
@@ -52,11 +80,11 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     }
 
     /// <summary>A mapping of scalars as a dictionary.</summary>
-    public static IReadOnlyDictionary<string, string> Map(YamlMappingNode? node) =>
+    public static IReadOnlyDictionary<string, string> Map(YamlMap? node) =>
         node is null
             ? new Dictionary<string, string>()
-            : node.Children.Where(c => c.Key is YamlScalarNode && c.Value is YamlScalarNode)
-                .ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => ((YamlScalarNode)c.Value).Value ?? "", StringComparer.Ordinal);
+            : node.Entries.Where(c => c.Value is YamlValue)
+                .ToDictionary(c => c.Key, c => ((YamlValue)c.Value).Value, StringComparer.Ordinal);
 
     /// <summary>Whether every selector entry is present in the labels (an empty selector matches everything).</summary>
     public static bool Matches(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -21,7 +20,7 @@ public sealed class NetworkPolicySelectorCheck : ISetCheck
     {
         foreach (var policy in manifests.Documents.Where(d => d.Kind == "NetworkPolicy"))
         {
-            var selector = ManifestSet.Map(CheckContext.Get(policy.Node, "spec.podSelector.matchLabels") as YamlMappingNode);
+            var selector = ManifestSet.Map(CheckContext.Get(policy.Node, "spec.podSelector.matchLabels") as YamlMap);
             if (selector.Count > 0 && !manifests.PodLabels(policy.Namespace).Any(p => ManifestSet.Matches(selector, p.Labels)))
             {
                 yield return SetFinding.At(this, policy, CheckContext.Get(policy.Node, "spec.podSelector"), "spec.podSelector", "the policy selects no pod template in these manifests", "Match the labels of the pods it should protect.");

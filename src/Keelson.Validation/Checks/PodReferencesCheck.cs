@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -21,25 +20,25 @@ public sealed class PodReferencesCheck : ISetCheck
     {
         foreach (var document in manifests.Documents)
         {
-            var context = new CheckContext(document);
+            var context = manifests.ContextOf(document);
             if (context.PodSpec is not { } pod)
             {
                 continue;
             }
 
-            var references = new List<(string Kind, string Name, YamlNode Node, string Path)>();
-            if (CheckContext.Get(pod.Node, "serviceAccountName") is YamlScalarNode { Value: { } sa } saNode && sa != "default")
+            var references = new List<(string Kind, string Name, YamlElement Node, string Path)>();
+            if (CheckContext.Get(pod.Node, "serviceAccountName") is YamlValue { Value: { } sa } saNode && sa != "default")
             {
                 references.Add(("ServiceAccount", sa, saNode, pod.Path + ".serviceAccountName"));
             }
 
-            if (CheckContext.Get(pod.Node, "volumes") is YamlSequenceNode volumes)
+            if (CheckContext.Get(pod.Node, "volumes") is YamlSeq volumes)
             {
-                foreach (var (v, i) in volumes.Children.Select((v, i) => (v, i)))
+                foreach (var (v, i) in volumes.Select((v, i) => (v, i)))
                 {
                     foreach (var (kind, field) in new[] { ("ConfigMap", "configMap.name"), ("Secret", "secret.secretName"), ("PersistentVolumeClaim", "persistentVolumeClaim.claimName") })
                     {
-                        if (CheckContext.Get(v, field) is YamlScalarNode { Value: { } name } node)
+                        if (CheckContext.Get(v, field) is YamlValue { Value: { } name } node)
                         {
                             references.Add((kind, name, node, $"{pod.Path}.volumes[{i}].{field}"));
                         }
@@ -47,11 +46,11 @@ public sealed class PodReferencesCheck : ISetCheck
                 }
             }
 
-            if (CheckContext.Get(pod.Node, "imagePullSecrets") is YamlSequenceNode pullSecrets)
+            if (CheckContext.Get(pod.Node, "imagePullSecrets") is YamlSeq pullSecrets)
             {
-                foreach (var (p, i) in pullSecrets.Children.Select((p, i) => (p, i)))
+                foreach (var (p, i) in pullSecrets.Select((p, i) => (p, i)))
                 {
-                    if (CheckContext.Get(p, "name") is YamlScalarNode { Value: { } name } node)
+                    if (CheckContext.Get(p, "name") is YamlValue { Value: { } name } node)
                     {
                         references.Add(("Secret", name, node, $"{pod.Path}.imagePullSecrets[{i}].name"));
                     }
@@ -60,13 +59,13 @@ public sealed class PodReferencesCheck : ISetCheck
 
             foreach (var c in context.Containers())
             {
-                if (CheckContext.Get(c.Node, "env") is YamlSequenceNode env)
+                if (CheckContext.Get(c.Node, "env") is YamlSeq env)
                 {
-                    foreach (var (e, i) in env.Children.Select((e, i) => (e, i)))
+                    foreach (var (e, i) in env.Select((e, i) => (e, i)))
                     {
                         foreach (var (kind, field) in new[] { ("Secret", "valueFrom.secretKeyRef"), ("ConfigMap", "valueFrom.configMapKeyRef") })
                         {
-                            if (CheckContext.Get(e, field + ".name") is YamlScalarNode { Value: { } name } node && !CheckContext.IsTrue(e, field + ".optional"))
+                            if (CheckContext.Get(e, field + ".name") is YamlValue { Value: { } name } node && !CheckContext.IsTrue(e, field + ".optional"))
                             {
                                 references.Add((kind, name, node, $"{c.Path}.env[{i}].{field}.name"));
                             }
@@ -74,16 +73,16 @@ public sealed class PodReferencesCheck : ISetCheck
                     }
                 }
 
-                if (CheckContext.Get(c.Node, "envFrom") is YamlSequenceNode envFrom)
+                if (CheckContext.Get(c.Node, "envFrom") is YamlSeq envFrom)
                 {
-                    foreach (var (e, i) in envFrom.Children.Select((e, i) => (e, i)))
+                    foreach (var (e, i) in envFrom.Select((e, i) => (e, i)))
                     {
-                        if (CheckContext.Get(e, "configMapRef.name") is YamlScalarNode { Value: { } cm } cmNode && !CheckContext.IsTrue(e, "configMapRef.optional"))
+                        if (CheckContext.Get(e, "configMapRef.name") is YamlValue { Value: { } cm } cmNode && !CheckContext.IsTrue(e, "configMapRef.optional"))
                         {
                             references.Add(("ConfigMap", cm, cmNode, $"{c.Path}.envFrom[{i}].configMapRef.name"));
                         }
 
-                        if (CheckContext.Get(e, "secretRef.name") is YamlScalarNode { Value: { } secret } secretNode && !CheckContext.IsTrue(e, "secretRef.optional"))
+                        if (CheckContext.Get(e, "secretRef.name") is YamlValue { Value: { } secret } secretNode && !CheckContext.IsTrue(e, "secretRef.optional"))
                         {
                             references.Add(("Secret", secret, secretNode, $"{c.Path}.envFrom[{i}].secretRef.name"));
                         }

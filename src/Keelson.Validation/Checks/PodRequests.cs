@@ -1,7 +1,6 @@
 using System.Globalization;
 using Keelson.Spec.Units;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -13,9 +12,12 @@ namespace Keelson.Validation.Checks;
 public sealed record PodRequests(int Replicas, MilliCpu Cpu, ByteSize Memory, int Gpus)
 {
     /// <summary>The requests of a workload object, or null for objects that run no pods.</summary>
-    public static PodRequests? Of(ManifestDocument document)
+    public static PodRequests? Of(ManifestDocument document) => Of(new CheckContext(document));
+
+    /// <summary>The requests of an object under check, or null for objects that run no pods.</summary>
+    public static PodRequests? Of(CheckContext context)
     {
-        var context = new CheckContext(document);
+        var document = context.Document;
         if (context.PodSpec is null)
         {
             return null;
@@ -27,8 +29,8 @@ public sealed record PodRequests(int Replicas, MilliCpu Cpu, ByteSize Memory, in
         {
             cpu += MilliCpu.TryParse(CheckContext.Value(c.Node, "resources.requests.cpu") ?? "", out var m) ? m.Value : 0;
             memory += ByteSize.TryParse(CheckContext.Value(c.Node, "resources.requests.memory") ?? "", out var b) ? b.Bytes : 0;
-            var limits = CheckContext.Get(c.Node, "resources.limits") as YamlMappingNode;
-            gpus += int.TryParse(limits is null ? null : ManifestDocument.Scalar(limits, "nvidia.com/gpu"), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
+            var limits = CheckContext.Get(c.Node, "resources.limits") as YamlMap;
+            gpus += int.TryParse(limits is null ? null : limits.Scalar("nvidia.com/gpu"), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
         }
 
         return new PodRequests(ReplicasOf(document), new MilliCpu(cpu), new ByteSize(memory), gpus);

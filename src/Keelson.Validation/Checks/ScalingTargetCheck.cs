@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -34,11 +33,11 @@ public sealed class ScalingTargetCheck : ISetCheck
                 yield return SetFinding.At(this, hpa, CheckContext.Get(hpa.Node, "spec.minReplicas"), "spec.minReplicas", $"minReplicas {min} is above maxReplicas {max}", "Make minReplicas at most maxReplicas.");
             }
 
-            var usesResource = (CheckContext.Get(hpa.Node, "spec.metrics") is YamlSequenceNode metrics && metrics.Children.Any(m => CheckContext.Value(m, "type") == "Resource"))
+            var usesResource = (CheckContext.Get(hpa.Node, "spec.metrics") is YamlSeq metrics && metrics.Any(m => CheckContext.Value(m, "type") == "Resource"))
                 || CheckContext.Value(hpa.Node, "spec.targetCPUUtilizationPercentage") is not null;
             if (usesResource && target is not null)
             {
-                var context = new CheckContext(target);
+                var context = manifests.ContextOf(target);
                 foreach (var c in context.Containers(includeInit: false).Where(c => CheckContext.Value(c.Node, "resources.requests.cpu") is null && CheckContext.Value(c.Node, "resources.requests.memory") is null))
                 {
                     yield return SetFinding.At(this, hpa, CheckContext.Get(hpa.Node, "spec.metrics") ?? CheckContext.Get(hpa.Node, "spec"), "spec.metrics",

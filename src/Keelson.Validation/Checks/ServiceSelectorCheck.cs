@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
@@ -21,7 +20,7 @@ public sealed class ServiceSelectorCheck : ISetCheck
     {
         foreach (var service in manifests.Documents.Where(d => d.Kind == "Service"))
         {
-            if (CheckContext.Get(service.Node, "spec.selector") is not YamlMappingNode selectorNode)
+            if (CheckContext.Get(service.Node, "spec.selector") is not YamlMap selectorNode)
             {
                 continue;
             }

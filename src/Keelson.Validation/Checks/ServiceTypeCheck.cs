@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
+using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
@@ -20,7 +20,7 @@ public sealed class ServiceTypeCheck : ICheck
     {
         if (context.Document.Kind == "Service" && CheckContext.Value(context.Document.Node, "spec.type") is "NodePort" or "LoadBalancer" && CheckContext.Get(context.Document.Node, "spec.type") is { } type)
         {
-            yield return context.Finding(this, type, "spec.type", $"the Service is of type {((YamlScalarNode)type).Value}, exposed outside the cluster",
+            yield return context.Finding(this, type, "spec.type", $"the Service is of type {((YamlValue)type).Value}, exposed outside the cluster",
                 "Use ClusterIP behind an Ingress for HTTP; skip this check with keelson.dev/skip: service-type when exposure is intended.");
         }
     }

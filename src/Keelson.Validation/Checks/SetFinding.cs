@@ -1,12 +1,11 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 
 /// <summary>Builds a finding of a set check about one object.</summary>
 internal static class SetFinding
 {
-    public static Finding At(ISetCheck check, ManifestDocument document, YamlNode? node, string path, string message, string hint) =>
-        new(check.Id, check.Severity, document.Ref, document.File, node is null ? document.Line : (int)node.Start.Line, path, message, hint);
+    public static Finding At(ISetCheck check, ManifestDocument document, YamlElement? node, string path, string message, string hint) =>
+        new(check.Id, check.Severity, document.Ref, document.File, node is null ? document.Line : node.Line, path, message, hint);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Checks;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Loading;
 
@@ -61,10 +60,10 @@ public static partial class ManifestLoader
     /// <summary>Parses one text; the documents and problems are appended.</summary>
     public static void Parse(string text, string file, List<ManifestDocument> documents, List<Finding> problems)
     {
-        var stream = new YamlStream();
+        List<YamlElement> roots;
         try
         {
-            stream.Load(new StringReader(text));
+            roots = YamlTreeReader.Read(text);
         }
         catch (YamlException e)
         {
@@ -72,29 +71,28 @@ public static partial class ManifestLoader
             return;
         }
 
-        var lines = text.Split('\n');
-        foreach (var document in stream.Documents)
+        var lines = new TextLines(text);
+        foreach (var root in roots)
         {
-            switch (document.RootNode)
+            switch (root)
             {
-                case YamlMappingNode map:
+                case YamlMap map:
                     Add(map, file, lines, documents);
                     break;
-                case YamlScalarNode { Value: null or "" or "~" or "null" }:
+                case YamlValue { Value: "" or "~" or "null" }:
                     break;
                 default:
-                    problems.Add(new Finding(UnreadableId, Severity.Error, null, file, (int)document.RootNode.Start.Line, "", "a document must be a mapping (a Kubernetes object)", "Remove the stray document or wrap it in an object."));
+                    problems.Add(new Finding(UnreadableId, Severity.Error, null, file, root.Line, "", "a document must be a mapping (a Kubernetes object)", "Remove the stray document or wrap it in an object."));
                     break;
             }
         }
     }
 
-    private static void Add(YamlMappingNode map, string file, string[] lines, List<ManifestDocument> documents)
+    private static void Add(YamlMap map, string file, TextLines lines, List<ManifestDocument> documents)
     {
-        var kind = ManifestDocument.Scalar(map, "kind");
-        if (kind is not null && kind.EndsWith("List", StringComparison.Ordinal) && map.Children.TryGetValue(new YamlScalarNode("items"), out var items) && items is YamlSequenceNode sequence)
+        if (map.Scalar("kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && map.Get("items") is YamlSeq sequence)
         {
-            foreach (var item in sequence.Children.OfType<YamlMappingNode>())
+            foreach (var item in sequence.OfType<YamlMap>())
             {
                 Add(item, file, lines, documents);
             }
@@ -102,27 +100,71 @@ public static partial class ManifestLoader
             return;
         }
 
-        var line = (int)map.Start.Line;
-        documents.Add(new ManifestDocument(file, line, map, SourceAbove(lines, line)));
+        documents.Add(new ManifestDocument(file, map.Line, map, SourceAbove(lines, map.Line)));
     }
 
     /// <summary>The nearest <c># Source:</c> comment above a document's first line, within its preamble.</summary>
-    private static string? SourceAbove(string[] lines, int line)
+    private static string? SourceAbove(TextLines lines, int line)
     {
-        for (var i = Math.Min(line - 2, lines.Length - 1); i >= 0; i--)
+        for (var i = line - 1; i >= 1 && lines.Seek(i); i--)
         {
-            var text = lines[i].Trim();
-            if (text.StartsWith("---", StringComparison.Ordinal) || (text.Length > 0 && !text.StartsWith('#')))
+            var text = lines.Current.Trim();
+            if (text.StartsWith("---", StringComparison.Ordinal) || (text.Length > 0 && text[0] != '#'))
             {
                 return null;
             }
 
-            if (SourceComment().Match(text) is { Success: true } match)
+            // Only comment lines become strings; most documents have none above them.
+            if (text.Length > 0 && SourceComment().Match(text.ToString()) is { Success: true } match)
             {
                 return match.Groups[1].Value;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The lines of a text as <c>Split('\n')</c> would give them, read through a cursor: documents are visited in
+    /// order, so moving from one to the next is cheap, and no string or table is made per line.
+    /// </summary>
+    private sealed class TextLines(string text)
+    {
+        private int line = 1;
+        private int start;
+
+        /// <summary>The line the cursor is on.</summary>
+        public ReadOnlySpan<char> Current
+        {
+            get
+            {
+                var end = text.IndexOf('\n', start);
+                return text.AsSpan(start, (end < 0 ? text.Length : end) - start);
+            }
+        }
+
+        /// <summary>Moves to a line, from 1; false when the text has fewer lines.</summary>
+        public bool Seek(int target)
+        {
+            while (line < target)
+            {
+                var next = text.IndexOf('\n', start);
+                if (next < 0)
+                {
+                    return false;
+                }
+
+                start = next + 1;
+                line++;
+            }
+
+            while (line > target)
+            {
+                start = start < 2 ? 0 : text.LastIndexOf('\n', start - 2) + 1;
+                line--;
+            }
+
+            return true;
+        }
     }
 }

@@ -4,7 +4,6 @@ using Keelson.Spec.Model;
 using Keelson.Spec.Units;
 using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Reporting;
 
@@ -70,14 +69,14 @@ public sealed record ResourceSummary(MilliCpu Cpu, ByteSize Memory, int Gpus, By
 
     private static ByteSize Claims(ManifestDocument document)
     {
-        static ByteSize Size(YamlNode? claim) =>
+        static ByteSize Size(YamlElement? claim) =>
             ByteSize.TryParse(CheckContext.Value(claim, "spec.resources.requests.storage") ?? "", out var size) ? size : ByteSize.Zero;
 
         return document.Kind switch
         {
             "PersistentVolumeClaim" => Size(document.Node),
-            "StatefulSet" when CheckContext.Get(document.Node, "spec.volumeClaimTemplates") is YamlSequenceNode templates =>
-                templates.Children.Aggregate(ByteSize.Zero, (sum, t) => sum + Size(t)),
+            "StatefulSet" when CheckContext.Get(document.Node, "spec.volumeClaimTemplates") is YamlSeq templates =>
+                templates.Aggregate(ByteSize.Zero, (sum, t) => sum + Size(t)),
             _ => ByteSize.Zero,
         };
     }

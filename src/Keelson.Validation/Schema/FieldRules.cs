@@ -2,7 +2,6 @@ using System.Globalization;
 using Keelson.Spec.Parsing;
 using Keelson.Spec.Schema;
 using Keelson.Validation.Loading;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Schema;
 
@@ -68,40 +67,49 @@ public static class FieldRules
         .. PodSpecs.Select(p => ("*", p + ".containers[].ports[].containerPort")),
     ];
 
+    private static readonly (string Kind, FieldPattern Parent, string Field)[] RequiredPatterns =
+        [.. Required.Select(r => (r.Kind, new FieldPattern(Parent(r.Path)), r.Path[(r.Path.LastIndexOf('.') + 1)..]))];
+
+    private static readonly (string Kind, FieldPattern Pattern, string[] Allowed)[] EnumPatterns =
+        [.. Enums.Select(e => (e.Kind, new FieldPattern(e.Path), e.Allowed))];
+
+    private static readonly (string Kind, FieldPattern Pattern)[] PortPatterns =
+        [.. Ports.Select(p => (p.Kind, new FieldPattern(p.Path)))];
+
     /// <summary>Adds findings for one object.</summary>
     public static void Check(ManifestDocument document, List<Finding> findings)
     {
-        foreach (var (kind, path) in Required.Where(r => Applies(r.Kind, document)))
+        var matches = new List<FieldMatch>();
+        foreach (var (kind, parent, field) in RequiredPatterns)
         {
-            foreach (var (parent, parentPath) in Select(document.Node, Parent(path), ""))
+            foreach (var match in Find(kind, parent, document, matches))
             {
-                var field = path[(path.LastIndexOf('.') + 1)..];
-                if (parent is YamlMappingNode map && !map.Children.ContainsKey(new YamlScalarNode(field)))
+                if (match.Node is YamlMap map && !map.ContainsKey(field))
                 {
-                    findings.Add(Finding(document, RequiredId, parent, Join(parentPath, field), $"required field '{field}' is missing", "Add it; the API server rejects the object without it."));
+                    findings.Add(Finding(document, RequiredId, match.Node.Line, parent.Render(match, field), $"required field '{field}' is missing", "Add it; the API server rejects the object without it."));
                 }
             }
         }
 
-        foreach (var (kind, path, allowed) in Enums.Where(e => Applies(e.Kind, document)))
+        foreach (var (kind, pattern, allowed) in EnumPatterns)
         {
-            foreach (var (node, at) in Select(document.Node, path, ""))
+            foreach (var match in Find(kind, pattern, document, matches))
             {
-                if (node is YamlScalarNode { Value: { } value } && !allowed.Contains(value, StringComparer.Ordinal))
+                if (match.Node is YamlValue { Value: var value } && !allowed.Contains(value, StringComparer.Ordinal))
                 {
                     var hint = Suggestions.Closest(value, allowed) is { } s ? $"Did you mean '{s}'? " : "";
-                    findings.Add(Finding(document, ValueId, node, at, $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}."));
+                    findings.Add(Finding(document, ValueId, match.Node.Line, pattern.Render(match), $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}."));
                 }
             }
         }
 
-        foreach (var (kind, path) in Ports.Where(p => Applies(p.Kind, document)))
+        foreach (var (kind, pattern) in PortPatterns)
         {
-            foreach (var (node, at) in Select(document.Node, path, ""))
+            foreach (var match in Find(kind, pattern, document, matches))
             {
-                if (node is YamlScalarNode { Value: { } value } && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is < 1 or > 65535)
+                if (match.Node is YamlValue { Value: var value } && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is < 1 or > 65535)
                 {
-                    findings.Add(Finding(document, ValueId, node, at, $"port {port} is out of range", "Ports are 1–65535."));
+                    findings.Add(Finding(document, ValueId, match.Node.Line, pattern.Render(match), $"port {port} is out of range", "Ports are 1–65535."));
                 }
             }
         }
@@ -114,32 +122,45 @@ public static class FieldRules
         var name = document.Name;
         if (name.Length > 0 && document.Kind is not ("" or "List") && Scalars.Check(ScalarType.Hostname, name) is not null)
         {
-            findings.Add(Finding(document, NameId, Checks.CheckContext.Get(document.Node, "metadata.name"), "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
+            findings.Add(Finding(document, NameId, document.Node.At("metadata.name")?.Line ?? document.Line, "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
                 "Use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters."));
         }
 
-        foreach (var labelsPath in new[] { "metadata.labels", "spec.template.metadata.labels", "spec.selector.matchLabels" })
+        foreach (var labelsPath in LabelPaths)
         {
-            if (Checks.CheckContext.Get(document.Node, labelsPath) is not YamlMappingNode labels)
+            if (document.Node.At(labelsPath) is not YamlMap labels)
             {
                 continue;
             }
 
-            foreach (var (key, value) in labels.Children)
+            foreach (var entry in labels.Entries)
             {
-                var k = (key as YamlScalarNode)?.Value ?? "";
-                var v = (value as YamlScalarNode)?.Value ?? "";
-                if (Scalars.Check(ScalarType.LabelKey, k) is { } keyRule)
+                var (key, value) = entry;
+                if (Scalars.Check(ScalarType.LabelKey, key) is { } keyRule)
                 {
-                    findings.Add(Finding(document, NameId, key, Join(labelsPath, k), $"label key '{k}' is not valid", $"Use {keyRule}."));
+                    findings.Add(Finding(document, NameId, entry.KeyLine, Join(labelsPath, key), $"label key '{key}' is not valid", $"Use {keyRule}."));
                 }
 
-                if (value is YamlScalarNode && Scalars.Check(ScalarType.LabelValue, v) is { } valueRule)
+                if (value is YamlValue v && Scalars.Check(ScalarType.LabelValue, v.Value) is { } valueRule)
                 {
-                    findings.Add(Finding(document, NameId, value, Join(labelsPath, k), $"label value '{v}' is not valid", $"Use {valueRule}."));
+                    findings.Add(Finding(document, NameId, value.Line, Join(labelsPath, key), $"label value '{v.Value}' is not valid", $"Use {valueRule}."));
                 }
             }
         }
+    }
+
+    private static readonly string[] LabelPaths = ["metadata.labels", "spec.template.metadata.labels", "spec.selector.matchLabels"];
+
+    /// <summary>The nodes a pattern finds in an object of a kind it applies to, in a list reused across rules.</summary>
+    private static List<FieldMatch> Find(string kind, FieldPattern pattern, ManifestDocument document, List<FieldMatch> matches)
+    {
+        matches.Clear();
+        if (Applies(kind, document))
+        {
+            pattern.Match(document.Node, matches);
+        }
+
+        return matches;
     }
 
     private static bool Applies(string kind, ManifestDocument document) =>
@@ -147,49 +168,8 @@ public static class FieldRules
 
     private static string Parent(string path) => path.Contains('.', StringComparison.Ordinal) ? path[..path.LastIndexOf('.')] : "";
 
-    /// <summary>Every node at a path with <c>[]</c> wildcards, with its concrete path.</summary>
-    private static IEnumerable<(YamlNode Node, string Path)> Select(YamlNode node, string pattern, string at)
-    {
-        if (pattern.Length == 0)
-        {
-            yield return (node, at);
-            yield break;
-        }
-
-        var dot = pattern.IndexOf('.', StringComparison.Ordinal);
-        var step = dot < 0 ? pattern : pattern[..dot];
-        var rest = dot < 0 ? "" : pattern[(dot + 1)..];
-        var list = step.EndsWith("[]", StringComparison.Ordinal);
-        var key = list ? step[..^2] : step;
-        if (node is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var child))
-        {
-            yield break;
-        }
-
-        if (!list)
-        {
-            foreach (var found in Select(child, rest, Join(at, key)))
-            {
-                yield return found;
-            }
-
-            yield break;
-        }
-
-        if (child is YamlSequenceNode sequence)
-        {
-            for (var i = 0; i < sequence.Children.Count; i++)
-            {
-                foreach (var found in Select(sequence.Children[i], rest, string.Create(CultureInfo.InvariantCulture, $"{Join(at, key)}[{i}]")))
-                {
-                    yield return found;
-                }
-            }
-        }
-    }
-
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static Finding Finding(ManifestDocument document, string id, YamlNode? node, string path, string message, string hint) =>
-        new(id, Severity.Error, document.Ref, document.File, node is null ? document.Line : (int)node.Start.Line, path, message, hint);
+    private static Finding Finding(ManifestDocument document, string id, int line, string path, string message, string hint) =>
+        new(id, Severity.Error, document.Ref, document.File, line, path, message, hint);
 }

@@ -1,14 +1,7 @@
-using System.Collections;
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using k8s.Models;
 using Keelson.Spec.Parsing;
 using Keelson.Validation.Loading;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Keelson.Validation.Schema;
 
@@ -38,195 +31,156 @@ public static partial class SchemaWalker
     [GeneratedRegex(@"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$")]
     private static partial Regex Quantity();
 
-    private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, Type>> Properties = new();
-
     /// <summary>Walks <paramref name="document"/> against <paramref name="type"/>, adding findings.</summary>
     public static void Check(ManifestDocument document, Type type, List<Finding> findings) =>
-        Walk(document, document.Node, type, "", findings);
+        new Walk(document, findings).Visit(document.Node, Shape.Of(type));
 
-    private static void Walk(ManifestDocument document, YamlNode node, Type type, string path, List<Finding> findings)
+    /// <summary>One object's walk: where it is, and where findings go.</summary>
+    private sealed class Walk(ManifestDocument document, List<Finding> findings)
     {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" })
-        {
-            return;
-        }
+        private readonly FieldPath path = new();
 
-        if (type == typeof(object) || type == typeof(System.Text.Json.JsonElement))
+        public void Visit(YamlElement node, Shape shape)
         {
-            return;
-        }
-
-        if (type == typeof(string))
-        {
-            if (node is not YamlScalarNode s)
+            if (node is YamlValue { IsNull: true } || shape.Kind == ShapeKind.Any)
             {
-                Wrong(document, node, path, "a string", findings);
-            }
-            else if (s.Style == ScalarStyle.Plain && MaybeNotString(s.Value!) && (Number().IsMatch(s.Value!) || Boolean().IsMatch(s.Value!)))
-            {
-                Add(findings, document, WrongTypeId, Severity.Error, node, path,
-                    $"'{s.Value}' is read as a {(Boolean().IsMatch(s.Value!) ? "boolean" : "number")}, but the field is a string",
-                    $"Quote it: \"{s.Value}\".");
-            }
-
-            return;
-        }
-
-        if (type == typeof(ResourceQuantity))
-        {
-            if (node is not YamlScalarNode q || !Quantity().IsMatch(q.Value!))
-            {
-                Add(findings, document, QuantityId, Severity.Error, node, path,
-                    $"'{(node as YamlScalarNode)?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
-                    "Write CPU as 250m or 1.5 and memory as 512Mi or 2Gi (binary suffixes Ki, Mi, Gi; decimal k, M, G).");
-            }
-
-            return;
-        }
-
-        if (type == typeof(IntOrString))
-        {
-            if (node is not YamlScalarNode)
-            {
-                Wrong(document, node, path, "a number or a string", findings);
-            }
-
-            return;
-        }
-
-        if (type == typeof(bool))
-        {
-            if (node is not YamlScalarNode { Style: ScalarStyle.Plain } b || !Boolean().IsMatch(b.Value!))
-            {
-                Wrong(document, node, path, "true or false", findings);
-            }
-
-            return;
-        }
-
-        if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(float))
-        {
-            if (node is not YamlScalarNode { Style: ScalarStyle.Plain } n || !Number().IsMatch(n.Value!)
-                || (type != typeof(double) && type != typeof(float) && !long.TryParse(n.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
-            {
-                Wrong(document, node, path, type == typeof(double) || type == typeof(float) ? "a number" : "an integer", findings);
-            }
-
-            return;
-        }
-
-        if (type == typeof(DateTime) || type == typeof(byte[]))
-        {
-            if (node is not YamlScalarNode)
-            {
-                Wrong(document, node, path, "a string", findings);
-            }
-
-            return;
-        }
-
-        if (Dictionary(type) is { } valueType)
-        {
-            if (node is not YamlMappingNode map)
-            {
-                Wrong(document, node, path, "a mapping", findings);
                 return;
             }
 
-            foreach (var (key, value) in map.Children)
+            var scalar = node as YamlValue;
+            switch (shape.Kind)
             {
-                Walk(document, value, valueType, Join(path, ((YamlScalarNode)key).Value!), findings);
-            }
+                case ShapeKind.String:
+                    if (scalar is null)
+                    {
+                        Wrong(node, "a string");
+                    }
+                    else if (scalar.IsPlain && MaybeNotString(scalar.Value) && (Number().IsMatch(scalar.Value) || Boolean().IsMatch(scalar.Value)))
+                    {
+                        Add(WrongTypeId, node.Line, path.ToString(),
+                            $"'{scalar.Value}' is read as a {(Boolean().IsMatch(scalar.Value) ? "boolean" : "number")}, but the field is a string",
+                            $"Quote it: \"{scalar.Value}\".");
+                    }
 
-            return;
+                    return;
+                case ShapeKind.Quantity:
+                    if (scalar is null || !Quantity().IsMatch(scalar.Value))
+                    {
+                        Add(QuantityId, node.Line, path.ToString(),
+                            $"'{scalar?.Value ?? "(not a value)"}' is not a Kubernetes quantity",
+                            "Write CPU as 250m or 1.5 and memory as 512Mi or 2Gi (binary suffixes Ki, Mi, Gi; decimal k, M, G).");
+                    }
+
+                    return;
+                case ShapeKind.IntOrString or ShapeKind.Scalar:
+                    if (scalar is null)
+                    {
+                        Wrong(node, shape.Kind == ShapeKind.IntOrString ? "a number or a string" : "a string");
+                    }
+
+                    return;
+                case ShapeKind.Boolean:
+                    if (scalar is not { IsPlain: true } || !Boolean().IsMatch(scalar.Value))
+                    {
+                        Wrong(node, "true or false");
+                    }
+
+                    return;
+                case ShapeKind.Integer or ShapeKind.Number:
+                    if (scalar is not { IsPlain: true } || !Number().IsMatch(scalar.Value)
+                        || (shape.Kind == ShapeKind.Integer && !long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
+                    {
+                        Wrong(node, shape.Kind == ShapeKind.Number ? "a number" : "an integer");
+                    }
+
+                    return;
+                case ShapeKind.Map:
+                    VisitMap(node, shape);
+                    return;
+                case ShapeKind.List:
+                    VisitList(node, shape);
+                    return;
+                default:
+                    VisitObject(node, shape);
+                    return;
+            }
         }
 
-        if (List(type) is { } itemType)
+        private void VisitMap(YamlElement node, Shape shape)
         {
-            if (node is not YamlSequenceNode sequence)
+            if (node is not YamlMap map)
             {
-                Wrong(document, node, path, "a list", findings);
+                Wrong(node, "a mapping");
                 return;
             }
 
-            for (var i = 0; i < sequence.Children.Count; i++)
+            foreach (var (key, value) in map.Entries)
             {
-                Walk(document, sequence.Children[i], itemType, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), findings);
+                path.Push(key);
+                Visit(value, shape.Item!);
+                path.Pop();
             }
-
-            return;
         }
 
-        if (node is not YamlMappingNode mapping)
+        private void VisitList(YamlElement node, Shape shape)
         {
-            Wrong(document, node, path, "a mapping", findings);
-            return;
+            if (node is not YamlSeq sequence)
+            {
+                Wrong(node, "a list");
+                return;
+            }
+
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                path.Push(i);
+                Visit(sequence[i], shape.Item!);
+                path.Pop();
+            }
         }
 
-        var fields = Properties.GetOrAdd(type, FieldsOf);
-        foreach (var (keyNode, value) in mapping.Children)
+        private void VisitObject(YamlElement node, Shape shape)
         {
-            var name = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (name == "<<")
+            if (node is not YamlMap mapping)
             {
-                // A YAML merge key (kubectl accepts them); the merged fields are not walked.
-                continue;
+                Wrong(node, "a mapping");
+                return;
             }
 
-            if (fields.TryGetValue(name, out var fieldType))
+            foreach (var entry in mapping.Entries)
             {
-                Walk(document, value, fieldType, Join(path, name), findings);
-                continue;
+                var (name, value) = entry;
+                if (shape.Fields.TryGetValue(name, out var field))
+                {
+                    path.Push(name);
+                    Visit(value, field);
+                    path.Pop();
+                }
+                else if (name != "<<")
+                {
+                    // A YAML merge key (kubectl accepts them) is skipped; its merged fields are not walked.
+                    var hint = Suggestions.Closest(name, shape.FieldNames) is { } close ? $"Did you mean '{close}'?" : $"Known fields: {string.Join(", ", shape.FieldNames.Order(StringComparer.Ordinal))}.";
+                    Add(UnknownFieldId, entry.KeyLine, path.With(name), $"unknown field '{name}' in {shape.TypeName}", hint);
+                }
             }
-
-            var hint = Suggestions.Closest(name, fields.Keys) is { } close ? $"Did you mean '{close}'?" : $"Known fields: {string.Join(", ", fields.Keys.Order(StringComparer.Ordinal))}.";
-            Add(findings, document, UnknownFieldId, Severity.Error, keyNode, Join(path, name), $"unknown field '{name}' in {type.Name}", hint);
         }
+
+        private void Wrong(YamlElement node, string expected)
+        {
+            var found = node switch
+            {
+                YamlMap => "a mapping",
+                YamlSeq => "a list",
+                YamlValue s => $"'{s.Value}'",
+                _ => "something else",
+            };
+            Add(WrongTypeId, node.Line, path.ToString(), $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
+        }
+
+        private void Add(string id, int line, string at, string message, string hint) =>
+            findings.Add(new Finding(id, Severity.Error, document.Ref, document.File, line, at, message, hint));
     }
 
     /// <summary>Cheap pre-check before the regexes: only values starting like a number or a boolean word can be one.</summary>
     private static bool MaybeNotString(string value) =>
         value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+' or '.' or 't' or 'T' or 'f' or 'F' or 'y' or 'Y' or 'n' or 'N' or 'o' or 'O' || value.StartsWith("0x", StringComparison.Ordinal));
-
-    private static IReadOnlyDictionary<string, Type> FieldsOf(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
-            .Where(p => p.Name is not null)
-            .ToDictionary(p => p.Name!, p => p.PropertyType, StringComparer.Ordinal);
-
-    private static readonly ConcurrentDictionary<Type, (Type? Dictionary, Type? List)> Shapes = new();
-
-    private static Type? Dictionary(Type type) => Shapes.GetOrAdd(type, t => (DictionaryValue(t), ListItem(t))).Dictionary;
-
-    private static Type? List(Type type) => Shapes.GetOrAdd(type, t => (DictionaryValue(t), ListItem(t))).List;
-
-    private static Type? DictionaryValue(Type type) =>
-        type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string)
-            && typeof(IEnumerable).IsAssignableFrom(type) && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
-            ? value
-            : null;
-
-    private static Type? ListItem(Type type) =>
-        type != typeof(string) && type.IsGenericType && type.GetGenericArguments() is [var item]
-            && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
-            ? item
-            : null;
-
-    private static void Wrong(ManifestDocument document, YamlNode node, string path, string expected, List<Finding> findings)
-    {
-        var found = node switch
-        {
-            YamlMappingNode => "a mapping",
-            YamlSequenceNode => "a list",
-            YamlScalarNode s => $"'{s.Value}'",
-            _ => "something else",
-        };
-        Add(findings, document, WrongTypeId, Severity.Error, node, path, $"expected {expected}, found {found}", "Compare with the field's type in the Kubernetes API reference.");
-    }
-
-    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
-
-    private static void Add(List<Finding> findings, ManifestDocument document, string id, Severity severity, YamlNode node, string path, string message, string hint) =>
-        findings.Add(new Finding(id, severity, document.Ref, document.File, (int)node.Start.Line, path, message, hint));
 }

@@ -1,0 +1,151 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Keelson.Validation.Loading;
+
+/// <summary>
+/// Builds <see cref="YamlElement"/> trees straight from YamlDotNet's parser events. YamlDotNet's own representation
+/// model (<c>YamlStream</c>) cost three times the parse itself on large inputs; this keeps only what checks read.
+/// </summary>
+internal static class YamlTreeReader
+{
+    /// <summary>The root node of every document in <paramref name="text"/>; throws <see cref="YamlException"/> where the text is not valid YAML.</summary>
+    /// <remarks>Aliases resolve to the anchored node itself, as in YamlDotNet's model; anchors are per document.</remarks>
+    public static List<YamlElement> Read(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var documents = new List<YamlElement>();
+        var open = new List<Frame>();
+        var depth = 0;
+        var anchors = new Dictionary<string, YamlElement>(StringComparer.Ordinal);
+
+        // A list or mapping used as a key is reported after the parse, so a syntax error further on (an unrendered
+        // Helm template's "{{ }}" is both) is reported as YamlDotNet reports it.
+        YamlException? complexKey = null;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case DocumentStart:
+                    anchors.Clear();
+                    break;
+                case Scalar { Anchor.IsEmpty: true } s when depth > 0 && open[depth - 1] is { IsMap: true, Key: null } frame:
+                    // A key is kept inline in its entry; no node is made for it.
+                    frame.SetKey(s.Value, (int)s.Start.Line, (int)s.Start.Column);
+                    break;
+                case Scalar s:
+                    Attach(Anchor(new YamlValue(s.Value, s.Style, (int)s.Start.Line, (int)s.Start.Column), s.Anchor), s.Start);
+                    break;
+                case AnchorAlias alias:
+                    Attach(anchors.TryGetValue(alias.Value.Value, out var target) ? target : throw Unresolved(alias), alias.Start);
+                    break;
+                case SequenceStart or MappingStart:
+                    if (depth == open.Count)
+                    {
+                        open.Add(new Frame());
+                    }
+
+                    open[depth++].Open((NodeEvent)parser.Current);
+                    break;
+                case SequenceEnd:
+                    var items = open[--depth];
+                    Attach(Anchor(new YamlSeq([.. items.Items], (int)items.Start.Line, (int)items.Start.Column), items.AnchorName), items.Start);
+                    break;
+                case MappingEnd:
+                    var map = open[--depth];
+                    YamlEntry[] entries = [.. map.Entries];
+                    if (YamlMap.DuplicateKey(entries) is { } duplicate)
+                    {
+                        var key = entries[duplicate];
+                        throw new YamlException(At(key), At(key), $"Duplicate key {key.Key}");
+                    }
+
+                    Attach(Anchor(new YamlMap(entries, (int)map.Start.Line, (int)map.Start.Column), map.AnchorName), map.Start);
+                    break;
+            }
+        }
+
+        return complexKey is null ? documents : throw complexKey;
+
+        YamlException Unresolved(AnchorAlias alias) =>
+            new(alias.Start, alias.End, open.Take(depth).Any(f => f.AnchorName == alias.Value)
+                ? $"The alias '*{alias.Value.Value}' refers to the node that contains it"
+                : $"The anchor '{alias.Value.Value}' does not exists");
+
+        YamlElement Anchor(YamlElement node, AnchorName anchor)
+        {
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = node;
+            }
+
+            return node;
+        }
+
+        void Attach(YamlElement node, Mark start)
+        {
+            if (depth == 0)
+            {
+                documents.Add(node);
+                return;
+            }
+
+            var frame = open[depth - 1];
+            if (!frame.IsMap)
+            {
+                frame.Items.Add(node);
+            }
+            else if (frame.Key is { } key)
+            {
+                frame.Entries.Add(new YamlEntry(key, node) { KeyLine = frame.KeyLine, KeyColumn = frame.KeyColumn });
+                frame.Key = null;
+            }
+            else
+            {
+                // Kubernetes objects are JSON, whose keys are strings.
+                frame.SetKey((node as YamlValue)?.Value ?? "", node.Line, node.Column);
+                complexKey ??= node is YamlValue ? null : new YamlException(start, start, "a mapping key must be a plain value, not a list or mapping");
+            }
+        }
+    }
+
+    private static Mark At(YamlEntry entry) => new(0, entry.KeyLine, entry.KeyColumn);
+
+    /// <summary>A list or mapping being read; reused per depth so reading allocates only the finished nodes.</summary>
+    private sealed class Frame
+    {
+        public List<YamlElement> Items { get; } = [];
+
+        public List<YamlEntry> Entries { get; } = [];
+
+        public bool IsMap { get; private set; }
+
+        /// <summary>The key read, until its value is.</summary>
+        public string? Key { get; set; }
+
+        public int KeyLine { get; private set; }
+
+        public int KeyColumn { get; private set; }
+
+        public void SetKey(string key, int line, int column)
+        {
+            Key = key;
+            KeyLine = line;
+            KeyColumn = column;
+        }
+
+        public AnchorName AnchorName { get; private set; }
+
+        public Mark Start { get; private set; }
+
+        public void Open(NodeEvent start)
+        {
+            IsMap = start is MappingStart;
+            AnchorName = start.Anchor;
+            Start = start.Start;
+            Key = null;
+            Items.Clear();
+            Entries.Clear();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Reflection;
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace Keelson.Validation.Schema;
+
+/// <summary>What a field of a <c>KubernetesClient</c> model accepts.</summary>
+internal enum ShapeKind
+{
+    /// <summary>Anything (<c>object</c>, <c>JsonElement</c>).</summary>
+    Any,
+
+    /// <summary>A string; a plain number or boolean is not one.</summary>
+    String,
+
+    /// <summary>A resource quantity such as <c>250m</c> or <c>2Gi</c>.</summary>
+    Quantity,
+
+    /// <summary>Any scalar.</summary>
+    IntOrString,
+
+    /// <summary>A plain boolean.</summary>
+    Boolean,
+
+    /// <summary>A plain integer.</summary>
+    Integer,
+
+    /// <summary>A plain number.</summary>
+    Number,
+
+    /// <summary>Any scalar, read as a string (dates, base64 bytes).</summary>
+    Scalar,
+
+    /// <summary>A mapping of string keys to <see cref="Shape.Item"/>.</summary>
+    Map,
+
+    /// <summary>A list of <see cref="Shape.Item"/>.</summary>
+    List,
+
+    /// <summary>A model object with named fields.</summary>
+    Object,
+}
+
+/// <summary>
+/// A model type compiled once for the schema walk: its kind, its item shape, or its fields by JSON name.
+/// Reflecting over the models per node made the walk a third of validation time.
+/// </summary>
+internal sealed class Shape
+{
+    private static readonly ConcurrentDictionary<Type, Shape> Compiled = new();
+    private static readonly Lock Building = new();
+
+    private Shape(ShapeKind kind, string typeName)
+    {
+        Kind = kind;
+        TypeName = typeName;
+    }
+
+    /// <summary>What the field accepts.</summary>
+    public ShapeKind Kind { get; }
+
+    /// <summary>The model type's name, for messages.</summary>
+    public string TypeName { get; }
+
+    /// <summary>The shape of list items or mapping values.</summary>
+    public Shape? Item { get; private set; }
+
+    /// <summary>An object's fields by JSON name.</summary>
+    public FrozenDictionary<string, Shape> Fields { get; private set; } = FrozenDictionary<string, Shape>.Empty;
+
+    /// <summary>An object's field names in declaration order, for "did you mean".</summary>
+    public IReadOnlyList<string> FieldNames { get; private set; } = [];
+
+    /// <summary>The compiled shape of a model type; compiled on first use, shared afterwards.</summary>
+    public static Shape Of(Type type)
+    {
+        if (Compiled.TryGetValue(type, out var shape))
+        {
+            return shape;
+        }
+
+        // Models refer to themselves (JSONSchemaProps), so a type's shape is registered before its fields are
+        // compiled; building the whole graph under one lock means no reader sees a shape half-filled.
+        lock (Building)
+        {
+            var graph = new Dictionary<Type, Shape>();
+            var result = Build(type, graph);
+            foreach (var (t, s) in graph)
+            {
+                Compiled.TryAdd(t, s);
+            }
+
+            return result;
+        }
+    }
+
+    private static Shape Build(Type type, Dictionary<Type, Shape> graph)
+    {
+        if (Compiled.TryGetValue(type, out var done) || graph.TryGetValue(type, out done))
+        {
+            return done;
+        }
+
+        var plain = Nullable.GetUnderlyingType(type) ?? type;
+        var kind = KindOf(plain);
+        var shape = new Shape(kind, plain.Name);
+        graph[type] = shape;
+        switch (kind)
+        {
+            case ShapeKind.Map:
+                shape.Item = Build(DictionaryValue(plain)!, graph);
+                break;
+            case ShapeKind.List:
+                shape.Item = Build(ListItem(plain)!, graph);
+                break;
+            case ShapeKind.Object:
+                var fields = plain.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
+                    .Where(p => p.Name is not null)
+                    .ToList();
+                shape.FieldNames = [.. fields.Select(f => f.Name!)];
+                shape.Fields = fields.ToFrozenDictionary(f => f.Name!, f => Build(f.PropertyType, graph), StringComparer.Ordinal);
+                break;
+        }
+
+        return shape;
+    }
+
+    private static ShapeKind KindOf(Type type) =>
+        type == typeof(object) || type == typeof(System.Text.Json.JsonElement) ? ShapeKind.Any
+        : type == typeof(string) ? ShapeKind.String
+        : type == typeof(ResourceQuantity) ? ShapeKind.Quantity
+        : type == typeof(IntOrString) ? ShapeKind.IntOrString
+        : type == typeof(bool) ? ShapeKind.Boolean
+        : type == typeof(int) || type == typeof(long) ? ShapeKind.Integer
+        : type == typeof(double) || type == typeof(float) ? ShapeKind.Number
+        : type == typeof(DateTime) || type == typeof(byte[]) ? ShapeKind.Scalar
+        : DictionaryValue(type) is not null ? ShapeKind.Map
+        : ListItem(type) is not null ? ShapeKind.List
+        : ShapeKind.Object;
+
+    private static Type? DictionaryValue(Type type) =>
+        type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string)
+            && typeof(IEnumerable).IsAssignableFrom(type) && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))
+            ? value
+            : null;
+
+    private static Type? ListItem(Type type) =>
+        type != typeof(string) && type.IsGenericType && type.GetGenericArguments() is [var item]
+            && type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            ? item
+            : null;
+}
