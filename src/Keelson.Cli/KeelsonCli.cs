@@ -50,6 +50,12 @@ public static class KeelsonCli
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is Delivery.Kubernetes.ClusterException or HttpRequestException)
+        {
+            // The cluster refused or could not be reached: the user's environment, not a Keelson bug.
+            await stderr.WriteLineAsync($"keelson: the cluster: {e.Message}").ConfigureAwait(false);
+            return Findings;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Input errors are reported as located diagnostics; anything reaching here is a Keelson bug.

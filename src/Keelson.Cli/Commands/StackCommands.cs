@@ -3,33 +3,31 @@ using Keelson.Cli.Output;
 using Keelson.Delivery;
 using Keelson.Delivery.Diff;
 using Keelson.Rendering;
-using Keelson.Sandbox;
-using Keelson.Sandbox.Engine;
 
 namespace Keelson.Cli.Commands;
 
-/// <summary><c>keelson status|diff|down STACK</c>: look at, compare with, or remove a stack delivered to the sandbox.</summary>
+/// <summary><c>keelson status|diff|down STACK</c>: look at, compare with, or remove a delivered stack (sandbox or real cluster).</summary>
 internal static class StackCommands
 {
     public static Command Status(Terminal terminal) => Create(terminal, "status", "Show where a delivered stack runs: pods per node, pending pods, autoscalers, pools and cost.",
-        async (engine, manifest, _, cancellationToken) =>
+        async (target, manifest, cancellationToken) =>
         {
-            var inventory = await Delivery.Inventory.Inventory.ReadAsync(new SandboxCluster(engine), manifest.Namespace, cancellationToken).ConfigureAwait(false);
+            var inventory = await Delivery.Inventory.Inventory.ReadAsync(target.Cluster, manifest.Namespace, cancellationToken).ConfigureAwait(false);
             if (inventory is null)
             {
-                await terminal.Error.WriteLineAsync($"keelson: {manifest.Namespace} has not been delivered to {engine.Profile.Name}'s sandbox; run keelson up first").ConfigureAwait(false);
+                await terminal.Error.WriteLineAsync($"keelson: {manifest.Namespace} has not been delivered to {target.Cluster.Description}; run keelson up first").ConfigureAwait(false);
                 return KeelsonCli.Findings;
             }
 
-            SandboxReport.Write(engine, manifest.Namespace, terminal.Console());
+            await ClusterReport.WriteAsync(target.Cluster, manifest.Plan.Spec.Cluster, manifest.Namespace, terminal.Console(), cancellationToken).ConfigureAwait(false);
             await terminal.Error.WriteLineAsync($"keelson: {manifest.Namespace} at revision {inventory.Revision}, {inventory.Keys.Count} objects").ConfigureAwait(false);
             return KeelsonCli.Ok;
         });
 
     public static Command Diff(Terminal terminal) => Create(terminal, "diff", "Show what keelson up would change (exit 0: nothing, 1: changes), like kubectl diff.",
-        async (engine, manifest, _, cancellationToken) =>
+        async (target, manifest, cancellationToken) =>
         {
-            var diffs = await Differ.DiffAsync(new SandboxCluster(engine), manifest.Namespace, [.. manifest.Objects.Select(o => o.Resource)], cancellationToken).ConfigureAwait(false);
+            var diffs = await Differ.DiffAsync(target.Cluster, manifest.Namespace, [.. manifest.Objects.Select(o => o.Resource)], cancellationToken).ConfigureAwait(false);
             var changes = diffs.Where(d => d.Action != DiffAction.Unchanged).ToList();
             foreach (var change in changes)
             {
@@ -42,27 +40,26 @@ internal static class StackCommands
         });
 
     public static Command Down(Terminal terminal) => Create(terminal, "down", "Delete a delivered stack's objects and namespace from the sandbox.",
-        async (engine, manifest, save, cancellationToken) =>
+        async (target, manifest, cancellationToken) =>
         {
-            var sandbox = new SandboxCluster(engine);
-            var deleted = await new Deployer(sandbox).DeleteAsync(manifest.Namespace, null, cancellationToken).ConfigureAwait(false);
-            var namespaceGone = await sandbox.DeleteAsync(new Delivery.Clusters.ObjectKey("v1", "Namespace", null, manifest.Namespace), cancellationToken).ConfigureAwait(false);
-            await save().ConfigureAwait(false);
+            var deleted = await new Deployer(target.Cluster).DeleteAsync(manifest.Namespace, null, cancellationToken).ConfigureAwait(false);
+            var namespaceGone = await target.Cluster.DeleteAsync(new Delivery.Clusters.ObjectKey("v1", "Namespace", null, manifest.Namespace), cancellationToken).ConfigureAwait(false);
+            await target.SaveAsync().ConfigureAwait(false);
             await terminal.Error.WriteLineAsync(deleted.Count == 0 && !namespaceGone
-                ? $"keelson: {manifest.Namespace} was not delivered to {engine.Profile.Name}'s sandbox; nothing to delete"
-                : $"keelson: deleted {deleted.Count} objects and namespace {manifest.Namespace} from {sandbox.Description}").ConfigureAwait(false);
+                ? $"keelson: {manifest.Namespace} was not delivered to {target.Cluster.Description}; nothing to delete"
+                : $"keelson: deleted {deleted.Count} objects and namespace {manifest.Namespace} from {target.Cluster.Description}").ConfigureAwait(false);
             return KeelsonCli.Ok;
         });
 
-    private static Command Create(Terminal terminal, string name, string description, Func<SandboxEngine, Manifest, Func<Task>, CancellationToken, Task<int>> run)
+    private static Command Create(Terminal terminal, string name, string description, Func<ClusterTarget, Manifest, CancellationToken, Task<int>> run)
     {
         var stack = new Argument<string>("stack") { Description = "Stack file (YAML or JSON)." };
         var cluster = new Option<string?>("--cluster") { Description = "A built-in cluster profile or a cluster file, replacing the stack's own." };
-        var state = SandboxStore.StateOption();
+        var target = ClusterTarget.CreateOptions();
         var command = new Command(name, description);
         command.Arguments.Add(stack);
         command.Options.Add(cluster);
-        command.Options.Add(state);
+        target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var plan = await StackLoader.PlanAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
@@ -77,9 +74,8 @@ internal static class StackCommands
                 return KeelsonCli.Findings;
             }
 
-            var directory = parse.GetValue(state)!;
-            var engine = await SandboxStore.OpenAsync(directory, plan.Spec.Cluster, fresh: false, cancellationToken).ConfigureAwait(false);
-            return await run(engine, manifest, () => SandboxState.SaveAsync(engine, SandboxStore.PathOf(directory, plan.Spec.Cluster), cancellationToken), cancellationToken).ConfigureAwait(false);
+            await using var open = await ClusterTarget.TryOpenAsync(parse, target, plan.Spec.Cluster, fresh: false, terminal, cancellationToken).ConfigureAwait(false);
+            return open is null ? KeelsonCli.BadInput : await run(open, manifest, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

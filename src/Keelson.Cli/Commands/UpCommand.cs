@@ -3,39 +3,29 @@ using System.Globalization;
 using Keelson.Cli.Output;
 using Keelson.Delivery;
 using Keelson.Rendering;
-using Keelson.Sandbox;
 using Keelson.Sandbox.Engine;
 
 namespace Keelson.Cli.Commands;
 
-/// <summary><c>keelson up STACK</c>: plan → render → validate → apply to the embedded sandbox → wait → report.</summary>
+/// <summary><c>keelson up STACK</c>: plan → render → validate → apply to the embedded sandbox (or a real cluster) → wait → report.</summary>
 internal static class UpCommand
 {
     public static Command Create(Terminal terminal)
     {
         var stack = new Argument<string>("stack") { Description = "Stack file (YAML or JSON)." };
         var cluster = new Option<string?>("--cluster") { Description = "A built-in cluster profile or a cluster file, replacing the stack's own." };
-        var state = SandboxStore.StateOption();
         var fresh = new Option<bool>("--fresh") { Description = "Start from an empty sandbox instead of the saved one." };
         var timeout = new Option<TimeSpan>("--timeout") { Description = "Longest wait for readiness, in cluster time (e.g. 00:15:00).", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Deliver to a real cluster from this kubeconfig instead of the sandbox." };
-        var context = new Option<string?>("--context") { Description = "The kubeconfig context to use." };
+        var target = ClusterTarget.CreateOptions();
 
-        var command = new Command("up", "Plan, render, validate and deliver a stack to the embedded sandbox cluster, then show where everything runs.");
+        var command = new Command("up", "Plan, render, validate and deliver a stack to the embedded sandbox (or a real cluster), then show where everything runs.");
         command.Arguments.Add(stack);
-        foreach (var option in new Option[] { cluster, state, fresh, timeout, kubeconfig, context })
-        {
-            command.Options.Add(option);
-        }
-
+        command.Options.Add(cluster);
+        command.Options.Add(fresh);
+        command.Options.Add(timeout);
+        target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(kubeconfig) is not null || parse.GetValue(context) is not null)
-            {
-                await terminal.Error.WriteLineAsync("keelson: delivery to a real cluster (--kubeconfig/--context) is not available in this build yet; `keelson render -o DIR` writes manifests for kubectl apply").ConfigureAwait(false);
-                return KeelsonCli.BadInput;
-            }
-
             var plan = await StackLoader.PlanAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
             if (plan is null)
             {
@@ -48,19 +38,25 @@ internal static class UpCommand
                 return KeelsonCli.Findings;
             }
 
-            var directory = parse.GetValue(state)!;
-            var engine = await SandboxStore.OpenAsync(directory, plan.Spec.Cluster, parse.GetValue(fresh), cancellationToken).ConfigureAwait(false);
-            var objects = manifest.Objects.Select(o => o.Resource).ToList();
-            engine.Context.Load = PlannedLoad.From(objects);
-            var sandbox = new SandboxCluster(engine);
-            var started = engine.Clock.GetUtcNow();
-            await terminal.Error.WriteLineAsync($"keelson: delivering {objects.Count} objects of {manifest.Namespace} to {sandbox.Description}").ConfigureAwait(false);
-            var progress = new LineProgress(terminal.Error, started);
-            var result = await new Deployer(sandbox, new DeployOptions { Timeout = parse.GetValue(timeout) })
-                .DeployAsync(manifest.Namespace, objects, progress, cancellationToken).ConfigureAwait(false);
+            await using var open = await ClusterTarget.TryOpenAsync(parse, target, plan.Spec.Cluster, parse.GetValue(fresh), terminal, cancellationToken).ConfigureAwait(false);
+            if (open is null)
+            {
+                return KeelsonCli.BadInput;
+            }
 
-            SandboxReport.Write(engine, manifest.Namespace, terminal.Console());
-            await SandboxState.SaveAsync(engine, SandboxStore.PathOf(directory, plan.Spec.Cluster), cancellationToken).ConfigureAwait(false);
+            var objects = manifest.Objects.Select(o => o.Resource).ToList();
+            if (open.Sandbox is { } sandbox)
+            {
+                sandbox.Context.Load = PlannedLoad.From(objects);
+            }
+
+            var started = open.Cluster.Time.GetUtcNow();
+            await terminal.Error.WriteLineAsync($"keelson: delivering {objects.Count} objects of {manifest.Namespace} to {open.Cluster.Description}").ConfigureAwait(false);
+            var result = await new Deployer(open.Cluster, new DeployOptions { Timeout = parse.GetValue(timeout) })
+                .DeployAsync(manifest.Namespace, objects, new LineProgress(terminal.Error, started), cancellationToken).ConfigureAwait(false);
+
+            await ClusterReport.WriteAsync(open.Cluster, plan.Spec.Cluster, manifest.Namespace, terminal.Console(), cancellationToken).ConfigureAwait(false);
+            await open.SaveAsync().ConfigureAwait(false);
             var summary = result.Outcome switch
             {
                 DeployOutcome.Succeeded => $"keelson: {manifest.Namespace} is up (revision {result.Revision}, {result.Pruned.Count} pruned) after {result.Elapsed:hh\\:mm\\:ss} of cluster time",

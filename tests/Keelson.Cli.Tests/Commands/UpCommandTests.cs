@@ -10,7 +10,7 @@ public sealed class UpCommandTests : IDisposable
     [MemberData(nameof(ExampleFiles))]
     public async Task Every_example_comes_up_on_the_sandbox(string path)
     {
-        var (exit, output, error) = await Cli.Run("up", path, "--state", state);
+        var (exit, output, error) = await Cli.Run("up", path, "--state", state, "--fresh");
 
         Assert.True(exit == 0, error);
         Assert.Contains("Pods per node", output, StringComparison.Ordinal);
@@ -50,11 +50,13 @@ public sealed class UpCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_real_cluster_is_refused_with_a_clear_message_until_it_is_supported()
+    public async Task A_missing_kubeconfig_is_a_clear_input_error()
     {
-        var (exit, _, error) = await Cli.Run("up", Repo.File("examples", "restaurant.yaml"), "--state", state, "--kubeconfig", "/nonexistent");
+        var (exit, output, error) = await Cli.Run("up", Repo.File("examples", "restaurant.yaml"), "--state", state, "--kubeconfig", "/nonexistent/kubeconfig");
         Assert.Equal(2, exit);
-        Assert.Contains("real cluster", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+        Assert.Contains("keelson: cannot use the kubeconfig (/nonexistent/kubeconfig", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -1,21 +1,26 @@
 using System.Globalization;
 using k8s.Models;
 using Keelson.Planning.Cost;
-using Keelson.Sandbox.Controllers;
+using Keelson.Delivery.Clusters;
 using Keelson.Sandbox.Engine;
 using Keelson.Sandbox.Nodes;
+using Keelson.Spec.Model;
 using Spectre.Console;
 
 namespace Keelson.Cli.Output;
 
-/// <summary>The human view of a sandbox: pods per node, pending pods with their reasons, autoscalers, nodes per pool and cost.</summary>
-internal static class SandboxReport
+/// <summary>
+/// The human view of a cluster after delivery, read through the cluster interface so the sandbox and a real cluster
+/// print alike: pods per node, pending pods with their reasons, autoscalers, nodes per pool and cost.
+/// </summary>
+internal static class ClusterReport
 {
-    public static void Write(SandboxEngine engine, string? ns, IAnsiConsole console)
+    public static async Task WriteAsync(ICluster cluster, ClusterProfile profile, string? ns, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        var store = engine.Store;
-        var nodes = store.List<V1Node>().ToList();
-        var pods = store.List<V1Pod>(ns).Where(Pods.IsActive).ToList();
+        var nodes = (await cluster.ListAsync("v1", "Node", null, null, cancellationToken).ConfigureAwait(false)).Cast<V1Node>().ToList();
+        var allPods = (await cluster.ListAsync("v1", "Pod", null, null, cancellationToken).ConfigureAwait(false)).Cast<V1Pod>().Where(Pods.IsActive).ToList();
+        var pods = allPods.Where(p => ns is null || p.Metadata.NamespaceProperty == ns).ToList();
+        var hpas = (await cluster.ListAsync("autoscaling/v2", "HorizontalPodAutoscaler", ns, null, cancellationToken).ConfigureAwait(false)).Cast<V2HorizontalPodAutoscaler>().ToList();
 
         var perNode = new Table().Border(TableBorder.Rounded).Title("Pods per node");
         foreach (var header in new[] { "Node", "Pool", "Zone", "Status", "CPU requested", "Memory requested", "GPU", "Pods" })
@@ -26,11 +31,11 @@ internal static class SandboxReport
         foreach (var node in nodes)
         {
             var name = node.Metadata.Name;
-            var here = store.List<V1Pod>().Where(p => p.Spec.NodeName == name && Pods.IsActive(p)).ToList();
+            var here = allPods.Where(p => p.Spec.NodeName == name).ToList();
             var mine = here.Where(p => ns is null || p.Metadata.NamespaceProperty == ns).Select(p => p.Metadata.Name).ToList();
             perNode.AddRow(
                 Markup.Escape(name),
-                Markup.Escape(ClusterAutoscaler.PoolOf(node)),
+                Markup.Escape(PoolOf(node)),
                 Markup.Escape(node.Metadata.Labels.TryGetValue("topology.kubernetes.io/zone", out var zone) ? zone : "-"),
                 NodeStatus(node),
                 Share(here.Sum(p => PodResources.Request(p.Spec, "cpu", milli: true)), PodResources.Quantity(node.Status.Allocatable, "cpu", milli: true), "m"),
@@ -53,7 +58,6 @@ internal static class SandboxReport
             console.Write(table);
         }
 
-        var hpas = store.List<V2HorizontalPodAutoscaler>(ns).ToList();
         if (hpas.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).Title("Horizontal pod autoscalers");
@@ -86,10 +90,10 @@ internal static class SandboxReport
             pools.AddColumn(header);
         }
 
-        var total = engine.Profile.ControlPlaneMonthlyUsd;
-        foreach (var pool in engine.Profile.Pools)
+        var total = profile.ControlPlaneMonthlyUsd;
+        foreach (var pool in profile.Pools)
         {
-            var count = nodes.Count(n => ClusterAutoscaler.PoolOf(n) == pool.Name);
+            var count = nodes.Count(n => PoolOf(n) == pool.Name);
             var monthly = count * pool.Instance.Prices.OnDemandUsd * CostModel.HoursPerMonth;
             total += monthly;
             pools.AddRow(Markup.Escape(pool.Name), Markup.Escape(pool.Instance.Name), Invariant($"{count}"), Invariant($"{pool.MinNodes}–{pool.MaxNodes}"),
@@ -97,7 +101,22 @@ internal static class SandboxReport
         }
 
         console.Write(pools);
-        console.MarkupLine(Invariant($"Monthly cost at this size, on demand: [bold]${total:#,0}[/] (control plane ${engine.Profile.ControlPlaneMonthlyUsd:#,0} included); sandbox time {engine.Clock.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z"));
+        console.MarkupLine(Invariant($"Monthly cost at this size, on demand: [bold]${total:#,0}[/] (control plane ${profile.ControlPlaneMonthlyUsd:#,0} included); cluster time {cluster.Time.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z"));
+    }
+
+    // The sandbox labels nodes with their pool; managed node groups and Karpenter use labels of their own.
+    private static string PoolOf(V1Node node)
+    {
+        var labels = node.Metadata.Labels ?? new Dictionary<string, string>();
+        foreach (var key in new[] { NodeFactory.PoolLabel, "eks.amazonaws.com/nodegroup", "karpenter.sh/nodepool", "cloud.google.com/gke-nodepool", "agentpool" })
+        {
+            if (labels.TryGetValue(key, out var pool))
+            {
+                return pool;
+            }
+        }
+
+        return labels.TryGetValue("node.kubernetes.io/instance-type", out var type) ? type : "-";
     }
 
     private static string NodeStatus(V1Node node)
