@@ -130,7 +130,8 @@ public sealed class ObjectStore(VirtualClock clock)
             return false;
         }
 
-        NextVersion();
+        // The DELETED event carries the deletion's resourceVersion, as the API server's does, so a watch can resume after it.
+        removed.Metadata.ResourceVersion = NextVersion();
         Notify(WatchEventType.Deleted, removed);
         var uid = removed.Metadata.Uid;
         foreach (var dependent in kinds.Values.SelectMany(o => o.Values).Where(o => o.Metadata.OwnerReferences?.Any(r => r.Uid == uid) == true).ToList())
