@@ -147,7 +147,8 @@ public sealed class ObjectStore(VirtualClock clock)
             return false;
         }
 
-        NextVersion();
+        // The DELETED event carries the deletion's resourceVersion, as the API server's does, so a watch can resume after it.
+        removed.Metadata.ResourceVersion = NextVersion();
         Unindex(removed);
         Notify(WatchEventType.Deleted, removed);
         if (removed.Metadata.Uid is { } uid && dependents.Remove(uid, out var owned))

@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Keelson.Rendering.Output;
+using Microsoft.AspNetCore.Http;
+
+namespace Keelson.Sandbox.Server.Protocol;
+
+/// <summary>JSON in and out of the facade, always through KubernetesClient's serializer options.</summary>
+internal static class ApiJson
+{
+    /// <summary>A model as a JSON tree; a stored object also gets the apiVersion and kind of its resource.</summary>
+    public static JsonNode ToNode(object model) => JsonSerializer.SerializeToNode(model, model.GetType(), ManifestYaml.JsonOptions)!;
+
+    /// <summary>A stored object as a JSON tree that names its apiVersion and kind, as list items and watch events must.</summary>
+    public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> resource, string apiVersion, string kind)
+    {
+        var node = ToNode((object)resource).AsObject();
+        node["apiVersion"] ??= apiVersion;
+        node["kind"] ??= kind;
+        return node;
+    }
+
+    /// <summary>A JSON tree as the model <paramref name="type"/>; unreadable bodies are a 400.</summary>
+    public static IKubernetesObject<V1ObjectMeta> ToModel(JsonNode node, Type type)
+    {
+        try
+        {
+            return (IKubernetesObject<V1ObjectMeta>)(node.Deserialize(type, ManifestYaml.JsonOptions) ?? throw ApiException.BadRequest("the body is null"));
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"the body is not a valid {type.Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads the request body as a JSON object; an empty or non-object body is a 400.</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // Typed clients send protobuf first and switch to JSON on a 415, so refuse anything that is not JSON.
+        var contentType = (request.ContentType ?? "application/json").Split(';')[0].Trim();
+        if (!contentType.EndsWith("json", StringComparison.Ordinal))
+        {
+            throw ApiException.UnsupportedMediaType(contentType);
+        }
+
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
+                ?? throw ApiException.BadRequest("the body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"the body is not JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>A JSON response with a status code.</summary>
+    public static IResult Result(JsonNode body, int statusCode = StatusCodes.Status200OK) =>
+        Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, statusCode);
+
+    /// <summary>A model as a JSON response.</summary>
+    public static IResult Result(object model, int statusCode = StatusCodes.Status200OK) => Result(ToNode(model), statusCode);
+}

@@ -1,0 +1,25 @@
+namespace Keelson.Sandbox.Server.Resources;
+
+/// <summary>A resource the facade serves, as discovery describes it: where it lives in the API and how kubectl may call it.</summary>
+/// <param name="Group">API group, empty for the core group.</param>
+/// <param name="Version">API version inside the group.</param>
+/// <param name="Kind">Kind of the objects.</param>
+/// <param name="Plural">The resource name in URLs, e.g. <c>deployments</c>.</param>
+/// <param name="Namespaced">Whether objects live in namespaces.</param>
+/// <param name="ShortNames">kubectl's abbreviations, e.g. <c>deploy</c>.</param>
+/// <param name="Scalable">Whether a <c>/scale</c> subresource is served.</param>
+public sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced, IReadOnlyList<string> ShortNames, bool Scalable = false)
+{
+    /// <summary>The verbs every served resource supports.</summary>
+    public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
+
+    /// <summary><c>group/version</c>, or just the version for the core group.</summary>
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The lower-case singular name, as kubectl accepts it.</summary>
+    public string Singular => Kind.ToLowerInvariant();
+
+    /// <summary>The model type of the objects.</summary>
+    public Type ModelType => Delivery.Clusters.KubeObjects.TypeOf(ApiVersion, Kind)
+        ?? throw new InvalidOperationException($"{ApiVersion} {Kind} has no model type");
+}

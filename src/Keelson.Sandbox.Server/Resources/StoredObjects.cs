@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Keelson.Delivery.Clusters;
+using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server.Protocol;
+using Keelson.Sandbox.Store;
+
+namespace Keelson.Sandbox.Server.Resources;
+
+/// <summary>The API verbs on the sandbox's store, each called inside the gate; failures are <see cref="ApiException"/>s.</summary>
+internal static class StoredObjects
+{
+    /// <summary>The object a path names, or a 404.</summary>
+    public static IKubernetesObject<V1ObjectMeta> Get(SandboxCluster cluster, ResourceTarget target) =>
+        cluster.Engine.Store.Get(Key(target.Resource, target.Namespace, target.RequiredName)) ?? throw ApiException.NotFound(target.Resource.Plural, target.RequiredName);
+
+    /// <summary>Objects of a resource in one namespace or all, in namespace/name order.</summary>
+    public static IEnumerable<IKubernetesObject<V1ObjectMeta>> List(SandboxCluster cluster, ApiResource resource, string? ns) =>
+        cluster.Engine.Store.List(resource.Group, resource.Kind, ns);
+
+    /// <summary>POST: a new object; one that exists is a 409, a missing namespace a 404.</summary>
+    public static IKubernetesObject<V1ObjectMeta> Create(SandboxCluster cluster, ResourceTarget target, JsonObject body)
+    {
+        var resource = Admit(target, body);
+        var meta = resource.Metadata;
+        if (string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName))
+        {
+            do
+            {
+                meta.Name = meta.GenerateName + cluster.Engine.Context.NextSuffix(meta.GenerateName);
+            }
+            while (cluster.Engine.Store.Get(StoreKey.Of(resource)) is not null);
+        }
+
+        RequireName(target, meta);
+        if (cluster.Engine.Store.Get(StoreKey.Of(resource)) is not null)
+        {
+            throw ApiException.AlreadyExists(target.Resource.Plural, meta.Name);
+        }
+
+        meta.ResourceVersion = null;
+        return Apply(cluster, resource);
+    }
+
+    /// <summary>PUT (and the end of every PATCH): the object replaced; a stale resourceVersion is a 409.</summary>
+    public static IKubernetesObject<V1ObjectMeta> Replace(SandboxCluster cluster, ResourceTarget target, JsonObject body)
+    {
+        var resource = Admit(target, body);
+        RequireName(target, resource.Metadata);
+        if (resource.Metadata.Name != target.RequiredName)
+        {
+            throw ApiException.BadRequest($"the name of the object ({resource.Metadata.Name}) does not match the name on the URL ({target.Name})");
+        }
+
+        var existing = Get(cluster, target);
+        if (!string.IsNullOrEmpty(resource.Metadata.ResourceVersion) && resource.Metadata.ResourceVersion != existing.Metadata.ResourceVersion)
+        {
+            throw ApiException.Conflict(target.Resource.Plural, target.RequiredName);
+        }
+
+        return Apply(cluster, resource);
+    }
+
+    /// <summary>
+    /// DELETE: a scheduled pod is terminated gracefully (the kubelet removes it, its controller replaces it) and
+    /// returned; anything else goes at once, with its dependents, and a Success Status is returned.
+    /// </summary>
+    public static object Delete(SandboxCluster cluster, ResourceTarget target, long? gracePeriodSeconds)
+    {
+        var existing = Get(cluster, target);
+        if (existing is V1Pod pod && gracePeriodSeconds != 0 && !string.IsNullOrEmpty(pod.Spec.NodeName))
+        {
+            Pods.Terminate(cluster.Engine.Context, pod);
+            cluster.Engine.Settle();
+            return ApiJson.ToNode(pod, target.Resource.ApiVersion, target.Resource.Kind);
+        }
+
+        var uid = existing.Metadata.Uid;
+        cluster.Delete(new ObjectKey(target.Resource.ApiVersion, target.Resource.Kind, target.Namespace, target.RequiredName));
+        return ApiException.Status("Success", 200, null, null, ApiException.Details(target.Name, target.Resource.Plural, target.Resource.Group, uid));
+    }
+
+    /// <summary>The store key of an object of a resource.</summary>
+    public static StoreKey Key(ApiResource resource, string? ns, string name) => new(resource.Group, resource.Kind, ns ?? "", name);
+
+    /// <summary>The resourceVersion of a stored object as a number.</summary>
+    public static long VersionOf(IKubernetesObject<V1ObjectMeta> resource) =>
+        long.TryParse(resource.Metadata.ResourceVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
+
+    // The checks the API server makes before storing: the body is of the path's resource and namespace.
+    private static IKubernetesObject<V1ObjectMeta> Admit(ResourceTarget target, JsonObject body)
+    {
+        var expected = target.Resource;
+        var apiVersion = body["apiVersion"]?.GetValue<string>();
+        var kind = body["kind"]?.GetValue<string>();
+        if ((apiVersion ?? expected.ApiVersion) != expected.ApiVersion || (kind ?? expected.Kind) != expected.Kind)
+        {
+            throw ApiException.BadRequest($"the object is {apiVersion} {kind}, but the path is for {expected.ApiVersion} {expected.Kind}");
+        }
+
+        body["apiVersion"] = expected.ApiVersion;
+        body["kind"] = expected.Kind;
+        var metadata = body["metadata"] as JsonObject ?? [];
+        body["metadata"] = metadata;
+        var ns = metadata["namespace"]?.GetValue<string>();
+        if (target.Namespace is not null && ns is not null && ns != target.Namespace)
+        {
+            throw ApiException.BadRequest($"the namespace of the provided object ({ns}) does not match the namespace sent on the request ({target.Namespace})");
+        }
+
+        metadata["namespace"] = target.Namespace;
+        return ApiJson.ToModel(body, expected.ModelType);
+    }
+
+    private static void RequireName(ResourceTarget target, V1ObjectMeta meta)
+    {
+        if (string.IsNullOrEmpty(meta.Name))
+        {
+            throw ApiException.Invalid(target.Resource.Plural, "", "metadata.name: Required value: name or generateName is required");
+        }
+    }
+
+    private static IKubernetesObject<V1ObjectMeta> Apply(SandboxCluster cluster, IKubernetesObject<V1ObjectMeta> resource)
+    {
+        try
+        {
+            return cluster.Apply(resource);
+        }
+        catch (NamespaceNotFoundException e)
+        {
+            throw ApiException.NotFound("namespaces", e.Namespace);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Keelson.Delivery.Clusters;
+using Keelson.Sandbox.Store;
+
+namespace Keelson.Sandbox.Server.Resources;
+
+/// <summary>
+/// Recent changes of every served resource, so a watch that starts at a list's resourceVersion replays exactly
+/// what happened after that list (a deletion in between included), as the API server's watch cache does.
+/// Every member runs inside the gate: the store writes to the feeds synchronously, so draining there is complete.
+/// </summary>
+internal sealed class WatchHistory
+{
+    // The API server's watch cache keeps about this many events per resource before answering 410 Gone.
+    private const int Kept = 4096;
+
+    private readonly Dictionary<ApiResource, Feed> feeds = [];
+
+    /// <summary>Starts recording every served resource from the store's current version.</summary>
+    public WatchHistory(ObjectStore store, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        foreach (var resource in ResourceCatalog.All)
+        {
+            feeds[resource] = new Feed(store.Watch(resource.Group, resource.Kind, null, stopping), store.ResourceVersion);
+        }
+    }
+
+    /// <summary>The changes to a resource after <paramref name="version"/>, oldest first; null when they are no longer kept.</summary>
+    public IReadOnlyList<ClusterEvent>? Since(ApiResource resource, long version)
+    {
+        var feed = feeds[resource];
+        feed.Drain();
+        return version < feed.Covers ? null : [.. feed.Recent.Where(e => VersionOf(e) > version)];
+    }
+
+    /// <summary>Moves every pending change into the history and forgets the oldest beyond the bound.</summary>
+    public void DrainAll()
+    {
+        foreach (var feed in feeds.Values)
+        {
+            feed.Drain();
+        }
+    }
+
+    /// <summary>The resourceVersion an event happened at.</summary>
+    public static long VersionOf(ClusterEvent change) =>
+        long.TryParse(change.Resource.Metadata.ResourceVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
+
+    private sealed class Feed(ChannelReader<ClusterEvent> reader, long covers)
+    {
+        public Queue<ClusterEvent> Recent { get; } = new();
+
+        /// <summary>The oldest version after which every change is still in <see cref="Recent"/>.</summary>
+        public long Covers { get; private set; } = covers;
+
+        public void Drain()
+        {
+            while (reader.TryRead(out var change))
+            {
+                Recent.Enqueue(change);
+            }
+
+            while (Recent.Count > Kept)
+            {
+                Covers = VersionOf(Recent.Dequeue());
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using k8s.Models;
+using Keelson.Sandbox.Server.Endpoints;
+using Keelson.Sandbox.Server.Protocol;
+using Keelson.Sandbox.Server.Resources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Keelson.Sandbox.Server;
+
+/// <summary>
+/// The sandbox behind a Kubernetes API on loopback, for kubectl and client libraries. A background clock moves
+/// virtual time with wall time (times <see cref="SandboxApiOptions.Speed"/>) so controllers progress between
+/// requests; every request and every clock step take turns on the engine through one <see cref="SandboxGate"/>.
+/// </summary>
+public sealed class SandboxApiServer : IAsyncDisposable
+{
+    private readonly SandboxGate gate;
+    private readonly WatchHistory history;
+    private readonly SandboxApiOptions options;
+    private readonly CancellationTokenSource stopping = new();
+    private WebApplication? app;
+    private Task clock = Task.CompletedTask;
+
+    private SandboxApiServer(SandboxGate gate, SandboxApiOptions options)
+    {
+        this.gate = gate;
+        this.options = options;
+        history = gate.Run(cluster => new WatchHistory(cluster.Engine.Store, stopping.Token));
+    }
+
+    /// <summary>The bound address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Starts serving <paramref name="cluster"/> on 127.0.0.1, and its clock.</summary>
+    public static async Task<SandboxApiServer> StartAsync(SandboxCluster cluster, SandboxApiOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Speed);
+        EnsureDefaultNamespace(cluster);
+        var server = new SandboxApiServer(new SandboxGate(cluster), options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddSingleton(server.gate);
+        builder.Services.AddSingleton(server.history);
+
+        var app = builder.Build();
+        app.Use(StatusMiddleware.InvokeAsync);
+        DiscoveryEndpoints.Map(app);
+        OpenApiEndpoints.Map(app);
+        ReadEndpoints.Map(app);
+        WriteEndpoints.Map(app);
+        PatchEndpoints.Map(app);
+        ScaleEndpoints.Map(app);
+        PodLogEndpoints.Map(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        server.app = app;
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = new Uri(bound.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
+        server.clock = Task.Run(server.RunClockAsync, CancellationToken.None);
+        return server;
+    }
+
+    /// <summary>Moves the sandbox's clock forward at once, for tests and for stepping a stopped clock.</summary>
+    public void Advance(TimeSpan duration) => gate.Run(cluster =>
+    {
+        cluster.Engine.Advance(duration);
+        history.DrainAll();
+    });
+
+    /// <summary>Runs <paramref name="work"/> on the sandbox between requests.</summary>
+    public T Inspect<T>(Func<SandboxCluster, T> work) => gate.Run(work);
+
+    /// <summary>Stops the clock, ends open watches and stops listening.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await clock.ConfigureAwait(false);
+        if (app is not null)
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        stopping.Dispose();
+    }
+
+    // Every real cluster has "default", and kubectl puts objects without a namespace there.
+    private static void EnsureDefaultNamespace(SandboxCluster cluster)
+    {
+        if (cluster.Engine.Store.Get<V1Namespace>(null, "default") is null)
+        {
+            cluster.Apply(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default" } });
+        }
+    }
+
+    private async Task RunClockAsync()
+    {
+        var wall = Stopwatch.StartNew();
+        var last = TimeSpan.Zero;
+        using var timer = new PeriodicTimer(options.ClockInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
+            {
+                var now = wall.Elapsed;
+                var elapsed = (now - last) * options.Speed;
+                last = now;
+                if (elapsed > TimeSpan.Zero)
+                {
+                    Advance(elapsed);
+                }
+                else
+                {
+                    // A stopped clock still bounds the watch history's memory.
+                    gate.Run(_ => history.DrainAll());
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}

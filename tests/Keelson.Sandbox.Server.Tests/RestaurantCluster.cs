@@ -1,0 +1,54 @@
+using Keelson.Planning;
+using Keelson.Rendering;
+using Keelson.Rendering.Output;
+using Keelson.Spec.Parsing;
+using Keelson.Testing;
+
+namespace Keelson.Sandbox.Server.Tests;
+
+/// <summary>
+/// A facade with its clock stopped (tests move it with <see cref="SandboxApiServer.Advance"/>), a kubeconfig for it,
+/// and the restaurant example rendered to one YAML file, namespace first, for <c>kubectl apply -f</c>.
+/// </summary>
+public sealed class RestaurantCluster : IAsyncLifetime
+{
+    public const string Namespace = "restaurant-system";
+
+    private readonly string directory = Directory.CreateTempSubdirectory("keelson-facade-").FullName;
+    private TestServer? server;
+
+    internal TestServer Server => server ?? throw new InvalidOperationException("not started");
+
+    internal Kubectl Kubectl { get; private set; } = null!;
+
+    public string ManifestPath => Path.Combine(directory, "restaurant.yaml");
+
+    public async Task InitializeAsync()
+    {
+        server = await TestServer.StartAsync();
+        var kubeconfig = Path.Combine(directory, "kubeconfig");
+        await SandboxKubeconfig.WriteAsync(kubeconfig, server.Server.Url, CancellationToken.None);
+        Kubectl = new Kubectl(kubeconfig, Path.Combine(directory, "cache"));
+        await File.WriteAllTextAsync(ManifestPath, Render("restaurant.yaml"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static string Render(string example)
+    {
+        var spec = StackParser.Parse(File.ReadAllText(Repo.File("examples", example)), example);
+        Assert.True(spec.Succeeded, string.Join("\n", spec.Diagnostics));
+        var plan = Planner.Default.Plan(spec.Value!);
+        Assert.True(plan.Succeeded, string.Join("\n", plan.Problems));
+        var manifest = ManifestRenderer.Default.Render(plan.Plan!);
+        return ManifestYaml.Documents(manifest.Objects.Select(o => o.Resource).OrderBy(o => o.Kind == "Namespace" ? 0 : 1));
+    }
+}
