@@ -145,6 +145,22 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         }
     }
 
+    /// <summary>
+    /// Cordons a node and drains it as <c>kubectl drain</c> would (evictions through the disruption budgets, over the
+    /// following reconcile passes); false when there is no such node.
+    /// </summary>
+    public bool Drain(string nodeName)
+    {
+        if (Engine.Store.Get<V1Node>(null, nodeName) is not { } node)
+        {
+            return false;
+        }
+
+        Controllers.NodeDrainController.Start(Engine.Context, node, remove: false, "drain requested");
+        Engine.Settle();
+        return true;
+    }
+
     /// <inheritdoc/>
     public Task WaitAsync(TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -12,16 +12,14 @@ namespace Keelson.Sandbox.Controllers;
 /// The cluster autoscaler over the profile's pools: keeps each pool at its minimum (as the node group would), adds
 /// nodes for pods unschedulable for longer than the scale-up delay (cheapest fitting pool first, counting nodes
 /// still booting, never above a pool's maximum), and removes a node whose requests stay under the utilisation
-/// threshold for the unneeded time when its pods fit elsewhere and their disruption budgets allow, draining it first.
+/// threshold for the unneeded time when its pods fit elsewhere, draining it first through the disruption budgets
+/// (<see cref="NodeDrainController"/>).
 /// Nodes with emptyDir volumes are eligible, as with <c>--skip-nodes-with-local-storage=false</c>.
 /// </summary>
 public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler scheduler) : IController
 {
     /// <summary>Annotation on a booting node: when it becomes Ready.</summary>
     public const string ReadyAtAnnotation = "sandbox.keelson.dev/ready-at";
-
-    /// <summary>Annotation on a node being drained for removal.</summary>
-    public const string DrainingAnnotation = "sandbox.keelson.dev/scale-down";
 
     /// <summary>The taint a node carries until its kubelet is ready.</summary>
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
@@ -174,20 +172,9 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
     private void ScaleDown(SandboxContext context)
     {
         var nodes = context.Store.List<V1Node>().ToList();
-        foreach (var draining in nodes.Where(n => n.Metadata.Annotations?.ContainsKey(DrainingAnnotation) == true))
+        if (nodes.Any(NodeDrainController.IsDraining))
         {
-            var left = context.Store.List<V1Pod>().Where(p => p.Spec.NodeName == draining.Metadata.Name && p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
-            foreach (var pod in left.Where(p => p.Metadata.DeletionTimestamp is null))
-            {
-                DisruptionBudgetController.TryEvict(context, pod);
-            }
-
-            if (left.Count == 0)
-            {
-                context.Store.Delete(StoreKey.Of(draining));
-                context.Event(draining.Metadata, "Node", "Normal", "ScaleDown", $"cluster-autoscaler removed {draining.Metadata.Name}");
-            }
-
+            // One node at a time, as the autoscaler removes them.
             return;
         }
 
@@ -214,12 +201,8 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
                 continue;
             }
 
-            node.Spec.Unschedulable = true;
-            node.Metadata.Annotations ??= new Dictionary<string, string>();
-            node.Metadata.Annotations[DrainingAnnotation] = context.Now.ToString("O", CultureInfo.InvariantCulture);
-            context.Store.Update(node);
             unneededSince.Remove(name);
-            context.Event(node.Metadata, "Node", "Normal", "ScaleDown", $"node {name} is unneeded since {since:O}; draining it");
+            NodeDrainController.Start(context, node, remove: true, $"cluster-autoscaler: unneeded since {since:O}");
             return;
         }
     }

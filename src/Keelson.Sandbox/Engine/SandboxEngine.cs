@@ -40,6 +40,7 @@ public sealed class SandboxEngine
             new SchedulingController(scheduler),
             new SimulatedKubelet(),
             new DisruptionBudgetController(),
+            new NodeDrainController(),
             new EndpointsController(),
         ];
 
