@@ -115,7 +115,7 @@ public class WorkloadControllerTests
             BackoffLimit = backoffLimit,
             Template = new V1PodTemplateSpec
             {
-                Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { [Kubelet.SimulatedKubelet.DurationAnnotation] = "30s" } },
+                Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { [Sandbox.Kubelet.SimulatedKubelet.DurationAnnotation] = "30s" } },
                 Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "run", Image = "shop/report:1" }] },
             },
         },
