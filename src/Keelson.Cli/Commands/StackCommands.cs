@@ -62,17 +62,13 @@ internal static class StackCommands
         target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var plan = await StackLoader.PlanAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
-            if (plan is null)
-            {
-                return KeelsonCli.BadInput;
-            }
-
-            var manifest = await ValidatedRender.RenderAsync(plan, new RenderOptions(), terminal).ConfigureAwait(false);
+            var (manifest, exit) = await ValidatedRender.LoadAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
             if (manifest is null)
             {
-                return KeelsonCli.Findings;
+                return exit;
             }
+
+            var plan = manifest.Plan;
 
             await using var open = await ClusterTarget.TryOpenAsync(parse, target, plan.Spec.Cluster, fresh: false, terminal, cancellationToken).ConfigureAwait(false);
             return open is null ? KeelsonCli.BadInput : await run(open, manifest, cancellationToken).ConfigureAwait(false);

@@ -26,17 +26,13 @@ internal static class UpCommand
         target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var plan = await StackLoader.PlanAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
-            if (plan is null)
-            {
-                return KeelsonCli.BadInput;
-            }
-
-            var manifest = await ValidatedRender.RenderAsync(plan, new RenderOptions(), terminal).ConfigureAwait(false);
+            var (manifest, exit) = await ValidatedRender.LoadAsync(parse.GetValue(stack)!, parse.GetValue(cluster), terminal, cancellationToken).ConfigureAwait(false);
             if (manifest is null)
             {
-                return KeelsonCli.Findings;
+                return exit;
             }
+
+            var plan = manifest.Plan;
 
             await using var open = await ClusterTarget.TryOpenAsync(parse, target, plan.Spec.Cluster, parse.GetValue(fresh), terminal, cancellationToken).ConfigureAwait(false);
             if (open is null)

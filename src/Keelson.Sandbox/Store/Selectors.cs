@@ -6,37 +6,8 @@ namespace Keelson.Sandbox.Store;
 public static class Selectors
 {
     /// <summary>Whether <paramref name="labels"/> satisfy a structured selector; a null selector matches nothing, an empty one everything.</summary>
-    public static bool Matches(V1LabelSelector? selector, IDictionary<string, string>? labels)
-    {
-        if (selector is null)
-        {
-            return false;
-        }
-
-        if (!Matches(selector.MatchLabels, labels))
-        {
-            return false;
-        }
-
-        foreach (var e in selector.MatchExpressions ?? [])
-        {
-            var has = labels is not null && labels.TryGetValue(e.Key, out var value);
-            var ok = e.OperatorProperty switch
-            {
-                "In" => has && e.Values.Contains(labels![e.Key]),
-                "NotIn" => !has || !e.Values.Contains(labels![e.Key]),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool Matches(V1LabelSelector? selector, IDictionary<string, string>? labels) =>
+        selector is not null && Scheduling.LabelSelectorMatcher.Compile(selector).Matches(labels);
 
     /// <summary>Whether every key/value of an equality selector (a Service's) is in <paramref name="labels"/>.</summary>
     public static bool Matches(IDictionary<string, string>? selector, IDictionary<string, string>? labels)
