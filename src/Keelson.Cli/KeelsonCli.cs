@@ -31,6 +31,7 @@ public static class KeelsonCli
         root.Subcommands.Add(StackCommands.Diff(terminal));
         root.Subcommands.Add(StackCommands.Down(terminal));
         root.Subcommands.Add(SimulateCommand.Create(terminal));
+        root.Subcommands.Add(ServeCommand.Create(terminal));
         root.Subcommands.Add(SandboxCommand.Create(terminal));
         root.Subcommands.Add(ProfilesCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));

@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Keelson.Cli.Commands;
+
+/// <summary><c>keelson serve [--urls URL]</c>: the orchestrator API (the seed's ECP-AI API under <c>/api/v1</c>).</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Terminal terminal)
+    {
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8001" };
+        var command = new Command("serve", "Serve the orchestrator API: tenants, plans, manifests, validation; OpenAPI at /openapi/v1.json, reference at /docs.");
+        command.Options.Add(urls);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var app = Server.ServerApp.Build(["--urls", parse.GetValue(urls)!]);
+            await terminal.Error.WriteLineAsync($"keelson: serving on {parse.GetValue(urls)} (API /api/v1, reference /docs, metrics /metrics); Ctrl-C stops").ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C: stop gracefully below.
+            }
+
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return KeelsonCli.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Keelson.Server.Api;
+
+/// <summary>The ECP-AI tenant request (seed 003): concurrent sessions per AI service and an SLA.</summary>
+public sealed record TenantRequest
+{
+    /// <summary>Tenant id: a DNS-1123 label; names the namespace.</summary>
+    [JsonPropertyName("tenant_id")]
+    public string? TenantId { get; init; }
+
+    /// <summary>Display name.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    /// <summary>Requested preset (micro, small, medium, large); the planner reports the one the totals fit.</summary>
+    [JsonPropertyName("preset")]
+    public string? Preset { get; init; }
+
+    /// <summary>Concurrent sessions per AI service: callbot, chatbot, advisor, stt, tts, nlp, ta, qa.</summary>
+    [JsonPropertyName("service_requirements")]
+    public Dictionary<string, JsonNode?>? ServiceRequirements { get; init; }
+
+    /// <summary>Availability and response-time targets.</summary>
+    [JsonPropertyName("sla_target")]
+    public SlaTarget? SlaTarget { get; init; }
+
+    /// <summary>A built-in cluster profile to plan on (default aws-gpu, which has the GPU pools the AI services want).</summary>
+    [JsonPropertyName("cluster_profile")]
+    public string? ClusterProfile { get; init; }
+
+    /// <summary>dev, staging or prod (default prod).</summary>
+    [JsonPropertyName("environment")]
+    public string? Environment { get; init; }
+}
+
+/// <summary>The seed's <c>sla_target</c>.</summary>
+public sealed record SlaTarget
+{
+    /// <summary>Availability, e.g. <c>99.9%</c>.</summary>
+    [JsonPropertyName("availability")]
+    public string? Availability { get; init; }
+
+    /// <summary>Response time, e.g. <c>200ms</c>.</summary>
+    [JsonPropertyName("response_time")]
+    public string? ResponseTime { get; init; }
+
+    /// <summary>Expected concurrent users.</summary>
+    [JsonPropertyName("concurrent_users")]
+    public int? ConcurrentUsers { get; init; }
+}
