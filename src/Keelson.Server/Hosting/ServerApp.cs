@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
 using Prometheus;
@@ -9,6 +10,9 @@ namespace Keelson.Server;
 /// <summary>Builds the orchestrator's web application: configuration, problem details, OpenAPI, health, metrics and the API.</summary>
 public static class ServerApp
 {
+    /// <summary>The rate-limiting policy of routes that change state.</summary>
+    public const string MutationPolicy = "mutations";
+
     /// <summary>The application for <paramref name="args"/> (configuration: appsettings.json, <c>KEELSON__…</c> variables, flags).</summary>
     public static WebApplication Build(string[] args)
     {
@@ -27,12 +31,30 @@ public static class ServerApp
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
+        var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(MutationPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.MutationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.ContentType = "application/problem+json";
+                await context.HttpContext.Response.WriteAsJsonAsync(
+                    new { type = "https://keelson.dev/problems/429", title = "Too many requests", status = 429, detail = $"At most {settings.MutationsPerMinute} changes per minute per client." },
+                    cancellationToken).ConfigureAwait(false);
+            };
+        });
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
+        app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Keelson API"));
@@ -40,7 +62,7 @@ public static class ServerApp
         app.MapHealthChecks("/health/ready");
         app.MapMetrics("/metrics");
 
-        var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().WithTags("tenants");
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
         return app;
     }

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Keelson.Server.Http;
+
+/// <summary>Who is calling: an admin, a tenant-scoped key, or nobody (allowed only in open demo mode).</summary>
+public sealed record Caller(bool Admin, string? Tenant)
+{
+    /// <summary>Whether the caller may act on <paramref name="tenantId"/>.</summary>
+    public bool MayAccess(string tenantId) => Admin || Tenant == tenantId;
+}
+
+/// <summary>
+/// API keys (<c>Authorization: Bearer KEY</c> or <c>X-API-Key: KEY</c>): production requests always need one; demo
+/// requests may run open, but only from loopback and unless <see cref="ServerOptions.RequireApiKeyInDemo"/>. Keys are
+/// compared in constant time and never logged or echoed.
+/// </summary>
+public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFilter
+{
+    private const string ItemKey = "keelson.caller";
+
+    /// <summary>The caller the filter established for this request.</summary>
+    public static Caller CallerOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items[ItemKey] as Caller ?? new Caller(false, null);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var http = context.HttpContext;
+        var key = Key(http.Request);
+        var settings = options.Value;
+        Caller? caller = null;
+        if (key is not null)
+        {
+            caller = settings.AdminKeys.Any(k => Same(k, key)) ? new Caller(true, null)
+                : settings.TenantKeys.FirstOrDefault(k => Same(k.Key, key)) is { Key: not null } scoped ? new Caller(false, scoped.Value)
+                : null;
+            if (caller is null)
+            {
+                return Problem(StatusCodes.Status401Unauthorized, "The API key is not valid", "Check the key; keys are issued by the Keelson operator.");
+            }
+        }
+        else if (DemoModeFilter.IsDemo(http) && !settings.RequireApiKeyInDemo && IsLoopback(http))
+        {
+            // The open demo: a developer on the same machine, the seed's examples without keys.
+            caller = new Caller(true, null);
+        }
+        else
+        {
+            return Problem(StatusCodes.Status401Unauthorized, "An API key is required",
+                "Send Authorization: Bearer KEY or X-API-Key: KEY. Production requests always need a key; demo requests without one are accepted only from loopback.");
+        }
+
+        http.Items[ItemKey] = caller;
+        if (http.Request.RouteValues.TryGetValue("tenant_id", out var tenant) && tenant is string id && !caller.MayAccess(id))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "This key may not access that tenant", $"The key is scoped to tenant '{caller.Tenant}'.");
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private static string? Key(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization[7..].Trim();
+        }
+
+        var header = request.Headers["X-API-Key"].ToString();
+        return header.Length > 0 ? header : null;
+    }
+
+    private static bool Same(string expected, string given) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
+
+    private static bool IsLoopback(HttpContext http) =>
+        http.Connection.RemoteIpAddress is null || IPAddress.IsLoopback(http.Connection.RemoteIpAddress);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, type: $"https://keelson.dev/problems/{status}");
+}
