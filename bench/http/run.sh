@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Load benchmark of the API on loopback with wrk (Debian package): starts `keelson serve`, warms up, measures.
+#   bench/http/run.sh [URL-PORT]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+port="${1:-8019}"
+url="http://127.0.0.1:$port"
+"$root/keelson" serve --urls "$url" >/tmp/keelson-bench-serve.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -sf "$url/health/live" >/dev/null && break; sleep 0.5; done
+
+echo "== POST /api/v1/tenants/calculate-resources (warm-up 10 s, then 30 s, 2 threads, 16 connections)"
+wrk -t2 -c16 -d10s -s "$root/bench/http/calculate.lua" "$url/api/v1/tenants/calculate-resources" >/dev/null
+wrk -t2 -c16 -d30s --latency -s "$root/bench/http/calculate.lua" "$url/api/v1/tenants/calculate-resources" | tail -1
