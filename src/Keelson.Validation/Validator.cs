@@ -1,6 +1,7 @@
 using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
+using Keelson.Validation.Schema.Crds;
 
 namespace Keelson.Validation;
 
@@ -66,11 +67,15 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
                 SchemaWalker.Check(document, type, perObject);
                 FieldRules.Check(document, perObject);
             }
+            else if (CrdSchemas.Find(document.ApiVersion, document.Kind) is { } crd)
+            {
+                SchemaWalker.Check(document, crd, perObject);
+                FieldRules.Check(document, perObject);
+            }
             else
             {
                 perObject.Add(new Finding(NotCheckedId, Severity.Info, document.Ref, document.File, document.Line, "",
-                    $"{document.ApiVersion} {document.Kind} is not a kind Keelson knows the schema of; its fields were not checked",
-                    KindRegistry.VersionsOf(document.Kind) is { Count: > 0 } versions ? $"Served versions of {document.Kind}: {string.Join(", ", versions)}." : "Custom resources are checked only for the CRDs Keelson renders."));
+                    $"{document.ApiVersion} {document.Kind} is not a kind Keelson knows the schema of; its fields were not checked", NotCheckedHint(document.Kind)));
             }
 
             var context = set.ContextOf(document);
@@ -146,6 +151,11 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             }
         }
     }
+
+    private static string NotCheckedHint(string kind) =>
+        KindRegistry.VersionsOf(kind) is { Count: > 0 } served ? $"Served versions of {kind}: {string.Join(", ", served)}."
+        : CrdSchemas.VersionsOf(kind) is { Count: > 0 } known ? $"Keelson checks {kind} at {string.Join(", ", known)}; other versions are not checked."
+        : $"Custom resources are checked only for the CRDs Keelson renders: {string.Join(", ", CrdSchemas.Kinds.Select(k => $"{k.ApiVersion} {k.Kind}"))}.";
 
     // Shared by every object without the annotation; never written to.
     private static readonly HashSet<string> NoneSkipped = [];

@@ -53,6 +53,10 @@ internal static class Fixtures
         spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
         """;
 
+    /// <summary>The schema findings (<c>schema-*</c>) of a text, as (id, line, path) in document order.</summary>
+    public static List<(string Id, int Line, string Path)> SchemaFindings(string yaml) =>
+        [.. Validate(yaml).Findings.Where(f => f.CheckId.StartsWith("schema-", StringComparison.Ordinal)).Select(f => (f.CheckId, f.Line, f.Path))];
+
     public static ValidationReport Validate(string yaml, string file = "test.yaml")
     {
         var documents = new List<ManifestDocument>();

@@ -22,7 +22,7 @@ internal static class YamlTreeReader
         // A list or mapping used as a key is reported after the parse, so a syntax error further on (an unrendered
         // Helm template's "{{ }}" is both) is reported as YamlDotNet reports it.
         YamlException? complexKey = null;
-        while (parser.MoveNext())
+        while (Next())
         {
             switch (parser.Current)
             {
@@ -66,6 +66,21 @@ internal static class YamlTreeReader
         }
 
         return complexKey is null ? documents : throw complexKey;
+
+        // YamlDotNet's scanner throws InvalidOperationException on some malformed flow collections (a flow list
+        // continued at a lower indentation); that is bad input, not a bug, so it is reported like any syntax error.
+        bool Next()
+        {
+            try
+            {
+                return parser.MoveNext();
+            }
+            catch (InvalidOperationException)
+            {
+                var at = parser.Current?.End ?? Mark.Empty;
+                throw new YamlException(at, at, "the text after this point is not valid YAML (a flow list or mapping continued at a lower indentation?)");
+            }
+        }
 
         YamlException Unresolved(AnchorAlias alias) =>
             new(alias.Start, alias.End, open.Take(depth).Any(f => f.AnchorName == alias.Value)

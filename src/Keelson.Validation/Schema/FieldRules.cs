@@ -86,7 +86,7 @@ public static class FieldRules
             {
                 if (match.Node is YamlMap map && !map.ContainsKey(field))
                 {
-                    findings.Add(Finding(document, RequiredId, match.Node.Line, parent.Render(match, field), $"required field '{field}' is missing", "Add it; the API server rejects the object without it."));
+                    findings.Add(Missing(document, match.Node.Line, parent.Render(match, field), field));
                 }
             }
         }
@@ -97,8 +97,7 @@ public static class FieldRules
             {
                 if (match.Node is YamlValue { Value: var value } && !allowed.Contains(value, StringComparer.Ordinal))
                 {
-                    var hint = Suggestions.Closest(value, allowed) is { } s ? $"Did you mean '{s}'? " : "";
-                    findings.Add(Finding(document, ValueId, match.Node.Line, pattern.Render(match), $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}."));
+                    findings.Add(NotAllowed(document, match.Node.Line, pattern.Render(match), value, allowed));
                 }
             }
         }
@@ -170,6 +169,18 @@ public static class FieldRules
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static Finding Finding(ManifestDocument document, string id, int line, string path, string message, string hint) =>
+    /// <summary>The finding for a required field that is missing, shared with the custom resource schemas.</summary>
+    internal static Finding Missing(ManifestDocument document, int line, string path, string field) =>
+        Finding(document, RequiredId, line, path, $"required field '{field}' is missing", "Add it; the API server rejects the object without it.");
+
+    /// <summary>The finding for a value outside its closed set, with the closest allowed value.</summary>
+    internal static Finding NotAllowed(ManifestDocument document, int line, string path, string value, IReadOnlyList<string> allowed)
+    {
+        var hint = Suggestions.Closest(value, allowed) is { } s ? $"Did you mean '{s}'? " : "";
+        return Finding(document, ValueId, line, path, $"'{value}' is not allowed", $"{hint}Allowed: {string.Join(", ", allowed)}.");
+    }
+
+    /// <summary>A schema error about one object.</summary>
+    internal static Finding Finding(ManifestDocument document, string id, int line, string path, string message, string hint) =>
         new(id, Severity.Error, document.Ref, document.File, line, path, message, hint);
 }

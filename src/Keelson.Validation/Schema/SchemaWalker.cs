@@ -31,9 +31,17 @@ public static partial class SchemaWalker
     [GeneratedRegex(@"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$")]
     private static partial Regex Quantity();
 
+    // Prometheus durations (model.ParseDuration): units in descending order, each at most once, or a bare 0.
+    [GeneratedRegex(@"^(?:0|(?:[0-9]+y)?(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?(?:[0-9]+ms)?)$")]
+    private static partial Regex Duration();
+
     /// <summary>Walks <paramref name="document"/> against <paramref name="type"/>, adding findings.</summary>
     public static void Check(ManifestDocument document, Type type, List<Finding> findings) =>
-        new Walk(document, findings).Visit(document.Node, Shape.Of(type));
+        Check(document, Shape.Of(type), findings);
+
+    /// <summary>Walks <paramref name="document"/> against a shape described by hand (a custom resource), adding findings.</summary>
+    internal static void Check(ManifestDocument document, Shape shape, List<Finding> findings) =>
+        new Walk(document, findings).Visit(document.Node, shape);
 
     /// <summary>One object's walk: where it is, and where findings go.</summary>
     private sealed class Walk(ManifestDocument document, List<Finding> findings)
@@ -50,7 +58,7 @@ public static partial class SchemaWalker
             var scalar = node as YamlValue;
             switch (shape.Kind)
             {
-                case ShapeKind.String:
+                case ShapeKind.String or ShapeKind.Duration:
                     if (scalar is null)
                     {
                         Wrong(node, "a string");
@@ -60,6 +68,10 @@ public static partial class SchemaWalker
                         Add(WrongTypeId, node.Line, path.ToString(),
                             $"'{scalar.Value}' is read as a {(Boolean().IsMatch(scalar.Value) ? "boolean" : "number")}, but the field is a string",
                             $"Quote it: \"{scalar.Value}\".");
+                    }
+                    else
+                    {
+                        CheckValue(scalar, shape);
                     }
 
                     return;
@@ -161,6 +173,46 @@ public static partial class SchemaWalker
                     var hint = Suggestions.Closest(name, shape.FieldNames) is { } close ? $"Did you mean '{close}'?" : $"Known fields: {string.Join(", ", shape.FieldNames.Order(StringComparer.Ordinal))}.";
                     Add(UnknownFieldId, entry.KeyLine, path.With(name), $"unknown field '{name}' in {shape.TypeName}", hint);
                 }
+            }
+
+            foreach (var field in shape.Required)
+            {
+                if (!mapping.ContainsKey(field))
+                {
+                    findings.Add(FieldRules.Missing(document, mapping.Line, path.With(field), field));
+                }
+            }
+
+            foreach (var group in shape.ExactlyOne)
+            {
+                CheckExactlyOne(mapping, group);
+            }
+        }
+
+        private void CheckValue(YamlValue scalar, Shape shape)
+        {
+            if (shape.Allowed is { } allowed && !allowed.Contains(scalar.Value, StringComparer.Ordinal))
+            {
+                findings.Add(FieldRules.NotAllowed(document, scalar.Line, path.ToString(), scalar.Value, allowed));
+            }
+            else if (shape.Kind == ShapeKind.Duration && !Duration().IsMatch(scalar.Value))
+            {
+                findings.Add(FieldRules.Finding(document, FieldRules.ValueId, scalar.Line, path.ToString(), $"'{scalar.Value}' is not a duration",
+                    "Write a Prometheus duration such as 30s, 5m or 1h30m (units ms, s, m, h, d, w, y, largest first)."));
+            }
+        }
+
+        private void CheckExactlyOne(YamlMap mapping, string[] group)
+        {
+            var present = mapping.Entries.Where(e => group.Contains(e.Key, StringComparer.Ordinal)).ToList();
+            var names = string.Join(" or ", group.Select(g => $"'{g}'"));
+            if (present.Count == 0)
+            {
+                findings.Add(FieldRules.Finding(document, FieldRules.RequiredId, mapping.Line, path.ToString(), $"one of {names} is required", "Add one; it decides what the object is."));
+            }
+            else if (present.Count > 1)
+            {
+                findings.Add(FieldRules.Finding(document, FieldRules.ValueId, present[1].KeyLine, path.With(present[1].Key), $"only one of {names} may be set", $"Keep '{present[0].Key}' or '{present[1].Key}', not both."));
             }
         }
 

@@ -42,6 +42,9 @@ internal enum ShapeKind
 
     /// <summary>A model object with named fields.</summary>
     Object,
+
+    /// <summary>A Prometheus duration string such as <c>30s</c> or <c>1h30m</c> (custom resources only).</summary>
+    Duration,
 }
 
 /// <summary>
@@ -73,6 +76,32 @@ internal sealed class Shape
 
     /// <summary>An object's field names in declaration order, for "did you mean".</summary>
     public IReadOnlyList<string> FieldNames { get; private set; } = [];
+
+    /// <summary>Fields an object must have; the generated models carry none, custom resource schemas do.</summary>
+    public IReadOnlyList<string> Required { get; private init; } = [];
+
+    /// <summary>Groups of fields of which an object must have exactly one (a rule's <c>alert</c> or <c>record</c>).</summary>
+    public IReadOnlyList<string[]> ExactlyOne { get; private init; } = [];
+
+    /// <summary>The closed set of values a string accepts, or null for any string.</summary>
+    public IReadOnlyList<string>? Allowed { get; private init; }
+
+    /// <summary>A scalar shape described by hand, optionally with a closed set of values.</summary>
+    public static Shape Scalar(ShapeKind kind, string typeName, IReadOnlyList<string>? allowed = null) =>
+        new(kind, typeName) { Allowed = allowed };
+
+    /// <summary>A list or mapping of <paramref name="item"/> described by hand.</summary>
+    public static Shape Of(ShapeKind kind, Shape item) =>
+        kind is ShapeKind.List or ShapeKind.Map ? new(kind, item.TypeName) { Item = item } : throw new ArgumentOutOfRangeException(nameof(kind), kind, "only lists and maps have items");
+
+    /// <summary>An object described by hand: its fields in order, the required ones, and exactly-one groups.</summary>
+    public static Shape Object(string typeName, IReadOnlyList<(string Name, Shape Shape)> fields, IReadOnlyList<string> required, IReadOnlyList<string[]> exactlyOne) => new(ShapeKind.Object, typeName)
+    {
+        FieldNames = [.. fields.Select(f => f.Name)],
+        Fields = fields.ToFrozenDictionary(f => f.Name, f => f.Shape, StringComparer.Ordinal),
+        Required = required,
+        ExactlyOne = exactlyOne,
+    };
 
     /// <summary>The compiled shape of a model type; compiled on first use, shared afterwards.</summary>
     public static Shape Of(Type type)

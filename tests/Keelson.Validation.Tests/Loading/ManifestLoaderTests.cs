@@ -22,6 +22,17 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void A_flow_list_continued_at_a_lower_indentation_is_unreadable_input_not_a_crash()
+    {
+        var (documents, problems) = Parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: [{a: b},\n {c: d}]\n");
+
+        Assert.Empty(documents);
+        var problem = Assert.Single(problems);
+        Assert.Equal(ManifestLoader.UnreadableId, problem.CheckId);
+        Assert.Contains("not valid YAML", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lists_expand_into_their_items()
     {
         var (documents, _) = Parse("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: Secret, metadata: {name: b}}\n");
