@@ -20,16 +20,11 @@ public sealed class Deployer(ICluster cluster, DeployOptions? options = null)
         var started = cluster.Time.GetUtcNow();
         var previous = await Inventory.Inventory.ReadAsync(cluster, ns, cancellationToken).ConfigureAwait(false);
         var ordered = Ordered(objects);
-        await ApplyAllAsync(ordered, progress, cancellationToken).ConfigureAwait(false);
-        var (outcomes, failure) = await WaitAsync(ordered, progress, cancellationToken).ConfigureAwait(false);
-        var keys = ordered.Select(ObjectKey.Of).ToList();
-
+        await ApplyAsync(ordered, progress, cancellationToken).ConfigureAwait(false);
+        var (outcomes, failure) = await WaitReadyAsync(ordered, progress, cancellationToken).ConfigureAwait(false);
         if (failure is null)
         {
-            var pruned = previous is null ? [] : await PruneAsync(previous.Keys, keys, progress, cancellationToken).ConfigureAwait(false);
-            var revision = (previous?.Revision ?? 0) + 1;
-            await cluster.ApplyAsync(Inventory.Inventory.Of(revision, ordered).ToConfigMap(ns), cancellationToken).ConfigureAwait(false);
-            Report(progress, null, $"revision {revision} recorded in ConfigMap {ns}/{Inventory.Inventory.ConfigMapName}");
+            var (revision, pruned) = await CommitAsync(ns, ordered, previous, progress, cancellationToken).ConfigureAwait(false);
             return new DeployResult(DeployOutcome.Succeeded, revision, outcomes, pruned, cluster.Time.GetUtcNow() - started, null);
         }
 
@@ -40,11 +35,42 @@ public sealed class Deployer(ICluster cluster, DeployOptions? options = null)
         }
 
         Report(progress, null, $"failed: {failure}; rolling back to revision {previous.Revision}");
-        var restored = Ordered(previous.Objects);
-        await ApplyAllAsync(restored, progress, cancellationToken).ConfigureAwait(false);
-        var removed = await PruneAsync(keys, previous.Keys, progress, cancellationToken).ConfigureAwait(false);
-        await WaitAsync(restored, progress, cancellationToken).ConfigureAwait(false);
+        var removed = await RollbackAsync(ordered, previous, progress, cancellationToken).ConfigureAwait(false);
         return new DeployResult(DeployOutcome.RolledBack, previous.Revision, outcomes, removed, cluster.Time.GetUtcNow() - started, failure);
+    }
+
+    /// <summary>Applies objects in dependency order (server-side apply: applying again changes nothing).</summary>
+    public async Task ApplyAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, IProgress<DeployEvent>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var resource in Ordered(objects))
+        {
+            await cluster.ApplyAsync(resource, cancellationToken).ConfigureAwait(false);
+            Report(progress, ObjectKey.Of(resource), "applied");
+        }
+    }
+
+    /// <summary>Prunes what <paramref name="previous"/> had and <paramref name="objects"/> do not, then records them as the next revision.</summary>
+    public async Task<(int Revision, IReadOnlyList<ObjectKey> Pruned)> CommitAsync(
+        string ns, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, Inventory.Inventory? previous, IProgress<DeployEvent>? progress, CancellationToken cancellationToken)
+    {
+        var keys = objects.Select(ObjectKey.Of).ToList();
+        var pruned = previous is null ? [] : await PruneAsync(previous.Keys, keys, progress, cancellationToken).ConfigureAwait(false);
+        var revision = (previous?.Revision ?? 0) + 1;
+        await cluster.ApplyAsync(Inventory.Inventory.Of(revision, objects).ToConfigMap(ns), cancellationToken).ConfigureAwait(false);
+        Report(progress, null, $"revision {revision} recorded in ConfigMap {ns}/{Inventory.Inventory.ConfigMapName}");
+        return (revision, pruned);
+    }
+
+    /// <summary>Goes back to <paramref name="previous"/>: re-applies its objects, deletes those only <paramref name="applied"/> has, waits.</summary>
+    public async Task<IReadOnlyList<ObjectKey>> RollbackAsync(
+        IReadOnlyList<IKubernetesObject<V1ObjectMeta>> applied, Inventory.Inventory previous, IProgress<DeployEvent>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        var restored = Ordered(previous.Objects);
+        await ApplyAsync(restored, progress, cancellationToken).ConfigureAwait(false);
+        var removed = await PruneAsync([.. applied.Select(ObjectKey.Of)], previous.Keys, progress, cancellationToken).ConfigureAwait(false);
+        await WaitReadyAsync(restored, progress, cancellationToken).ConfigureAwait(false);
+        return removed;
     }
 
     /// <summary>Deletes every object of a namespace's inventory, then the inventory; the keys deleted.</summary>
@@ -65,16 +91,8 @@ public sealed class Deployer(ICluster cluster, DeployOptions? options = null)
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Ordered(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>
         [.. objects.Select((o, i) => (o, i)).OrderBy(x => ApplyOrder.Rank(x.o.Kind)).ThenBy(x => x.i).Select(x => x.o)];
 
-    private async Task ApplyAllAsync(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, IProgress<DeployEvent>? progress, CancellationToken cancellationToken)
-    {
-        foreach (var resource in objects)
-        {
-            await cluster.ApplyAsync(resource, cancellationToken).ConfigureAwait(false);
-            Report(progress, ObjectKey.Of(resource), "applied");
-        }
-    }
-
-    private async Task<(IReadOnlyList<ObjectOutcome> Outcomes, string? Failure)> WaitAsync(
+    /// <summary>Waits until every object is ready, one fails, or the timeout passes; the outcomes and the failure, if any.</summary>
+    public async Task<(IReadOnlyList<ObjectOutcome> Outcomes, string? Failure)> WaitReadyAsync(
         IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects, IProgress<DeployEvent>? progress, CancellationToken cancellationToken)
     {
         var keys = objects.Select(ObjectKey.Of).ToList();
