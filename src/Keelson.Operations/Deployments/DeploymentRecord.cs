@@ -1,0 +1,32 @@
+namespace Keelson.Operations.Deployments;
+
+/// <summary>A persisted deployment of one tenant's revision, with the lease of the replica running it.</summary>
+public sealed record DeploymentRecord
+{
+    /// <summary>A GUID string, assigned by the store.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The tenant being deployed.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>1 for the tenant's first deployment, one more for each after it; assigned by the store.</summary>
+    public required int Revision { get; init; }
+
+    /// <summary>Where the deployment is.</summary>
+    public required DeploymentState State { get; init; }
+
+    /// <summary>Why it failed, without secrets; null otherwise.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The replica that last acquired the tenant's lease for this deployment.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>When that lease runs out unless renewed.</summary>
+    public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>When the deployment was recorded.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When its state or lease last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+}

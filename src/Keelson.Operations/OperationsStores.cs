@@ -1,0 +1,76 @@
+using Keelson.Operations.Audit;
+using Keelson.Operations.Caching;
+using Keelson.Operations.Deployments;
+using Keelson.Operations.Storage;
+using Keelson.Operations.Tenants;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Keelson.Operations;
+
+/// <summary>The stores of one database (demo or production), migrated and ready, with the Redis cache in front of tenants when configured.</summary>
+public sealed class OperationsStores : IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer? redis;
+
+    private OperationsStores(Database database, ITenantStore tenants, ConnectionMultiplexer? redis)
+    {
+        Database = database;
+        Tenants = tenants;
+        Deployments = new SqlDeploymentStore(database);
+        Audit = new SqlAuditLog(database);
+        this.redis = redis;
+    }
+
+    /// <summary>The database underneath, for health checks.</summary>
+    public Database Database { get; }
+
+    /// <summary>Tenants, cached when Redis is configured.</summary>
+    public ITenantStore Tenants { get; }
+
+    /// <summary>Deployments, steps and leases.</summary>
+    public IDeploymentStore Deployments { get; }
+
+    /// <summary>The audit trail.</summary>
+    public IAuditLog Audit { get; }
+
+    /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
+    public static async Task<OperationsStores> OpenAsync(
+        DatabaseOptions database, RedisCacheOptions? cache, TimeProvider? clock, ILoggerFactory? loggers, CancellationToken cancellationToken)
+    {
+        var db = Database.Open(database, clock);
+        try
+        {
+            await db.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            ITenantStore tenants = new SqlTenantStore(db);
+            ConnectionMultiplexer? redis = null;
+            if (cache is not null)
+            {
+                // AbortOnConnectFail off: the server starts and serves from the database while Redis is down, and reconnects later.
+                var config = ConfigurationOptions.Parse(cache.Connection);
+                config.AbortOnConnectFail = false;
+                redis = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
+                tenants = new CachedTenantStore(tenants, redis.GetDatabase(), cache.KeyPrefix, (loggers ?? NullLoggerFactory.Instance).CreateLogger<CachedTenantStore>());
+            }
+
+            return new OperationsStores(db, tenants, redis);
+        }
+        catch
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (redis is not null)
+        {
+            await redis.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Database.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Keelson.Operations.Tenants;
+
+/// <summary>Where tenants are kept: SQLite, PostgreSQL, optionally behind a Redis cache.</summary>
+public interface ITenantStore
+{
+    /// <summary>The tenant, or null when none has this id.</summary>
+    Task<TenantRecord?> GetAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Tenants in creation order from <paramref name="offset"/>, at most <paramref name="limit"/>, with counts over all tenants.</summary>
+    Task<TenantPage> ListAsync(int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new tenant at version 1 with both times set now; <see cref="DuplicateTenantException"/> when the id is taken.</summary>
+    Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the tenant if its stored version is still <c>tenant.Version</c>; returns it with the next version.
+    /// <see cref="Storage.ConcurrencyException"/> when someone changed it first, <see cref="Storage.RecordNotFoundException"/> when it is gone.</summary>
+    Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken);
+
+    /// <summary>Removes the tenant with its deployments; false when there was none.</summary>
+    Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken);
+}
