@@ -30,7 +30,9 @@ public static class ServerApp
             document.Info.Description = "ECP-AI compatible tenant API: plan, render, validate and deliver AI call-center platforms.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<TenantDatabases>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
+        builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
@@ -64,6 +66,7 @@ public static class ServerApp
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
+        api.MapTenants();
         return app;
     }
 }

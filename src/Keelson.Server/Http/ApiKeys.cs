@@ -61,7 +61,7 @@ public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFil
         http.Items[ItemKey] = caller;
         if (http.Request.RouteValues.TryGetValue("tenant_id", out var tenant) && tenant is string id && !caller.MayAccess(id))
         {
-            return Problem(StatusCodes.Status403Forbidden, "This key may not access that tenant", $"The key is scoped to tenant '{caller.Tenant}'.");
+            return Problems.Forbidden(caller);
         }
 
         return await next(context).ConfigureAwait(false);

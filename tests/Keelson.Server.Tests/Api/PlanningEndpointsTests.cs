@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Keelson.Server.Tests.Api;
 
-public sealed class PlanningEndpointsTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class PlanningEndpointsTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private static readonly JsonObject CallCenter = new()
     {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Keelson.Server.Tests.Http;
 
-public sealed class ApiKeyFilterTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class ApiKeyFilterTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
     private static readonly JsonObject Request = new() { ["tenant_id"] = "shop", ["service_requirements"] = new JsonObject { ["chatbot"] = 20 } };
 

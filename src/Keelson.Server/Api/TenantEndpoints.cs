@@ -1,0 +1,195 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Keelson.Operations.Audit;
+using Keelson.Operations.Storage;
+using Keelson.Operations.Tenants;
+using Keelson.Planning;
+using Keelson.Rendering;
+using Keelson.Server.Http;
+
+namespace Keelson.Server.Api;
+
+/// <summary>Tenants: the seed's list, create, read, replace, delete, and the manifest download.</summary>
+public static class TenantEndpoints
+{
+    private static readonly JsonSerializerOptions RequestJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Maps the routes on the <c>/api/v1</c> group.</summary>
+    public static RouteGroupBuilder MapTenants(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/tenants/", List).WithName("ListTenants").WithSummary("Tenants of the selected database, a page at a time, with the seed's counts.").Produces<TenantList>();
+        api.MapPost("/tenants/", Create).WithName("CreateTenant").WithSummary("Plan and save a tenant from the seed's request.")
+            .Produces<TenantResponse>(StatusCodes.Status201Created).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireRateLimiting(ServerApp.MutationPolicy);
+        api.MapGet("/tenants/{tenant_id}", Get).WithName("GetTenant").Produces<TenantResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/tenants/{tenant_id}", Replace).WithName("ReplaceTenant").WithSummary("Re-plan and save a tenant's requirements.")
+            .Produces<TenantResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(ServerApp.MutationPolicy);
+        api.MapDelete("/tenants/{tenant_id}", Delete).WithName("DeleteTenant").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(ServerApp.MutationPolicy);
+        api.MapGet("/tenants/{tenant_id}/manifest", Manifest).WithName("GetManifest")
+            .WithSummary("The tenant's manifests: format=yaml (default), json, helm or kustomize (tar.gz); include_monitoring=true|false.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, int? offset, int? limit, CancellationToken cancellationToken)
+    {
+        var from = Math.Max(offset ?? 0, 0);
+        var size = Math.Clamp(limit ?? 50, 1, 500);
+        var page = await databases.For(DemoModeFilter.IsDemo(http)).Tenants.ListAsync(from, size, cancellationToken).ConfigureAwait(false);
+        var caller = ApiKeyFilter.CallerOf(http);
+        var visible = page.Items.Where(t => caller.MayAccess(t.TenantId)).Select(TenantResponse.From).ToList();
+        return caller.Admin
+            ? Results.Ok(new TenantList(visible, page.TotalCount, page.DemoCount, page.ActiveCount, from, size))
+            : Results.Ok(new TenantList(visible, visible.Count, visible.Count(t => t.IsDemo), visible.Count(t => t.Status == "running"), from, size));
+    }
+
+    private static async Task<IResult> Create(HttpContext http, TenantDatabases databases, TenantRequest request, CancellationToken cancellationToken)
+    {
+        var caller = ApiKeyFilter.CallerOf(http);
+        if (request.TenantId is { } id && !caller.MayAccess(id))
+        {
+            return Problems.Forbidden(caller);
+        }
+
+        var demo = DemoModeFilter.IsDemo(http);
+        var (record, problem) = Plan(request, demo);
+        if (record is null)
+        {
+            return problem!;
+        }
+
+        var stores = databases.For(demo);
+        try
+        {
+            var created = await stores.Tenants.CreateAsync(record, cancellationToken).ConfigureAwait(false);
+            await Audit(stores.Audit, http, "tenant.create", created.TenantId, cancellationToken).ConfigureAwait(false);
+            return Results.Created($"/api/v1/tenants/{created.TenantId}", TenantResponse.From(created));
+        }
+        catch (DuplicateTenantException)
+        {
+            return Problems.Conflict($"Tenant '{record.TenantId}' already exists", "Use PUT /api/v1/tenants/{tenant_id} to change it, or choose another tenant_id.");
+        }
+    }
+
+    private static async Task<IResult> Get(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken) =>
+        await databases.For(DemoModeFilter.IsDemo(http)).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is { } tenant
+            ? Results.Ok(TenantResponse.From(tenant))
+            : Problems.NotFound(tenant_id);
+
+    private static async Task<IResult> Replace(HttpContext http, TenantDatabases databases, string tenant_id, TenantRequest request, CancellationToken cancellationToken)
+    {
+        if (request.TenantId is { } id && id != tenant_id)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["tenant_id"] = [$"'{id}' does not match the tenant in the path, '{tenant_id}'"] }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var demo = DemoModeFilter.IsDemo(http);
+        var stores = databases.For(demo);
+        if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        var (record, problem) = Plan(request with { TenantId = tenant_id }, demo);
+        if (record is null)
+        {
+            return problem!;
+        }
+
+        try
+        {
+            var updated = await stores.Tenants.UpdateAsync(record with { Version = current.Version, Status = current.Status }, cancellationToken).ConfigureAwait(false);
+            await Audit(stores.Audit, http, "tenant.update", tenant_id, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(TenantResponse.From(updated));
+        }
+        catch (ConcurrencyException)
+        {
+            return Problems.Conflict($"Tenant '{tenant_id}' was changed by another request", "Read it again and repeat the change.");
+        }
+    }
+
+    private static async Task<IResult> Delete(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)
+    {
+        var stores = databases.For(DemoModeFilter.IsDemo(http));
+        if (!await stores.Tenants.DeleteAsync(tenant_id, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        await Audit(stores.Audit, http, "tenant.delete", tenant_id, cancellationToken).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> Manifest(HttpContext http, TenantDatabases databases, string tenant_id, string? format, bool? include_monitoring, CancellationToken cancellationToken)
+    {
+        var chosen = (format ?? "yaml").ToLowerInvariant();
+        if (!ManifestDownload.Formats.Contains(chosen))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format; use {string.Join(", ", ManifestDownload.Formats)}"] }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (await databases.For(DemoModeFilter.IsDemo(http)).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        var request = JsonSerializer.Deserialize<TenantRequest>(tenant.Spec ?? "{}", RequestJson)!;
+        var (stack, _) = StackFromRequest.Build(request);
+        var plan = Planner.Default.Plan(stack!);
+        var manifest = ManifestRenderer.Default.Render(plan.Plan!, new RenderOptions { Monitoring = include_monitoring });
+        var (content, contentType, fileName) = ManifestDownload.Build(manifest, chosen);
+        return Results.File(content, contentType, fileName);
+    }
+
+    // The request is planned before anything is saved: a tenant that cannot be planned is never stored.
+    private static (TenantRecord? Record, IResult? Problem) Plan(TenantRequest request, bool demo)
+    {
+        var (stack, errors) = StackFromRequest.Build(request);
+        if (stack is null)
+        {
+            return (null, Results.ValidationProblem(errors, title: "The tenant request is not valid", statusCode: StatusCodes.Status422UnprocessableEntity));
+        }
+
+        var planned = Planner.Default.Plan(stack);
+        if (!planned.Succeeded)
+        {
+            return (null, Results.ValidationProblem(planned.Problems.GroupBy(p => p.Path.Length == 0 ? "$" : p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+                title: "The request cannot be planned on its cluster", statusCode: StatusCodes.Status422UnprocessableEntity));
+        }
+
+        var plan = PlanResponse.From(planned.Plan!);
+        var gpu = planned.Plan!.Components.FirstOrDefault(c => c.Gpus > 0)?.Device;
+        return (new TenantRecord
+        {
+            TenantId = request.TenantId!,
+            Name = request.Name ?? request.TenantId!,
+            Preset = request.Preset ?? plan.Preset,
+            IsDemo = demo,
+            ServiceRequirementsJson = JsonSerializer.Serialize(request.ServiceRequirements),
+            SlaTargetJson = JsonSerializer.Serialize(request.SlaTarget ?? new SlaTarget(), RequestJson),
+            ResourcesJson = JsonSerializer.Serialize(plan),
+            CpuLimit = plan.Resources.Cpu,
+            MemoryLimit = plan.Resources.Memory,
+            GpuLimit = plan.Resources.Gpu,
+            StorageLimit = plan.Resources.Storage,
+            GpuType = gpu?.ToLowerInvariant(),
+            Spec = JsonSerializer.Serialize(request, RequestJson),
+        }, null);
+    }
+
+    private static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, CancellationToken cancellationToken)
+    {
+        var caller = ApiKeyFilter.CallerOf(http);
+        return audit.AppendAsync(new AuditEntry
+        {
+            Time = DateTimeOffset.UtcNow,
+            Actor = caller.Admin ? "admin" : $"tenant-key:{caller.Tenant}",
+            Action = action,
+            TenantId = tenantId,
+            DetailsJson = new JsonObject { ["request_id"] = http.TraceIdentifier }.ToJsonString(),
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Keelson.Server.Http;
+
+/// <summary>The problem documents the API answers with, in one place so their titles and types stay consistent.</summary>
+public static class Problems
+{
+    /// <summary>404 for a tenant id that is not in the selected database.</summary>
+    public static ProblemHttpResult NotFound(string tenantId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: $"Tenant '{tenantId}' not found",
+        detail: "No tenant has this id in the selected database (X-Demo-Mode chooses demo or production).", type: "https://keelson.dev/problems/404");
+
+    /// <summary>409 with what to do.</summary>
+    public static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, type: "https://keelson.dev/problems/409");
+
+    /// <summary>403 for a tenant key used on another tenant.</summary>
+    public static ProblemHttpResult Forbidden(Caller caller) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden, title: "This key may not access that tenant",
+        detail: $"The key is scoped to tenant '{caller?.Tenant}'.", type: "https://keelson.dev/problems/403");
+}
