@@ -36,7 +36,9 @@ public sealed class SqlAuditLog(Database database) : IAuditLog
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             null,
-            "SELECT id, at, actor, action, tenant_id, details FROM audit_log WHERE (@tenant IS NULL OR tenant_id = @tenant) ORDER BY id DESC LIMIT @limit OFFSET @offset",
+            "SELECT id, at, actor, action, tenant_id, details FROM audit_log " +
+            (tenantId is null ? string.Empty : "WHERE tenant_id = @tenant ") +
+            "ORDER BY id DESC LIMIT @limit OFFSET @offset",
             ("@tenant", tenantId),
             ("@limit", limit),
             ("@offset", offset));

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+
+namespace Keelson.Operations.Tests.Storage;
+
+/// <summary>A throw-away redis-server on a free loopback port with persistence off, killed at the end.</summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private Process? process;
+
+    /// <summary>The StackExchange.Redis configuration string.</summary>
+    public string Connection { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var binary = ExternalProcess.Find("redis-server", "redis-server", "/usr/bin", "/usr/sbin", "/usr/local/bin");
+        var port = ExternalProcess.FreePort();
+        process = ExternalProcess.Start(binary, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        Connection = $"127.0.0.1:{port}";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await using var probe = await ConnectionMultiplexer.ConnectAsync(Connection + ",connectTimeout=1000").ConfigureAwait(false);
+                await probe.GetDatabase().PingAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        process?.Dispose();
+    }
+}
+
+/// <summary>Every Redis test class shares one server.</summary>
+[CollectionDefinition(Name)]
+public sealed class RedisTests : ICollectionFixture<RedisServer>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "redis";
+}
