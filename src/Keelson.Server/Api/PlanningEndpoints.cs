@@ -45,7 +45,7 @@ public static class PlanningEndpoints
                 title: "The request cannot be planned on its cluster", statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static IResult Validate(ValidateManifestRequest request)
+    private static async Task<IResult> Validate(HttpContext http, TenantDatabases databases, ValidateManifestRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.ManifestContent))
         {
@@ -54,7 +54,10 @@ public static class PlanningEndpoints
                 title: "Nothing to validate", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var profile = ClusterProfiles.Find(request.ClusterProfile ?? ClusterProfiles.Default);
+        // A known tenant's manifests are judged on the cluster its plan used.
+        var tenant = request.TenantId is { Length: > 0 } id ? await databases.For(Http.DemoModeFilter.IsDemo(http)).Tenants.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        var tenantProfile = tenant?.Spec is { } spec ? System.Text.Json.JsonSerializer.Deserialize<TenantRequest>(spec)?.ClusterProfile : null;
+        var profile = ClusterProfiles.Find(request.ClusterProfile ?? tenantProfile ?? StackFromRequest.DefaultProfile);
         if (profile is null)
         {
             return Results.ValidationProblem(
@@ -82,7 +85,7 @@ public sealed record ValidateManifestRequest
     [JsonPropertyName("manifest_content")]
     public string? ManifestContent { get; init; }
 
-    /// <summary>The cluster profile for capacity and cost (default aws-general).</summary>
+    /// <summary>The cluster profile for capacity and cost (default: the tenant's, else aws-gpu).</summary>
     [JsonPropertyName("cluster_profile")]
     public string? ClusterProfile { get; init; }
 }

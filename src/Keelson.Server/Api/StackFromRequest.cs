@@ -12,6 +12,9 @@ namespace Keelson.Server.Api;
 /// </summary>
 public static class StackFromRequest
 {
+    /// <summary>The cluster profile requests are planned and validated on unless they name one: it has the GPU pools the AI services want.</summary>
+    public const string DefaultProfile = "aws-gpu";
+
     /// <summary>The AI services a request may name, as the service catalog knows them.</summary>
     public static readonly IReadOnlyList<string> Services = [.. Enum.GetNames<AiServiceType>().Select(n => n.ToLowerInvariant())];
 
@@ -88,7 +91,7 @@ public static class StackFromRequest
                 ["environment"] = request.Environment ?? "prod",
             },
             ["sla"] = sla,
-            ["cluster"] = new JsonObject { ["profile"] = request.ClusterProfile ?? "aws-gpu" },
+            ["cluster"] = new JsonObject { ["profile"] = request.ClusterProfile ?? DefaultProfile },
             ["components"] = components,
         };
 

@@ -13,7 +13,7 @@ public sealed record Caller(bool Admin, string? Tenant)
 }
 
 /// <summary>
-/// API keys (<c>Authorization: Bearer KEY</c> or <c>X-API-Key: KEY</c>): production requests always need one; demo
+/// API keys (<c>Authorization: Bearer KEY</c>, <c>X-API-Key: KEY</c>, or Basic credentials with the key as password): production requests always need one; demo
 /// requests may run open, but only from loopback and unless <see cref="ServerOptions.RequireApiKeyInDemo"/>. Keys are
 /// compared in constant time and never logged or echoed.
 /// </summary>
@@ -73,6 +73,22 @@ public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFil
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return authorization[7..].Trim();
+        }
+
+        // Basic credentials carry the key as the password (the user name is ignored), so clients that only know
+        // ~/.netrc — Python requests, curl -n — can send a key without code changes.
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
+                var colon = pair.IndexOf(':', StringComparison.Ordinal);
+                return colon >= 0 ? pair[(colon + 1)..] : null;
+            }
+            catch (FormatException)
+            {
+                return "";
+            }
         }
 
         var header = request.Headers["X-API-Key"].ToString();

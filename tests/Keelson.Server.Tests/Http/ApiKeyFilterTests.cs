@@ -48,6 +48,20 @@ public sealed class ApiKeyFilterTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("keelson:admin-secret-1", HttpStatusCode.OK)]
+    [InlineData("anyone:shop-key-1", HttpStatusCode.OK)]
+    [InlineData("keelson:nope", HttpStatusCode.Unauthorized)]
+    public async Task Basic_credentials_carry_the_key_as_password_for_netrc_clients(string credentials, HttpStatusCode expected)
+    {
+        using var client = Secured().CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/calculate-resources") { Content = JsonContent.Create(Request) };
+        request.Headers.Add("X-Demo-Mode", "false");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     private static async Task<(HttpStatusCode Status, JsonNode Body)> Send(HttpClient client, string demo, string? key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/calculate-resources") { Content = JsonContent.Create(Request) };
