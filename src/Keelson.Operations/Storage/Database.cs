@@ -44,6 +44,10 @@ public sealed class Database : IAsyncDisposable
     public Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken) =>
         new SchemaMigrator(this).ApplyAsync(cancellationToken);
 
+    /// <summary>The migrations this build ships for a provider, in version order.</summary>
+    public static IReadOnlyList<Migration> Migrations(DatabaseProvider provider) =>
+        [.. SchemaMigrator.Scripts(provider).Select(s => s.Migration)];
+
     /// <summary>True when the database answers a trivial query; for readiness checks.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
