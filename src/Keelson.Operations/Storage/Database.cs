@@ -74,6 +74,13 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
+    /// <summary>Now, cut to whole microseconds (PostgreSQL's precision) so a returned record equals the one read back later.</summary>
+    internal DateTimeOffset Now()
+    {
+        var now = Clock.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % 10));
+    }
+
     internal async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         if (postgres is not null)
