@@ -35,6 +35,7 @@ public static class KeelsonCli
         root.Subcommands.Add(SandboxCommand.Create(terminal));
         root.Subcommands.Add(ProfilesCommand.Create(terminal));
         root.Subcommands.Add(SchemaCommand.Create(terminal));
+        root.Subcommands.Add(DbCommand.Create(terminal));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -12,7 +12,7 @@ public sealed class SqlAuditLog(Database database) : IAuditLog
         ArgumentNullException.ThrowIfNull(entry);
         var stored = entry with
         {
-            Time = entry.Time == default ? database.Clock.GetUtcNow() : entry.Time.ToUniversalTime(),
+            Time = entry.Time == default ? database.Now() : entry.Time.ToUniversalTime(),
             DetailsJson = SecretMask.Apply(entry.DetailsJson),
         };
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

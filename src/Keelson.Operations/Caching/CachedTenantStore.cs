@@ -7,7 +7,7 @@ namespace Keelson.Operations.Caching;
 
 /// <summary>A read-through Redis cache in front of a tenant store: single-tenant reads are cached for <see cref="TimeToLive"/>
 /// (five minutes, as the seed's cache), and every write through this store removes the entry. If Redis is unreachable, reads and
-/// writes go to the store and the failure is logged; the time-to-live bounds any staleness that leaves.</summary>
+/// writes go to the store without waiting on Redis timeouts; the time-to-live bounds any staleness that leaves.</summary>
 public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redis, string keyPrefix, ILogger<CachedTenantStore> logger) : ITenantStore
 {
     /// <summary>How long an entry lives.</summary>
@@ -20,6 +20,12 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
     public async Task<TenantRecord?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
         var key = KeyOf(tenantId);
+        if (!redis.Multiplexer.IsConnected)
+        {
+            // A disconnected Redis would make every read wait for its timeout; the database answers at once.
+            return await inner.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var cached = await redis.StringGetAsync(key).ConfigureAwait(false);
@@ -88,6 +94,12 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
     private async Task InvalidateAsync(string tenantId)
     {
         var key = KeyOf(tenantId);
+        if (!redis.Multiplexer.IsConnected)
+        {
+            LogUnavailable(null, "invalidate", key);
+            return;
+        }
+
         try
         {
             await redis.KeyDeleteAsync(key).ConfigureAwait(false);
@@ -99,5 +111,5 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable to {Operation} {Key}; using the database")]
-    private partial void LogUnavailable(Exception exception, string operation, string key);
+    private partial void LogUnavailable(Exception? exception, string operation, string key);
 }

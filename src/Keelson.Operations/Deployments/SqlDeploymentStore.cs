@@ -56,7 +56,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
             cancellationToken,
             ("@state", WireName.Of(state)),
             ("@error", errorMessage),
-            ("@now", Dialect.Time(database.Clock.GetUtcNow())),
+            ("@now", Dialect.Time(database.Now())),
             ("@id", deploymentId)).ConfigureAwait(false);
         return updated.Count == 1 ? updated[0] : throw new RecordNotFoundException("deployment", deploymentId);
     }
@@ -126,7 +126,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
                     ("@deployment", deploymentId),
                     ("@owner", owner),
                     ("@until", Dialect.Time(until)),
-                    ("@now", Dialect.Time(database.Clock.GetUtcNow())));
+                    ("@now", Dialect.Time(database.Now())));
                 if (await upsert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
                 {
                     return false;
@@ -137,7 +137,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
                     "UPDATE deployments SET lease_owner = @owner, lease_until = @until, updated_at = @now WHERE id = @deployment AND tenant_id = @tenant",
                     ("@owner", owner),
                     ("@until", Dialect.Time(until)),
-                    ("@now", Dialect.Time(database.Clock.GetUtcNow())),
+                    ("@now", Dialect.Time(database.Now())),
                     ("@deployment", deploymentId),
                     ("@tenant", tenantId));
                 return await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1
@@ -164,13 +164,13 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
             }
         }
 
-        var now = Dialect.Time(database.Clock.GetUtcNow());
+        var now = Dialect.Time(database.Now());
         await using var insert = connection.Command(
             transaction,
             "INSERT INTO deployments (id, tenant_id, revision, state, created_at, updated_at) " +
             "SELECT @id, @tenant, COALESCE(MAX(revision), 0) + 1, @state, @now, @now FROM deployments WHERE tenant_id = @tenant " +
             $"RETURNING {Columns}",
-            ("@id", Guid.CreateVersion7(database.Clock.GetUtcNow()).ToString()),
+            ("@id", Guid.CreateVersion7(database.Now()).ToString()),
             ("@tenant", tenantId),
             ("@state", WireName.Of(DeploymentState.Pending)),
             ("@now", now));

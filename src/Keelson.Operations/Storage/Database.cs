@@ -44,6 +44,10 @@ public sealed class Database : IAsyncDisposable
     public Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken) =>
         new SchemaMigrator(this).ApplyAsync(cancellationToken);
 
+    /// <summary>The migrations this build ships for a provider, in version order.</summary>
+    public static IReadOnlyList<Migration> Migrations(DatabaseProvider provider) =>
+        [.. SchemaMigrator.Scripts(provider).Select(s => s.Migration)];
+
     /// <summary>True when the database answers a trivial query; for readiness checks.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
@@ -68,6 +72,13 @@ public sealed class Database : IAsyncDisposable
         {
             await postgres.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Now, cut to whole microseconds (PostgreSQL's precision) so a returned record equals the one read back later.</summary>
+    internal DateTimeOffset Now()
+    {
+        var now = Clock.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % 10));
     }
 
     internal async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public sealed class RecordNotFoundException : Exception
         Id = id;
     }
 
-    /// <summary>Creates the exception with a message.</summary>
+    /// <summary>Creates the exception for an unnamed record.</summary>
     public RecordNotFoundException()
         : this("record", string.Empty)
     {

@@ -55,7 +55,7 @@ internal sealed class SchemaMigrator(Database database)
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
                     ("@version", migration.Version),
                     ("@name", migration.Name),
-                    ("@at", dialect.Time(database.Clock.GetUtcNow())));
+                    ("@at", dialect.Time(database.Now())));
                 await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 applied.Add(migration);
             }

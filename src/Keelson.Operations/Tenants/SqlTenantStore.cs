@@ -42,16 +42,19 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
             }
         }
 
-        await using var counts = connection.Command(
+        TenantPage result;
+        await using (var counts = connection.Command(
             transaction,
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_demo THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = @running THEN 1 ELSE 0 END), 0) FROM tenants",
-            ("@running", WireName.Of(TenantStatus.Running)));
-        await using var totals = await counts.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await totals.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var page1 = new TenantPage(items, Int(totals, 0), Int(totals, 1), Int(totals, 2));
-        await totals.DisposeAsync().ConfigureAwait(false);
+            ("@running", WireName.Of(TenantStatus.Running))))
+        await using (var totals = await counts.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await totals.ReadAsync(cancellationToken).ConfigureAwait(false);
+            result = new TenantPage(items, Int(totals, 0), Int(totals, 1), Int(totals, 2));
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return page1;
+        return result;
     }
 
     /// <inheritdoc />
@@ -59,7 +62,7 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         TenantIds.Require(tenant.TenantId);
-        var now = database.Clock.GetUtcNow();
+        var now = database.Now();
         var created = tenant with { CreatedAt = now, UpdatedAt = now, Version = 1 };
         var json = database.Dialect;
         try
@@ -83,7 +86,7 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     public async Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var updated = tenant with { UpdatedAt = database.Clock.GetUtcNow(), Version = tenant.Version + 1 };
+        var updated = tenant with { UpdatedAt = database.Now(), Version = tenant.Version + 1 };
         var json = database.Dialect;
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(

@@ -74,6 +74,22 @@ public sealed class CachedTenantStoreTests(RedisServer redis) : StoreContract(ne
         Assert.True(await without.Database.PingAsync(None));
     }
 
+    [Fact]
+    public async Task With_Redis_down_reads_and_writes_go_to_the_database()
+    {
+        var closed = ConfigurationOptions.Parse($"127.0.0.1:{ExternalProcess.FreePort()},connectTimeout=300");
+        closed.AbortOnConnectFail = false;
+        connection = await ConnectionMultiplexer.ConnectAsync(closed);
+        var cached = new CachedTenantStore(new SqlTenantStore(Database), connection.GetDatabase(), prefix, NullLogger<CachedTenantStore>.Instance);
+
+        var created = await cached.CreateAsync(Tenants.Tenants.Seed("t1"), None);
+        var updated = await cached.UpdateAsync(created with { Name = "renamed" }, None);
+
+        Assert.Equal("renamed", (await cached.GetAsync("t1", None))!.Name);
+        Assert.Equal(2, updated.Version);
+        Assert.True(await cached.DeleteAsync("t1", None));
+    }
+
     /// <inheritdoc />
     public override async Task DisposeAsync()
     {

@@ -21,7 +21,16 @@ public sealed class PostgresServer : IAsyncLifetime
         root = Directory.CreateTempSubdirectory("keelson-pg-").FullName;
         if (ExternalProcess.IsRoot)
         {
-            await ExternalProcess.RunAsync("id", ["-u", "postgres"], Slow).ConfigureAwait(false);
+            // PostgreSQL refuses to run as root; Debian's postgresql package creates this user.
+            try
+            {
+                await ExternalProcess.RunAsync("id", ["-u", "postgres"], Slow).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException("Running as root, the tests start PostgreSQL as the 'postgres' user, which does not exist: install the Debian package 'postgresql' (./test does).", e);
+            }
+
             await ExternalProcess.RunAsync("chown", ["-R", "postgres:", root], Slow).ConfigureAwait(false);
         }
 
@@ -69,7 +78,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private static Task<string> RunAsync(string binary, IReadOnlyList<string> arguments) =>
         ExternalProcess.IsRoot
-            ? ExternalProcess.RunAsync("runuser", ["-u", "postgres", "--", binary, .. arguments], Slow)
+            ? ExternalProcess.RunAsync(ExternalProcess.Find("runuser", "util-linux", "/usr/sbin", "/sbin"), ["-u", "postgres", "--", binary, .. arguments], Slow)
             : ExternalProcess.RunAsync(binary, arguments, Slow);
 }
 

@@ -36,6 +36,18 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
     private static TenantRecord WithoutJson(TenantRecord t) => t with { ServiceRequirementsJson = "", ResourcesJson = "", SlaTargetJson = "" };
 
     [Fact]
+    public async Task Times_from_the_system_clock_read_back_exactly()
+    {
+        await using var real = Keelson.Operations.Storage.Database.Open(Options, TimeProvider.System);
+        var store = Store(real);
+
+        var created = await store.CreateAsync(Tenants.Seed("t1"), None);
+        var read = await store.GetAsync("t1", None);
+
+        Assert.Equal((created.CreatedAt, created.UpdatedAt), (read!.CreatedAt, read.UpdatedAt));
+    }
+
+    [Fact]
     public async Task Get_of_an_unknown_tenant_is_null()
     {
         Assert.Null(await Store(Database).GetAsync("nobody", None));
