@@ -78,6 +78,14 @@ public sealed record Inventory(int Revision, IReadOnlyList<ObjectKey> Keys, IRea
         };
     }
 
+    /// <summary>Whether this inventory records exactly <paramref name="objects"/>, in order (Secrets only by key, as recorded):
+    /// committing them again would change nothing but the revision number.</summary>
+    public bool Records(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects)
+    {
+        var other = Of(Revision, objects);
+        return Keys.SequenceEqual(other.Keys) && Objects.Select(Json).SequenceEqual(other.Objects.Select(Json), StringComparer.Ordinal);
+    }
+
     /// <summary>Reads an inventory back from its ConfigMap.</summary>
     public static Inventory FromConfigMap(V1ConfigMap map)
     {
@@ -101,6 +109,9 @@ public sealed record Inventory(int Revision, IReadOnlyList<ObjectKey> Keys, IRea
 
         return new Inventory(revision, keys, objects);
     }
+
+    private static string Json(IKubernetesObject<V1ObjectMeta> resource) =>
+        JsonSerializer.Serialize(resource, resource.GetType(), ManifestYaml.JsonOptions);
 
     private static string? Value(IDictionary<string, string>? data, string key) => data is not null && data.TryGetValue(key, out var value) ? value : null;
 }

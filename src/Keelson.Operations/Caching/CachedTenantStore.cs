@@ -84,6 +84,14 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
     }
 
     /// <inheritdoc />
+    public async Task<bool> SetStatusAsync(string tenantId, TenantStatus status, CancellationToken cancellationToken)
+    {
+        var changed = await inner.SetStatusAsync(tenantId, status, cancellationToken).ConfigureAwait(false);
+        await InvalidateAsync(tenantId).ConfigureAwait(false);
+        return changed;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken)
     {
         var deleted = await inner.DeleteAsync(tenantId, cancellationToken).ConfigureAwait(false);

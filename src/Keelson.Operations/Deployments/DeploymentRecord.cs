@@ -12,6 +12,12 @@ public sealed record DeploymentRecord
     /// <summary>1 for the tenant's first deployment, one more for each after it; assigned by the store.</summary>
     public required int Revision { get; init; }
 
+    /// <summary>The tenant request being delivered (JSON), as it was when the deployment was created.</summary>
+    public required string Spec { get; init; }
+
+    /// <summary>The deployment this one undoes, for a rollback; null otherwise.</summary>
+    public string? RollbackOf { get; init; }
+
     /// <summary>Where the deployment is.</summary>
     public required DeploymentState State { get; init; }
 
@@ -29,4 +35,7 @@ public sealed record DeploymentRecord
 
     /// <summary>When its state or lease last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Whether it has ended (succeeded, failed or rolled back); unfinished ones are resumed.</summary>
+    public bool Finished => State is not (DeploymentState.Pending or DeploymentState.Running);
 }

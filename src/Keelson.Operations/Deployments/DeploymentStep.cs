@@ -15,6 +15,9 @@ public sealed record DeploymentStep
     /// <summary>Where the step is.</summary>
     public required DeploymentStepState State { get; init; }
 
+    /// <summary>How many times it started; more than one when a replica died or lost its lease while running it.</summary>
+    public int Attempts { get; init; }
+
     /// <summary>When it started; null while pending.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 

@@ -3,9 +3,10 @@ namespace Keelson.Operations.Deployments;
 /// <summary>Where deployments, their steps and the per-tenant deployment lease are kept.</summary>
 public interface IDeploymentStore
 {
-    /// <summary>Records a pending deployment of the tenant with the next revision and a new id.
+    /// <summary>Records a pending deployment of the tenant's request <paramref name="spec"/> with the next revision and a new id;
+    /// <paramref name="rollbackOf"/> names the deployment a rollback undoes.
     /// <see cref="Storage.RecordNotFoundException"/> when the tenant does not exist.</summary>
-    Task<DeploymentRecord> CreateAsync(string tenantId, CancellationToken cancellationToken);
+    Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken);
 
     /// <summary>The deployment, or null.</summary>
     Task<DeploymentRecord?> GetAsync(string deploymentId, CancellationToken cancellationToken);
@@ -29,6 +30,9 @@ public interface IDeploymentStore
 
     /// <summary>Gives the tenant's lease up if <paramref name="owner"/> holds it; true when it did.</summary>
     Task<bool> ReleaseLeaseAsync(string tenantId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>How many deployments are in each state (states without any are left out).</summary>
+    Task<IReadOnlyDictionary<DeploymentState, long>> CountByStateAsync(CancellationToken cancellationToken);
 
     /// <summary>Pending and running deployments, oldest first, to resume after a restart.</summary>
     Task<IReadOnlyList<DeploymentRecord>> ListUnfinishedAsync(CancellationToken cancellationToken);

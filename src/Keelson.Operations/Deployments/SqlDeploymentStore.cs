@@ -7,19 +7,19 @@ namespace Keelson.Operations.Deployments;
 /// <summary>Deployments, steps and leases in SQLite or PostgreSQL with shared SQL.</summary>
 public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
 {
-    private const string Columns = "id, tenant_id, revision, state, error, lease_owner, lease_until, created_at, updated_at";
+    private const string Columns = "id, tenant_id, revision, spec, rollback_of, state, error, lease_owner, lease_until, created_at, updated_at";
     private const int RevisionAttempts = 5;
 
     private SqlDialect Dialect => database.Dialect;
 
     /// <inheritdoc />
-    public async Task<DeploymentRecord> CreateAsync(string tenantId, CancellationToken cancellationToken)
+    public async Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await database.InTransactionAsync((connection, transaction) => InsertNextRevisionAsync(connection, transaction, tenantId, cancellationToken), cancellationToken)
+                return await database.InTransactionAsync((connection, transaction) => InsertNextRevisionAsync(connection, transaction, tenantId, spec, rollbackOf, cancellationToken), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (DbException e) when (Dialect.IsUniqueViolation(e) && attempt < RevisionAttempts)
@@ -39,6 +39,21 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
     /// <inheritdoc />
     public Task<IReadOnlyList<DeploymentRecord>> ListForTenantAsync(string tenantId, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM deployments WHERE tenant_id = @tenant ORDER BY revision DESC", cancellationToken, ("@tenant", tenantId));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<DeploymentState, long>> CountByStateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(null, "SELECT state, COUNT(*) FROM deployments GROUP BY state");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new Dictionary<DeploymentState, long>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[WireName.Parse<DeploymentState>(reader.GetString(0))] = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeploymentRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
@@ -68,14 +83,15 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             null,
-            "INSERT INTO deployment_steps (deployment_id, step_index, name, state, started_at, finished_at, message) " +
-            "VALUES (@deployment, @index, @name, @state, @started, @finished, @message) " +
-            "ON CONFLICT (deployment_id, step_index) DO UPDATE SET name = excluded.name, state = excluded.state, " +
+            "INSERT INTO deployment_steps (deployment_id, step_index, name, state, attempts, started_at, finished_at, message) " +
+            "VALUES (@deployment, @index, @name, @state, @attempts, @started, @finished, @message) " +
+            "ON CONFLICT (deployment_id, step_index) DO UPDATE SET name = excluded.name, state = excluded.state, attempts = excluded.attempts, " +
             "started_at = excluded.started_at, finished_at = excluded.finished_at, message = excluded.message",
             ("@deployment", deploymentStep.DeploymentId),
             ("@index", deploymentStep.Index),
             ("@name", WireName.Of(deploymentStep.Name)),
             ("@state", WireName.Of(deploymentStep.State)),
+            ("@attempts", deploymentStep.Attempts),
             ("@started", deploymentStep.StartedAt is { } s ? Dialect.Time(s) : null),
             ("@finished", deploymentStep.FinishedAt is { } f ? Dialect.Time(f) : null),
             ("@message", deploymentStep.Message));
@@ -88,7 +104,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             null,
-            "SELECT deployment_id, step_index, name, state, started_at, finished_at, message FROM deployment_steps WHERE deployment_id = @id ORDER BY step_index",
+            "SELECT deployment_id, step_index, name, state, attempts, started_at, finished_at, message FROM deployment_steps WHERE deployment_id = @id ORDER BY step_index",
             ("@id", deploymentId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var steps = new List<DeploymentStep>();
@@ -100,6 +116,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
                 Index = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture),
                 Name = WireName.Parse<DeploymentStepName>(reader.GetString(2)),
                 State = WireName.Parse<DeploymentStepState>(reader.GetString(3)),
+                Attempts = Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
                 StartedAt = reader.NullableTime("started_at"),
                 FinishedAt = reader.NullableTime("finished_at"),
                 Message = reader.NullableString("message"),
@@ -154,7 +171,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    private async Task<DeploymentRecord> InsertNextRevisionAsync(DbConnection connection, DbTransaction transaction, string tenantId, CancellationToken cancellationToken)
+    private async Task<DeploymentRecord> InsertNextRevisionAsync(DbConnection connection, DbTransaction transaction, string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken)
     {
         await using (var exists = connection.Command(transaction, "SELECT 1 FROM tenants WHERE tenant_id = @tenant", ("@tenant", tenantId)))
         {
@@ -167,11 +184,13 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         var now = Dialect.Time(database.Now());
         await using var insert = connection.Command(
             transaction,
-            "INSERT INTO deployments (id, tenant_id, revision, state, created_at, updated_at) " +
-            "SELECT @id, @tenant, COALESCE(MAX(revision), 0) + 1, @state, @now, @now FROM deployments WHERE tenant_id = @tenant " +
+            "INSERT INTO deployments (id, tenant_id, revision, spec, rollback_of, state, created_at, updated_at) " +
+            "SELECT @id, @tenant, COALESCE(MAX(revision), 0) + 1, @spec, @rollback, @state, @now, @now FROM deployments WHERE tenant_id = @tenant " +
             $"RETURNING {Columns}",
             ("@id", Guid.CreateVersion7(database.Now()).ToString()),
             ("@tenant", tenantId),
+            ("@spec", spec),
+            ("@rollback", rollbackOf),
             ("@state", WireName.Of(DeploymentState.Pending)),
             ("@now", now));
         await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -198,6 +217,8 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         Id = r.GetString(r.GetOrdinal("id")),
         TenantId = r.GetString(r.GetOrdinal("tenant_id")),
         Revision = Convert.ToInt32(r.GetValue(r.GetOrdinal("revision")), CultureInfo.InvariantCulture),
+        Spec = r.GetString(r.GetOrdinal("spec")),
+        RollbackOf = r.NullableString("rollback_of"),
         State = WireName.Parse<DeploymentState>(r.GetString(r.GetOrdinal("state"))),
         Error = r.NullableString("error"),
         LeaseOwner = r.NullableString("lease_owner"),

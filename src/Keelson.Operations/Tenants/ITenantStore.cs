@@ -16,6 +16,10 @@ public interface ITenantStore
     /// <see cref="Storage.ConcurrencyException"/> when someone changed it first, <see cref="Storage.RecordNotFoundException"/> when it is gone.</summary>
     Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken);
 
+    /// <summary>Sets the tenant's status whatever its version (the next version follows); false when the tenant is gone.
+    /// Deployments use it: a status change must not fail because the tenant's requirements were edited meanwhile.</summary>
+    Task<bool> SetStatusAsync(string tenantId, TenantStatus status, CancellationToken cancellationToken);
+
     /// <summary>Removes the tenant with its deployments; false when there was none.</summary>
     Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken);
 }

@@ -15,9 +15,9 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     {
         var store = await WithTenantsAsync("a", "b");
 
-        var a1 = await store.CreateAsync("a", None);
-        var a2 = await store.CreateAsync("a", None);
-        var b1 = await store.CreateAsync("b", None);
+        var a1 = await store.CreateAsync("a", "{}", null, None);
+        var a2 = await store.CreateAsync("a", "{}", null, None);
+        var b1 = await store.CreateAsync("b", "{}", null, None);
 
         Assert.Equal((1, 2, 1), (a1.Revision, a2.Revision, b1.Revision));
         Assert.NotEqual(a1.Id, a2.Id);
@@ -33,7 +33,7 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
         await WithTenantsAsync("a");
         var replicas = Enumerable.Range(0, 4).Select(_ => new SqlDeploymentStore(OpenAnother())).ToList();
 
-        var created = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.CreateAsync("a", None))));
+        var created = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.CreateAsync("a", "{}", null, None))));
 
         Assert.Equal([1, 2, 3, 4], created.Select(d => d.Revision).Order());
     }
@@ -42,14 +42,14 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     public async Task Create_for_an_unknown_tenant_throws_RecordNotFoundException()
     {
         var store = await WithTenantsAsync();
-        await Assert.ThrowsAsync<RecordNotFoundException>(() => store.CreateAsync("nobody", None));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => store.CreateAsync("nobody", "{}", null, None));
     }
 
     [Fact]
     public async Task UpdateState_sets_state_error_and_time()
     {
         var store = await WithTenantsAsync("a");
-        var created = await store.CreateAsync("a", None);
+        var created = await store.CreateAsync("a", "{}", null, None);
         Clock.Advance(TimeSpan.FromSeconds(42));
 
         var failed = await store.UpdateStateAsync(created.Id, DeploymentState.Failed, "workloads: image pull failed", None);
@@ -64,7 +64,7 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     public async Task Steps_round_trip_in_index_order_and_upsert_replaces_by_index()
     {
         var store = await WithTenantsAsync("a");
-        var deployment = await store.CreateAsync("a", None);
+        var deployment = await store.CreateAsync("a", "{}", null, None);
         var started = Clock.GetUtcNow();
         foreach (var name in Enum.GetValues<DeploymentStepName>().Reverse())
         {
@@ -94,7 +94,7 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
         {
             var tenant = $"t{round}";
             await new SqlTenantStore(Database).CreateAsync(Tenants.Tenants.Seed(tenant), None);
-            var deployment = await store.CreateAsync(tenant, None);
+            var deployment = await store.CreateAsync(tenant, "{}", null, None);
             var until = Clock.GetUtcNow().AddMinutes(1);
 
             var wins = await Task.WhenAll(replicas.Select((r, i) => Task.Run(() => r.TryAcquireLeaseAsync(tenant, deployment.Id, $"replica-{i}", until, None))));
@@ -109,7 +109,7 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     public async Task An_expired_lease_lets_another_owner_take_over()
     {
         var store = await WithTenantsAsync("a");
-        var first = await store.CreateAsync("a", None);
+        var first = await store.CreateAsync("a", "{}", null, None);
         Assert.True(await store.TryAcquireLeaseAsync("a", first.Id, "replica-1", Clock.GetUtcNow().AddSeconds(30), None));
 
         Clock.Advance(TimeSpan.FromSeconds(29));
@@ -125,7 +125,7 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     public async Task The_owner_renews_its_lease_and_release_frees_it_for_others()
     {
         var store = await WithTenantsAsync("a");
-        var deployment = await store.CreateAsync("a", None);
+        var deployment = await store.CreateAsync("a", "{}", null, None);
         Assert.True(await store.TryAcquireLeaseAsync("a", deployment.Id, "replica-1", Clock.GetUtcNow().AddSeconds(30), None));
 
         var renewed = Clock.GetUtcNow().AddMinutes(5);
@@ -141,22 +141,22 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     public async Task A_lease_for_a_deployment_of_another_tenant_is_refused()
     {
         var store = await WithTenantsAsync("a", "b");
-        var ofB = await store.CreateAsync("b", None);
+        var ofB = await store.CreateAsync("b", "{}", null, None);
 
         await Assert.ThrowsAsync<RecordNotFoundException>(() => store.TryAcquireLeaseAsync("a", ofB.Id, "replica-1", Clock.GetUtcNow().AddSeconds(30), None));
-        Assert.True(await store.TryAcquireLeaseAsync("a", (await store.CreateAsync("a", None)).Id, "replica-2", Clock.GetUtcNow().AddSeconds(30), None));
+        Assert.True(await store.TryAcquireLeaseAsync("a", (await store.CreateAsync("a", "{}", null, None)).Id, "replica-2", Clock.GetUtcNow().AddSeconds(30), None));
     }
 
     [Fact]
     public async Task Unfinished_lists_pending_and_running_deployments_oldest_first()
     {
         var store = await WithTenantsAsync("a", "b");
-        var pending = await store.CreateAsync("a", None);
+        var pending = await store.CreateAsync("a", "{}", null, None);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var running = await store.CreateAsync("b", None);
+        var running = await store.CreateAsync("b", "{}", null, None);
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var succeeded = await store.CreateAsync("a", None);
-        var failed = await store.CreateAsync("b", None);
+        var succeeded = await store.CreateAsync("a", "{}", null, None);
+        var failed = await store.CreateAsync("b", "{}", null, None);
         await store.UpdateStateAsync(running.Id, DeploymentState.Running, null, None);
         await store.UpdateStateAsync(succeeded.Id, DeploymentState.Succeeded, null, None);
         await store.UpdateStateAsync(failed.Id, DeploymentState.Failed, "boom", None);
@@ -170,7 +170,7 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     public async Task Deleting_a_tenant_removes_its_deployments_steps_and_lease()
     {
         var store = await WithTenantsAsync("a");
-        var deployment = await store.CreateAsync("a", None);
+        var deployment = await store.CreateAsync("a", "{}", null, None);
         await store.UpsertStepAsync(new DeploymentStep { DeploymentId = deployment.Id, Index = 0, Name = DeploymentStepName.Validate, State = DeploymentStepState.Running }, None);
         await store.TryAcquireLeaseAsync("a", deployment.Id, "replica-1", Clock.GetUtcNow().AddMinutes(1), None);
 

@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using k8s.Models;
+using Keelson.Delivery.Clusters;
+using Keelson.Operations.Deployments;
+using Keelson.Operations.Storage;
+using Keelson.Operations.Tenants;
+using Keelson.Operations.Tests.Storage;
+using Keelson.Sandbox;
+using Keelson.Sandbox.Engine;
+using Microsoft.Extensions.Logging.Abstractions;
+using DeliveryInventory = Keelson.Delivery.Inventory.Inventory;
+
+namespace Keelson.Operations.Tests.Deployments;
+
+/// <summary>Durable deployments on each provider: every step recorded, resumed where it stopped, compensated on failure, one replica per tenant.</summary>
+public abstract class DeploymentWorkflowContract(TestDatabase target) : StoreContract(target)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly SandboxTargets targets = new();
+    private readonly DeploymentEvents events = new();
+
+    [Fact]
+    public async Task A_deployment_runs_every_step_once_in_order_and_delivers_the_stack()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+        var lines = new ConcurrentQueue<DeploymentEvent>();
+        using var subscription = events.Subscribe(deployment.Id, lines.Enqueue);
+
+        var done = await Workflow(store, tenants).RunAsync(deployment, None);
+
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        var steps = await store.ListStepsAsync(deployment.Id, None);
+        Assert.Equal(DeploymentWorkflow.Steps, steps.Select(s => s.Name));
+        Assert.All(steps, s => Assert.Equal((DeploymentStepState.Succeeded, 1), (s.State, s.Attempts)));
+        Assert.All(steps, s => Assert.True(s.StartedAt <= s.FinishedAt));
+        Assert.Matches(@"^\d+ objects valid, \d+ warning\(s\)$", Message(steps, DeploymentStepName.Validate));
+        Assert.StartsWith($"{Rendered().Count} to create, 0 to change, 0 unchanged, 0 to prune", Message(steps, DeploymentStepName.Plan), StringComparison.Ordinal);
+        Assert.Contains("Deployment", Message(steps, DeploymentStepName.Workloads), StringComparison.Ordinal);
+        Assert.EndsWith("revision 1 recorded, 0 pruned", Message(steps, DeploymentStepName.Verify), StringComparison.Ordinal);
+        Assert.Equal(1, (await InventoryAsync())!.Revision);
+        Assert.Equal(TenantStatus.Running, (await tenants.GetAsync("a", None))!.Status);
+        Assert.Contains(lines, l => l.Step == DeploymentStepName.Workloads && l.Resource == $"Deployment/{SandboxTargets.Namespace}/gateway" && l.Message == "applied");
+        Assert.Contains(lines, l => l.Step == DeploymentStepName.Verify && l.Message.StartsWith("revision 1 recorded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_run_stopped_mid_way_resumes_at_the_interrupted_step_with_no_duplicate_objects()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+        using var kill = new CancellationTokenSource();
+        using (events.Subscribe(deployment.Id, e =>
+               {
+                   if (e.Step == DeploymentStepName.Services && e.Message == "started")
+                   {
+                       kill.Cancel();
+                   }
+               }))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Workflow(store, tenants).RunAsync(deployment, kill.Token));
+        }
+
+        var stopped = await store.ListStepsAsync(deployment.Id, None);
+        Assert.Equal(DeploymentState.Running, (await store.GetAsync(deployment.Id, None))!.State);
+        Assert.Equal(DeploymentStepState.Succeeded, Step(stopped, DeploymentStepName.Workloads).State);
+        Assert.Equal((DeploymentStepState.Running, 1), (Step(stopped, DeploymentStepName.Services).State, Step(stopped, DeploymentStepName.Services).Attempts));
+        var uids = Uids();
+        var appliesBefore = targets.Cluster.Applies;
+
+        var lines = new ConcurrentQueue<DeploymentEvent>();
+        DeploymentRecord resumed;
+        using (events.Subscribe(deployment.Id, lines.Enqueue))
+        {
+            resumed = await Workflow(store, tenants).RunAsync((await store.GetAsync(deployment.Id, None))!, None);
+        }
+
+        Assert.Equal(DeploymentState.Succeeded, resumed.State);
+        var steps = await store.ListStepsAsync(deployment.Id, None);
+        Assert.All(steps, s => Assert.Equal(s.Name == DeploymentStepName.Services ? 2 : 1, s.Attempts));
+        Assert.All(steps, s => Assert.Equal(DeploymentStepState.Succeeded, s.State));
+        Assert.Contains(lines, l => l.Step == DeploymentStepName.Services && l.Message.StartsWith("started again (attempt 2)", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Step < DeploymentStepName.Services);
+
+        // The objects applied before the stop kept their identity, each exists once, and the revision was recorded once.
+        Assert.All(uids, u => Assert.Equal(u.Value, Uids()[u.Key]));
+        var rendered = Rendered();
+        Assert.All(rendered, o => Assert.NotNull(targets.Sandbox.Engine.Store.Get(Sandbox.Store.StoreKey.Of(o))));
+        Assert.Equal(rendered.OfType<V1Deployment>().Count(), targets.Sandbox.Engine.Store.List<V1ReplicaSet>(SandboxTargets.Namespace).Count());
+
+        Assert.Equal(1, (await InventoryAsync())!.Revision);
+        var appliedAgain = targets.Cluster.Applies - appliesBefore;
+        var fromServicesOn = rendered.Count(o => DeliveryPhaseOrder(o.Kind) >= DeliveryPhaseOrder("Service"));
+        Assert.Equal(fromServicesOn + 1, appliedAgain);
+    }
+
+    [Fact]
+    public async Task A_rollout_that_fails_is_compensated_by_restoring_the_previous_revision()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var first = await store.CreateAsync("a", "restaurant", null, None);
+        Assert.Equal(DeploymentState.Succeeded, (await Workflow(store, tenants).RunAsync(first, None)).State);
+        const string broken = "restaurant gateway:10.3.0-broken";
+        targets.Sandbox.Engine.Context.Faults.Add(new CrashLoop($"gateway-{Names.TemplateHash(targets.Gateway(broken).Spec.Template)}", TimeSpan.FromSeconds(3)));
+        var second = await store.CreateAsync("a", broken, null, None);
+
+        var done = await Workflow(store, tenants).RunAsync(second, None);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.StartsWith("verify failed: ", done.Error, StringComparison.Ordinal);
+        Assert.Contains("exceeded its progress deadline", done.Error, StringComparison.Ordinal);
+        Assert.EndsWith("rolled back to revision 1, removed 0 objects it did not have", done.Error, StringComparison.Ordinal);
+        var steps = await store.ListStepsAsync(second.Id, None);
+        Assert.Equal(DeploymentStepState.Failed, Step(steps, DeploymentStepName.Verify).State);
+        Assert.All(steps.Where(s => s.Name is >= DeploymentStepName.Namespace and < DeploymentStepName.Verify), s => Assert.Equal(DeploymentStepState.Compensated, s.State));
+        Assert.All(steps.Where(s => s.Name is DeploymentStepName.Validate or DeploymentStepName.Plan), s => Assert.Equal(DeploymentStepState.Succeeded, s.State));
+        var gateway = (V1Deployment)(await targets.Cluster.GetAsync(new ObjectKey("apps/v1", "Deployment", SandboxTargets.Namespace, "gateway"), None))!;
+        Assert.Equal(targets.Gateway("restaurant").Spec.Template.Spec.Containers[0].Image, gateway.Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal(1, (await InventoryAsync())!.Revision);
+        Assert.Equal(TenantStatus.Running, (await tenants.GetAsync("a", None))!.Status);
+    }
+
+    [Fact]
+    public async Task A_failed_first_delivery_removes_what_it_applied()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        targets.Sandbox.Engine.Context.Faults.Add(new CrashLoop("gateway-", TimeSpan.FromSeconds(3)));
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+
+        var done = await Workflow(store, tenants, readyTimeout: TimeSpan.FromMinutes(2)).RunAsync(deployment, None);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.Contains("timed out after 00:02:00: Deployment/restaurant-system/gateway", done.Error, StringComparison.Ordinal);
+        Assert.Contains($"first delivery: removed the {Rendered().Count} objects it applied", done.Error, StringComparison.Ordinal);
+        Assert.Empty(targets.Sandbox.Engine.Store.List<V1Deployment>(SandboxTargets.Namespace));
+        Assert.Null(await targets.Cluster.GetAsync(new ObjectKey("v1", "Namespace", null, SandboxTargets.Namespace), None));
+        Assert.Equal(TenantStatus.Failed, (await tenants.GetAsync("a", None))!.Status);
+    }
+
+    [Fact]
+    public async Task Invalid_objects_fail_validation_and_leave_the_cluster_untouched()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var deployment = await store.CreateAsync("a", "restaurant invalid", null, None);
+
+        var done = await Workflow(store, tenants).RunAsync(deployment, None);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.StartsWith("validate failed: 1 validation error(s): ", done.Error, StringComparison.Ordinal);
+        Assert.Contains("container-privileged: container 'gateway' runs privileged", done.Error, StringComparison.Ordinal);
+        var steps = await store.ListStepsAsync(deployment.Id, None);
+        Assert.Equal(DeploymentStepState.Failed, Step(steps, DeploymentStepName.Validate).State);
+        Assert.All(steps.Skip(1), s => Assert.Equal((DeploymentStepState.Pending, 0), (s.State, s.Attempts)));
+        Assert.Equal(0, targets.Cluster.Applies);
+        Assert.Equal(TenantStatus.Failed, (await tenants.GetAsync("a", None))!.Status);
+    }
+
+    [Fact]
+    public async Task Two_replicas_on_one_database_deploy_each_tenant_once_and_one_revision_at_a_time()
+    {
+        var ids = Enumerable.Range(1, 5).Select(i => $"t{i}").ToArray();
+        var (store, tenants) = await WithTenantsAsync(ids);
+        var created = new List<DeploymentRecord>();
+        foreach (var id in ids)
+        {
+            created.Add(await store.CreateAsync(id, "restaurant", null, None));
+        }
+
+        // Two revisions of one tenant: the second must wait for the first, whichever replica runs it.
+        created.Add(await store.CreateAsync("t1", "restaurant", null, None));
+        using var stop = new CancellationTokenSource();
+        var replicas = Enumerable.Range(0, 2).Select(_ => Replica()).ToList();
+        var loops = replicas.Select(r => Task.Run(() => r.Dispatcher.RunAsync(stop.Token))).ToList();
+
+        await WaitUntilAsync(async () => (await store.ListUnfinishedAsync(None)).Count == 0, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+
+        foreach (var deployment in created)
+        {
+            var done = (await store.GetAsync(deployment.Id, None))!;
+            Assert.Equal(DeploymentState.Succeeded, done.State);
+            Assert.All(await store.ListStepsAsync(deployment.Id, None), s => Assert.Equal((DeploymentStepState.Succeeded, 1), (s.State, s.Attempts)));
+            Assert.Contains(done.LeaseOwner, replicas.Select(r => r.Dispatcher.Owner));
+        }
+
+        var t1 = (await store.ListForTenantAsync("t1", None)).OrderBy(d => d.Revision).ToList();
+        var firstEnded = (await store.ListStepsAsync(t1[0].Id, None)).Max(s => s.FinishedAt);
+        var secondStarted = (await store.ListStepsAsync(t1[1].Id, None)).Min(s => s.StartedAt);
+        Assert.True(secondStarted >= firstEnded, $"revision 2 started at {secondStarted:O}, before revision 1 ended at {firstEnded:O}");
+        foreach (var replica in replicas)
+        {
+            replica.Dispatcher.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_lease_left_by_a_dead_replica_is_taken_over_when_it_runs_out()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+        Assert.True(await store.TryAcquireLeaseAsync("a", deployment.Id, "dead-replica", Clock.GetUtcNow().AddSeconds(30), None));
+        var replica = Replica();
+
+        await replica.Dispatcher.ScanAsync(None);
+        await WaitUntilAsync(() => Task.FromResult(replica.Dispatcher.RunningTenants.Count == 0), TimeSpan.FromSeconds(10));
+        Assert.Equal(DeploymentState.Pending, (await store.GetAsync(deployment.Id, None))!.State);
+        Assert.Empty(await store.ListStepsAsync(deployment.Id, None));
+
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        await replica.Dispatcher.ScanAsync(None);
+        await WaitUntilAsync(async () => (await store.GetAsync(deployment.Id, None))!.Finished && replica.Dispatcher.RunningTenants.Count == 0, TimeSpan.FromSeconds(30));
+
+        var done = (await store.GetAsync(deployment.Id, None))!;
+        Assert.Equal((DeploymentState.Succeeded, replica.Dispatcher.Owner), (done.State, done.LeaseOwner));
+        Assert.True(await store.TryAcquireLeaseAsync("a", deployment.Id, "next-replica", Clock.GetUtcNow().AddSeconds(30), None), "the lease is given up when the run ends");
+        replica.Dispatcher.Dispose();
+    }
+
+    private (DeploymentWorkflow Workflow, DeploymentDispatcher Dispatcher) Replica()
+    {
+        // Its own connection pool, as a second server process has.
+        var database = OpenAnother();
+        var store = new SqlDeploymentStore(database);
+        var workflow = Workflow(store, new SqlTenantStore(database));
+        return (workflow, new DeploymentDispatcher(store, workflow, Clock, NullLogger<DeploymentDispatcher>.Instance));
+    }
+
+    private DeploymentWorkflow Workflow(IDeploymentStore store, ITenantStore tenants, TimeSpan? readyTimeout = null) =>
+        new(store, tenants, targets, events, new DeploymentOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromMinutes(15), ScanInterval = TimeSpan.FromMilliseconds(100) }, Clock, NullLogger<DeploymentWorkflow>.Instance);
+
+    private async Task<(SqlDeploymentStore Store, SqlTenantStore Tenants)> WithTenantsAsync(params string[] tenantIds)
+    {
+        var tenants = new SqlTenantStore(Database);
+        foreach (var id in tenantIds)
+        {
+            await tenants.CreateAsync(Tenants.Tenants.Seed(id), None);
+        }
+
+        return (new SqlDeploymentStore(Database), tenants);
+    }
+
+    private List<k8s.IKubernetesObject<V1ObjectMeta>> Rendered() =>
+        [.. targets.ResolveAsync(new DeploymentRecord { Id = "x", TenantId = "x", Revision = 1, Spec = "restaurant", State = DeploymentState.Pending, CreatedAt = default, UpdatedAt = default }, None).Result.Objects];
+
+    private Dictionary<string, string> Uids() =>
+        targets.Sandbox.Engine.Store.List<V1Deployment>(SandboxTargets.Namespace).ToDictionary(d => d.Metadata.Name, d => d.Metadata.Uid);
+
+    private Task<DeliveryInventory?> InventoryAsync() => DeliveryInventory.ReadAsync(targets.Cluster, SandboxTargets.Namespace, None);
+
+    private static int DeliveryPhaseOrder(string kind) => (int)Delivery.DeliveryPhases.Of(kind);
+
+    private static DeploymentStep Step(IReadOnlyList<DeploymentStep> steps, DeploymentStepName name) => steps.Single(s => s.Name == name);
+
+    private static string Message(IReadOnlyList<DeploymentStep> steps, DeploymentStepName name) => Step(steps, name).Message ?? "";
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not done within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>The workflow contract on SQLite.</summary>
+public sealed class SqliteDeploymentWorkflowTests() : DeploymentWorkflowContract(new SqliteTestDatabase());
+
+/// <summary>The workflow contract on PostgreSQL.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class PostgresDeploymentWorkflowTests(PostgresServer server) : DeploymentWorkflowContract(new PostgresTestDatabase(server));
