@@ -131,6 +131,13 @@ public sealed class KubernetesCluster : ICluster, IDisposable
         }
     }
 
+    /// <summary>The API server's version (<c>GET /version</c>), as a readiness probe: it needs only a reachable server and valid credentials.</summary>
+    public async Task<string> VersionAsync(CancellationToken cancellationToken)
+    {
+        var body = await GetTextAsync("/version", cancellationToken).ConfigureAwait(false) ?? "{}";
+        return JsonNode.Parse(body)?["gitVersion"]?.GetValue<string>() ?? "unknown";
+    }
+
     /// <inheritdoc/>
     public Task WaitAsync(TimeSpan duration, CancellationToken cancellationToken) => Task.Delay(duration, cancellationToken);
 

@@ -12,8 +12,6 @@ namespace Keelson.Server.Api;
 /// <summary>Tenants: the seed's list, create, read, replace, delete, and the manifest download.</summary>
 public static class TenantEndpoints
 {
-    private static readonly JsonSerializerOptions RequestJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>Maps the routes on the <c>/api/v1</c> group.</summary>
     public static RouteGroupBuilder MapTenants(this RouteGroupBuilder api)
     {
@@ -65,7 +63,7 @@ public static class TenantEndpoints
         try
         {
             var created = await stores.Tenants.CreateAsync(record, cancellationToken).ConfigureAwait(false);
-            await Audit(stores.Audit, http, "tenant.create", created.TenantId, cancellationToken).ConfigureAwait(false);
+            await Audit(stores.Audit, http, "tenant.create", created.TenantId, null, cancellationToken).ConfigureAwait(false);
             return Results.Created($"/api/v1/tenants/{created.TenantId}", TenantResponse.From(created));
         }
         catch (DuplicateTenantException)
@@ -102,7 +100,7 @@ public static class TenantEndpoints
         try
         {
             var updated = await stores.Tenants.UpdateAsync(record with { Version = current.Version, Status = current.Status }, cancellationToken).ConfigureAwait(false);
-            await Audit(stores.Audit, http, "tenant.update", tenant_id, cancellationToken).ConfigureAwait(false);
+            await Audit(stores.Audit, http, "tenant.update", tenant_id, null, cancellationToken).ConfigureAwait(false);
             return Results.Ok(TenantResponse.From(updated));
         }
         catch (ConcurrencyException)
@@ -119,7 +117,7 @@ public static class TenantEndpoints
             return Problems.NotFound(tenant_id);
         }
 
-        await Audit(stores.Audit, http, "tenant.delete", tenant_id, cancellationToken).ConfigureAwait(false);
+        await Audit(stores.Audit, http, "tenant.delete", tenant_id, null, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 
@@ -136,10 +134,12 @@ public static class TenantEndpoints
             return Problems.NotFound(tenant_id);
         }
 
-        var request = JsonSerializer.Deserialize<TenantRequest>(tenant.Spec ?? "{}", RequestJson)!;
-        var (stack, _) = StackFromRequest.Build(request);
-        var plan = Planner.Default.Plan(stack!);
-        var manifest = ManifestRenderer.Default.Render(plan.Plan!, new RenderOptions { Monitoring = include_monitoring });
+        var (manifest, error) = TenantManifests.Render(tenant.Spec, new RenderOptions { Monitoring = include_monitoring });
+        if (manifest is null)
+        {
+            return Problems.Conflict($"Tenant '{tenant_id}' cannot be rendered", $"{error}. Replace it with PUT /api/v1/tenants/{tenant_id}.");
+        }
+
         var (content, contentType, fileName) = ManifestDownload.Build(manifest, chosen);
         return Results.File(content, contentType, fileName);
     }
@@ -169,18 +169,19 @@ public static class TenantEndpoints
             Preset = request.Preset ?? plan.Preset,
             IsDemo = demo,
             ServiceRequirementsJson = JsonSerializer.Serialize(request.ServiceRequirements),
-            SlaTargetJson = JsonSerializer.Serialize(request.SlaTarget ?? new SlaTarget(), RequestJson),
+            SlaTargetJson = JsonSerializer.Serialize(request.SlaTarget ?? new SlaTarget(), TenantManifests.RequestJson),
             ResourcesJson = JsonSerializer.Serialize(plan),
             CpuLimit = plan.Resources.Cpu,
             MemoryLimit = plan.Resources.Memory,
             GpuLimit = plan.Resources.Gpu,
             StorageLimit = plan.Resources.Storage,
             GpuType = gpu?.ToLowerInvariant(),
-            Spec = JsonSerializer.Serialize(request, RequestJson),
+            Spec = JsonSerializer.Serialize(request, TenantManifests.RequestJson),
         }, null);
     }
 
-    private static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, CancellationToken cancellationToken)
+    /// <summary>Records who did what to which tenant (and deployment), with the request id.</summary>
+    internal static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, string? deploymentId, CancellationToken cancellationToken)
     {
         var caller = ApiKeyFilter.CallerOf(http);
         return audit.AppendAsync(new AuditEntry
@@ -189,7 +190,9 @@ public static class TenantEndpoints
             Actor = caller.Admin ? "admin" : $"tenant-key:{caller.Tenant}",
             Action = action,
             TenantId = tenantId,
-            DetailsJson = new JsonObject { ["request_id"] = http.TraceIdentifier }.ToJsonString(),
+            DetailsJson = (deploymentId is null
+                ? new JsonObject { ["request_id"] = http.TraceIdentifier }
+                : new JsonObject { ["request_id"] = http.TraceIdentifier, ["deployment_id"] = deploymentId }).ToJsonString(),
         }, cancellationToken);
     }
 }

@@ -32,7 +32,11 @@ public static class ServerApp
         }));
         builder.Services.AddSingleton<TenantDatabases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
-        builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases");
+        builder.Services.AddSingleton<DeploymentClusters>();
+        builder.Services.AddSingleton<TenantDeployments>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TenantDeployments>());
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
@@ -55,18 +59,29 @@ public static class ServerApp
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseHttpMetrics(options => options.ReduceStatusCodeCardinality());
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
+        metrics.Observe(app.Services.GetRequiredService<TenantDatabases>());
+        app.UseHttpMetrics(options =>
+        {
+            options.InProgress.Registry = metrics.Registry;
+            options.RequestCount.Registry = metrics.Registry;
+            options.RequestDuration.Registry = metrics.Registry;
+            options.ReduceStatusCodeCardinality();
+        });
+        app.UseWebSockets();
         app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Keelson API"));
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics", metrics.Registry);
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
         api.MapTenants();
+        api.MapDeployments();
+        app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         return app;
     }
 }

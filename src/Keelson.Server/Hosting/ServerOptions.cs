@@ -18,6 +18,54 @@ public sealed class ServerOptions
     /// <summary>Mutating requests allowed per client address per minute.</summary>
     public int MutationsPerMinute { get; set; } = 120;
 
+    /// <summary>Where deployments go: <c>Clusters:Demo</c> (default: the embedded sandbox) and <c>Clusters:Production</c> (default: none).</summary>
+    public ClustersOptions Clusters { get; } = new();
+
+    /// <summary>Durable deployments: readiness timeout, lease and scan intervals.</summary>
+    public DeploymentSettings Deployments { get; } = new();
+
     /// <summary>Largest request body accepted, in bytes (a validate-manifest body carries whole manifests).</summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+}
+
+/// <summary>The demo and production clusters.</summary>
+public sealed class ClustersOptions
+{
+    /// <summary>The demo cluster; without a kubeconfig or context, the embedded sandbox (one per cluster profile).</summary>
+    public ClusterConnection Demo { get; } = new();
+
+    /// <summary>The production cluster; without a kubeconfig, context or in-cluster account, production deployments are refused.</summary>
+    public ClusterConnection Production { get; } = new();
+
+    /// <summary>Virtual seconds per wall second of the embedded sandbox's clock (pods start in simulated seconds).</summary>
+    public double SandboxSpeed { get; set; } = 10;
+}
+
+/// <summary>How to reach one cluster.</summary>
+public sealed class ClusterConnection
+{
+    /// <summary>The kubeconfig file.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The kubeconfig context; the file's current one when not set.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>Use the pod's service account (the server runs in the cluster it deploys to).</summary>
+    public bool InCluster { get; set; }
+
+    /// <summary>Whether anything says where the cluster is.</summary>
+    public bool Configured => Kubeconfig is not null || Context is not null || InCluster;
+}
+
+/// <summary>The <c>Keelson:Deployments</c> section.</summary>
+public sealed class DeploymentSettings
+{
+    /// <summary>Longest wait for readiness in the verify step.</summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a replica's claim on a tenant lasts unless renewed; a dead replica's deployments resume after it.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each replica looks for unfinished deployments.</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -16,6 +16,9 @@ public sealed class TenantDatabases(IConfiguration configuration, IOptions<Serve
     private OperationsStores? demo;
     private OperationsStores? production;
 
+    /// <summary>Whether both databases are open (from start until disposal).</summary>
+    public bool IsOpen => demo is not null && production is not null;
+
     /// <summary>The stores of the demo or the production database.</summary>
     public OperationsStores For(bool isDemo) =>
         (isDemo ? demo : production) ?? throw new InvalidOperationException("The databases are opened when the server starts.");

@@ -1,0 +1,183 @@
+using Keelson.Delivery.Clusters;
+using Keelson.Delivery.Kubernetes;
+using Keelson.Sandbox;
+using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server;
+using Keelson.Spec.Model;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Keelson.Server;
+
+/// <summary>
+/// The clusters deployments go to. Demo: <c>Keelson:Clusters:Demo</c> when configured, else the embedded sandbox of
+/// the tenant's cluster profile, served on loopback through the Kubernetes API facade (so it is thread-safe, its
+/// clock runs, and <c>kubectl --kubeconfig DATA/sandbox/PROFILE.kubeconfig</c> can look at it) and saved under the
+/// data directory after every step. Production: <c>Keelson:Clusters:Production</c>, or none.
+/// </summary>
+public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsyncDisposable, IHealthCheck
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Dictionary<string, EmbeddedSandbox> sandboxes = new(StringComparer.Ordinal);
+    private readonly Dictionary<bool, KubernetesCluster> configured = [];
+
+    private ServerOptions Settings => options.Value;
+
+    /// <summary>Whether production deployments have a cluster to go to.</summary>
+    public bool HasProduction => Settings.Clusters.Production.Configured;
+
+    /// <summary>Where the embedded sandboxes keep their state and kubeconfigs.</summary>
+    public string SandboxDirectory => Path.Combine(Path.GetFullPath(Settings.DataDirectory), "sandbox");
+
+    /// <summary>
+    /// The cluster for a deployment of the demo or production database, and how to make its state durable after a
+    /// step (only the embedded sandbox needs that). <see cref="InvalidOperationException"/> when production has no cluster.
+    /// </summary>
+    public async Task<(ICluster Cluster, Func<CancellationToken, Task>? Checkpoint)> ForAsync(bool demo, ClusterProfile profile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var connection = demo ? Settings.Clusters.Demo : Settings.Clusters.Production;
+        if (connection.Configured)
+        {
+            return (await ConfiguredAsync(demo, connection, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!demo)
+            {
+                throw new InvalidOperationException("No production cluster is configured: set Keelson:Clusters:Production:Kubeconfig (and Context), or InCluster.");
+            }
+
+            if (!sandboxes.TryGetValue(profile.Name, out var sandbox))
+            {
+                sandboxes[profile.Name] = sandbox = await EmbeddedSandbox.StartAsync(profile, SandboxDirectory, Settings.Clusters.SandboxSpeed, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (sandbox.Client, sandbox.CheckpointAsync);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Ready when every configured cluster answers <c>/version</c> (the embedded sandbox is always there).</summary>
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        var answered = new List<string>();
+        foreach (var (name, demo) in new[] { ("demo", true), ("production", false) })
+        {
+            var connection = demo ? Settings.Clusters.Demo : Settings.Clusters.Production;
+            if (!connection.Configured)
+            {
+                continue;
+            }
+
+            try
+            {
+                var cluster = await ConfiguredAsync(demo, connection, cancellationToken).ConfigureAwait(false);
+                answered.Add($"{name} cluster {await cluster.VersionAsync(cancellationToken).ConfigureAwait(false)}");
+            }
+            catch (Exception e) when (e is HttpRequestException or ClusterException or k8s.Exceptions.KubeConfigException or IOException or TaskCanceledException)
+            {
+                problems.Add($"{name} cluster unreachable: {e.Message}");
+            }
+        }
+
+        return problems.Count == 0
+            ? HealthCheckResult.Healthy(answered.Count == 0 ? "demo deployments use the embedded sandbox; no production cluster configured" : string.Join("; ", answered))
+            : HealthCheckResult.Unhealthy(string.Join("; ", problems));
+    }
+
+    /// <summary>Stops the embedded sandboxes, saving them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var sandbox in sandboxes.Values)
+        {
+            await sandbox.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var cluster in configured.Values)
+        {
+            cluster.Dispose();
+        }
+
+        gate.Dispose();
+    }
+
+    private async Task<KubernetesCluster> ConfiguredAsync(bool demo, ClusterConnection connection, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!configured.TryGetValue(demo, out var cluster))
+            {
+                configured[demo] = cluster = Connect(connection);
+            }
+
+            return cluster;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static KubernetesCluster Connect(ClusterConnection connection) =>
+        connection.InCluster && connection.Kubeconfig is null && connection.Context is null
+            ? KubernetesCluster.Connect(null, null)
+            : KubernetesCluster.Connect(connection.Kubeconfig, connection.Context);
+
+    /// <summary>One profile's sandbox behind the API facade on loopback, with a client and its state file.</summary>
+    private sealed class EmbeddedSandbox : IAsyncDisposable
+    {
+        private readonly SandboxApiServer server;
+        private readonly string statePath;
+        private readonly SemaphoreSlim writing = new(1, 1);
+
+        private EmbeddedSandbox(SandboxApiServer server, KubernetesCluster client, string statePath)
+        {
+            this.server = server;
+            Client = client;
+            this.statePath = statePath;
+        }
+
+        public KubernetesCluster Client { get; }
+
+        public static async Task<EmbeddedSandbox> StartAsync(ClusterProfile profile, string directory, double speed, CancellationToken cancellationToken)
+        {
+            var statePath = Path.Combine(directory, profile.Name + ".json");
+            var engine = await SandboxState.LoadAsync(statePath, null, cancellationToken).ConfigureAwait(false) ?? new SandboxEngine(profile);
+            var server = await SandboxApiServer.StartAsync(new SandboxCluster(engine), new SandboxApiOptions { Speed = speed }, cancellationToken).ConfigureAwait(false);
+            var kubeconfig = Path.Combine(directory, profile.Name + ".kubeconfig");
+            await SandboxKubeconfig.WriteAsync(kubeconfig, server.Url, cancellationToken).ConfigureAwait(false);
+            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null), statePath);
+        }
+
+        public async Task CheckpointAsync(CancellationToken cancellationToken)
+        {
+            // Taken between two requests, written outside the facade's lock; one writer at a time per file.
+            var state = server.Inspect(cluster => SandboxState.Serialize(cluster.Engine));
+            await writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SandboxState.WriteAsync(state, statePath, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                writing.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await server.DisposeAsync().ConfigureAwait(false);
+            await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            writing.Dispose();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Keelson.Operations.Deployments;
+using Keelson.Rendering;
+using Keelson.Server.Api;
+using Microsoft.Extensions.Options;
+
+namespace Keelson.Server;
+
+/// <summary>
+/// Runs durable deployments of both databases in the background: one workflow and one dispatcher each, started after
+/// the databases are open. Stopping the server stops the runs where they are and gives their leases up, so another
+/// replica (or this one, restarted) resumes them.
+/// </summary>
+public sealed class TenantDeployments(TenantDatabases databases, DeploymentClusters clusters, IOptions<ServerOptions> options, ILoggerFactory loggers) : BackgroundService
+{
+    private readonly TaskCompletionSource<(DeploymentDispatcher Demo, DeploymentDispatcher Production)> dispatchers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Live progress of the deployments this replica runs.</summary>
+    public DeploymentEvents Events { get; } = new();
+
+    /// <summary>Tells the demo or production dispatcher that a deployment was just created.</summary>
+    public void Wake(bool demo)
+    {
+        if (dispatchers.Task.IsCompletedSuccessfully)
+        {
+            var (d, p) = dispatchers.Task.Result;
+            (demo ? d : p).Wake();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        if (dispatchers.Task.IsCompletedSuccessfully)
+        {
+            dispatchers.Task.Result.Demo.Dispose();
+            dispatchers.Task.Result.Production.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var demo = Create(true);
+        var production = Create(false);
+        dispatchers.SetResult((demo, production));
+        await Task.WhenAll(demo.RunAsync(stoppingToken), production.RunAsync(stoppingToken)).ConfigureAwait(false);
+    }
+
+    private DeploymentDispatcher Create(bool demo)
+    {
+        var stores = databases.For(demo);
+        var settings = options.Value.Deployments;
+        var workflow = new DeploymentWorkflow(
+            stores.Deployments,
+            stores.Tenants,
+            new Targets(clusters, demo),
+            Events,
+            new DeploymentOptions { ReadyTimeout = settings.ReadyTimeout, LeaseDuration = settings.LeaseDuration, ScanInterval = settings.ScanInterval },
+            TimeProvider.System,
+            loggers.CreateLogger<DeploymentWorkflow>());
+        return new DeploymentDispatcher(stores.Deployments, workflow, TimeProvider.System, loggers.CreateLogger<DeploymentDispatcher>());
+    }
+
+    /// <summary>A deployment's stored request rendered again, delivered to the demo or production cluster.</summary>
+    private sealed class Targets(DeploymentClusters clusters, bool demo) : IDeploymentTargets
+    {
+        public async Task<DeploymentTarget> ResolveAsync(DeploymentRecord deployment, CancellationToken cancellationToken)
+        {
+            var (manifest, error) = TenantManifests.Render(deployment.Spec, new RenderOptions());
+            if (manifest is null)
+            {
+                throw new DeploymentTargetException(error!);
+            }
+
+            try
+            {
+                var (cluster, checkpoint) = await clusters.ForAsync(demo, manifest.Plan.Spec.Cluster, cancellationToken).ConfigureAwait(false);
+                return new DeploymentTarget(cluster, manifest.Namespace, [.. manifest.Objects.Select(o => o.Resource)], checkpoint);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new DeploymentTargetException(e.Message, e);
+            }
+        }
+    }
+}
