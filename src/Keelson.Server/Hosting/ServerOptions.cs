@@ -63,6 +63,9 @@ public sealed class DeploymentSettings
     /// <summary>Longest wait for readiness in the verify step.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Time between readiness polls in the verify step.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a replica's claim on a tenant lasts unless renewed; a dead replica's deployments resume after it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 

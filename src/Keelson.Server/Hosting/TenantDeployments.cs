@@ -57,7 +57,7 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
             stores.Tenants,
             new Targets(clusters, demo),
             Events,
-            new DeploymentOptions { ReadyTimeout = settings.ReadyTimeout, LeaseDuration = settings.LeaseDuration, ScanInterval = settings.ScanInterval },
+            new DeploymentOptions { ReadyTimeout = settings.ReadyTimeout, PollInterval = settings.PollInterval, LeaseDuration = settings.LeaseDuration, ScanInterval = settings.ScanInterval },
             TimeProvider.System,
             loggers.CreateLogger<DeploymentWorkflow>());
         return new DeploymentDispatcher(stores.Deployments, workflow, TimeProvider.System, loggers.CreateLogger<DeploymentDispatcher>());
