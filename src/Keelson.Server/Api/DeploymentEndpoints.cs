@@ -233,7 +233,7 @@ public static class DeploymentEndpoints
     private static async Task<IResult> AcceptedAsync(
         HttpContext http, OperationsStores stores, TenantDeployments runner, bool demo, DeploymentRecord deployment, string action, CancellationToken cancellationToken)
     {
-        await TenantEndpoints.Audit(stores.Audit, http, action, deployment.TenantId, deployment.Id, cancellationToken).ConfigureAwait(false);
+        await TenantEndpoints.Audit(stores.Audit, http, action, deployment.TenantId, new System.Text.Json.Nodes.JsonObject { ["deployment_id"] = deployment.Id }, cancellationToken).ConfigureAwait(false);
         runner.Wake(demo);
         return TypedResults.Accepted($"/api/v1/deployments/{deployment.Id}", await ResponseAsync(stores, deployment, cancellationToken).ConfigureAwait(false));
     }

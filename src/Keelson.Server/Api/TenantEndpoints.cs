@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keelson.Operations.Audit;
+using Keelson.Operations.Deployments;
 using Keelson.Operations.Storage;
 using Keelson.Operations.Tenants;
 using Keelson.Planning;
@@ -24,7 +25,8 @@ public static class TenantEndpoints
         api.MapPut("/tenants/{tenant_id}", Replace).WithName("ReplaceTenant").WithSummary("Re-plan and save a tenant's requirements.")
             .Produces<TenantResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireRateLimiting(ServerApp.MutationPolicy);
-        api.MapDelete("/tenants/{tenant_id}", Delete).WithName("DeleteTenant").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+        api.MapDelete("/tenants/{tenant_id}", Delete).WithName("DeleteTenant").WithSummary("Remove the tenant's objects from its cluster, then the tenant and its deployment records.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapGet("/tenants/{tenant_id}/manifest", Manifest).WithName("GetManifest")
             .WithSummary("The tenant's manifests: format=yaml (default), json, helm or kustomize (tar.gz); include_monitoring=true|false.")
@@ -109,15 +111,43 @@ public static class TenantEndpoints
         }
     }
 
-    private static async Task<IResult> Delete(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(HttpContext http, TenantDatabases databases, TenantDeployments runner, string tenant_id, CancellationToken cancellationToken)
     {
-        var stores = databases.For(DemoModeFilter.IsDemo(http));
+        var demo = DemoModeFilter.IsDemo(http);
+        var stores = databases.For(demo);
+        if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        var history = await stores.Deployments.ListForTenantAsync(tenant_id, cancellationToken).ConfigureAwait(false);
+        if (history.FirstOrDefault(d => !d.Finished) is { } unfinished)
+        {
+            return Problems.Conflict($"Tenant '{tenant_id}' is being deployed",
+                $"Deployment {unfinished.Id} (revision {unfinished.Revision}) is {WireName.Of(unfinished.State)}; delete the tenant after it ends.");
+        }
+
+        // The cluster first: a tenant whose objects cannot be removed stays on record, so nothing is left orphaned.
+        var removed = 0;
+        if (history.FirstOrDefault(d => d.State == DeploymentState.Succeeded) is { } delivered)
+        {
+            try
+            {
+                removed = await runner.TearDownAsync(demo, delivered, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DeploymentTargetException or HttpRequestException or IOException or Delivery.Kubernetes.ClusterException)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: $"Tenant '{tenant_id}' could not be removed from its cluster",
+                    detail: $"{e.Message}. Nothing was deleted; try again when the cluster answers.", type: "https://keelson.dev/problems/503");
+            }
+        }
+
         if (!await stores.Tenants.DeleteAsync(tenant_id, cancellationToken).ConfigureAwait(false))
         {
             return Problems.NotFound(tenant_id);
         }
 
-        await Audit(stores.Audit, http, "tenant.delete", tenant_id, null, cancellationToken).ConfigureAwait(false);
+        await Audit(stores.Audit, http, "tenant.delete", tenant_id, new JsonObject { ["objects_removed"] = removed }, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 
@@ -180,8 +210,8 @@ public static class TenantEndpoints
         }, null);
     }
 
-    /// <summary>Records who did what to which tenant (and deployment), with the request id.</summary>
-    internal static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, string? deploymentId, CancellationToken cancellationToken)
+    /// <summary>Records who did what to which tenant, with the request id and <paramref name="details"/>.</summary>
+    internal static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, JsonObject? details, CancellationToken cancellationToken)
     {
         var caller = ApiKeyFilter.CallerOf(http);
         return audit.AppendAsync(new AuditEntry
@@ -190,9 +220,13 @@ public static class TenantEndpoints
             Actor = caller.Admin ? "admin" : $"tenant-key:{caller.Tenant}",
             Action = action,
             TenantId = tenantId,
-            DetailsJson = (deploymentId is null
-                ? new JsonObject { ["request_id"] = http.TraceIdentifier }
-                : new JsonObject { ["request_id"] = http.TraceIdentifier, ["deployment_id"] = deploymentId }).ToJsonString(),
+            DetailsJson = WithRequestId(details ?? [], http).ToJsonString(),
         }, cancellationToken);
+    }
+
+    private static JsonObject WithRequestId(JsonObject details, HttpContext http)
+    {
+        details["request_id"] = http.TraceIdentifier;
+        return details;
     }
 }

@@ -1,3 +1,4 @@
+using Keelson.Delivery;
 using Keelson.Operations.Deployments;
 using Keelson.Rendering;
 using Keelson.Server.Api;
@@ -25,6 +26,23 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
             var (d, p) = dispatchers.Task.Result;
             (demo ? d : p).Wake();
         }
+    }
+
+    /// <summary>
+    /// Removes what <paramref name="delivered"/> (the tenant's last succeeded deployment) put on its cluster: every
+    /// object of the namespace's inventory, then the inventory; the number of objects deleted.
+    /// </summary>
+    public async Task<int> TearDownAsync(bool demo, DeploymentRecord delivered, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivered);
+        var target = await new Targets(clusters, demo).ResolveAsync(delivered, cancellationToken).ConfigureAwait(false);
+        var deleted = await new Deployer(target.Cluster).DeleteAsync(target.Namespace, null, cancellationToken).ConfigureAwait(false);
+        if (target.Checkpoint is { } checkpoint)
+        {
+            await checkpoint(cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted.Count;
     }
 
     /// <inheritdoc/>

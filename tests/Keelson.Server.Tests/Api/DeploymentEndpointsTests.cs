@@ -113,6 +113,25 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Deleting_a_deployed_tenant_waits_for_its_deployment_then_removes_its_objects_from_the_cluster()
+    {
+        await CreateAsync("dep-del");
+        var id = (await Send(HttpMethod.Post, "/api/v1/tenants/dep-del/deploy")).Body["deployment_id"]!.GetValue<string>();
+
+        var (busy, problem, _) = await Send(HttpMethod.Delete, "/api/v1/tenants/dep-del");
+        Assert.Equal((HttpStatusCode.Conflict, "Tenant 'dep-del' is being deployed"), (busy, problem["title"]!.GetValue<string>()));
+
+        await WaitFinishedAsync(id);
+        Assert.NotNull(await ChatbotReplicasAsync("dep-del"));
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(HttpMethod.Delete, "/api/v1/tenants/dep-del")).Status);
+
+        Assert.Null(await ChatbotReplicasAsync("dep-del"));
+        using var cluster = KubernetesCluster.Connect(Path.Combine(factory.DataDirectory, "sandbox", "aws-gpu.kubeconfig"), null);
+        Assert.Null(await cluster.GetAsync(new ObjectKey("v1", "Namespace", null, "dep-del"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, $"/api/v1/deployments/{id}")).Status);
+    }
+
+    [Fact]
     public async Task Unknown_ids_a_missing_header_and_plain_http_on_the_stream_are_clear_problems()
     {
         await CreateAsync("dep-errors");
