@@ -36,15 +36,18 @@ public sealed class KubernetesCluster : ICluster, IDisposable
     public TimeProvider Time => TimeProvider.System;
 
     /// <summary>A cluster from a kubeconfig file (default <c>$KUBECONFIG</c> or <c>~/.kube/config</c>) and context, or the in-cluster service account.</summary>
-    public static KubernetesCluster Connect(string? kubeconfig, string? context)
+    public static KubernetesCluster Connect(string? kubeconfig, string? context) => Connect(kubeconfig, context, null);
+
+    /// <summary>As <see cref="Connect(string?, string?)"/>, described as <paramref name="description"/> in messages when given.</summary>
+    public static KubernetesCluster Connect(string? kubeconfig, string? context, string? description)
     {
         if (kubeconfig is null && context is null && KubernetesClientConfiguration.IsInCluster())
         {
-            return new KubernetesCluster(KubernetesClientConfiguration.InClusterConfig(), "in-cluster service account");
+            return new KubernetesCluster(KubernetesClientConfiguration.InClusterConfig(), description ?? "in-cluster service account");
         }
 
         var configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, context);
-        return new KubernetesCluster(configuration, $"context {configuration.CurrentContext ?? "(default)"} at {configuration.Host}");
+        return new KubernetesCluster(configuration, description ?? $"context {configuration.CurrentContext ?? "(default)"} at {configuration.Host}");
     }
 
     /// <inheritdoc/>

@@ -126,10 +126,8 @@ public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsync
         }
     }
 
-    private static KubernetesCluster Connect(ClusterConnection connection) =>
-        connection.InCluster && connection.Kubeconfig is null && connection.Context is null
-            ? KubernetesCluster.Connect(null, null)
-            : KubernetesCluster.Connect(connection.Kubeconfig, connection.Context);
+    // With neither a kubeconfig nor a context, KubernetesClient uses the pod's service account when there is one.
+    private static KubernetesCluster Connect(ClusterConnection connection) => KubernetesCluster.Connect(connection.Kubeconfig, connection.Context);
 
     /// <summary>One profile's sandbox behind the API facade on loopback, with a client and its state file.</summary>
     private sealed class EmbeddedSandbox : IAsyncDisposable
@@ -154,7 +152,7 @@ public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsync
             var server = await SandboxApiServer.StartAsync(new SandboxCluster(engine), new SandboxApiOptions { Speed = speed }, cancellationToken).ConfigureAwait(false);
             var kubeconfig = Path.Combine(directory, profile.Name + ".kubeconfig");
             await SandboxKubeconfig.WriteAsync(kubeconfig, server.Url, cancellationToken).ConfigureAwait(false);
-            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null), statePath);
+            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null, $"the embedded sandbox ({profile.Name})"), statePath);
         }
 
         public async Task CheckpointAsync(CancellationToken cancellationToken)
