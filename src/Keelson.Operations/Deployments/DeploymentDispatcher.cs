@@ -76,15 +76,21 @@ public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, D
             {
                 _ = Task.Run(async () =>
                 {
+                    var ran = false;
                     try
                     {
-                        await RunOneAsync(oldest, stopping).ConfigureAwait(false);
+                        ran = await RunOneAsync(oldest, stopping).ConfigureAwait(false);
                     }
                     finally
                     {
                         running.TryRemove(oldest.TenantId, out _);
                         started.SetResult();
-                        Wake();
+
+                        // The tenant's next deployment may start now; a lease held elsewhere waits for the next scan instead of spinning.
+                        if (ran)
+                        {
+                            Wake();
+                        }
                     }
                 }, CancellationToken.None);
             }
@@ -97,11 +103,12 @@ public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, D
     /// <inheritdoc/>
     public void Dispose() => wake.Dispose();
 
-    private async Task RunOneAsync(DeploymentRecord candidate, CancellationToken stopping)
+    /// <summary>Runs the deployment if the tenant's lease can be had; whether it could.</summary>
+    private async Task<bool> RunOneAsync(DeploymentRecord candidate, CancellationToken stopping)
     {
         if (!await TryLeaseAsync(candidate, stopping).ConfigureAwait(false))
         {
-            return;
+            return false;
         }
 
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -138,6 +145,8 @@ public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, D
                 LogRunFailed(e, candidate.Id, candidate.TenantId);
             }
         }
+
+        return true;
     }
 
     private async Task<bool> TryLeaseAsync(DeploymentRecord deployment, CancellationToken cancellationToken)

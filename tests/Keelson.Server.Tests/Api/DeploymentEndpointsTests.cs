@@ -149,6 +149,9 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
         using var response = await client.SendAsync(plain);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("A WebSocket upgrade is required", (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
+        using var headerless = await client.GetAsync(new Uri("/ws/deployments/anything", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, headerless.StatusCode);
+        Assert.Equal("The X-Demo-Mode header is required", (await headerless.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
     }
 
     private async Task CreateAsync(string id, int chatbot = 20) =>
