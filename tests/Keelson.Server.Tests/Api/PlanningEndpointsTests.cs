@@ -123,6 +123,9 @@ public sealed class PlanningEndpointsTests(ApiFactory factory) : IClassFixture<A
         var openapi = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
         Assert.NotNull(openapi["paths"]!["/api/v1/tenants/calculate-resources"]);
         Assert.NotNull(openapi["paths"]!["/api/v1/tenants/validate-manifest"]);
+        Assert.NotNull(openapi["paths"]!["/api/v1/tenants/{tenant_id}/deploy"]!["post"]!["responses"]!["202"]);
+        Assert.NotNull(openapi["paths"]!["/api/v1/deployments/{deployment_id}/rollback"]);
+        Assert.NotNull(openapi["paths"]!["/ws/deployments/{deployment_id}"]);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs/")).StatusCode);
         await Post("/api/v1/tenants/calculate-resources", CallCenter);
         var metrics = await client.GetStringAsync("/metrics");
