@@ -121,6 +121,23 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
     }
 
     [Fact]
+    public async Task SetStatus_changes_only_the_status_whatever_the_version_and_reads_back_through_any_cache()
+    {
+        var store = Store(Database);
+        await store.CreateAsync(Tenants.Seed("t1"), None);
+        var before = (await store.GetAsync("t1", None))!;
+        Assert.Equal(TenantStatus.Pending, before.Status);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True(await store.SetStatusAsync("t1", TenantStatus.Running, None));
+        var read = await store.GetAsync("t1", None);
+
+        Assert.Equal((TenantStatus.Running, 2L, Clock.GetUtcNow()), (read!.Status, read.Version, read.UpdatedAt));
+        Assert.Equal(before with { Status = TenantStatus.Running, Version = 2, UpdatedAt = Clock.GetUtcNow() }, read);
+        Assert.False(await store.SetStatusAsync("nobody", TenantStatus.Running, None));
+    }
+
+    [Fact]
     public async Task Update_from_a_stale_read_throws_ConcurrencyException_and_keeps_the_first_write()
     {
         var store = Store(Database);
