@@ -65,6 +65,10 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IAsyncLifetime
         var (_, list) = await b.SendAsync(HttpMethod.Get, $"/api/v1/tenants/{Tenant}/deployments");
         Assert.Equal(id, Assert.Single(list["deployments"]!.AsArray())!["deployment_id"]!.GetValue<string>());
 
+        // B's own log agrees: it started verify again and nothing else.
+        Assert.Equal(0, await b.StopAsync());
+        Assert.Equal(new LoggedStep(id, Tenant, "verify", 2), Assert.Single(b.LoggedSteps()));
+
         var after = await TenantObjects.ReadSettledAsync(testbed.Facade, Tenant, TimeSpan.FromSeconds(10));
         output.WriteLine($"after B finished it: {after}");
         Assert.Equal(1, after.InventoryRevision);

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Keelson.Testing;
 
 namespace Keelson.Server.Tests.Processes;
@@ -12,7 +13,7 @@ namespace Keelson.Server.Tests.Processes;
 /// The server as a separate OS process (<c>dotnet Keelson.Server.dll --urls …</c>) on a free loopback port, its
 /// output kept for failure messages; killed hard like a crash, or stopped with SIGTERM like an orchestrator would.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
@@ -174,6 +175,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>
+    /// The workflow steps this process says it started (its "Deployment … of …: step …, attempt …" log lines), in
+    /// order: who really ran what, whatever the database says. Complete once the process has exited.
+    /// </summary>
+    public IReadOnlyList<LoggedStep> LoggedSteps() =>
+        [.. StepLine().Matches(Output).Select(m => new LoggedStep(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.ToLowerInvariant(), int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture)))];
+
     /// <summary>The last <paramref name="lines"/> lines of <see cref="Output"/>, headed by the replica's name.</summary>
     public string Tail(int lines)
     {
@@ -256,6 +264,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    [GeneratedRegex(@"Deployment (\S+) of (\S+): step (\w+), attempt (\d+)")]
+    private static partial Regex StepLine();
+
     private void Append(string stream, string? line)
     {
         if (line is null)
@@ -269,3 +280,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One "step started" line of a server's log.</summary>
+internal sealed record LoggedStep(string DeploymentId, string TenantId, string Step, int Attempt);
