@@ -107,12 +107,18 @@ internal sealed class ProcessTestbed : IAsyncDisposable
     /// <summary>Kills the servers still running, stops the facade and deletes the folder.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in servers)
+        try
         {
-            await server.DisposeAsync();
-        }
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
 
-        await Facade.DisposeAsync();
-        Directory.Delete(Folder, recursive: true);
+            await Facade.DisposeAsync();
+        }
+        finally
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
     }
 }

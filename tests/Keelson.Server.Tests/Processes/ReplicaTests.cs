@@ -55,7 +55,8 @@ public sealed class ReplicaTests(PostgresServer postgres, ITestOutputHelper outp
             done.Add(await replicas[done.Count % 2].WaitForDeploymentAsync(id, d => d["finished"]!.GetValue<bool>(), left > TimeSpan.Zero ? left : TimeSpan.Zero));
         }
 
-        output.WriteLine($"{done.Count} deployments finished {clock.Elapsed.TotalSeconds:F1} s after the last was accepted");
+        var verifying = done.Select(d => ServerCrashTests.Step(d, "verify")).Select(v => (v["finished_at"]!.GetValue<DateTimeOffset>() - v["started_at"]!.GetValue<DateTimeOffset>()).TotalSeconds).ToList();
+        output.WriteLine($"{done.Count} deployments finished {clock.Elapsed.TotalSeconds:F1} s after the last was accepted; verify took {verifying.Min():F1}–{verifying.Max():F1} s");
         var runners = replicas.ToDictionary(r => r, r => done.Count(d => d["runner"]?.GetValue<string>()?.StartsWith(OwnerPrefix(r), StringComparison.Ordinal) == true));
         output.WriteLine(string.Join("; ", runners.Select(r => $"replica {r.Key.Name} (pid {r.Key.ProcessId}) ran {r.Value}")));
 

@@ -38,8 +38,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append("out", e.Data);
-        process.ErrorDataReceived += (_, e) => Append("err", e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data, error: false);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, error: true);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -61,9 +61,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>The OS process id; part of the replica's lease owner name (<c>host/pid/random</c>).</summary>
     public int ProcessId { get; }
-
-    /// <summary>Whether the process has ended.</summary>
-    public bool HasExited => process.HasExited;
 
     /// <summary>Everything it wrote so far, standard error lines marked.</summary>
     public string Output
@@ -160,7 +157,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         if (!process.HasExited)
         {
-            await ExternalProcess.RunAsync(ExternalProcess.Find("kill", "procps", "/bin", "/usr/bin"), ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)], StopTimeout);
+            try
+            {
+                await ExternalProcess.RunAsync(ExternalProcess.Find("kill", "procps", "/bin", "/usr/bin"), ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)], StopTimeout);
+            }
+            catch (InvalidOperationException) when (process.HasExited)
+            {
+                // It ended on its own in the meantime.
+            }
+
             using var timeout = new CancellationTokenSource(StopTimeout);
             try
             {
@@ -237,6 +242,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Waiting for the exit once more lets the last lines of output arrive.
+                await process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException($"Server {Name} exited with code {process.ExitCode} before /health/live answered.\n{Tail(200)}");
             }
 
@@ -267,7 +274,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [GeneratedRegex(@"Deployment (\S+) of (\S+): step (\w+), attempt (\d+)")]
     private static partial Regex StepLine();
 
-    private void Append(string stream, string? line)
+    private void Append(string? line, bool error)
     {
         if (line is null)
         {
@@ -276,7 +283,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         lock (outputLock)
         {
-            output.Append(stream == "err" ? "err| " : "").Append(line).Append('\n');
+            output.Append(error ? "err| " : "").Append(line).Append('\n');
         }
     }
 }
