@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Keelson.Operations.Audit;
 using Keelson.Operations.Tests.Storage;
+using Keelson.Testing;
 
 namespace Keelson.Operations.Tests.Audit;
 

@@ -2,6 +2,7 @@ using Keelson.Operations.Caching;
 using Keelson.Operations.Storage;
 using Keelson.Operations.Tenants;
 using Keelson.Operations.Tests.Storage;
+using Keelson.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 

@@ -2,6 +2,7 @@ using Keelson.Operations.Deployments;
 using Keelson.Operations.Storage;
 using Keelson.Operations.Tenants;
 using Keelson.Operations.Tests.Storage;
+using Keelson.Testing;
 
 namespace Keelson.Operations.Tests.Deployments;
 

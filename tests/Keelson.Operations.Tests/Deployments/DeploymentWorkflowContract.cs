@@ -7,6 +7,7 @@ using Keelson.Operations.Tenants;
 using Keelson.Operations.Tests.Storage;
 using Keelson.Sandbox;
 using Keelson.Sandbox.Engine;
+using Keelson.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using DeliveryInventory = Keelson.Delivery.Inventory.Inventory;
 

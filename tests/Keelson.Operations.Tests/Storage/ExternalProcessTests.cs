@@ -1,3 +1,5 @@
+using Keelson.Testing;
+
 namespace Keelson.Operations.Tests.Storage;
 
 public sealed class ExternalProcessTests

@@ -1,4 +1,5 @@
 using Keelson.Operations.Storage;
+using Keelson.Testing;
 
 namespace Keelson.Operations.Tests.Storage;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keelson.Testing;
 using StackExchange.Redis;
 
 namespace Keelson.Operations.Tests.Storage;

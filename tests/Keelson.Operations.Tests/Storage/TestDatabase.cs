@@ -1,4 +1,5 @@
 using Keelson.Operations.Storage;
+using Keelson.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Keelson.Operations.Tests.Storage;

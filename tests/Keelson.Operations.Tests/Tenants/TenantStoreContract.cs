@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Keelson.Operations.Storage;
 using Keelson.Operations.Tenants;
 using Keelson.Operations.Tests.Storage;
+using Keelson.Testing;
 
 namespace Keelson.Operations.Tests.Tenants;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Keelson.Operations.Tests.Storage;
+namespace Keelson.Testing;
 
 /// <summary>Finds and runs the database and cache servers the tests start; a missing binary fails the test with what to install.</summary>
 internal static class ExternalProcess

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Keelson.Operations.Tests.Storage;
+namespace Keelson.Testing;
 
 /// <summary>A throw-away PostgreSQL cluster on loopback for one test run: initdb into a temp folder, pg_ctl start on a free port,
 /// a fresh database per test, stopped and deleted at the end. As root (CI), the server runs as the 'postgres' user, since PostgreSQL refuses root.</summary>
