@@ -62,7 +62,8 @@ public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, D
     {
         var unfinished = await deployments.ListUnfinishedAsync(stopping).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        foreach (var oldest in unfinished.GroupBy(d => d.TenantId).Select(g => g.First()))
+        // Lowest revision, not earliest creation time: two replicas' clocks (or one insert overtaking another) may disagree on time.
+        foreach (var oldest in unfinished.GroupBy(d => d.TenantId).Select(g => g.MinBy(d => d.Revision)!))
         {
             // A lease held elsewhere is skipped without a write; the lease row itself decides when it is close.
             var heldElsewhere = oldest.LeaseOwner is { } owner && owner != Owner && oldest.LeaseUntil > now;

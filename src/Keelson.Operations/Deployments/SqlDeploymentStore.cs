@@ -149,15 +149,26 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
                     return false;
                 }
 
+                // A finished deployment keeps the owner that ran it: a replica that leases it late only finds it done.
                 await using var mark = connection.Command(
                     transaction,
-                    "UPDATE deployments SET lease_owner = @owner, lease_until = @until, updated_at = @now WHERE id = @deployment AND tenant_id = @tenant",
+                    "UPDATE deployments SET lease_owner = @owner, lease_until = @until, updated_at = @now " +
+                    "WHERE id = @deployment AND tenant_id = @tenant AND state IN (@pending, @running)",
                     ("@owner", owner),
                     ("@until", Dialect.Time(until)),
                     ("@now", Dialect.Time(database.Now())),
                     ("@deployment", deploymentId),
-                    ("@tenant", tenantId));
-                return await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1
+                    ("@tenant", tenantId),
+                    ("@pending", WireName.Of(DeploymentState.Pending)),
+                    ("@running", WireName.Of(DeploymentState.Running)));
+                if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    return true;
+                }
+
+                await using var exists = connection.Command(
+                    transaction, "SELECT 1 FROM deployments WHERE id = @deployment AND tenant_id = @tenant", ("@deployment", deploymentId), ("@tenant", tenantId));
+                return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
                     ? true
                     : throw new RecordNotFoundException("deployment", $"{deploymentId}' of tenant '{tenantId}");
             },

@@ -123,6 +123,21 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     }
 
     [Fact]
+    public async Task Leasing_a_finished_deployment_keeps_the_owner_that_ran_it()
+    {
+        var store = await WithTenantsAsync("a");
+        var deployment = await store.CreateAsync("a", "{}", null, None);
+        Assert.True(await store.TryAcquireLeaseAsync("a", deployment.Id, "replica-1", Clock.GetUtcNow().AddSeconds(30), None));
+        await store.UpdateStateAsync(deployment.Id, DeploymentState.Succeeded, null, None);
+        Assert.True(await store.ReleaseLeaseAsync("a", "replica-1", None));
+
+        Assert.True(await store.TryAcquireLeaseAsync("a", deployment.Id, "replica-2", Clock.GetUtcNow().AddSeconds(30), None));
+
+        Assert.Equal("replica-1", (await store.GetAsync(deployment.Id, None))!.LeaseOwner);
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => store.TryAcquireLeaseAsync("a", "no-such-deployment", "replica-2", Clock.GetUtcNow().AddSeconds(30), None));
+    }
+
+    [Fact]
     public async Task The_owner_renews_its_lease_and_release_frees_it_for_others()
     {
         var store = await WithTenantsAsync("a");
