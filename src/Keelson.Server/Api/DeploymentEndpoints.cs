@@ -156,7 +156,8 @@ public static class DeploymentEndpoints
         {
             while (!closed.IsCancellationRequested)
             {
-                while (lines.Reader.TryRead(out var line))
+                // The first message is always a snapshot; after it, progress lines come before the snapshot they led to.
+                while (last is not null && lines.Reader.TryRead(out var line))
                 {
                     await SendAsync(socket, new DeploymentEventMessage("event", line.At, WireName.Of(line.Step), line.Resource, line.Message), json, closed.Token).ConfigureAwait(false);
                 }
