@@ -18,7 +18,8 @@ public static class PlanningEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapPost("/tenants/calculate-resources", Calculate)
             .WithName("CalculateResources")
-            .WithSummary("Size, place and price the services of a tenant request, without saving it.")
+            .WithSummary("Size, place and price a tenant request (or a stack document as application/yaml), without saving it.")
+            .Accepts<TenantRequest>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<PlanResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/tenants/validate-manifest", Validate)
@@ -29,20 +30,10 @@ public static class PlanningEndpoints
         return api;
     }
 
-    private static IResult Calculate(TenantRequest request)
+    private static async Task<IResult> Calculate(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (stack, errors) = StackFromRequest.Build(request);
-        if (stack is null)
-        {
-            return Results.ValidationProblem(errors, title: "The tenant request is not valid", statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
-        var plan = Planner.Default.Plan(stack);
-        return plan.Succeeded
-            ? Results.Ok(PlanResponse.From(plan.Plan!))
-            : Results.ValidationProblem(
-                plan.Problems.GroupBy(p => p.Path.Length == 0 ? "$" : p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
-                title: "The request cannot be planned on its cluster", statusCode: StatusCodes.Status422UnprocessableEntity);
+        var (input, problem) = await TenantInput.ReadAsync(request, null, cancellationToken).ConfigureAwait(false);
+        return input is null ? problem! : Results.Ok(PlanResponse.From(input.Plan));
     }
 
     private static async Task<IResult> Validate(HttpContext http, TenantDatabases databases, ValidateManifestRequest request, CancellationToken cancellationToken)
@@ -56,8 +47,8 @@ public static class PlanningEndpoints
 
         // A known tenant's manifests are judged on the cluster its plan used.
         var tenant = request.TenantId is { Length: > 0 } id ? await databases.For(Http.DemoModeFilter.IsDemo(http)).Tenants.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
-        var tenantProfile = tenant?.Spec is { } spec ? System.Text.Json.JsonSerializer.Deserialize<TenantRequest>(spec)?.ClusterProfile : null;
-        var profile = ClusterProfiles.Find(request.ClusterProfile ?? tenantProfile ?? StackFromRequest.DefaultProfile);
+        var tenantCluster = tenant is null ? null : TenantInput.StackOf(tenant.Spec).Stack?.Cluster;
+        var profile = request.ClusterProfile is { } named ? ClusterProfiles.Find(named) : tenantCluster ?? ClusterProfiles.Find(StackFromRequest.DefaultProfile);
         if (profile is null)
         {
             return Results.ValidationProblem(

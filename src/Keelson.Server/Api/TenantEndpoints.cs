@@ -18,11 +18,13 @@ public static class TenantEndpoints
     {
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/tenants/", List).WithName("ListTenants").WithSummary("Tenants of the selected database, a page at a time, with the seed's counts.").Produces<TenantList>();
-        api.MapPost("/tenants/", Create).WithName("CreateTenant").WithSummary("Plan and save a tenant from the seed's request.")
+        api.MapPost("/tenants/", Create).WithName("CreateTenant").WithSummary("Plan and save a tenant from the seed's request, or from a full stack document (application/yaml, or JSON with kind: Stack).")
+            .Accepts<TenantRequest>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<TenantResponse>(StatusCodes.Status201Created).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapGet("/tenants/{tenant_id}", Get).WithName("GetTenant").Produces<TenantResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPut("/tenants/{tenant_id}", Replace).WithName("ReplaceTenant").WithSummary("Re-plan and save a tenant's requirements.")
+        api.MapPut("/tenants/{tenant_id}", Replace).WithName("ReplaceTenant").WithSummary("Re-plan and save a tenant's requirements (the seed's request or a stack document).")
+            .Accepts<TenantRequest>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<TenantResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapDelete("/tenants/{tenant_id}", Delete).WithName("DeleteTenant").WithSummary("Remove the tenant's objects from its cluster, then the tenant and its deployment records.")
@@ -46,20 +48,23 @@ public static class TenantEndpoints
             : Results.Ok(new TenantList(visible, visible.Count, visible.Count(t => t.IsDemo), visible.Count(t => t.Status == "running"), from, size));
     }
 
-    private static async Task<IResult> Create(HttpContext http, TenantDatabases databases, TenantRequest request, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(HttpContext http, TenantDatabases databases, CancellationToken cancellationToken)
     {
+        // Planned before anything is saved: a tenant that cannot be planned is never stored.
+        var (input, problem) = await TenantInput.ReadAsync(http.Request, null, cancellationToken).ConfigureAwait(false);
+        if (input is null)
+        {
+            return problem!;
+        }
+
         var caller = ApiKeyFilter.CallerOf(http);
-        if (request.TenantId is { } id && !caller.MayAccess(id))
+        if (!caller.MayAccess(input.Stack.Metadata.Tenant))
         {
             return Problems.Forbidden(caller);
         }
 
         var demo = DemoModeFilter.IsDemo(http);
-        var (record, problem) = Plan(request, demo);
-        if (record is null)
-        {
-            return problem!;
-        }
+        var record = RecordOf(input, demo);
 
         var stores = databases.For(demo);
         try
@@ -79,13 +84,8 @@ public static class TenantEndpoints
             ? Results.Ok(TenantResponse.From(tenant))
             : Problems.NotFound(tenant_id);
 
-    private static async Task<IResult> Replace(HttpContext http, TenantDatabases databases, string tenant_id, TenantRequest request, CancellationToken cancellationToken)
+    private static async Task<IResult> Replace(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)
     {
-        if (request.TenantId is { } id && id != tenant_id)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["tenant_id"] = [$"'{id}' does not match the tenant in the path, '{tenant_id}'"] }, statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-
         var demo = DemoModeFilter.IsDemo(http);
         var stores = databases.For(demo);
         if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } current)
@@ -93,11 +93,19 @@ public static class TenantEndpoints
             return Problems.NotFound(tenant_id);
         }
 
-        var (record, problem) = Plan(request with { TenantId = tenant_id }, demo);
-        if (record is null)
+        var (input, problem) = await TenantInput.ReadAsync(http.Request, tenant_id, cancellationToken).ConfigureAwait(false);
+        if (input is null)
         {
             return problem!;
         }
+
+        if (input.Stack.Metadata.Tenant != tenant_id)
+        {
+            var field = input.Request is null ? "metadata.tenant" : "tenant_id";
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"'{input.Stack.Metadata.Tenant}' does not match the tenant in the path, '{tenant_id}'"] }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var record = RecordOf(input, demo);
 
         try
         {
@@ -174,40 +182,26 @@ public static class TenantEndpoints
         return Results.File(content, contentType, fileName);
     }
 
-    // The request is planned before anything is saved: a tenant that cannot be planned is never stored.
-    private static (TenantRecord? Record, IResult? Problem) Plan(TenantRequest request, bool demo)
+    private static TenantRecord RecordOf(TenantInput input, bool demo)
     {
-        var (stack, errors) = StackFromRequest.Build(request);
-        if (stack is null)
+        var plan = PlanResponse.From(input.Plan);
+        var gpu = input.Plan.Components.FirstOrDefault(c => c.Gpus > 0)?.Device;
+        return new TenantRecord
         {
-            return (null, Results.ValidationProblem(errors, title: "The tenant request is not valid", statusCode: StatusCodes.Status422UnprocessableEntity));
-        }
-
-        var planned = Planner.Default.Plan(stack);
-        if (!planned.Succeeded)
-        {
-            return (null, Results.ValidationProblem(planned.Problems.GroupBy(p => p.Path.Length == 0 ? "$" : p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
-                title: "The request cannot be planned on its cluster", statusCode: StatusCodes.Status422UnprocessableEntity));
-        }
-
-        var plan = PlanResponse.From(planned.Plan!);
-        var gpu = planned.Plan!.Components.FirstOrDefault(c => c.Gpus > 0)?.Device;
-        return (new TenantRecord
-        {
-            TenantId = request.TenantId!,
-            Name = request.Name ?? request.TenantId!,
-            Preset = request.Preset ?? plan.Preset,
+            TenantId = input.Stack.Metadata.Tenant,
+            Name = input.Request?.Name ?? input.Stack.Metadata.DisplayName,
+            Preset = input.Request?.Preset ?? plan.Preset,
             IsDemo = demo,
-            ServiceRequirementsJson = JsonSerializer.Serialize(request.ServiceRequirements),
-            SlaTargetJson = JsonSerializer.Serialize(request.SlaTarget ?? new SlaTarget(), TenantManifests.RequestJson),
+            ServiceRequirementsJson = input.ServiceRequirements().ToJsonString(),
+            SlaTargetJson = JsonSerializer.Serialize(input.SlaTarget(), TenantManifests.RequestJson),
             ResourcesJson = JsonSerializer.Serialize(plan),
             CpuLimit = plan.Resources.Cpu,
             MemoryLimit = plan.Resources.Memory,
             GpuLimit = plan.Resources.Gpu,
             StorageLimit = plan.Resources.Storage,
             GpuType = gpu?.ToLowerInvariant(),
-            Spec = JsonSerializer.Serialize(request, TenantManifests.RequestJson),
-        }, null);
+            Spec = input.Spec,
+        };
     }
 
     /// <summary>Records who did what to which tenant, with the request id and <paramref name="details"/>.</summary>

@@ -4,29 +4,19 @@ using Keelson.Rendering;
 
 namespace Keelson.Server.Api;
 
-/// <summary>A stored tenant request (the <c>spec</c> column, or a deployment's copy of it) planned and rendered again: rendering is deterministic.</summary>
+/// <summary>A stored tenant spec (the <c>spec</c> column, or a deployment's copy of it) planned and rendered again: rendering is deterministic.</summary>
 public static class TenantManifests
 {
     /// <summary>How stored requests are written and read: the seed's snake_case.</summary>
     public static readonly JsonSerializerOptions RequestJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>The manifest of <paramref name="spec"/>, or why there is none (a request stored by an older version that no longer plans).</summary>
+    /// <summary>The manifest of <paramref name="spec"/>, or why there is none (a spec stored by an older version that no longer plans).</summary>
     public static (Manifest? Manifest, string? Error) Render(string? spec, RenderOptions options)
     {
-        TenantRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<TenantRequest>(spec ?? "{}", RequestJson);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the stored request is not readable: {e.Message}");
-        }
-
-        var (stack, errors) = StackFromRequest.Build(request ?? new TenantRequest());
+        var (stack, error) = TenantInput.StackOf(spec);
         if (stack is null)
         {
-            return (null, "the stored request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+            return (null, error);
         }
 
         var planned = Planner.Default.Plan(stack);

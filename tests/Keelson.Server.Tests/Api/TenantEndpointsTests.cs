@@ -2,7 +2,9 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
+using Keelson.Testing;
 
 namespace Keelson.Server.Tests.Api;
 
@@ -66,6 +68,67 @@ public sealed class TenantEndpointsTests(ApiFactory factory) : IClassFixture<Api
         var (mismatch, _, _) = await Send(HttpMethod.Put, "/api/v1/tenants/dup-one", Request("other-id"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Put, "/api/v1/tenants/nobody", Request("nobody"))).Status);
+    }
+
+    [Fact]
+    public async Task A_full_stack_document_makes_a_tenant_as_yaml_or_as_json_and_renders_what_it_says()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Demo-Mode", "true");
+        var yaml = await File.ReadAllTextAsync(Repo.File("examples", "restaurant.yaml"));
+
+        using var created = await client.PostAsync(new Uri("/api/v1/tenants/", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var tenant = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        Assert.Equal(("restaurant-system", "Restaurant management"), (tenant["tenant_id"]!.GetValue<string>(), tenant["name"]!.GetValue<string>()));
+        Assert.Equal(("99.9%", "200ms"), (tenant["sla_target"]!["availability"]!.GetValue<string>(), tenant["sla_target"]!["response_time"]!.GetValue<string>()));
+
+        // The stored stack renders exactly what the CLI renders from the same file.
+        var manifest = await client.GetStringAsync("/api/v1/tenants/restaurant-system/manifest?include_monitoring=true");
+        var spec = Keelson.Spec.Parsing.StackParser.Parse(yaml, "restaurant.yaml").Value!;
+        var expected = Keelson.Rendering.ManifestRenderer.Default.Render(Keelson.Planning.Planner.Default.Plan(spec).Plan!, new Keelson.Rendering.RenderOptions { Monitoring = true });
+        Assert.Equal(Keelson.Rendering.Output.ManifestYaml.Documents(expected.Objects.Select(o => o.Resource)), manifest);
+
+        // A stack as JSON (kind: Stack), and calculate-resources takes stacks too.
+        var json = JsonNode.Parse("""
+            {"apiVersion": "keelson.dev/v1alpha1", "kind": "Stack", "metadata": {"tenant": "json-stack"},
+             "sla": {"availability": "99.9%", "responseTime": "200ms"}, "cluster": {"profile": "aws-gpu"},
+             "components": [{"name": "bot", "kind": "ai-service", "service": "chatbot", "sessions": 20}]}
+            """)!.AsObject();
+        var (jsonCreated, jsonTenant, _) = await Send(HttpMethod.Post, "/api/v1/tenants/", json);
+        Assert.Equal(HttpStatusCode.Created, jsonCreated);
+        Assert.Equal(20, jsonTenant["service_requirements"]!["bot"]!.GetValue<int>());
+        using var planned = await client.PostAsync(new Uri("/api/v1/tenants/calculate-resources", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.OK, planned.StatusCode);
+        Assert.Equal(tenant["cpu_limit"]!.GetValue<string>(), JsonNode.Parse(await planned.Content.ReadAsStringAsync())!["resources"]!["cpu"]!.GetValue<string>());
+
+        // A PUT whose stack names another tenant is refused on the stack's own field.
+        using var mismatch = await client.PutAsync(new Uri("/api/v1/tenants/json-stack", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch.StatusCode);
+        Assert.Contains("metadata.tenant", await mismatch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broken_stack_is_422_with_line_and_path_and_broken_json_is_400()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Demo-Mode", "true");
+        var yaml = (await File.ReadAllTextAsync(Repo.File("examples", "restaurant.yaml"))).Replace("availability: 99.9%", "availability: lots", StringComparison.Ordinal);
+
+        using var invalid = await client.PostAsync(new Uri("/api/v1/tenants/", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
+        var errors = JsonNode.Parse(await invalid.Content.ReadAsStringAsync())!["errors"]!.AsObject();
+        var line = yaml.Split('\n').ToList().FindIndex(l => l.Contains("availability: lots", StringComparison.Ordinal)) + 1;
+        Assert.StartsWith($"line {line}, column ", errors["sla.availability"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/api/v1/tenants/restaurant-system", UriKind.Relative))).StatusCode);
+
+        using var broken = await client.PostAsync(new Uri("/api/v1/tenants/", UriKind.Relative), new StringContent("{\"tenant_id\": \"x\",", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal("The body is not JSON", JsonNode.Parse(await broken.Content.ReadAsStringAsync())!["title"]!.GetValue<string>());
+
+        using var wrongType = await client.PostAsync(new Uri("/api/v1/tenants/", UriKind.Relative), new StringContent("{\"tenant_id\": \"x\", \"service_requirements\": \"many\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongType.StatusCode);
+        Assert.Contains("service_requirements", await wrongType.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
