@@ -27,13 +27,20 @@ public sealed record DeploymentOptions
 
     /// <summary>How often a replica looks for unfinished deployments it was not told about (left by a stopped or dead replica).</summary>
     public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a step is tried when the cluster is unreachable or answers 429/5xx, before it fails.</summary>
+    public int TransientAttempts { get; init; } = 4;
+
+    /// <summary>The wait before the first retry of a step; it doubles with each retry (cluster time).</summary>
+    public TimeSpan TransientBackoff { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
 /// Runs one deployment as a persisted workflow: validate → plan → namespace → config → storage → workloads →
 /// services → ingress → monitoring → verify. Each step is recorded before and after it runs; steps recorded as
 /// succeeded are skipped on a later run, and the others run again, which is safe because applying is server-side
-/// apply. A failed step compensates: the previous inventory is restored, or on a first delivery the objects are
+/// apply. A cluster that fails transiently (unreachable, 429, 5xx) is tried again within the step with back-off; a
+/// step that still fails compensates: the previous inventory is restored, or on a first delivery the objects are
 /// removed (as <c>helm install --atomic</c>). Cancellation (shutdown, a lost lease) leaves the run resumable.
 /// </summary>
 public sealed partial class DeploymentWorkflow(
@@ -126,14 +133,33 @@ public sealed partial class DeploymentWorkflow(
     private async Task<string> RunStepAsync(DeploymentRecord deployment, DeploymentStepName name, DeploymentTarget target, CancellationToken cancellationToken)
     {
         var progress = new StepProgress(events, deployment.Id, name, time);
-        return name switch
+        var wait = options.TransientBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunStepOnceAsync(name, target, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < options.TransientAttempts && TransientErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // A blip of the API server (a restart, a load balancer, throttling) should not fail and roll back a delivery:
+                // the step is idempotent, so it is simply run again.
+                events.Publish(new DeploymentEvent(deployment.Id, time.GetUtcNow(), name, null, $"the cluster failed transiently ({e.Message}); trying again in {wait.TotalSeconds:0.#} s"));
+                LogTransient(deployment.Id, deployment.TenantId, name, attempt, e.Message);
+                await target.Cluster.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                wait *= 2;
+            }
+        }
+    }
+
+    private async Task<string> RunStepOnceAsync(DeploymentStepName name, DeploymentTarget target, StepProgress progress, CancellationToken cancellationToken) =>
+        name switch
         {
             DeploymentStepName.Validate => Validate(target),
             DeploymentStepName.Plan => await PlanAsync(target, cancellationToken).ConfigureAwait(false),
             DeploymentStepName.Verify => await VerifyAsync(target, progress, cancellationToken).ConfigureAwait(false),
             _ => await ApplyAsync(target, PhaseOf(name), progress, cancellationToken).ConfigureAwait(false),
         };
-    }
 
     /// <summary>The delivery phase an apply step runs.</summary>
     public static DeliveryPhase PhaseOf(DeploymentStepName name) => name switch
@@ -281,6 +307,9 @@ public sealed partial class DeploymentWorkflow(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId} of {TenantId}: step {Step}, attempt {Attempt}")]
     private partial void LogStep(string deploymentId, string tenantId, DeploymentStepName step, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId} of {TenantId}: step {Step} try {Attempt} failed transiently ({Error}); retrying")]
+    private partial void LogTransient(string deploymentId, string tenantId, DeploymentStepName step, int attempt, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId} of {TenantId} {State}")]
     private partial void LogFinished(string deploymentId, string tenantId, DeploymentState state);

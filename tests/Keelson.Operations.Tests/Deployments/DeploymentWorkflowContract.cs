@@ -157,6 +157,49 @@ public abstract class DeploymentWorkflowContract(TestDatabase target) : StoreCon
     }
 
     [Fact]
+    public async Task A_cluster_that_fails_transiently_is_tried_again_within_the_step()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+        var lines = new ConcurrentQueue<DeploymentEvent>();
+        using var subscription = events.Subscribe(deployment.Id, lines.Enqueue);
+        targets.Cluster.FailingApplies = 2;
+        var started = targets.Sandbox.Engine.Clock.GetUtcNow();
+
+        var done = await Workflow(store, tenants).RunAsync(deployment, None);
+
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        var retries = lines.Where(l => l.Message.StartsWith("the cluster failed transiently (Connection refused", StringComparison.Ordinal)).ToList();
+        Assert.Equal([DeploymentStepName.Namespace, DeploymentStepName.Namespace], retries.Select(l => l.Step));
+        Assert.EndsWith("trying again in 2 s", retries[0].Message, StringComparison.Ordinal);
+        Assert.EndsWith("trying again in 4 s", retries[1].Message, StringComparison.Ordinal);
+        Assert.Equal(1, Step(await store.ListStepsAsync(deployment.Id, None), DeploymentStepName.Namespace).Attempts);
+        Assert.True(targets.Sandbox.Engine.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(6), "the back-off waits on the cluster's clock");
+    }
+
+    [Fact]
+    public async Task A_cluster_that_stays_down_or_refuses_the_request_fails_the_step()
+    {
+        var (store, tenants) = await WithTenantsAsync("a", "b");
+        targets.Cluster.FailingApplies = int.MaxValue;
+        var down = await Workflow(store, tenants).RunAsync(await store.CreateAsync("a", "restaurant", null, None), None);
+
+        Assert.Equal(DeploymentState.Failed, down.State);
+        Assert.StartsWith("namespace failed: Connection refused", down.Error, StringComparison.Ordinal);
+        Assert.Equal(4, targets.Cluster.Applies);
+
+        // A 4xx answer is about the request: no second try.
+        targets.Cluster.FailingApplies = 1;
+        targets.Cluster.ApplyError = () => new Delivery.Kubernetes.ClusterException(422, "Invalid", "Namespace \"x\" is invalid");
+        var before = targets.Cluster.Applies;
+        var refused = await Workflow(store, tenants).RunAsync(await store.CreateAsync("b", "restaurant", null, None), None);
+
+        Assert.Equal(DeploymentState.Failed, refused.State);
+        Assert.StartsWith("namespace failed: Namespace \"x\" is invalid", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(1, targets.Cluster.Applies - before);
+    }
+
+    [Fact]
     public async Task Two_replicas_on_one_database_deploy_each_tenant_once_and_one_revision_at_a_time()
     {
         var ids = Enumerable.Range(1, 5).Select(i => $"t{i}").ToArray();

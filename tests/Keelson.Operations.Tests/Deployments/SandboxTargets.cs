@@ -87,6 +87,12 @@ internal sealed class SerializedCluster(SandboxCluster inner) : ICluster, IDispo
     /// <summary>Calls made, to show a skipped step did not touch the cluster.</summary>
     public int Applies { get; private set; }
 
+    /// <summary>How many of the next applies throw <see cref="ApplyError"/> instead of applying.</summary>
+    public int FailingApplies { get; set; }
+
+    /// <summary>What a failing apply throws.</summary>
+    public Func<Exception> ApplyError { get; set; } = () => new HttpRequestException("Connection refused (127.0.0.1:6443)");
+
     public string Description => inner.Description;
 
     public TimeProvider Time => inner.Time;
@@ -95,6 +101,12 @@ internal sealed class SerializedCluster(SandboxCluster inner) : ICluster, IDispo
         Locked(() =>
         {
             Applies++;
+            if (FailingApplies > 0)
+            {
+                FailingApplies--;
+                throw ApplyError();
+            }
+
             return inner.ApplyAsync(resource, cancellationToken);
         }, cancellationToken);
 
