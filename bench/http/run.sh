@@ -1,21 +1,44 @@
 #!/usr/bin/env bash
 # Load benchmark of the API on loopback with wrk (Debian package): starts `keelson serve`, warms up, measures.
-#   bench/http/run.sh [URL-PORT]
+#   bench/http/run.sh [PORT] [--postgres]
+# With --postgres the server uses a throw-away PostgreSQL cluster (demo and production databases) and Redis as the
+# tenant cache, as in production, instead of the embedded SQLite files; that needs root (initdb runs as postgres).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 port="${1:-8019}"
+backend="${2:-sqlite}"
 url="http://127.0.0.1:$port"
 data="$(mktemp -d)"
-KEELSON__DATADIRECTORY="$data" "$root/keelson" serve --urls "$url" >/tmp/keelson-bench-serve.log 2>&1 &
+cleanup=()
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done; rm -rf "$data"' EXIT
+
+if [ "$backend" = "--postgres" ]; then
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  chown postgres "$data"
+  runuser -u postgres -- "$pgbin/initdb" -D "$data/pg" -U keelson -A trust -E UTF8 --no-sync >/dev/null
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$data/pg" -l "$data/pg.log" -w \
+    -o "-p 5479 -k $data -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  cleanup+=("runuser -u postgres -- '$pgbin/pg_ctl' -D '$data/pg' -m fast stop >/dev/null")
+  for db in keelson_demo keelson_production; do runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p 5479 -U keelson "$db"; done
+  redis-server --port 6479 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$data/redis.pid" >/dev/null
+  cleanup+=("kill \$(cat '$data/redis.pid')")
+  export ConnectionStrings__Demo="Host=127.0.0.1;Port=5479;Username=keelson;Database=keelson_demo"
+  export ConnectionStrings__Production="Host=127.0.0.1;Port=5479;Username=keelson;Database=keelson_production"
+  export ConnectionStrings__Redis="127.0.0.1:6479"
+fi
+
+KEELSON__DATADIRECTORY="$data/server" "$root/keelson" serve --urls "$url" >/tmp/keelson-bench-serve.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 60); do curl -sf "$url/health/live" >/dev/null && break; sleep 0.5; done
+cleanup=("kill $server" "${cleanup[@]}")
+# ./keelson builds the CLI first when a source changed, which can take a minute.
+for _ in $(seq 1 240); do curl -sf "$url/health/live" >/dev/null && break; sleep 0.5; done
+curl -sf "$url/health/live" >/dev/null || { echo "keelson serve did not start; see /tmp/keelson-bench-serve.log" >&2; exit 1; }
 
 echo "== POST /api/v1/tenants/calculate-resources (warm-up 10 s, then 30 s, 2 threads, 16 connections)"
 wrk -t2 -c16 -d10s -s "$root/bench/http/calculate.lua" "$url/api/v1/tenants/calculate-resources" >/dev/null
 wrk -t2 -c16 -d30s --latency -s "$root/bench/http/calculate.lua" "$url/api/v1/tenants/calculate-resources" | tail -1
 
-echo "== GET /api/v1/tenants/{id} (SQLite; warm-up 10 s, then 30 s, 2 threads, 16 connections)"
+echo "== GET /api/v1/tenants/{id} (${backend#--}; warm-up 10 s, then 30 s, 2 threads, 16 connections)"
 curl -sf -X POST "$url/api/v1/tenants/" -H 'Content-Type: application/json' -H 'X-Demo-Mode: true' \
   -d '{"tenant_id":"bench-tenant","name":"bench","service_requirements":{"chatbot":50,"stt":20}}' >/dev/null
 wrk -t2 -c16 -d10s -s "$root/bench/http/get-tenant.lua" "$url/api/v1/tenants/bench-tenant" >/dev/null
