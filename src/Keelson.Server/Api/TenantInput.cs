@@ -91,7 +91,17 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
 
         if (request is not null && !request.ContainsKey("kind"))
         {
-            var (stack, errors) = StackFromRequest.Build(request.Deserialize<TenantRequest>(TenantManifests.RequestJson) ?? new TenantRequest());
+            TenantRequest stored;
+            try
+            {
+                stored = request.Deserialize<TenantRequest>(TenantManifests.RequestJson) ?? new TenantRequest();
+            }
+            catch (JsonException e)
+            {
+                return (null, $"the stored request is not readable: {e.Message}");
+            }
+
+            var (stack, errors) = StackFromRequest.Build(stored);
             return stack is not null ? (stack, null) : (null, "the stored request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
         }
 
