@@ -32,6 +32,9 @@ public sealed class OperationsStores : IAsyncDisposable
     /// <summary>Deployments, steps and leases.</summary>
     public IDeploymentStore Deployments { get; }
 
+    /// <summary>The Redis connection when one is configured (the tenant cache, deployment progress relay); null otherwise.</summary>
+    public IConnectionMultiplexer? Redis => redis;
+
     /// <summary>The audit trail.</summary>
     public IAuditLog Audit { get; }
 

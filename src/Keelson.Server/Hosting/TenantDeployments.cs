@@ -15,8 +15,14 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
 {
     private readonly TaskCompletionSource<(DeploymentDispatcher Demo, DeploymentDispatcher Production)> dispatchers = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Live progress of the deployments this replica runs.</summary>
-    public DeploymentEvents Events { get; } = new();
+    private volatile DeploymentEvents events = new();
+
+    /// <summary>Live progress lines of deployments: this replica's, and with Redis configured every replica's.</summary>
+    public DeploymentEvents Events => events;
+
+    /// <summary>The lease owner name this replica deploys under in the demo or production database; null before it starts.</summary>
+    public string? Owner(bool demo) =>
+        dispatchers.Task.IsCompletedSuccessfully ? (demo ? dispatchers.Task.Result.Demo : dispatchers.Task.Result.Production).Owner : null;
 
     /// <summary>Tells the demo or production dispatcher that a deployment was just created.</summary>
     public void Wake(bool demo)
@@ -60,6 +66,12 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Deployment ids are unique across both databases, so one relay serves both.
+        if (databases.For(true).Redis is { } redis)
+        {
+            events = new DeploymentEvents(redis.GetSubscriber(), loggers.CreateLogger<DeploymentEvents>());
+        }
+
         var demo = Create(true);
         var production = Create(false);
         dispatchers.SetResult((demo, production));

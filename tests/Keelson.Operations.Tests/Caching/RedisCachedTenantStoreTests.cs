@@ -4,6 +4,7 @@ using Keelson.Operations.Tests.Storage;
 using Keelson.Operations.Tests.Tenants;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using Keelson.Testing;
 
 namespace Keelson.Operations.Tests.Caching;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Keelson.Testing;
 using StackExchange.Redis;
 
-namespace Keelson.Operations.Tests.Storage;
+namespace Keelson.Testing;
 
 /// <summary>A throw-away redis-server on a free loopback port with persistence off, killed at the end.</summary>
 public sealed class RedisServer : IAsyncLifetime
