@@ -114,12 +114,15 @@ public sealed partial class DeploymentWorkflow(
             await Record(steps, step with { State = DeploymentStepState.Succeeded, FinishedAt = time.GetUtcNow(), Message = message }, message, cancellationToken).ConfigureAwait(false);
         }
 
-        var done = await deployments.UpdateStateAsync(deployment.Id, DeploymentState.Succeeded, null, cancellationToken).ConfigureAwait(false);
-        await tenants.SetStatusAsync(deployment.TenantId, TenantStatus.Running, cancellationToken).ConfigureAwait(false);
+        // The deployment's own state is written last: whoever sees it finished sees the tenant and the undone
+        // deployment already updated (a run stopped in between writes them again on resume).
         if (deployment.RollbackOf is { } undone)
         {
             await deployments.UpdateStateAsync(undone, DeploymentState.RolledBack, $"rolled back by deployment {deployment.Id} (revision {deployment.Revision})", cancellationToken).ConfigureAwait(false);
         }
+
+        await tenants.SetStatusAsync(deployment.TenantId, TenantStatus.Running, cancellationToken).ConfigureAwait(false);
+        var done = await deployments.UpdateStateAsync(deployment.Id, DeploymentState.Succeeded, null, cancellationToken).ConfigureAwait(false);
 
         LogFinished(deployment.Id, deployment.TenantId, done.State);
         return done;
@@ -258,8 +261,8 @@ public sealed partial class DeploymentWorkflow(
             }
         }
 
-        var done = await deployments.UpdateStateAsync(deployment.Id, DeploymentState.Failed, error, cancellationToken).ConfigureAwait(false);
         await tenants.SetStatusAsync(deployment.TenantId, restored ? TenantStatus.Running : TenantStatus.Failed, cancellationToken).ConfigureAwait(false);
+        var done = await deployments.UpdateStateAsync(deployment.Id, DeploymentState.Failed, error, cancellationToken).ConfigureAwait(false);
         LogFailed(deployment.Id, deployment.TenantId, error);
         return done;
     }
