@@ -28,9 +28,12 @@ public sealed record TenantResponse(
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var services = JsonNode.Parse(tenant.ServiceRequirementsJson);
+
+        // The planned services, so a tenant made from a stack counts its workers and databases too; a seed request plans one per service.
+        var planned = JsonNode.Parse(tenant.ResourcesJson)?["services"] as JsonArray;
         return new TenantResponse(
             tenant.TenantId, tenant.Name, tenant.Preset, tenant.Status.ToString().ToLowerInvariant(), tenant.IsDemo,
-            services is JsonObject o ? o.Count : 0, tenant.CpuLimit, tenant.MemoryLimit, tenant.GpuLimit, tenant.StorageLimit, tenant.GpuType,
+            planned?.Count ?? (services is JsonObject o ? o.Count : 0), tenant.CpuLimit, tenant.MemoryLimit, tenant.GpuLimit, tenant.StorageLimit, tenant.GpuType,
             services, JsonNode.Parse(tenant.SlaTargetJson), tenant.CreatedAt, tenant.UpdatedAt, tenant.Version);
     }
 }

@@ -15,7 +15,7 @@ namespace Keelson.Server;
 /// clock runs, and <c>kubectl --kubeconfig DATA/sandbox/PROFILE.kubeconfig</c> can look at it) and saved under the
 /// data directory after every step. Production: <c>Keelson:Clusters:Production</c>, or none.
 /// </summary>
-public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsyncDisposable, IHealthCheck
+public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, ILogger<DeploymentClusters> logger) : IAsyncDisposable, IHealthCheck
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, EmbeddedSandbox> sandboxes = new(StringComparer.Ordinal);
@@ -53,6 +53,7 @@ public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsync
             if (!sandboxes.TryGetValue(profile.Name, out var sandbox))
             {
                 sandboxes[profile.Name] = sandbox = await EmbeddedSandbox.StartAsync(profile, SandboxDirectory, Settings.Clusters.SandboxSpeed, cancellationToken).ConfigureAwait(false);
+                LogSandbox(profile.Name, sandbox.Url, sandbox.Kubeconfig);
             }
 
             return (sandbox.Client, sandbox.CheckpointAsync);
@@ -129,6 +130,9 @@ public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsync
     // With neither a kubeconfig nor a context, KubernetesClient uses the pod's service account when there is one.
     private static KubernetesCluster Connect(ClusterConnection connection) => KubernetesCluster.Connect(connection.Kubeconfig, connection.Context);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo cluster: the embedded sandbox of profile {Profile} serves at {Url}; kubectl --kubeconfig {Kubeconfig} get pods -A")]
+    private partial void LogSandbox(string profile, Uri url, string kubeconfig);
+
     /// <summary>One profile's sandbox behind the API facade on loopback, with a client and its state file.</summary>
     private sealed class EmbeddedSandbox : IAsyncDisposable
     {
@@ -136,14 +140,19 @@ public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsync
         private readonly string statePath;
         private readonly SemaphoreSlim writing = new(1, 1);
 
-        private EmbeddedSandbox(SandboxApiServer server, KubernetesCluster client, string statePath)
+        private EmbeddedSandbox(SandboxApiServer server, KubernetesCluster client, string statePath, string kubeconfig)
         {
             this.server = server;
             Client = client;
             this.statePath = statePath;
+            Kubeconfig = kubeconfig;
         }
 
         public KubernetesCluster Client { get; }
+
+        public Uri Url => server.Url;
+
+        public string Kubeconfig { get; }
 
         public static async Task<EmbeddedSandbox> StartAsync(ClusterProfile profile, string directory, double speed, CancellationToken cancellationToken)
         {
@@ -152,7 +161,7 @@ public sealed class DeploymentClusters(IOptions<ServerOptions> options) : IAsync
             var server = await SandboxApiServer.StartAsync(new SandboxCluster(engine), new SandboxApiOptions { Speed = speed }, cancellationToken).ConfigureAwait(false);
             var kubeconfig = Path.Combine(directory, profile.Name + ".kubeconfig");
             await SandboxKubeconfig.WriteAsync(kubeconfig, server.Url, cancellationToken).ConfigureAwait(false);
-            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null, $"the embedded sandbox ({profile.Name})"), statePath);
+            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null, $"the embedded sandbox ({profile.Name})"), statePath, kubeconfig);
         }
 
         public async Task CheckpointAsync(CancellationToken cancellationToken)

@@ -73,6 +73,7 @@ public sealed class TenantEndpointsTests(ApiFactory factory) : IClassFixture<Api
     [Fact]
     public async Task A_full_stack_document_makes_a_tenant_as_yaml_or_as_json_and_renders_what_it_says()
     {
+        static Keelson.Spec.Model.StackSpec RestaurantSpec() => Keelson.Spec.Parsing.StackParser.Parse(File.ReadAllText(Repo.File("examples", "restaurant.yaml")), "restaurant.yaml").Value!;
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Demo-Mode", "true");
         var yaml = await File.ReadAllTextAsync(Repo.File("examples", "restaurant.yaml"));
@@ -81,6 +82,7 @@ public sealed class TenantEndpointsTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var tenant = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
         Assert.Equal(("restaurant-system", "Restaurant management"), (tenant["tenant_id"]!.GetValue<string>(), tenant["name"]!.GetValue<string>()));
+        Assert.Equal(RestaurantSpec().Components.Count, tenant["services_count"]!.GetValue<int>());
         Assert.Equal(("99.9%", "200ms"), (tenant["sla_target"]!["availability"]!.GetValue<string>(), tenant["sla_target"]!["response_time"]!.GetValue<string>()));
 
         // The stored stack renders exactly what the CLI renders from the same file.
