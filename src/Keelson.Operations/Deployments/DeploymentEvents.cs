@@ -53,19 +53,20 @@ public sealed partial class DeploymentEvents
             list.Add(handler);
         }
 
-        Action<RedisChannel, RedisValue>? relayed = null;
-        if (relay is not null)
+        // A message queue, not a handler: StackExchange.Redis runs plain handlers concurrently, and lines must keep their order.
+        ChannelMessageQueue? relayed = null;
+        if (relay is not null && relay.Multiplexer.IsConnected)
         {
-            relayed = (_, message) =>
-            {
-                if (JsonSerializer.Deserialize<DeploymentEvent>(message.ToString()) is { } line)
-                {
-                    handler(line);
-                }
-            };
             try
             {
-                relay.Subscribe(Channel(deploymentId), relayed, CommandFlags.FireAndForget);
+                relayed = relay.Subscribe(Channel(deploymentId));
+                relayed.OnMessage(message =>
+                {
+                    if (JsonSerializer.Deserialize<DeploymentEvent>(message.Message.ToString()) is { } line)
+                    {
+                        handler(line);
+                    }
+                });
             }
             catch (RedisException e)
             {
@@ -88,7 +89,7 @@ public sealed partial class DeploymentEvents
             {
                 try
                 {
-                    relay!.Unsubscribe(Channel(deploymentId), relayed, CommandFlags.FireAndForget);
+                    relayed.Unsubscribe(CommandFlags.FireAndForget);
                 }
                 catch (RedisException e)
                 {

@@ -79,7 +79,7 @@ public sealed class RedisDeploymentEventsTests(RedisServer redis) : IAsyncLifeti
         await first.GetSubscriber().PingAsync();
         await second.GetSubscriber().PingAsync();
 
-        var sent = Enumerable.Range(1, 20).Select(i => new DeploymentEvent("d1", DateTimeOffset.UnixEpoch.AddSeconds(i), DeploymentStepName.Verify, null, $"line {i}")).ToList();
+        var sent = Enumerable.Range(1, 200).Select(i => new DeploymentEvent("d1", DateTimeOffset.UnixEpoch.AddSeconds(i), DeploymentStepName.Verify, null, $"line {i}")).ToList();
         foreach (var line in sent)
         {
             running.Publish(line);
