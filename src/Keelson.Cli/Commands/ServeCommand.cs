@@ -2,17 +2,26 @@ using System.CommandLine;
 
 namespace Keelson.Cli.Commands;
 
-/// <summary><c>keelson serve [--urls URL]</c>: the orchestrator API (the seed's ECP-AI API under <c>/api/v1</c>).</summary>
+/// <summary>
+/// <c>keelson serve [--urls URL] [--Section:Key VALUE ...]</c>: the orchestrator API (the seed's ECP-AI API under
+/// <c>/api/v1</c>). Other flags go to ASP.NET Core's configuration as command-line keys, the usual .NET way.
+/// </summary>
 internal static class ServeCommand
 {
     public static Command Create(Terminal terminal)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8001" };
-        var command = new Command("serve", "Serve the orchestrator API: tenants, plans, manifests, validation; OpenAPI at /openapi/v1.json, reference at /docs.");
+        var command = new Command(
+            "serve",
+            "Serve the orchestrator API: tenants, plans, manifests, validation, durable deployments; OpenAPI at /openapi/v1.json, reference at /docs. " +
+            "Any configuration key is a flag too, e.g. --ConnectionStrings:Demo \"Host=...\" --Keelson:Clusters:Production:Kubeconfig FILE (docs/api.md).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
         command.Options.Add(urls);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var app = Server.ServerApp.Build(["--urls", parse.GetValue(urls)!]);
+            var app = Server.ServerApp.Build(["--urls", parse.GetValue(urls)!, .. parse.UnmatchedTokens]);
             await terminal.Error.WriteLineAsync($"keelson: serving on {parse.GetValue(urls)} (API /api/v1, reference /docs, metrics /metrics); Ctrl-C stops").ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             try
