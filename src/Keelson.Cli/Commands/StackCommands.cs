@@ -10,7 +10,7 @@ namespace Keelson.Cli.Commands;
 internal static class StackCommands
 {
     public static Command Status(Terminal terminal) => Create(terminal, "status", "Show where a delivered stack runs: pods per node, pending pods, autoscalers, pools and cost.",
-        async (target, manifest, cancellationToken) =>
+        async (_, target, manifest, cancellationToken) =>
         {
             var inventory = await Delivery.Inventory.Inventory.ReadAsync(target.Cluster, manifest.Namespace, cancellationToken).ConfigureAwait(false);
             if (inventory is null)
@@ -25,7 +25,7 @@ internal static class StackCommands
         });
 
     public static Command Diff(Terminal terminal) => Create(terminal, "diff", "Show what keelson up would change (exit 0: nothing, 1: changes), like kubectl diff.",
-        async (target, manifest, cancellationToken) =>
+        async (_, target, manifest, cancellationToken) =>
         {
             var diffs = await Differ.DiffAsync(target.Cluster, manifest.Namespace, [.. manifest.Objects.Select(o => o.Resource)], cancellationToken).ConfigureAwait(false);
             var changes = diffs.Where(d => d.Action != DiffAction.Unchanged).ToList();
@@ -40,7 +40,7 @@ internal static class StackCommands
         });
 
     public static Command Down(Terminal terminal) => Create(terminal, "down", "Delete a delivered stack's objects and namespace from the sandbox.",
-        async (target, manifest, cancellationToken) =>
+        async (_, target, manifest, cancellationToken) =>
         {
             var deleted = await new Deployer(target.Cluster).DeleteAsync(manifest.Namespace, null, cancellationToken).ConfigureAwait(false);
             var namespaceGone = await target.Cluster.DeleteAsync(new Delivery.Clusters.ObjectKey("v1", "Namespace", null, manifest.Namespace), cancellationToken).ConfigureAwait(false);
@@ -51,7 +51,13 @@ internal static class StackCommands
             return KeelsonCli.Ok;
         });
 
-    private static Command Create(Terminal terminal, string name, string description, Func<ClusterTarget, Manifest, CancellationToken, Task<int>> run)
+    /// <summary>
+    /// What every stack command shares: <c>STACK [--cluster]</c>, the cluster target options and its own
+    /// (<paramref name="fresh"/> and <paramref name="extra"/>); loads, plans, renders and validates the stack, opens
+    /// the cluster, then runs <paramref name="run"/>.
+    /// </summary>
+    internal static Command Create(
+        Terminal terminal, string name, string description, Func<ParseResult, ClusterTarget, Manifest, CancellationToken, Task<int>> run, Option<bool>? fresh = null, params Option[] extra)
     {
         var stack = new Argument<string>("stack") { Description = "Stack file (YAML or JSON)." };
         var cluster = new Option<string?>("--cluster") { Description = "A built-in cluster profile or a cluster file, replacing the stack's own." };
@@ -59,6 +65,16 @@ internal static class StackCommands
         var command = new Command(name, description);
         command.Arguments.Add(stack);
         command.Options.Add(cluster);
+        if (fresh is not null)
+        {
+            command.Options.Add(fresh);
+        }
+
+        foreach (var option in extra)
+        {
+            command.Options.Add(option);
+        }
+
         target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,10 +84,9 @@ internal static class StackCommands
                 return exit;
             }
 
-            var plan = manifest.Plan;
-
-            await using var open = await ClusterTarget.TryOpenAsync(parse, target, plan.Spec.Cluster, fresh: false, terminal, cancellationToken).ConfigureAwait(false);
-            return open is null ? KeelsonCli.BadInput : await run(open, manifest, cancellationToken).ConfigureAwait(false);
+            var startFresh = fresh is not null && parse.GetValue(fresh);
+            await using var open = await ClusterTarget.TryOpenAsync(parse, target, manifest.Plan.Spec.Cluster, startFresh, terminal, cancellationToken).ConfigureAwait(false);
+            return open is null ? KeelsonCli.BadInput : await run(parse, open, manifest, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

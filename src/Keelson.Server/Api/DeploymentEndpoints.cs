@@ -244,8 +244,7 @@ public static class DeploymentEndpoints
         var deployment = await stores.Deployments.GetAsync(deploymentId, cancellationToken).ConfigureAwait(false);
         if (deployment is null)
         {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Deployment '{deploymentId}' not found",
-                detail: "No deployment has this id in the selected database (X-Demo-Mode chooses demo or production).", type: "https://keelson.dev/problems/404"));
+            return (null, Problems.DeploymentNotFound(deploymentId));
         }
 
         var caller = ApiKeyFilter.CallerOf(http);

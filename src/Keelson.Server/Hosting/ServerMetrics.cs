@@ -34,13 +34,13 @@ public sealed class ServerMetrics
         ArgumentNullException.ThrowIfNull(databases);
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
+            if (!databases.IsOpen)
+            {
+                return;
+            }
+
             foreach (var (mode, demo) in new[] { ("demo", true), ("production", false) })
             {
-                if (!databases.IsOpen)
-                {
-                    return;
-                }
-
                 var stores = databases.For(demo);
                 var page = await stores.Tenants.ListAsync(0, 1, cancellationToken).ConfigureAwait(false);
                 tenants.WithLabels(mode).Set(page.TotalCount);

@@ -10,6 +10,11 @@ public static class Problems
         statusCode: StatusCodes.Status404NotFound, title: $"Tenant '{tenantId}' not found",
         detail: "No tenant has this id in the selected database (X-Demo-Mode chooses demo or production).", type: "https://keelson.dev/problems/404");
 
+    /// <summary>404 for a deployment id that is not in the selected database.</summary>
+    public static ProblemHttpResult DeploymentNotFound(string deploymentId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: $"Deployment '{deploymentId}' not found",
+        detail: "No deployment has this id in the selected database (X-Demo-Mode chooses demo or production).", type: "https://keelson.dev/problems/404");
+
     /// <summary>409 with what to do.</summary>
     public static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, type: "https://keelson.dev/problems/409");

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
@@ -66,7 +65,7 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
         using var socket = await ws.ConnectAsync(new Uri(factory.Server.BaseAddress, $"ws/deployments/{id}"), CancellationToken.None);
         var messages = new List<JsonObject>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await ReceiveAsync(socket, timeout.Token) is { } message)
+        while (await DeploymentClient.ReceiveAsync(socket, timeout.Token) is { } message)
         {
             messages.Add(message);
         }
@@ -81,9 +80,9 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
 
         // A finished deployment answers with its final snapshot and closes at once.
         using var again = await ws.ConnectAsync(new Uri(factory.Server.BaseAddress, $"ws/deployments/{id}"), CancellationToken.None);
-        var only = await ReceiveAsync(again, timeout.Token);
+        var only = await DeploymentClient.ReceiveAsync(again, timeout.Token);
         Assert.Equal("succeeded", only!["deployment"]!["status"]!.GetValue<string>());
-        Assert.Null(await ReceiveAsync(again, timeout.Token));
+        Assert.Null(await DeploymentClient.ReceiveAsync(again, timeout.Token));
     }
 
     [Fact]
@@ -159,45 +158,14 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
 
     private async Task<JsonObject> WaitFinishedAsync(string deploymentId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var (status, body, _) = await Send(HttpMethod.Get, $"/api/v1/deployments/{deploymentId}");
-            Assert.Equal(HttpStatusCode.OK, status);
-            if (body["finished"]!.GetValue<bool>())
-            {
-                return body.AsObject();
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"deployment {deploymentId} did not finish: {body.ToJsonString()}");
-            await Task.Delay(100);
-        }
+        using var client = factory.CreateClient();
+        return await DeploymentClient.WaitFinishedAsync(client, deploymentId);
     }
 
     private async Task<int?> ChatbotReplicasAsync(string ns)
     {
         using var cluster = KubernetesCluster.Connect(Path.Combine(factory.DataDirectory, "sandbox", "aws-gpu.kubeconfig"), null);
         return ((V1Deployment?)await cluster.GetAsync(new ObjectKey("apps/v1", "Deployment", ns, "chatbot"), CancellationToken.None))?.Spec.Replicas;
-    }
-
-    private static async Task<JsonObject?> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var received = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (received.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-
-            message.Write(buffer, 0, received.Count);
-            if (received.EndOfMessage)
-            {
-                return JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!.AsObject();
-            }
-        }
     }
 
     private async Task<(HttpStatusCode Status, JsonNode Body, string? Location)> Send(HttpMethod method, string path, JsonObject? body = null, string? demo = "true")

@@ -95,20 +95,6 @@ public sealed class DeploymentClustersTests(ProductionClusterFactory production)
         using var accepted = await client.SendAsync(deploy);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["deployment_id"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            using var poll = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/deployments/{id}");
-            poll.Headers.Add("X-Demo-Mode", demo);
-            using var response = await client.SendAsync(poll);
-            var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-            if (body["finished"]!.GetValue<bool>())
-            {
-                return body;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, body.ToJsonString());
-            await Task.Delay(100);
-        }
+        return await DeploymentClient.WaitFinishedAsync(client, id, demo);
     }
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Keelson.Sandbox;
 using Keelson.Sandbox.Engine;
@@ -57,7 +55,7 @@ public sealed class ProgressRelayTests(RedisServer redis) : IAsyncLifetime
         using var socket = await ws.ConnectAsync(new Uri(streaming.Server.BaseAddress, $"ws/deployments/{id}"), CancellationToken.None);
         var messages = new List<JsonObject>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (await ReceiveAsync(socket, timeout.Token) is { } message)
+        while (await DeploymentClient.ReceiveAsync(socket, timeout.Token) is { } message)
         {
             messages.Add(message);
         }
@@ -67,26 +65,6 @@ public sealed class ProgressRelayTests(RedisServer redis) : IAsyncLifetime
         Assert.Equal(running.Owner, last["runner"]!.GetValue<string>());
         Assert.Contains(messages, m => m["type"]!.GetValue<string>() == "event" && m["step"]!.GetValue<string>() == "verify"
             && m["message"]!.GetValue<string>().StartsWith("revision 1 recorded", StringComparison.Ordinal));
-    }
-
-    private static async Task<JsonObject?> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var received = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (received.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-
-            message.Write(buffer, 0, received.Count);
-            if (received.EndOfMessage)
-            {
-                return JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!.AsObject();
-            }
-        }
     }
 
     /// <summary>One server replica on the shared data directory, demo cluster and Redis.</summary>
