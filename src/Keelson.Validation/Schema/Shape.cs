@@ -54,12 +54,19 @@ internal enum ShapeKind
 internal sealed class Shape
 {
     private static readonly ConcurrentDictionary<Type, Shape> Compiled = new();
-    private static readonly Lock Building = new();
+    private static readonly ObjectFields NoFields = new(FrozenDictionary<string, Shape>.Empty, []);
 
-    private Shape(ShapeKind kind, string typeName)
+    // A model object's fields are reflected on first use: compiling the whole graph under a kind (a Deployment
+    // reaches hundreds of types) cost every CLI call a quarter of a second, and most of it is never walked.
+    private readonly Type? _model;
+    private ObjectFields? _fields;
+
+    private Shape(ShapeKind kind, string typeName, Type? model = null)
     {
         Kind = kind;
         TypeName = typeName;
+        _model = model;
+        _fields = model is null ? NoFields : null;
     }
 
     /// <summary>What the field accepts.</summary>
@@ -72,10 +79,10 @@ internal sealed class Shape
     public Shape? Item { get; private set; }
 
     /// <summary>An object's fields by JSON name.</summary>
-    public FrozenDictionary<string, Shape> Fields { get; private set; } = FrozenDictionary<string, Shape>.Empty;
+    public FrozenDictionary<string, Shape> Fields => (_fields ?? Expand()).Fields;
 
     /// <summary>An object's field names in declaration order, for "did you mean".</summary>
-    public IReadOnlyList<string> FieldNames { get; private set; } = [];
+    public IReadOnlyList<string> FieldNames => (_fields ?? Expand()).Names;
 
     /// <summary>Fields an object must have; the generated models carry none, custom resource schemas do.</summary>
     public IReadOnlyList<string> Required { get; private init; } = [];
@@ -97,8 +104,7 @@ internal sealed class Shape
     /// <summary>An object described by hand: its fields in order, the required ones, and exactly-one groups.</summary>
     public static Shape Object(string typeName, IReadOnlyList<(string Name, Shape Shape)> fields, IReadOnlyList<string> required, IReadOnlyList<string[]> exactlyOne) => new(ShapeKind.Object, typeName)
     {
-        FieldNames = [.. fields.Select(f => f.Name)],
-        Fields = fields.ToFrozenDictionary(f => f.Name, f => f.Shape, StringComparer.Ordinal),
+        _fields = new ObjectFields(fields.ToFrozenDictionary(f => f.Name, f => f.Shape, StringComparer.Ordinal), [.. fields.Select(f => f.Name)]),
         Required = required,
         ExactlyOne = exactlyOne,
     };
@@ -111,51 +117,27 @@ internal sealed class Shape
             return shape;
         }
 
-        // Models refer to themselves (JSONSchemaProps), so a type's shape is registered before its fields are
-        // compiled; building the whole graph under one lock means no reader sees a shape half-filled.
-        lock (Building)
-        {
-            var graph = new Dictionary<Type, Shape>();
-            var result = Build(type, graph);
-            foreach (var (t, s) in graph)
-            {
-                Compiled.TryAdd(t, s);
-            }
-
-            return result;
-        }
-    }
-
-    private static Shape Build(Type type, Dictionary<Type, Shape> graph)
-    {
-        if (Compiled.TryGetValue(type, out var done) || graph.TryGetValue(type, out done))
-        {
-            return done;
-        }
-
         var plain = Nullable.GetUnderlyingType(type) ?? type;
         var kind = KindOf(plain);
-        var shape = new Shape(kind, plain.Name);
-        graph[type] = shape;
-        switch (kind)
+        shape = new Shape(kind, plain.Name, kind == ShapeKind.Object ? plain : null);
+        if (kind is ShapeKind.Map or ShapeKind.List)
         {
-            case ShapeKind.Map:
-                shape.Item = Build(DictionaryValue(plain)!, graph);
-                break;
-            case ShapeKind.List:
-                shape.Item = Build(ListItem(plain)!, graph);
-                break;
-            case ShapeKind.Object:
-                var fields = plain.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                    .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
-                    .Where(p => p.Name is not null)
-                    .ToList();
-                shape.FieldNames = [.. fields.Select(f => f.Name!)];
-                shape.Fields = fields.ToFrozenDictionary(f => f.Name!, f => Build(f.PropertyType, graph), StringComparer.Ordinal);
-                break;
+            // Item shapes are registered objects themselves, so self-referencing models (JSONSchemaProps) end.
+            shape.Item = Of((kind == ShapeKind.Map ? DictionaryValue(plain) : ListItem(plain))!);
         }
 
-        return shape;
+        return Compiled.GetOrAdd(type, shape);
+    }
+
+    // Two threads may reflect the same type at once; both build equal tables and one wins, which is harmless.
+    private ObjectFields Expand()
+    {
+        var fields = _model!.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
+            .Where(p => p.Name is not null)
+            .ToList();
+        var expanded = new ObjectFields(fields.ToFrozenDictionary(f => f.Name!, f => Of(f.PropertyType), StringComparer.Ordinal), [.. fields.Select(f => f.Name!)]);
+        return Interlocked.CompareExchange(ref _fields, expanded, null) ?? expanded;
     }
 
     private static ShapeKind KindOf(Type type) =>
@@ -183,3 +165,6 @@ internal sealed class Shape
             ? item
             : null;
 }
+
+/// <summary>A model object's fields by JSON name and in declaration order.</summary>
+internal sealed record ObjectFields(FrozenDictionary<string, Shape> Fields, IReadOnlyList<string> Names);
