@@ -8,7 +8,8 @@ namespace Keelson.Sandbox.Server.Patching;
 /// JSON patch (RFC 6902): <c>add</c>, <c>remove</c>, <c>replace</c>, <c>move</c>, <c>copy</c> and <c>test</c> on
 /// JSON Pointer paths (RFC 6901: <c>~1</c> is <c>/</c>, <c>~0</c> is <c>~</c>, <c>-</c> appends to a list). As the
 /// API server: a body that is not a list of operations is a 400; an operation that does not apply (a failed test,
-/// a missing path, an index out of range) is a 422, and then nothing of the patch is applied.
+/// a missing parent, a missing key to remove, an index out of range) is a 422, and then nothing of the patch is
+/// applied. Replacing a missing key of an object sets it, as the API server's JSON patch library does.
 /// </summary>
 public static class JsonPatch
 {
@@ -65,12 +66,7 @@ public static class JsonPatch
             case "remove":
                 return Remove(root, path, op).Root;
             case "replace":
-                if (!TryGet(root, Tokens(path), out _))
-                {
-                    throw Failed($"replace operation does not apply: doc is missing key: {path}: missing value");
-                }
-
-                return Add(Remove(root, path, op).Root, path, Value(operation, op), op);
+                return Replace(root, path, Value(operation, op));
             case "move":
                 var from = Text(operation, "from") ?? throw Failed("move operation missing from: missing value");
                 var (rest, moved) = Remove(root, from, op);
@@ -115,6 +111,30 @@ public static class JsonPatch
         }
 
         return root;
+    }
+
+    // As the API server's JSON patch library (evanphx/json-patch v4): replacing a missing key of an existing object
+    // sets it (kubectl rollout undo relies on this for metadata.annotations); a missing list index or parent fails.
+    private static JsonNode? Replace(JsonNode? root, string path, JsonNode? value)
+    {
+        var tokens = Tokens(path);
+        if (tokens.Count == 0)
+        {
+            return value;
+        }
+
+        var parent = TryGet(root, tokens.Take(tokens.Count - 1), out var found) ? found : null;
+        switch (parent)
+        {
+            case JsonObject o:
+                o[tokens[^1]] = value;
+                return root;
+            case JsonArray a:
+                a[Index(tokens[^1], a.Count)] = value;
+                return root;
+            default:
+                throw Failed($"replace operation does not apply: doc is missing path: {path}: missing value");
+        }
     }
 
     private static (JsonNode? Root, JsonNode? Removed) Remove(JsonNode? root, string path, string op)
