@@ -57,8 +57,10 @@ public sealed class KubectlDryRunTests(RestaurantCluster cluster) : IClassFixtur
     [Fact]
     public async Task Server_side_apply_dry_run_returns_the_would_be_object()
     {
+        // Created without kubectl's last-applied annotation, which would make kubectl re-apply that configuration too.
+        await Kubectl.RunAsync("create", "-f", await ManifestAsync("applied", "v1"));
         var before = StoreVersion();
-        var output = await Kubectl.OkAsync("apply", "--server-side", "--dry-run=server", "-f", await ManifestAsync("settings", "v4"), "-o", "jsonpath={.data.mode}");
+        var output = await Kubectl.OkAsync("apply", "--server-side", "--dry-run=server", "-f", await ManifestAsync("applied", "v4"), "-o", "jsonpath={.data.mode}");
         Assert.Equal("v4", output);
         Assert.Equal(before, StoreVersion());
     }
@@ -95,9 +97,9 @@ public sealed class KubectlDryRunTests(RestaurantCluster cluster) : IClassFixtur
         var before = StoreVersion();
         var output = await Kubectl.OkAsync("scale", "deploy/user", "--replicas=7", "--dry-run=server", "-n", Ns);
         Assert.Contains("deployment.apps/user scaled (server dry run)", output, StringComparison.Ordinal);
+        Assert.Equal(before, StoreVersion());
         Server.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal("2", await Kubectl.OkAsync("get", "deploy", "user", "-n", Ns, "-o", "jsonpath={.spec.replicas}"));
-        Assert.Equal(before, StoreVersion());
     }
 
     [Theory]
@@ -120,8 +122,8 @@ public sealed class KubectlDryRunTests(RestaurantCluster cluster) : IClassFixtur
         Assert.Contains("deployment.apps \"gateway\" deleted (server dry run)", await Kubectl.OkAsync("delete", "deploy", "gateway", "-n", Ns, "--dry-run=server"), StringComparison.Ordinal);
         var pod = (await Kubectl.OkAsync("get", "pods", "-l", "app.kubernetes.io/name=user", "-n", Ns, "-o", "jsonpath={.items[0].metadata.name}")).Trim();
         Assert.Contains($"pod \"{pod}\" deleted (server dry run)", await Kubectl.OkAsync("delete", "pod", pod, "-n", Ns, "--dry-run=server"), StringComparison.Ordinal);
-        Server.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(before, StoreVersion());
+        Server.Advance(TimeSpan.FromSeconds(30));
         await Kubectl.OkAsync("get", "deploy", "gateway", "-n", Ns);
         Assert.DoesNotContain("deletionTimestamp", await Kubectl.OkAsync("get", "pod", pod, "-n", Ns, "-o", "json"), StringComparison.Ordinal);
     }
