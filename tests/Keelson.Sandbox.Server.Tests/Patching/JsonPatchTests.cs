@@ -60,6 +60,6 @@ public sealed class JsonPatchTests
     [InlineData("", new string[0])]
     [InlineData("/", new[] { "" })]
     [InlineData("/a~1b/c~0d/~01", new[] { "a/b", "c~d", "~1" })]
-    public void Pointer_tokens_unescape_tilde_one_then_tilde_zero(string pointer, string[] tokens) =>
-        Assert.Equal(tokens, JsonPatch.Tokens(pointer));
+    public void Pointer_tokens_unescape_tilde_one_then_tilde_zero(string path, string[] tokens) =>
+        Assert.Equal(tokens, JsonPatch.Tokens(path));
 }
