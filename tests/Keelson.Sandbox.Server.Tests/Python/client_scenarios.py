@@ -54,16 +54,18 @@ def scenario_watch(core, ns):
     events = []
     w = watch.Watch()
 
+    # Watching from the list's resourceVersion replays every change after it, however late the stream opens.
+    since = core.list_namespaced_config_map(ns).metadata.resource_version
+
     def change():
-        # Give the stream time to open before changing anything.
-        time.sleep(1)
+        time.sleep(0.5)
         core.create_namespaced_config_map(ns, config_map("watched", "1"))
         core.patch_namespaced_config_map("watched", ns, {"data": {"value": "2"}})
         core.delete_namespaced_config_map("watched", ns)
 
     worker = threading.Thread(target=change)
     worker.start()
-    for event in w.stream(core.list_namespaced_config_map, ns, field_selector="metadata.name=watched", timeout_seconds=20):
+    for event in w.stream(core.list_namespaced_config_map, ns, field_selector="metadata.name=watched", resource_version=since, timeout_seconds=20):
         events.append({"type": event["type"], "name": event["object"].metadata.name, "value": (event["object"].data or {}).get("value")})
         if event["type"] == "DELETED":
             w.stop()
