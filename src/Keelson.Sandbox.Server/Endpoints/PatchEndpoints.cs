@@ -45,19 +45,19 @@ internal static class PatchEndpoints
         var target = ResourceTarget.From(context);
         var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchType(context.Request);
-        var (patch, duplicates) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
+        var (patch, problems) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         var result = gate.Run(cluster =>
         {
             if (type == ApplyPatch && cluster.Engine.Store.Get(StoredObjects.Key(target.Resource, target.Namespace, target.RequiredName)) is null)
             {
                 var applied = patch.AsObject();
-                FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, duplicates), target.Resource);
+                FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems), target.Resource);
                 return StoredObjects.Create(cluster, target, applied, options.DryRun);
             }
 
             var live = ApiJson.ToNode(StoredObjects.Get(cluster, target), target.Resource.ApiVersion, target.Resource.Kind);
             var patched = Patch(type, live, patch);
-            FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, duplicates), target, patch.ToJsonString());
+            FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems), target, patch.ToJsonString());
             return StoredObjects.Replace(cluster, target, patched, options.DryRun);
         });
         return ApiJson.Result(ApiJson.ToNode(result, target.Resource.ApiVersion, target.Resource.Kind));
@@ -81,10 +81,11 @@ internal static class PatchEndpoints
     }
 
     /// <summary>
-    /// The patch body of a type: a list of operations for JSON patch, an object otherwise; with the paths of keys
-    /// an object patch gives twice (the last one is kept).
+    /// The patch body of a type: a list of operations for JSON patch, an object otherwise; with the problems
+    /// field validation must also report: keys an object patch gives twice (the last one is kept), and the unknown
+    /// fields of a YAML apply, which reading it through the models has dropped.
     /// </summary>
-    public static async Task<(JsonNode Patch, IReadOnlyList<string> Duplicates)> ReadPatchAsync(HttpRequest request, string type)
+    public static async Task<(JsonNode Patch, IReadOnlyList<string> Problems)> ReadPatchAsync(HttpRequest request, string type)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (type == Json)
@@ -92,9 +93,16 @@ internal static class PatchEndpoints
             return (await ReadOperationsAsync(request).ConfigureAwait(false), []);
         }
 
-        var body = type == ApplyPatch ? await ReadApplyAsync(request).ConfigureAwait(false) : await ApiJson.ReadObjectAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var (clean, duplicates) = FieldValidation.Deduplicate(body);
-        return (clean, duplicates);
+        if (type != ApplyPatch)
+        {
+            var body = await ApiJson.ReadObjectAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var (clean, duplicates) = FieldValidation.Deduplicate(body);
+            return (clean, duplicates);
+        }
+
+        var (applied, unread) = await ReadApplyAsync(request).ConfigureAwait(false);
+        var (cleanApplied, repeated) = FieldValidation.Deduplicate(applied);
+        return (cleanApplied, [.. repeated, .. unread]);
     }
 
     private static async Task<JsonNode> ReadOperationsAsync(HttpRequest request)
@@ -110,8 +118,9 @@ internal static class PatchEndpoints
         }
     }
 
-    // kubectl sends the applied configuration as JSON; YAML (which other clients send) is read through the models.
-    private static async Task<JsonObject> ReadApplyAsync(HttpRequest request)
+    // kubectl sends the applied configuration as JSON; YAML (which other clients send) is read through the models,
+    // which drop unknown fields, so those are found in the YAML text first.
+    private static async Task<(JsonObject Applied, IReadOnlyList<string> Unread)> ReadApplyAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -119,11 +128,13 @@ internal static class PatchEndpoints
         {
             if (text.TrimStart().StartsWith('{'))
             {
-                return JsonNode.Parse(text) as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object");
+                return (JsonNode.Parse(text) as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object"), []);
             }
 
             var objects = ManifestYaml.Read(text);
-            return objects.Count == 1 ? ApiJson.ToNode(objects[0]).AsObject() : throw ApiException.BadRequest("the applied configuration must be one object");
+            return objects.Count == 1
+                ? (ApiJson.ToNode(objects[0]).AsObject(), FieldValidation.UnknownIn(text))
+                : throw ApiException.BadRequest("the applied configuration must be one object");
         }
         catch (Exception e) when (e is not ApiException)
         {

@@ -17,7 +17,7 @@ internal static class FieldValidation
     private static readonly JsonSerializerOptions Quoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// The body without repeated keys, and the paths of the keys that were repeated. Call it before anything reads
+    /// The body without repeated keys, and a <c>duplicate field "path"</c> problem per repeated key. Call it before anything reads
     /// the body: a parsed <see cref="JsonObject"/> with a repeated key throws on first access.
     /// </summary>
     public static (JsonObject Body, IReadOnlyList<string> Duplicates) Deduplicate(JsonObject body)
@@ -29,13 +29,19 @@ internal static class FieldValidation
         return (clean, duplicates);
     }
 
-    /// <summary>The problems of a create or replace body: repeated keys, then unknown fields, as the API server words them.</summary>
-    public static IReadOnlyList<string> Problems(JsonObject body, IReadOnlyList<string> duplicates)
+    /// <summary>
+    /// The problems of a body, as the API server words them: those found while reading it (keys given twice, the
+    /// unknown fields of a YAML apply), then the unknown fields of <paramref name="body"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(JsonObject body, IReadOnlyList<string> found)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(duplicates);
-        return [.. duplicates.Select(d => $"duplicate field \"{d}\""), .. UnknownFields.Find(body.ToJsonString()).Select(u => $"unknown field \"{u}\"")];
+        ArgumentNullException.ThrowIfNull(found);
+        return [.. found, .. UnknownIn(body.ToJsonString()).Where(u => !found.Contains(u))];
     }
+
+    /// <summary>The unknown fields of one object in JSON or YAML text, worded as the API server words them.</summary>
+    public static IReadOnlyList<string> UnknownIn(string text) => [.. UnknownFields.Find(text).Select(u => $"unknown field \"{u}\"")];
 
     /// <summary>
     /// Applies the directive to the problems of a create or replace: Strict throws the API server's 400
@@ -102,7 +108,7 @@ internal static class FieldValidation
                     var at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
                     if (result.ContainsKey(property.Name))
                     {
-                        duplicates.Add(at);
+                        duplicates.Add($"duplicate field \"{at}\"");
                         result.Remove(property.Name);
                     }
 

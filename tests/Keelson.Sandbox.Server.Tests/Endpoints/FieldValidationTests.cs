@@ -65,4 +65,25 @@ public sealed class FieldValidationTests
         Assert.Equal(422, status);
         Assert.Equal("CreateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: \"Loose\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"", (string?)body!["message"]);
     }
+
+    [Fact]
+    public async Task A_yaml_apply_reports_the_unknown_fields_its_models_would_drop()
+    {
+        await using var server = await Objects.ShopAsync();
+        var yaml = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: a}
+            data: {k: v}
+            dataa: {}
+            """;
+        var (status, body) = await server.SendAsync(HttpMethod.Patch, ConfigMaps + "/a?fieldManager=test&fieldValidation=Strict", yaml, "application/apply-patch+yaml");
+        Assert.Equal(400, status);
+        Assert.EndsWith("strict decoding error: unknown field \"dataa\"", (string?)body!["message"], StringComparison.Ordinal);
+
+        await server.SendAsync(HttpMethod.Post, ConfigMaps, Objects.ConfigMap("a", "web"));
+        (status, body) = await server.SendAsync(HttpMethod.Patch, ConfigMaps + "/a?fieldManager=test&fieldValidation=Strict", yaml, "application/apply-patch+yaml");
+        Assert.Equal(422, status);
+        Assert.EndsWith("strict decoding error: unknown field \"dataa\"", (string?)body!["message"], StringComparison.Ordinal);
+    }
 }
