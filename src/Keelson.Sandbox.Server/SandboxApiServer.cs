@@ -59,6 +59,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         WriteEndpoints.Map(app);
         PatchEndpoints.Map(app);
         ScaleEndpoints.Map(app);
+        EvictionEndpoints.Map(app);
         PodLogEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -46,7 +46,14 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
     }
 
     /// <summary>The synchronous form of <see cref="ApplyAsync"/>, for the API facade and tests.</summary>
-    public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource)
+    public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource) => Apply(resource, dryRun: false);
+
+    /// <summary>
+    /// Applies, or with <paramref name="dryRun"/> runs every check and server-set field of an apply and returns the
+    /// object as it would be stored, storing nothing: no new resourceVersion, no watch event, no controller pass
+    /// (the API server's <c>dryRun=All</c>).
+    /// </summary>
+    public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource, bool dryRun)
     {
         var applied = KubeObjects.Clone(resource);
         var meta = applied.Metadata;
@@ -67,6 +74,17 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         if (existing is null)
         {
             Prepare(applied, null);
+            if (dryRun)
+            {
+                // A real dry run hands out a uid and a creation time but no resourceVersion; the uid is random
+                // rather than the store's next one, so dry runs leave the store's counters alone.
+                meta.Uid = Guid.NewGuid().ToString();
+                meta.CreationTimestamp = Engine.Clock.UtcDateTime;
+                meta.Generation = 1;
+                meta.ResourceVersion = null;
+                return applied;
+            }
+
             Engine.Store.Create(applied);
             Engine.Settle();
             return KubeObjects.Clone(applied);
@@ -84,6 +102,13 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         meta.Generation = existing.Metadata.Generation;
         meta.OwnerReferences ??= existing.Metadata.OwnerReferences;
         CopyStatus(existing, applied);
+        if (dryRun)
+        {
+            meta.Generation = specChanged ? (existing.Metadata.Generation ?? 1) + 1 : existing.Metadata.Generation;
+            meta.ResourceVersion = existing.Metadata.ResourceVersion;
+            return applied;
+        }
+
         Engine.Store.Update(applied, specChanged);
         Engine.Settle();
         return KubeObjects.Clone(applied);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Keelson.Sandbox.Server.Tests;
 
 /// <summary>
@@ -143,25 +141,5 @@ public sealed class KubectlTests(RestaurantCluster cluster) : IClassFixture<Rest
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n["pod/".Length..])];
     }
 
-    // Runs kubectl while stepping the stopped clock, for commands that wait on the cluster (delete, rollout status).
-    private async Task<(int Exit, string Output)> WhileAdvancingAsync(params string[] args)
-    {
-        using var process = Kubectl.Start(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var limit = Stopwatch.StartNew();
-        while (!process.HasExited && limit.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            cluster.Server.Server.Advance(TimeSpan.FromSeconds(2));
-            await Task.Delay(50);
-        }
-
-        if (!process.HasExited)
-        {
-            process.Kill();
-        }
-
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int Exit, string Output)> WhileAdvancingAsync(params string[] args) => cluster.WhileAdvancingAsync(args);
 }

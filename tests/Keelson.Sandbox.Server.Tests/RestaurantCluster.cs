@@ -42,6 +42,28 @@ public sealed class RestaurantCluster : IAsyncLifetime
         Directory.Delete(directory, recursive: true);
     }
 
+    /// <summary>Runs kubectl while stepping the stopped clock, for commands that wait on the cluster (delete, rollout status, drain).</summary>
+    internal async Task<(int Exit, string Output)> WhileAdvancingAsync(params string[] args)
+    {
+        using var process = Kubectl.Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var limit = System.Diagnostics.Stopwatch.StartNew();
+        while (!process.HasExited && limit.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Server.Server.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(50);
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     private static string Render(string example)
     {
         var spec = StackParser.Parse(File.ReadAllText(Repo.File("examples", example)), example);

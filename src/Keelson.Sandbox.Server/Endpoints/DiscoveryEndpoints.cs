@@ -88,6 +88,9 @@ internal static class DiscoveryEndpoints
         if (group.Length == 0)
         {
             resources.Add(new V1APIResource { Name = "pods/log", SingularName = "", Namespaced = true, Kind = "Pod", Verbs = ["get"] });
+
+            // kubectl drain looks for this entry to decide between evicting and deleting.
+            resources.Add(new V1APIResource { Name = "pods/eviction", SingularName = "", Namespaced = true, Group = "policy", Version = "v1", Kind = "Eviction", Verbs = ["create"] });
         }
 
         return ApiJson.Result(new V1APIResourceList { ApiVersion = "v1", Kind = "APIResourceList", GroupVersion = served[0].ApiVersion, Resources = resources });

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keelson.Rendering.Output;
 using Keelson.Sandbox.Server.Patching;
@@ -11,14 +12,18 @@ using Microsoft.AspNetCore.Routing;
 namespace Keelson.Sandbox.Server.Endpoints;
 
 /// <summary>
-/// PATCH: JSON merge patch, strategic merge patch (what <c>kubectl apply</c>, <c>edit</c> and <c>set image</c>
-/// send) and server-side apply (<c>kubectl apply --server-side</c>). Server-side apply creates a missing object
-/// and otherwise merges the applied configuration into the live one; field ownership is not tracked, so a field
-/// dropped from a later apply stays, and there are no conflicts.
+/// PATCH: JSON patch (<c>kubectl patch --type=json</c>, <c>rollout undo</c>), JSON merge patch, strategic merge
+/// patch (what <c>kubectl apply</c>, <c>edit</c> and <c>set image</c> send) and server-side apply
+/// (<c>kubectl apply --server-side</c>), each with <c>dryRun</c> and <c>fieldValidation</c>. Server-side apply
+/// creates a missing object and otherwise merges the applied configuration into the live one; field ownership is
+/// not tracked, so a field dropped from a later apply stays, and there are no conflicts.
 /// </summary>
 internal static class PatchEndpoints
 {
-    /// <summary>The patch content types served.</summary>
+    /// <summary>JSON patch (RFC 6902).</summary>
+    public const string Json = "application/json-patch+json";
+
+    /// <summary>JSON merge patch (RFC 7386).</summary>
     public const string Merge = "application/merge-patch+json";
 
     /// <summary>Strategic merge patch.</summary>
@@ -38,36 +43,84 @@ internal static class PatchEndpoints
     private static async Task<IResult> PatchAsync(HttpContext context, SandboxGate gate)
     {
         var target = ResourceTarget.From(context);
+        var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchType(context.Request);
-        var patch = type == ApplyPatch ? await ReadApplyAsync(context.Request).ConfigureAwait(false) : await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (patch, problems) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         var result = gate.Run(cluster =>
         {
             if (type == ApplyPatch && cluster.Engine.Store.Get(StoredObjects.Key(target.Resource, target.Namespace, target.RequiredName)) is null)
             {
-                return StoredObjects.Create(cluster, target, patch);
+                var applied = patch.AsObject();
+                FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems), target.Resource);
+                return StoredObjects.Create(cluster, target, applied, options.DryRun);
             }
 
             var live = ApiJson.ToNode(StoredObjects.Get(cluster, target), target.Resource.ApiVersion, target.Resource.Kind);
-            return StoredObjects.Replace(cluster, target, Patch(type, live, patch));
+            var patched = Patch(type, live, patch);
+            FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems), target, patch.ToJsonString());
+            return StoredObjects.Replace(cluster, target, patched, options.DryRun);
         });
         return ApiJson.Result(ApiJson.ToNode(result, target.Resource.ApiVersion, target.Resource.Kind));
     }
 
     /// <summary>The patched object; a resourceVersion in the patch is kept, so a stale one is a conflict.</summary>
-    public static JsonObject Patch(string type, JsonObject live, JsonObject patch) =>
-        (type == Merge ? MergePatch.Apply(live, patch) : StrategicMergePatch.Apply(live, patch)) as JsonObject
-            ?? throw ApiException.BadRequest("the patch removes the whole object");
+    public static JsonObject Patch(string type, JsonObject live, JsonNode patch) =>
+        type switch
+        {
+            Json => JsonPatch.Apply(live, patch),
+            Merge => MergePatch.Apply(live, patch),
+            _ => StrategicMergePatch.Apply(live, patch.AsObject()),
+        } as JsonObject ?? throw ApiException.BadRequest("the patch removes the whole object");
 
     /// <summary>The patch type from Content-Type; anything else is a 415.</summary>
     public static string PatchType(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var contentType = (request.ContentType ?? "").Split(';')[0].Trim();
-        return contentType is Merge or Strategic or ApplyPatch ? contentType : throw ApiException.UnsupportedMediaType(contentType);
+        return contentType is Json or Merge or Strategic or ApplyPatch ? contentType : throw ApiException.UnsupportedMediaType(contentType);
     }
 
-    // kubectl sends the applied configuration as JSON; YAML (which other clients send) is read through the models.
-    private static async Task<JsonObject> ReadApplyAsync(HttpRequest request)
+    /// <summary>
+    /// The patch body of a type: a list of operations for JSON patch, an object otherwise; with the problems
+    /// field validation must also report: keys an object patch gives twice (the last one is kept), and the unknown
+    /// fields of a YAML apply, which reading it through the models has dropped.
+    /// </summary>
+    public static async Task<(JsonNode Patch, IReadOnlyList<string> Problems)> ReadPatchAsync(HttpRequest request, string type)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (type == Json)
+        {
+            return (await ReadOperationsAsync(request).ConfigureAwait(false), []);
+        }
+
+        if (type != ApplyPatch)
+        {
+            var body = await ApiJson.ReadObjectAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var (clean, duplicates) = FieldValidation.Deduplicate(body);
+            return (clean, duplicates);
+        }
+
+        var (applied, unread) = await ReadApplyAsync(request).ConfigureAwait(false);
+        var (cleanApplied, repeated) = FieldValidation.Deduplicate(applied);
+        return (cleanApplied, [.. repeated, .. unread]);
+    }
+
+    private static async Task<JsonNode> ReadOperationsAsync(HttpRequest request)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false) as JsonArray
+                ?? throw ApiException.BadRequest("json: cannot unmarshal the patch into a list of operations: a JSON patch is a list of {\"op\", \"path\", ...} objects");
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"the JSON patch is not JSON: {e.Message}");
+        }
+    }
+
+    // kubectl sends the applied configuration as JSON; YAML (which other clients send) is read through the models,
+    // which drop unknown fields, so those are found in the YAML text first.
+    private static async Task<(JsonObject Applied, IReadOnlyList<string> Unread)> ReadApplyAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -75,11 +128,13 @@ internal static class PatchEndpoints
         {
             if (text.TrimStart().StartsWith('{'))
             {
-                return JsonNode.Parse(text) as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object");
+                return (JsonNode.Parse(text) as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object"), []);
             }
 
             var objects = ManifestYaml.Read(text);
-            return objects.Count == 1 ? ApiJson.ToNode(objects[0]).AsObject() : throw ApiException.BadRequest("the applied configuration must be one object");
+            return objects.Count == 1
+                ? (ApiJson.ToNode(objects[0]).AsObject(), FieldValidation.UnknownIn(text))
+                : throw ApiException.BadRequest("the applied configuration must be one object");
         }
         catch (Exception e) when (e is not ApiException)
         {

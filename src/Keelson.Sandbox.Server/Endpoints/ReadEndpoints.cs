@@ -12,9 +12,15 @@ using Microsoft.Extensions.Hosting;
 
 namespace Keelson.Sandbox.Server.Endpoints;
 
-/// <summary>GET on collections (list, or watch with <c>watch=true</c>) and on single objects, as JSON or as a Table.</summary>
+/// <summary>
+/// GET on collections (list, paged with <c>limit</c>/<c>continue</c>, or watch with <c>watch=true</c>) and on single
+/// objects, as JSON or as a Table. Later pages show the objects as they are when asked for (the sandbox keeps no
+/// snapshots), under the first page's resourceVersion; a token older than the kept history is 410 Expired.
+/// </summary>
 internal static class ReadEndpoints
 {
+    private const string ExpiredMessage = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
+
     public static void Map(IEndpointRouteBuilder app)
     {
         foreach (var template in ResourceRoutes.Collections)
@@ -31,7 +37,7 @@ internal static class ReadEndpoints
     private static async Task<IResult> ListAsync(HttpContext context, SandboxGate gate, WatchHistory history, IHostApplicationLifetime lifetime)
     {
         var target = ResourceTarget.From(context);
-        var query = ListQuery.From(context.Request);
+        var query = ListQuery.From(context.Request, target.Resource);
         if (query.Watch)
         {
             await WatchStream.RunAsync(context, gate, history, target, query, lifetime.ApplicationStopping).ConfigureAwait(false);
@@ -41,23 +47,46 @@ internal static class ReadEndpoints
         var resource = target.Resource;
         return ApiJson.Result(gate.Run(cluster =>
         {
+            if (query.Continue is { } token && !history.Keeps(resource, token.ResourceVersion))
+            {
+                throw new ApiException(StatusCodes.Status410Gone, "Expired", ExpiredMessage);
+            }
+
             var matching = StoredObjects.List(cluster, resource, target.Namespace)
+                .Where(o => query.Continue is null || string.CompareOrdinal(Key(o), query.Continue.After) > 0)
                 .Where(o => query.Matches(o, ApiJson.ToNode(o, resource.ApiVersion, resource.Kind))).ToList();
-            var version = cluster.Engine.Store.ResourceVersion;
+            var version = query.Continue?.ResourceVersion ?? cluster.Engine.Store.ResourceVersion;
+            var page = query.Limit is { } limit && matching.Count > limit ? matching.Take((int)limit).ToList() : matching;
+            var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
+            if (page.Count < matching.Count)
+            {
+                metadata["continue"] = new ContinueToken(version, Key(page[^1])).Encode();
+                if (!query.Selective)
+                {
+                    metadata["remainingItemCount"] = matching.Count - page.Count;
+                }
+            }
+
             if (query.Table.Wanted)
             {
-                return TableBuilder.Build(resource, matching, cluster.Engine.Clock.UtcDateTime, query.Table.IncludeObject, version);
+                var table = TableBuilder.Build(resource, page, cluster.Engine.Clock.UtcDateTime, query.Table.IncludeObject, version);
+                table["metadata"] = metadata;
+                return table;
             }
 
             return new JsonObject
             {
                 ["apiVersion"] = resource.ApiVersion,
                 ["kind"] = resource.Kind + "List",
-                ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) },
-                ["items"] = new JsonArray([.. matching.Select(o => ApiJson.ToNode(o, resource.ApiVersion, resource.Kind))]),
+                ["metadata"] = metadata,
+                ["items"] = new JsonArray([.. page.Select(o => ApiJson.ToNode(o, resource.ApiVersion, resource.Kind))]),
             };
         }));
     }
+
+    // The store's order: namespace/name, or the name of a cluster-scoped object.
+    private static string Key(IKubernetesObject<V1ObjectMeta> resource) =>
+        resource.Metadata.NamespaceProperty is { Length: > 0 } ns ? $"{ns}/{resource.Metadata.Name}" : resource.Metadata.Name;
 
     private static IResult Get(HttpContext context, SandboxGate gate)
     {

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Keelson.Sandbox.Server.Endpoints;
 
-/// <summary>The <c>/scale</c> subresource of deployments, replica sets and stateful sets, which <c>kubectl scale</c> patches.</summary>
+/// <summary>The <c>/scale</c> subresource of deployments, replica sets and stateful sets, which <c>kubectl scale</c> patches (<c>dryRun</c> included).</summary>
 internal static class ScaleEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -33,17 +33,19 @@ internal static class ScaleEndpoints
     private static async Task<IResult> ReplaceAsync(HttpContext context, SandboxGate gate)
     {
         var target = Scalable(context);
+        var options = WriteOptions.From(context.Request, "UpdateOptions");
         var body = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        return ApiJson.Result(gate.Run(cluster => SetReplicas(cluster, target, body)));
+        return ApiJson.Result(gate.Run(cluster => SetReplicas(cluster, target, body, options.DryRun)));
     }
 
     private static async Task<IResult> PatchAsync(HttpContext context, SandboxGate gate)
     {
         var target = Scalable(context);
+        var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchEndpoints.PatchType(context.Request);
-        var patch = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (patch, _) = await PatchEndpoints.ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         return ApiJson.Result(gate.Run(cluster =>
-            SetReplicas(cluster, target, PatchEndpoints.Patch(type, ApiJson.ToNode(Scale(StoredObjects.Get(cluster, target))).AsObject(), patch))));
+            SetReplicas(cluster, target, PatchEndpoints.Patch(type, ApiJson.ToNode(Scale(StoredObjects.Get(cluster, target))).AsObject(), patch), options.DryRun)));
     }
 
     private static ResourceTarget Scalable(HttpContext context)
@@ -52,7 +54,7 @@ internal static class ScaleEndpoints
         return target.Resource.Scalable ? target : throw ApiException.NoResource(context.Request.Path);
     }
 
-    private static V1Scale SetReplicas(SandboxCluster cluster, ResourceTarget target, JsonObject scale)
+    private static V1Scale SetReplicas(SandboxCluster cluster, ResourceTarget target, JsonObject scale, bool dryRun)
     {
         var replicas = scale["spec"]?["replicas"]?.GetValue<int>() ?? throw ApiException.Invalid(target.Resource.Plural, target.RequiredName, "spec.replicas: Required value");
         if (replicas < 0)
@@ -75,7 +77,7 @@ internal static class ScaleEndpoints
             case V1StatefulSet s: s.Spec.Replicas = replicas; break;
         }
 
-        return Scale(cluster.Apply(scaled));
+        return Scale(StoredObjects.Apply(cluster, scaled, dryRun));
     }
 
     // autoscaling/v1 Scale: desired replicas in spec, observed replicas and the pod selector in status.

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Keelson.Sandbox.Server.Endpoints;
 
-/// <summary>POST (create), PUT (replace) and DELETE.</summary>
+/// <summary>POST (create), PUT (replace) and DELETE, each with <c>dryRun</c>; create and replace with <c>fieldValidation</c>.</summary>
 internal static class WriteEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -29,45 +29,58 @@ internal static class WriteEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, SandboxGate gate)
     {
         var target = ResourceTarget.From(context);
-        var body = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var created = gate.Run(cluster => StoredObjects.Create(cluster, target, body));
+        var options = WriteOptions.From(context.Request, "CreateOptions");
+        var body = await ValidatedBodyAsync(context, target, options).ConfigureAwait(false);
+        var created = gate.Run(cluster => StoredObjects.Create(cluster, target, body, options.DryRun));
         return ApiJson.Result(ApiJson.ToNode(created, target.Resource.ApiVersion, target.Resource.Kind), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ReplaceAsync(HttpContext context, SandboxGate gate)
     {
         var target = ResourceTarget.From(context);
-        var body = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var replaced = gate.Run(cluster => StoredObjects.Replace(cluster, target, body));
+        var options = WriteOptions.From(context.Request, "UpdateOptions");
+        var body = await ValidatedBodyAsync(context, target, options).ConfigureAwait(false);
+        var replaced = gate.Run(cluster => StoredObjects.Replace(cluster, target, body, options.DryRun));
         return ApiJson.Result(ApiJson.ToNode(replaced, target.Resource.ApiVersion, target.Resource.Kind));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, SandboxGate gate)
     {
         var target = ResourceTarget.From(context);
-        var grace = await GracePeriodAsync(context.Request).ConfigureAwait(false);
-        return ApiJson.Result(gate.Run(cluster => StoredObjects.Delete(cluster, target, grace)));
+        var options = WriteOptions.From(context.Request, "DeleteOptions");
+        var (grace, dryRun) = await DeleteOptionsAsync(context.Request, options).ConfigureAwait(false);
+        return ApiJson.Result(gate.Run(cluster => StoredObjects.Delete(cluster, target, grace, dryRun)));
+    }
+
+    // The body without repeated keys, after fieldValidation has refused, reported or ignored its problems.
+    private static async Task<JsonObject> ValidatedBodyAsync(HttpContext context, ResourceTarget target, WriteOptions options)
+    {
+        var read = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, duplicates) = FieldValidation.Deduplicate(read);
+        FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(body, duplicates), target.Resource);
+        return body;
     }
 
     // DeleteOptions come in the body (kubectl) or the query string (curl, client libraries).
-    private static async Task<long?> GracePeriodAsync(HttpRequest request)
+    private static async Task<(long? Grace, bool DryRun)> DeleteOptionsAsync(HttpRequest request, WriteOptions options)
     {
         var query = request.Query["gracePeriodSeconds"].ToString();
+        long? grace = null;
         if (query.Length > 0)
         {
-            return long.TryParse(query, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) ? seconds
+            grace = long.TryParse(query, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) ? seconds
                 : throw ApiException.BadRequest($"gracePeriodSeconds must be an integer, got '{query}'");
         }
 
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
         {
-            return null;
+            return (grace, options.DryRun);
         }
 
-        var options = await ApiJson.ReadObjectAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var body = await ApiJson.ReadObjectAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
         try
         {
-            return options["gracePeriodSeconds"]?.GetValue<long>();
+            return (grace ?? body["gracePeriodSeconds"]?.GetValue<long>(), options.WithBody(body).DryRun);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException)
         {

@@ -17,6 +17,9 @@ public sealed class ApiException(int code, string reason, string message, string
     /// <summary>The resource (plural), when the error is about one.</summary>
     public string? Resource { get; } = resource;
 
+    /// <summary>The field-level causes (<c>details.causes</c>), which kubectl prints for Invalid errors.</summary>
+    public JsonArray? Causes { get; init; }
+
     /// <summary>404: the object does not exist.</summary>
     public static ApiException NotFound(string resource, string name) => new(404, "NotFound", $"{resource} \"{name}\" not found", name, resource);
 
@@ -31,7 +34,18 @@ public sealed class ApiException(int code, string reason, string message, string
         new(409, "Conflict", $"Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", name, resource);
 
     /// <summary>422: the object is not acceptable.</summary>
-    public static ApiException Invalid(string resource, string name, string message) => new(422, "Invalid", $"{resource} \"{name}\" is invalid: {message}", name, resource);
+    public static ApiException Invalid(string resource, string name, string message)
+    {
+        // "field: detail" becomes one cause, as the API server's field errors are: kubectl prints causes, not the message.
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        var cause = new JsonObject
+        {
+            ["reason"] = "FieldValueInvalid",
+            ["message"] = colon > 0 ? message[(colon + 2)..] : message,
+            ["field"] = colon > 0 ? message[..colon] : "",
+        };
+        return new(422, "Invalid", $"{resource} \"{name}\" is invalid: {message}", name, resource) { Causes = [cause] };
+    }
 
     /// <summary>400: the request cannot be read.</summary>
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
@@ -43,7 +57,17 @@ public sealed class ApiException(int code, string reason, string message, string
     public static ApiException UnsupportedMediaType(string contentType) => new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})");
 
     /// <summary>The Status object the API server would send.</summary>
-    public JsonObject ToStatus() => Status("Failure", Code, Reason, Message, Details(Name, Resource));
+    public JsonObject ToStatus()
+    {
+        var details = Details(Name, Resource);
+        if (Causes is not null)
+        {
+            details ??= [];
+            details["causes"] = Causes.DeepClone();
+        }
+
+        return Status("Failure", Code, Reason, Message, details);
+    }
 
     /// <summary>
     /// A <c>v1 Status</c>; built as JSON because KubernetesClient's <c>V1Status</c> converter only reads.

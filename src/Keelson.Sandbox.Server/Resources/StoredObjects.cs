@@ -20,8 +20,8 @@ internal static class StoredObjects
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> List(SandboxCluster cluster, ApiResource resource, string? ns) =>
         cluster.Engine.Store.List(resource.Group, resource.Kind, ns);
 
-    /// <summary>POST: a new object; one that exists is a 409, a missing namespace a 404.</summary>
-    public static IKubernetesObject<V1ObjectMeta> Create(SandboxCluster cluster, ResourceTarget target, JsonObject body)
+    /// <summary>POST: a new object; one that exists is a 409, a missing namespace a 404. A dry run stores nothing.</summary>
+    public static IKubernetesObject<V1ObjectMeta> Create(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun)
     {
         var resource = Admit(target, body);
         var meta = resource.Metadata;
@@ -41,11 +41,11 @@ internal static class StoredObjects
         }
 
         meta.ResourceVersion = null;
-        return Apply(cluster, resource);
+        return Apply(cluster, resource, dryRun);
     }
 
-    /// <summary>PUT (and the end of every PATCH): the object replaced; a stale resourceVersion is a 409.</summary>
-    public static IKubernetesObject<V1ObjectMeta> Replace(SandboxCluster cluster, ResourceTarget target, JsonObject body)
+    /// <summary>PUT (and the end of every PATCH): the object replaced; a stale resourceVersion is a 409. A dry run stores nothing.</summary>
+    public static IKubernetesObject<V1ObjectMeta> Replace(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun)
     {
         var resource = Admit(target, body);
         RequireName(target, resource.Metadata);
@@ -60,25 +60,38 @@ internal static class StoredObjects
             throw ApiException.Conflict(target.Resource.Plural, target.RequiredName);
         }
 
-        return Apply(cluster, resource);
+        return Apply(cluster, resource, dryRun);
     }
 
     /// <summary>
     /// DELETE: a scheduled pod is terminated gracefully (the kubelet removes it, its controller replaces it) and
-    /// returned; anything else goes at once, with its dependents, and a Success Status is returned.
+    /// returned; anything else goes at once, with its dependents, and a Success Status is returned. A dry run
+    /// answers the same and changes nothing.
     /// </summary>
-    public static object Delete(SandboxCluster cluster, ResourceTarget target, long? gracePeriodSeconds)
+    public static object Delete(SandboxCluster cluster, ResourceTarget target, long? gracePeriodSeconds, bool dryRun)
     {
         var existing = Get(cluster, target);
         if (existing is V1Pod pod && gracePeriodSeconds != 0 && !string.IsNullOrEmpty(pod.Spec.NodeName))
         {
+            if (dryRun)
+            {
+                var terminating = KubeObjects.Clone(pod);
+                terminating.Metadata.DeletionTimestamp ??= cluster.Engine.Clock.UtcDateTime;
+                terminating.Metadata.DeletionGracePeriodSeconds ??= pod.Spec.TerminationGracePeriodSeconds ?? 30;
+                return ApiJson.ToNode(terminating, target.Resource.ApiVersion, target.Resource.Kind);
+            }
+
             Pods.Terminate(cluster.Engine.Context, pod);
             cluster.Engine.Settle();
             return ApiJson.ToNode(pod, target.Resource.ApiVersion, target.Resource.Kind);
         }
 
         var uid = existing.Metadata.Uid;
-        cluster.Delete(new ObjectKey(target.Resource.ApiVersion, target.Resource.Kind, target.Namespace, target.RequiredName));
+        if (!dryRun)
+        {
+            cluster.Delete(new ObjectKey(target.Resource.ApiVersion, target.Resource.Kind, target.Namespace, target.RequiredName));
+        }
+
         return ApiException.Status("Success", 200, null, null, ApiException.Details(target.Name, target.Resource.Plural, target.Resource.Group, uid));
     }
 
@@ -122,11 +135,12 @@ internal static class StoredObjects
         }
     }
 
-    private static IKubernetesObject<V1ObjectMeta> Apply(SandboxCluster cluster, IKubernetesObject<V1ObjectMeta> resource)
+    /// <summary>Stores (or with <paramref name="dryRun"/> previews) an admitted object; a missing namespace is a 404.</summary>
+    public static IKubernetesObject<V1ObjectMeta> Apply(SandboxCluster cluster, IKubernetesObject<V1ObjectMeta> resource, bool dryRun)
     {
         try
         {
-            return cluster.Apply(resource);
+            return cluster.Apply(resource, dryRun);
         }
         catch (NamespaceNotFoundException e)
         {

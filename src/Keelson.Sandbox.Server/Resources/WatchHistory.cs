@@ -35,6 +35,17 @@ internal sealed class WatchHistory
         return version < feed.Covers ? null : [.. feed.Recent.Where(e => VersionOf(e) > version)];
     }
 
+    /// <summary>
+    /// Whether the state at <paramref name="version"/> is still within what is kept, the sandbox's stand-in for etcd's
+    /// compaction: a continue token from before it is 410 Expired.
+    /// </summary>
+    public bool Keeps(ApiResource resource, long version)
+    {
+        var feed = feeds[resource];
+        feed.Drain();
+        return version >= feed.Covers;
+    }
+
     /// <summary>Moves every pending change into the history and forgets the oldest beyond the bound.</summary>
     public void DrainAll()
     {

@@ -8,7 +8,9 @@ namespace Keelson.Sandbox.Controllers;
 /// <summary>
 /// Deployment → ReplicaSets, with the Kubernetes rolling-update arithmetic: the new ReplicaSet grows while the
 /// total stays within replicas + maxSurge, old ones shrink while availability stays at or above
-/// replicas − maxUnavailable; Recreate empties the old ones first. Reports the Progressing deadline.
+/// replicas − maxUnavailable; Recreate empties the old ones first. Reports the Progressing deadline. A paused
+/// deployment (<c>spec.paused</c>) starts no rollout of a changed template but still scales, and says so in its
+/// Progressing condition (DeploymentPaused, then DeploymentResumed).
 /// </summary>
 public sealed class DeploymentController : IController
 {
@@ -18,15 +20,33 @@ public sealed class DeploymentController : IController
     /// <summary>Annotation carrying the rollout revision on ReplicaSets.</summary>
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
 
+    /// <summary>The Progressing reason of a paused deployment.</summary>
+    public const string PausedReason = "DeploymentPaused";
+
+    /// <summary>The Progressing reason of a deployment just resumed, until its rollout moves.</summary>
+    public const string ResumedReason = "DeploymentResumed";
+
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
     {
         foreach (var deployment in context.Store.List<V1Deployment>().ToList())
         {
             var owned = context.Store.OwnedBy<V1ReplicaSet>(deployment).ToList();
+            var replicas = deployment.Spec.Replicas ?? 1;
+            if (deployment.Spec.Paused == true)
+            {
+                // Paused: no new ReplicaSet for a changed template and no rollout step, but replica changes still
+                // apply, spread over the active ReplicaSets as upstream's proportional scaling does.
+                var current = FindReplicaSet(deployment, owned);
+                var rest = owned.Where(rs => rs != current).OrderBy(rs => Revision(rs)).ToList();
+                var scaled = ScalePaused(context, deployment, current, rest, replicas);
+                PruneHistory(context, deployment, rest);
+                UpdateStatus(context, deployment, current, rest, replicas, scaled);
+                continue;
+            }
+
             var newRs = NewReplicaSet(context, deployment, owned);
             var old = owned.Where(rs => rs != newRs).OrderBy(rs => Revision(rs)).ToList();
-            var replicas = deployment.Spec.Replicas ?? 1;
             var progressed = deployment.Spec.Strategy?.Type == "Recreate"
                 ? Recreate(context, newRs, old, replicas)
                 : Rolling(context, deployment, newRs, old, replicas);
@@ -48,10 +68,47 @@ public sealed class DeploymentController : IController
         return roundUp ? (int)Math.Ceiling(share) : (int)Math.Floor(share);
     }
 
+    // The ReplicaSet of the deployment's current template, if there is one yet.
+    private static V1ReplicaSet? FindReplicaSet(V1Deployment deployment, List<V1ReplicaSet> owned)
+    {
+        var hash = Names.TemplateHash(deployment, deployment.Spec.Template);
+        return owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(HashLabel, out var h) == true && h == hash);
+    }
+
+    // Scaling a paused deployment: a lone active ReplicaSet (or, with none active, the current or newest one) takes
+    // the new count; several active ones share it in proportion to their size, the newest taking the remainder.
+    private static bool ScalePaused(SandboxContext context, V1Deployment deployment, V1ReplicaSet? current, List<V1ReplicaSet> rest, int replicas)
+    {
+        var all = rest.Concat(current is null ? [] : [current]).ToList();
+        var active = all.Where(rs => (rs.Spec.Replicas ?? 0) > 0).ToList();
+        if (active.Count <= 1)
+        {
+            var target = active.SingleOrDefault() ?? current ?? all.OrderBy(Revision).LastOrDefault();
+            return target is not null && Scale(context, deployment, target, replicas);
+        }
+
+        var total = active.Sum(rs => rs.Spec.Replicas ?? 0);
+        if (total == replicas)
+        {
+            return false;
+        }
+
+        var ordered = active.OrderBy(Revision).ToList();
+        var shares = ordered.Select(rs => (int)Math.Floor((double)(rs.Spec.Replicas ?? 0) * replicas / total)).ToList();
+        shares[^1] += replicas - shares.Sum();
+        var changed = false;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            changed |= Scale(context, deployment, ordered[i], shares[i]);
+        }
+
+        return changed;
+    }
+
     private static V1ReplicaSet NewReplicaSet(SandboxContext context, V1Deployment deployment, List<V1ReplicaSet> owned)
     {
         var hash = Names.TemplateHash(deployment, deployment.Spec.Template);
-        if (owned.FirstOrDefault(rs => rs.Metadata.Labels?.TryGetValue(HashLabel, out var h) == true && h == hash) is { } existing)
+        if (FindReplicaSet(deployment, owned) is { } existing)
         {
             var latest = owned.Count == 0 ? 0 : owned.Max(Revision);
             if (Revision(existing) < latest)
@@ -191,11 +248,11 @@ public sealed class DeploymentController : IController
         }
     }
 
-    private static void UpdateStatus(SandboxContext context, V1Deployment deployment, V1ReplicaSet newRs, List<V1ReplicaSet> old, int replicas, bool progressed)
+    private static void UpdateStatus(SandboxContext context, V1Deployment deployment, V1ReplicaSet? newRs, List<V1ReplicaSet> old, int replicas, bool progressed)
     {
-        var all = old.Append(newRs).ToList();
+        var all = newRs is null ? old : [.. old, newRs];
         var total = all.Sum(rs => rs.Status?.Replicas ?? 0);
-        var updated = newRs.Status?.Replicas ?? 0;
+        var updated = newRs?.Status?.Replicas ?? 0;
         var ready = all.Sum(rs => rs.Status?.ReadyReplicas ?? 0);
         var available = all.Sum(rs => rs.Status?.AvailableReplicas ?? 0);
         var unavailableAllowed = Resolve(deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable, replicas, roundUp: false, 25);
@@ -208,17 +265,27 @@ public sealed class DeploymentController : IController
         var progressing = previous?.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
         var deadline = TimeSpan.FromSeconds(deployment.Spec.ProgressDeadlineSeconds ?? 600);
         V1DeploymentCondition nextProgressing;
-        if (complete)
+        var newName = newRs?.Metadata.Name ?? "";
+        if (deployment.Spec.Paused == true)
         {
-            nextProgressing = Condition("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{newRs.Metadata.Name}\" has successfully progressed.", progressing, context.Now);
+            // A paused deployment does not progress, so its deadline does not run (upstream's DeploymentPaused).
+            nextProgressing = Condition("Progressing", "Unknown", PausedReason, "Deployment is paused", progressing, context.Now);
         }
-        else if (progressed || countsChanged || progressing is null || progressing.Reason == "NewReplicaSetAvailable")
+        else if (progressing?.Reason == PausedReason && !progressed)
         {
-            nextProgressing = Condition("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{newRs.Metadata.Name}\" is progressing.", progressing, context.Now, touch: true);
+            nextProgressing = Condition("Progressing", "Unknown", ResumedReason, "Deployment is resumed", progressing, context.Now);
+        }
+        else if (complete)
+        {
+            nextProgressing = Condition("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{newName}\" has successfully progressed.", progressing, context.Now);
+        }
+        else if (progressed || countsChanged || progressing is null || progressing.Reason is "NewReplicaSetAvailable" or ResumedReason)
+        {
+            nextProgressing = Condition("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{newName}\" is progressing.", progressing, context.Now, touch: true);
         }
         else if (progressing.Status == "True" && context.Now - (progressing.LastUpdateTime ?? context.Now) > deadline)
         {
-            nextProgressing = Condition("Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{newRs.Metadata.Name}\" has timed out progressing.", progressing, context.Now);
+            nextProgressing = Condition("Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{newName}\" has timed out progressing.", progressing, context.Now);
             context.Event(deployment.Metadata, "Deployment", "Warning", "ProgressDeadlineExceeded", nextProgressing.Message);
         }
         else

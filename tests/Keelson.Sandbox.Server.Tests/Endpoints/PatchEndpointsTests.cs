@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Keelson.Sandbox.Server.Tests.Endpoints;
 
 public sealed class PatchEndpointsTests
@@ -56,13 +54,47 @@ public sealed class PatchEndpointsTests
     }
 
     [Fact]
-    public async Task Patching_a_missing_object_is_NotFound_and_json_patch_unsupported()
+    public async Task Patching_a_missing_object_is_NotFound_and_an_unknown_patch_type_unsupported()
     {
         await using var server = await Objects.ShopAsync();
         Assert.Equal(404, (await server.SendAsync(HttpMethod.Patch, Web, "{}", "application/merge-patch+json")).Status);
+        Assert.Equal(404, (await server.SendAsync(HttpMethod.Patch, Web, "[]", "application/json-patch+json")).Status);
         await server.SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/shop/deployments", Objects.Deployment("web"));
-        var (status, body) = await server.SendAsync(HttpMethod.Patch, Web, new JsonArray().ToJsonString(), "application/json-patch+json");
+        var (status, body) = await server.SendAsync(HttpMethod.Patch, Web, "{}", "application/cbor");
         Assert.Equal(415, status);
         Assert.Equal("UnsupportedMediaType", (string?)body!["reason"]);
+    }
+
+    [Fact]
+    public async Task Json_patch_replaces_adds_and_appends_then_a_failed_test_is_422_and_changes_nothing()
+    {
+        await using var server = await Objects.ShopAsync();
+        await server.SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/shop/deployments", Objects.Deployment("web"));
+        var patch = """
+            [{"op":"test","path":"/spec/replicas","value":2},
+             {"op":"replace","path":"/spec/replicas","value":4},
+             {"op":"add","path":"/metadata/labels","value":{"a/b":"x"}},
+             {"op":"replace","path":"/metadata/labels/a~1b","value":"y"},
+             {"op":"add","path":"/spec/template/spec/containers/-","value":{"name":"log","image":"fluentbit:3"}}]
+            """;
+        var (status, patched) = await server.SendAsync(HttpMethod.Patch, Web, patch, "application/json-patch+json");
+        Assert.Equal(200, status);
+        Assert.Equal(4, (int)patched!["spec"]!["replicas"]!);
+        Assert.Equal("y", (string?)patched["metadata"]!["labels"]!["a/b"]);
+        Assert.Equal(["web", "sidecar", "log"], patched["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Select(c => (string?)c!["name"]));
+
+        var version = (string?)patched["metadata"]!["resourceVersion"];
+        (status, var failed) = await server.SendAsync(HttpMethod.Patch, Web, """[{"op":"replace","path":"/spec/replicas","value":9},{"op":"test","path":"/spec/replicas","value":2}]""", "application/json-patch+json");
+        Assert.Equal(422, status);
+        Assert.Equal("Invalid", (string?)failed!["reason"]);
+        Assert.Contains("testing value /spec/replicas failed", (string?)failed["message"], StringComparison.Ordinal);
+        var (_, live) = await server.GetAsync(Web);
+        Assert.Equal(4, (int)live!["spec"]!["replicas"]!);
+        Assert.Equal(version, (string?)live["metadata"]!["resourceVersion"]);
+
+        (status, _) = await server.SendAsync(HttpMethod.Patch, Web, """{"op":"add"}""", "application/json-patch+json");
+        Assert.Equal(400, status);
+        (status, _) = await server.SendAsync(HttpMethod.Patch, Web, """[{"op":"remove","path":"/spec/nothing"}]""", "application/json-patch+json");
+        Assert.Equal(422, status);
     }
 }

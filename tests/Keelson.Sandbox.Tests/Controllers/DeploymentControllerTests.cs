@@ -80,4 +80,51 @@ public class DeploymentControllerTests
     [InlineData("2", 10, false, 2)]
     public void Surge_rounds_up_and_unavailability_rounds_down(string value, int replicas, bool roundUp, int expected) =>
         Assert.Equal(expected, Sandbox.Controllers.DeploymentController.Resolve(value, replicas, roundUp, 25));
+
+    [Fact]
+    public void A_paused_deployment_rolls_out_no_new_template_but_still_scales_and_resumes_the_rollout()
+    {
+        var cluster = Small.Cluster();
+        cluster.Apply(Small.Deployment("web", 2));
+        cluster.Engine.Advance(TimeSpan.FromMinutes(1));
+
+        var paused = Small.Deployment("web", 3, image: "shop/app:2");
+        paused.Spec.Paused = true;
+        cluster.Apply(paused);
+        cluster.Engine.Advance(TimeSpan.FromMinutes(1));
+        var pods = Small.Pods(cluster, "web");
+        Assert.Equal(3, pods.Count(Pods.IsReady));
+        Assert.All(pods, p => Assert.Equal("shop/app:1", p.Spec.Containers[0].Image));
+        Assert.Single(cluster.Engine.Store.List<V1ReplicaSet>(Small.Ns));
+        var progressing = cluster.Engine.Store.Get<V1Deployment>(Small.Ns, "web")!.Status.Conditions.Single(c => c.Type == "Progressing");
+        Assert.Equal(("Unknown", "DeploymentPaused", "Deployment is paused"), (progressing.Status, progressing.Reason, progressing.Message));
+
+        cluster.Apply(Small.Deployment("web", 3, image: "shop/app:2"));
+        cluster.Engine.Advance(TimeSpan.FromMinutes(2));
+        var rolled = Small.Pods(cluster, "web");
+        Assert.Equal(3, rolled.Count(Pods.IsReady));
+        Assert.All(rolled, p => Assert.Equal("shop/app:2", p.Spec.Containers[0].Image));
+        progressing = cluster.Engine.Store.Get<V1Deployment>(Small.Ns, "web")!.Status.Conditions.Single(c => c.Type == "Progressing");
+        Assert.Equal(("True", "NewReplicaSetAvailable"), (progressing.Status, progressing.Reason));
+    }
+
+    [Fact]
+    public void A_dry_run_apply_returns_the_would_be_object_and_changes_no_version_or_pod()
+    {
+        var cluster = Small.Cluster();
+        cluster.Apply(Small.Deployment("web", 2));
+        cluster.Engine.Advance(TimeSpan.FromMinutes(1));
+        var version = cluster.Engine.Store.ResourceVersion;
+
+        var updated = (V1Deployment)cluster.Apply(Small.Deployment("web", 5), dryRun: true);
+        var created = cluster.Apply(Small.Deployment("api", 1), dryRun: true);
+        Assert.Equal(5, updated.Spec.Replicas);
+        Assert.Equal(2, updated.Metadata.Generation);
+        Assert.Null(created.Metadata.ResourceVersion);
+        Assert.NotNull(created.Metadata.Uid);
+        Assert.Equal(version, cluster.Engine.Store.ResourceVersion);
+        cluster.Engine.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, Small.Pods(cluster, "web").Count);
+        Assert.Empty(Small.Pods(cluster, "api"));
+    }
 }

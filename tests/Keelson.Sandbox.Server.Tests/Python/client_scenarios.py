@@ -1,0 +1,102 @@
+"""Drives the sandbox facade with the Python Kubernetes client (Debian's python3-kubernetes).
+
+Usage: client_scenarios.py KUBECONFIG SCENARIO NAMESPACE
+Prints one JSON object with what the scenario saw; the C# test asserts on it.
+"""
+import json
+import sys
+import threading
+import time
+
+from kubernetes import client, config, watch
+
+
+def config_map(name, value):
+    return client.V1ConfigMap(metadata=client.V1ObjectMeta(name=name), data={"value": value})
+
+
+def scenario_list(core, ns):
+    nodes = core.list_node()
+    core.create_namespaced_config_map(ns, config_map("listed", "1"))
+    listed = core.list_namespaced_config_map(ns, label_selector="", field_selector="metadata.name=listed")
+    return {
+        "nodes": len(nodes.items),
+        "nodeKind": nodes.kind,
+        "configMaps": [c.metadata.name for c in listed.items],
+        "resourceVersion": listed.metadata.resource_version,
+    }
+
+
+def scenario_create(core, ns):
+    created = core.create_namespaced_config_map(ns, config_map("created", "1"))
+    try:
+        core.create_namespaced_config_map(ns, config_map("created", "2"))
+        again = None
+    except client.exceptions.ApiException as e:
+        again = {"status": e.status, "reason": json.loads(e.body)["reason"]}
+    read = core.read_namespaced_config_map("created", ns)
+    return {"uid": created.metadata.uid, "value": read.data["value"], "again": again}
+
+
+def scenario_patch(core, ns):
+    core.create_namespaced_config_map(ns, config_map("patched", "1"))
+    merged = core.patch_namespaced_config_map("patched", ns, {"data": {"value": "2", "extra": "x"}})
+    ops = core.patch_namespaced_config_map("patched", ns, [{"op": "replace", "path": "/data/value", "value": "3"}, {"op": "remove", "path": "/data/extra"}])
+    try:
+        core.patch_namespaced_config_map("patched", ns, [{"op": "test", "path": "/data/value", "value": "9"}])
+        failed = None
+    except client.exceptions.ApiException as e:
+        failed = {"status": e.status, "message": json.loads(e.body)["message"]}
+    return {"merged": merged.data, "jsonPatch": ops.data, "failedTest": failed}
+
+
+def scenario_watch(core, ns):
+    events = []
+    w = watch.Watch()
+
+    # Watching from the list's resourceVersion replays every change after it, however late the stream opens.
+    since = core.list_namespaced_config_map(ns).metadata.resource_version
+
+    def change():
+        time.sleep(0.5)
+        core.create_namespaced_config_map(ns, config_map("watched", "1"))
+        core.patch_namespaced_config_map("watched", ns, {"data": {"value": "2"}})
+        core.delete_namespaced_config_map("watched", ns)
+
+    worker = threading.Thread(target=change)
+    worker.start()
+    for event in w.stream(core.list_namespaced_config_map, ns, field_selector="metadata.name=watched", resource_version=since, timeout_seconds=20):
+        events.append({"type": event["type"], "name": event["object"].metadata.name, "value": (event["object"].data or {}).get("value")})
+        if event["type"] == "DELETED":
+            w.stop()
+    worker.join()
+    return {"events": events}
+
+
+def scenario_paging(core, ns):
+    for i in range(5):
+        core.create_namespaced_config_map(ns, config_map(f"page-{i}", str(i)))
+    names, remaining, versions = [], [], set()
+    token = None
+    while True:
+        page = core.list_namespaced_config_map(ns, limit=2, _continue=token) if token else core.list_namespaced_config_map(ns, limit=2)
+        names += [c.metadata.name for c in page.items]
+        remaining.append(page.metadata.remaining_item_count)
+        versions.add(page.metadata.resource_version)
+        token = page.metadata._continue
+        if not token:
+            break
+    return {"names": names, "remaining": remaining, "versions": len(versions)}
+
+
+def main():
+    kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
+    config.load_kube_config(config_file=kubeconfig)
+    core = client.CoreV1Api()
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=ns)))
+    result = globals()["scenario_" + scenario](core, ns)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

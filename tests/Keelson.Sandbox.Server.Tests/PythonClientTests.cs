@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Keelson.Testing;
+
+namespace Keelson.Sandbox.Server.Tests;
+
+/// <summary>
+/// The Python Kubernetes client (Debian's <c>python3-kubernetes</c>, run with <c>/usr/bin/python3</c>) against the
+/// facade: list, create, patch (merge and JSON patch), <c>watch.Watch().stream</c> with its <c>watch=True</c>, and
+/// paging with <c>limit</c>/<c>_continue</c>. Each scenario runs in a namespace of its own.
+/// </summary>
+public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture<RestaurantCluster>
+{
+    [Fact]
+    public async Task List_returns_nodes_and_selects_config_maps_by_name()
+    {
+        var result = await RunAsync("list", "py-list");
+        Assert.True((int)result["nodes"]! >= 1);
+        Assert.Equal("NodeList", (string?)result["nodeKind"]);
+        Assert.Equal(["listed"], result["configMaps"]!.AsArray().Select(n => (string?)n));
+    }
+
+    [Fact]
+    public async Task Create_stores_the_object_and_a_second_create_is_AlreadyExists()
+    {
+        var result = await RunAsync("create", "py-create");
+        Assert.Matches("^[0-9a-f-]{36}$", (string?)result["uid"]);
+        Assert.Equal("1", (string?)result["value"]);
+        Assert.Equal((409, "AlreadyExists"), ((int)result["again"]!["status"]!, (string?)result["again"]!["reason"]));
+    }
+
+    [Fact]
+    public async Task Patch_merges_a_dict_applies_a_list_as_json_patch_and_a_failed_test_is_422()
+    {
+        var result = await RunAsync("patch", "py-patch");
+        Assert.Equal("2", (string?)result["merged"]!["value"]);
+        Assert.Equal("x", (string?)result["merged"]!["extra"]);
+        Assert.Equal("""{"value":"3"}""", result["jsonPatch"]!.ToJsonString());
+        Assert.Equal(422, (int)result["failedTest"]!["status"]!);
+        Assert.Contains("testing value /data/value failed", (string?)result["failedTest"]!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_stream_sees_added_modified_and_deleted()
+    {
+        var result = await RunAsync("watch", "py-watch");
+        var events = result["events"]!.AsArray().Select(e => ((string?)e!["type"], (string?)e["value"])).ToList();
+        Assert.Equal([("ADDED", "1"), ("MODIFIED", "2"), ("DELETED", "2")], events);
+    }
+
+    [Fact]
+    public async Task Limit_and_continue_page_through_every_object_under_one_resource_version()
+    {
+        var result = await RunAsync("paging", "py-paging");
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"page-{i}"), result["names"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal("[3,1,null]", result["remaining"]!.ToJsonString());
+        Assert.Equal(1, (int)result["versions"]!);
+    }
+
+    private async Task<JsonNode> RunAsync(string scenario, string ns)
+    {
+        var kubeconfig = Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, "kubeconfig");
+        var script = Repo.File("tests", "Keelson.Sandbox.Server.Tests", "Python", "client_scenarios.py");
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { script, kubeconfig, scenario, ns })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"python3 client_scenarios.py {scenario} exited {process.ExitCode}:\n{output}\n{await stderr}");
+        return JsonNode.Parse(output)!;
+    }
+}
