@@ -70,9 +70,10 @@ internal static class KubernetesProtobuf
 
     /// <summary>
     /// A Kubernetes JSON object as an envelope, typed by its own apiVersion and kind. Properties the schema lacks are
-    /// dropped, as a Go client drops them. A kind without a schema is an <see cref="UnknownKubernetesTypeException"/>.
+    /// dropped, as a Go client drops them, unless <paramref name="rejectUnknown"/>. A kind without a schema is an
+    /// <see cref="UnknownKubernetesTypeException"/>.
     /// </summary>
-    public static byte[] Encode(JsonObject json)
+    public static byte[] Encode(JsonObject json, bool rejectUnknown = false)
     {
         ArgumentNullException.ThrowIfNull(json);
         var apiVersion = Text(json, "apiVersion");
@@ -81,7 +82,7 @@ internal static class KubernetesProtobuf
         var unknown = new Runtime.Unknown
         {
             TypeMeta = new Runtime.TypeMeta { ApiVersion = apiVersion, Kind = kind },
-            Raw = MessageJson.ToMessage(json, descriptor, rejectUnknown: false).ToByteString(),
+            Raw = MessageJson.ToMessage(json, descriptor, rejectUnknown).ToByteString(),
             ContentEncoding = "",
             ContentType = "",
         };

@@ -8,8 +8,8 @@ using Google.Protobuf.Reflection;
 namespace Keelson.Sandbox.Server.Protobuf;
 
 /// <summary>
-/// Converts a generated Kubernetes message to Kubernetes JSON and back by walking its descriptor. The upstream
-/// schemas name every field by its JSON name, so the proto field name is the JSON property.
+/// Converts a generated Kubernetes message to Kubernetes JSON and back by walking its descriptor; field names and
+/// inlined structs as <see cref="JsonLayout"/> says.
 /// </summary>
 internal static class MessageJson
 {
@@ -62,9 +62,17 @@ internal static class MessageJson
                 node = !field.Accessor.HasValue(message) || value is "" ? null : ValueToNode(field, value);
             }
 
-            if (node is not null)
+            if (node is JsonObject inlined && JsonLayout.Of(message.Descriptor).Inline.Contains(field))
             {
-                json[field.Name] = node;
+                foreach (var (name, inner) in inlined.ToList())
+                {
+                    inlined.Remove(name);
+                    json[name] = inner;
+                }
+            }
+            else if (node is not null)
+            {
+                json[JsonLayout.JsonName(field)] = node;
             }
         }
 
@@ -89,13 +97,13 @@ internal static class MessageJson
     private static IMessage FromObject(JsonObject json, MessageDescriptor descriptor, string path, bool rejectUnknown, bool topLevel = false)
     {
         var message = (IMessage)Activator.CreateInstance(descriptor.ClrType)!;
+        var layout = JsonLayout.Of(descriptor);
         foreach (var (name, node) in json)
         {
-            var field = descriptor.FindFieldByName(name);
             var fieldPath = path.Length == 0 ? name : $"{path}.{name}";
-            if (field is null)
+            if (!layout.Direct.TryGetValue(name, out var field))
             {
-                if (rejectUnknown && !(topLevel && name is "apiVersion" or "kind"))
+                if (rejectUnknown && !layout.Has(name) && !(topLevel && name is "apiVersion" or "kind"))
                 {
                     throw new KubernetesProtobufFormatException($"{fieldPath}: {descriptor.Name} has no such field");
                 }
@@ -103,37 +111,51 @@ internal static class MessageJson
                 continue;
             }
 
-            if (node is null)
+            if (node is not null)
             {
-                continue;
+                SetField(message, field, node, fieldPath, rejectUnknown);
             }
+        }
 
-            if (field.IsMap)
+        // An embedded struct reads the parent's properties that are its own.
+        foreach (var inline in layout.Inline)
+        {
+            var inner = JsonLayout.Of(inline.MessageType);
+            var own = new JsonObject(json.Where(p => inner.Has(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+            if (own.Count > 0)
             {
-                var map = (IDictionary)field.Accessor.GetValue(message);
-                var keyField = field.MessageType.FindFieldByNumber(1);
-                var valueField = field.MessageType.FindFieldByNumber(2);
-                foreach (var (key, item) in node as JsonObject ?? throw SpecialTypes.Wrong(fieldPath, "an object", node))
-                {
-                    map[FromScalar(keyField, JsonValue.Create(key), fieldPath)] = FromNode(valueField, item, $"{fieldPath}[{key}]", rejectUnknown);
-                }
-            }
-            else if (field.IsRepeated)
-            {
-                var list = (IList)field.Accessor.GetValue(message);
-                var index = 0;
-                foreach (var item in node as JsonArray ?? throw SpecialTypes.Wrong(fieldPath, "an array", node))
-                {
-                    list.Add(FromNode(field, item, $"{fieldPath}[{index++}]", rejectUnknown));
-                }
-            }
-            else
-            {
-                field.Accessor.SetValue(message, FromNode(field, node, fieldPath, rejectUnknown));
+                inline.Accessor.SetValue(message, FromObject(own, inline.MessageType, path, rejectUnknown));
             }
         }
 
         return message;
+    }
+
+    private static void SetField(IMessage message, FieldDescriptor field, JsonNode node, string fieldPath, bool rejectUnknown)
+    {
+        if (field.IsMap)
+        {
+            var map = (IDictionary)field.Accessor.GetValue(message);
+            var keyField = field.MessageType.FindFieldByNumber(1);
+            var valueField = field.MessageType.FindFieldByNumber(2);
+            foreach (var (key, item) in node as JsonObject ?? throw SpecialTypes.Wrong(fieldPath, "an object", node))
+            {
+                map[FromScalar(keyField, JsonValue.Create(key), fieldPath)] = FromNode(valueField, item, $"{fieldPath}[{key}]", rejectUnknown);
+            }
+        }
+        else if (field.IsRepeated)
+        {
+            var list = (IList)field.Accessor.GetValue(message);
+            var index = 0;
+            foreach (var item in node as JsonArray ?? throw SpecialTypes.Wrong(fieldPath, "an array", node))
+            {
+                list.Add(FromNode(field, item, $"{fieldPath}[{index++}]", rejectUnknown));
+            }
+        }
+        else
+        {
+            field.Accessor.SetValue(message, FromNode(field, node, fieldPath, rejectUnknown));
+        }
     }
 
     private static object FromNode(FieldDescriptor field, JsonNode? node, string path, bool rejectUnknown)
