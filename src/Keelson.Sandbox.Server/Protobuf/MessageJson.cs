@@ -103,7 +103,10 @@ internal static class MessageJson
             var fieldPath = path.Length == 0 ? name : $"{path}.{name}";
             if (!layout.Direct.TryGetValue(name, out var field))
             {
-                if (rejectUnknown && !layout.Has(name) && !(topLevel && name is "apiVersion" or "kind"))
+                // apiVersion and kind are Go's inlined TypeMeta, which no message carries: the envelope has the top
+                // level's, and an embedded object's (a StatefulSet's volumeClaimTemplates) are dropped, as in Go.
+                var typeMeta = name is "apiVersion" or "kind" && (topLevel || layout.Direct.ContainsKey("metadata"));
+                if (rejectUnknown && !layout.Has(name) && !typeMeta)
                 {
                     throw new KubernetesProtobufFormatException($"{fieldPath}: {descriptor.Name} has no such field");
                 }
