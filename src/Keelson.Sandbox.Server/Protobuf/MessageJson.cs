@@ -58,7 +58,7 @@ internal static class MessageJson
             }
             else
             {
-                // Go's JSON omits empty strings (every string field of the schemas is omitempty or required).
+                // Go omits most empty strings (omitempty); the wire cannot tell the few it writes as "" from unset ones.
                 node = !field.Accessor.HasValue(message) || value is "" ? null : ValueToNode(field, value);
             }
 
