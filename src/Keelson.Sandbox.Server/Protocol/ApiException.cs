@@ -54,7 +54,7 @@ public sealed class ApiException(int code, string reason, string message, string
     public static ApiException MethodNotAllowed(string method, string path) => new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource ({method} {path})");
 
     /// <summary>415: a body in a format the server does not read (protobuf, CBOR, JSON patch).</summary>
-    public static ApiException UnsupportedMediaType(string contentType) => new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})");
+    public static ApiException UnsupportedMediaType(string contentType) => new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})");
 
     /// <summary>The Status object the API server would send.</summary>
     public JsonObject ToStatus()

@@ -1,9 +1,9 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Keelson.Rendering.Output;
+using Keelson.Sandbox.Server.Protobuf;
 using Microsoft.AspNetCore.Http;
 
 namespace Keelson.Sandbox.Server.Protocol;
@@ -39,8 +39,13 @@ internal static class ApiJson
     /// <summary>Reads the request body as a JSON object; an empty or non-object body is a 400.</summary>
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        // Typed clients send protobuf first and switch to JSON on a 415, so refuse anything that is not JSON.
+        // Typed clients send protobuf (read for the built-in kinds); anything else that is not JSON is refused.
         var contentType = (request.ContentType ?? "application/json").Split(';')[0].Trim();
+        if (ProtobufBodies.IsProtobuf(contentType))
+        {
+            return await ProtobufBodies.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!contentType.EndsWith("json", StringComparison.Ordinal))
         {
             throw ApiException.UnsupportedMediaType(contentType);
@@ -57,9 +62,8 @@ internal static class ApiJson
         }
     }
 
-    /// <summary>A JSON response with a status code.</summary>
-    public static IResult Result(JsonNode body, int statusCode = StatusCodes.Status200OK) =>
-        Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, statusCode);
+    /// <summary>A JSON response with a status code (protobuf when that is all the client accepts).</summary>
+    public static IResult Result(JsonNode body, int statusCode = StatusCodes.Status200OK) => new NegotiatedResult(body, statusCode);
 
     /// <summary>A model as a JSON response.</summary>
     public static IResult Result(object model, int statusCode = StatusCodes.Status200OK) => Result(ToNode(model), statusCode);
