@@ -115,10 +115,10 @@ public static class StackParser
 
     private static YamlNode? Load(string text, string file, List<Diagnostic> diagnostics)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = NestingLimit.LoadStream(text);
         }
         catch (YamlException e)
         {
