@@ -18,7 +18,7 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var workload in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet"))
+        foreach (var workload in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" && KindGroups.IsBuiltInOrCustom(d)))
         {
             var replicas = int.TryParse(CheckContext.Value(workload.Node, "spec.replicas") ?? "1", out var r) ? r : 1;
             if (replicas < 2)
@@ -27,27 +27,55 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
             }
 
             var labels = ManifestSet.Map(CheckContext.Get(workload.Node, "spec.template.metadata.labels") as YamlMap);
-            if (!manifests.OfKind("PodDisruptionBudget", workload.Namespace).Any(p => ManifestSet.Matches(ManifestSet.Map(CheckContext.Get(p.Node, "spec.selector.matchLabels") as YamlMap), labels)))
+            if (!manifests.OfKind("PodDisruptionBudget", workload.Namespace).Any(p => LabelSelector.Parse(CheckContext.Get(p.Node, "spec.selector"))?.Matches(labels) == true))
             {
                 yield return SetFinding.At(this, workload, CheckContext.Get(workload.Node, "spec.replicas"), "spec.replicas", $"{replicas} replicas but no PodDisruptionBudget", "Add a PodDisruptionBudget with maxUnavailable: 1.");
             }
 
             var pod = CheckContext.Get(workload.Node, "spec.template.spec");
-            if (CheckContext.Get(pod, "topologySpreadConstraints") is null && CheckContext.Get(pod, "affinity.podAntiAffinity") is null)
+            if (!Spreads(pod, labels))
             {
                 yield return SetFinding.At(this, workload, pod, "spec.template.spec", $"{replicas} replicas with no topology spread or anti-affinity: they may share one node",
                     "Add a topologySpreadConstraint on kubernetes.io/hostname.");
             }
         }
 
-        foreach (var ns in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" or "DaemonSet").GroupBy(d => d.Namespace ?? ""))
+        foreach (var ns in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" or "DaemonSet" && KindGroups.IsBuiltInOrCustom(d)).GroupBy(d => d.Namespace ?? ""))
         {
             if (!manifests.OfKind("NetworkPolicy", ns.Key.Length == 0 ? null : ns.Key).Any())
             {
                 var first = ns.First();
-                yield return SetFinding.At(this, first, null, "", $"namespace '{(ns.Key.Length == 0 ? "(unset)" : ns.Key)}' has workloads but no NetworkPolicy",
+                var where = ns.Key.Length == 0 ? "objects without metadata.namespace (they land in the namespace they are applied to) include workloads but no NetworkPolicy" : $"namespace '{ns.Key}' has workloads but no NetworkPolicy";
+                yield return SetFinding.At(this, first, null, "", where,
                     "Add a default-deny NetworkPolicy and allow only the traffic the workloads need.");
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a pod template spreads its own replicas: a topology spread constraint, or a pod anti-affinity term
+    /// (required or preferred), whose label selector selects the template's own labels. A term that selects other
+    /// pods spreads nothing of this workload.
+    /// </summary>
+    private static bool Spreads(YamlElement? pod, IReadOnlyDictionary<string, string> labels)
+    {
+        var selectors = new List<YamlElement?>();
+        if (CheckContext.Get(pod, "topologySpreadConstraints") is YamlSeq constraints)
+        {
+            selectors.AddRange(constraints.Select(c => CheckContext.Get(c, "labelSelector")));
+        }
+
+        if (CheckContext.Get(pod, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution") is YamlSeq required)
+        {
+            selectors.AddRange(required.Select(t => CheckContext.Get(t, "labelSelector")));
+        }
+
+        if (CheckContext.Get(pod, "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution") is YamlSeq preferred)
+        {
+            selectors.AddRange(preferred.Select(t => CheckContext.Get(t, "podAffinityTerm.labelSelector")));
+        }
+
+        // A term without a labelSelector matches no pod (the API treats a null selector as selecting nothing).
+        return selectors.Any(s => LabelSelector.Parse(s)?.Matches(labels) == true);
     }
 }
