@@ -64,6 +64,8 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     {
         var findings = new List<Finding>(loaded.Problems);
         var set = new ManifestSet(loaded.Documents);
+        config ??= ValidationConfig.None;
+        var running = checks.Where(c => c.EnabledByDefault || config.Checks.GetValueOrDefault(c.Id) is not null).ToList();
         foreach (var document in loaded.Documents)
         {
             var perObject = new List<Finding>();
@@ -96,7 +98,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             }
 
             var context = set.ContextOf(document);
-            foreach (var check in checks)
+            foreach (var check in running)
             {
                 perObject.AddRange(check.Run(context));
             }
@@ -130,7 +132,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
 
         return new ValidationReport(
             loaded.Documents,
-            [.. (config ?? ValidationConfig.None).Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
+            [.. config.Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
     }
 
     /// <summary>Objects given twice (same group, kind, namespace and name), and containers, ports or env vars named twice.</summary>

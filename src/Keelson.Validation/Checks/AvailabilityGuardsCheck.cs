@@ -13,7 +13,7 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
     public Severity Severity => Severity.Warning;
 
     /// <inheritdoc/>
-    public string Description => "Replicated workloads have a PodDisruptionBudget and spread; namespaces have a NetworkPolicy.";
+    public string Description => "Replicated workloads have a PodDisruptionBudget; namespaces have a NetworkPolicy.";
 
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
@@ -31,13 +31,6 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
             {
                 yield return SetFinding.At(this, workload, CheckContext.Get(workload.Node, "spec.replicas"), "spec.replicas", $"{replicas} replicas but no PodDisruptionBudget", "Add a PodDisruptionBudget with maxUnavailable: 1.");
             }
-
-            var pod = CheckContext.Get(workload.Node, "spec.template.spec");
-            if (!Spreads(pod, labels))
-            {
-                yield return SetFinding.At(this, workload, pod, "spec.template.spec", $"{replicas} replicas with no topology spread or anti-affinity: they may share one node",
-                    "Add a topologySpreadConstraint on kubernetes.io/hostname.");
-            }
         }
 
         foreach (var ns in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" or "DaemonSet" && KindGroups.IsBuiltInOrCustom(d)).GroupBy(d => d.Namespace ?? ""))
@@ -50,32 +43,5 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
                     "Add a default-deny NetworkPolicy and allow only the traffic the workloads need.");
             }
         }
-    }
-
-    /// <summary>
-    /// Whether a pod template spreads its own replicas: a topology spread constraint, or a pod anti-affinity term
-    /// (required or preferred), whose label selector selects the template's own labels. A term that selects other
-    /// pods spreads nothing of this workload.
-    /// </summary>
-    private static bool Spreads(YamlElement? pod, IReadOnlyDictionary<string, string> labels)
-    {
-        var selectors = new List<YamlElement?>();
-        if (CheckContext.Get(pod, "topologySpreadConstraints") is YamlSeq constraints)
-        {
-            selectors.AddRange(constraints.Select(c => CheckContext.Get(c, "labelSelector")));
-        }
-
-        if (CheckContext.Get(pod, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution") is YamlSeq required)
-        {
-            selectors.AddRange(required.Select(t => CheckContext.Get(t, "labelSelector")));
-        }
-
-        if (CheckContext.Get(pod, "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution") is YamlSeq preferred)
-        {
-            selectors.AddRange(preferred.Select(t => CheckContext.Get(t, "podAffinityTerm.labelSelector")));
-        }
-
-        // A term without a labelSelector matches no pod (the API treats a null selector as selecting nothing).
-        return selectors.Any(s => LabelSelector.Parse(s)?.Matches(labels) == true);
     }
 }
