@@ -26,7 +26,7 @@ public sealed class DisruptionBudgetCheck : ISetCheck
             var workloads = selector is null ? [] : manifests.Selected(selector, pdb.Namespace).ToList();
             if (workloads.Count == 0)
             {
-                yield return SetFinding.External(this, pdb, CheckContext.Get(pdb.Node, "spec.selector"), "spec.selector", "the budget selects no workload in these manifests", "Match the workload's pod labels, or apply the budget with its workload.");
+                yield return SetFinding.Unmatched(this, manifests, pdb, CheckContext.Get(pdb.Node, "spec.selector"), "spec.selector", "the budget selects no workload in these manifests", "Match the workload's pod labels, or apply the budget with its workload.");
                 continue;
             }
 

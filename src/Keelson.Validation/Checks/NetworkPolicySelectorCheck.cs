@@ -24,7 +24,7 @@ public sealed class NetworkPolicySelectorCheck : ISetCheck
             var selector = LabelSelector.Parse(CheckContext.Get(policy.Node, "spec.podSelector")) ?? LabelSelector.Everything;
             if (!selector.IsEmpty && !manifests.Selected(selector, policy.Namespace).Any())
             {
-                yield return SetFinding.External(this, policy, CheckContext.Get(policy.Node, "spec.podSelector"), "spec.podSelector", "the policy selects no pod template in these manifests", "Match the labels of the pods it should protect.");
+                yield return SetFinding.Unmatched(this, manifests, policy, CheckContext.Get(policy.Node, "spec.podSelector"), "spec.podSelector", "the policy selects no pod template in these manifests", "Match the labels of the pods it should protect.");
             }
         }
     }

@@ -28,7 +28,7 @@ public sealed class ServiceSelectorCheck : ISetCheck
             var selector = LabelSelector.FromMap(selectorNode)!;
             if (!manifests.Selected(selector, service.Namespace).Any())
             {
-                yield return SetFinding.External(this, service, selectorNode, "spec.selector",
+                yield return SetFinding.Unmatched(this, manifests, service, selectorNode, "spec.selector",
                     $"selector {selector} matches no pod template in these manifests",
                     "Make the selector match the workload's spec.template.metadata.labels.");
             }

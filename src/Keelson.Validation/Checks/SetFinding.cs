@@ -15,4 +15,13 @@ internal static class SetFinding
     /// </summary>
     public static Finding External(ISetCheck check, ManifestDocument document, YamlElement? node, string path, string message, string hint) =>
         At(check, document, node, path, message, hint) with { Severity = Severity.Info };
+
+    /// <summary>
+    /// A selector that selects no pod template in the files: info when the files hold no workload in its namespace
+    /// (the pods come from elsewhere), the check's severity when they do (labels that match none of them are a typo).
+    /// </summary>
+    public static Finding Unmatched(ISetCheck check, ManifestSet manifests, ManifestDocument document, YamlElement? node, string path, string message, string hint) =>
+        manifests.PodLabels(document.Namespace).Any()
+            ? At(check, document, node, path, message, hint)
+            : External(check, document, node, path, message, hint);
 }

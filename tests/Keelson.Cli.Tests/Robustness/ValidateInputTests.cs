@@ -57,4 +57,15 @@ public sealed class ValidateInputTests
         Assert.StartsWith($"{stack.Path}:1:", lines[0], StringComparison.Ordinal);
         Assert.Contains("a\\nb", lines[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_key_given_twice_is_a_finding_on_its_object_with_exit_1()
+    {
+        var (exit, output, error) = await Commands.Cli.Run("validate", Repo.File("tests", "Keelson.Validation.Tests", "regressions", "06-duplicate-keys.yaml"), "-o", "json");
+
+        Assert.Equal("", error);
+        Assert.Equal(1, exit);
+        Assert.Contains("\"object\": \"Deployment/app/api\"", output, StringComparison.Ordinal);
+        Assert.Contains("key 'replicas' is given twice", output, StringComparison.Ordinal);
+    }
 }
