@@ -161,4 +161,16 @@ public sealed class InputLimitsTests
         Assert.DoesNotContain(line, char.IsControl);
         Assert.StartsWith("stack.yaml:3:", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Thousands_of_broken_components_are_all_reported_quickly()
+    {
+        // Each component's binding looked through every error of the file: 10⁸ path comparisons here.
+        var yaml = Head + string.Concat(Enumerable.Range(0, 10_000).Select(i => $"  - {{name: c{i}, kind: service, image: 'x:1', replica: 2}}\n"));
+
+        var errors = Errors(yaml, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(10_000, errors.Count);
+        Assert.All(errors, e => Assert.Equal(DiagnosticCodes.UnknownField, e.Code));
+    }
 }
