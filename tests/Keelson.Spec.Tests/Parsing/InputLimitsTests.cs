@@ -163,12 +163,13 @@ public sealed class InputLimitsTests
     }
 
     [Fact]
-    public void Thousands_of_broken_components_are_all_reported_quickly()
+    public void Ten_thousand_broken_components_are_reported_without_a_quadratic_scan()
     {
-        // Each component's binding looked through every error of the file: 10⁸ path comparisons here.
+        // Each component's binding looked through every error of the file: this took 29 s on an idle machine; it
+        // now takes about one. The budget is wide so that a loaded machine does not decide the outcome.
         var yaml = Head + string.Concat(Enumerable.Range(0, 10_000).Select(i => $"  - {{name: c{i}, kind: service, image: 'x:1', replica: 2}}\n"));
 
-        var errors = Errors(yaml, TimeSpan.FromSeconds(5));
+        var errors = Errors(yaml, TimeSpan.FromSeconds(20));
 
         Assert.Equal(10_000, errors.Count);
         Assert.All(errors, e => Assert.Equal(DiagnosticCodes.UnknownField, e.Code));
