@@ -32,4 +32,8 @@ public sealed record ObjectRef(string Kind, string? Namespace, string Name)
 /// <param name="Path">Field path inside the object, e.g. <c>spec.template.spec.containers[0].image</c>.</param>
 /// <param name="Message">What is wrong.</param>
 /// <param name="Hint">How to fix it.</param>
-public sealed record Finding(string CheckId, Severity Severity, ObjectRef? Target, string File, int Line, string Path, string Message, string Hint);
+public sealed record Finding(string CheckId, Severity Severity, ObjectRef? Target, string File, int Line, string Path, string Message, string Hint)
+{
+    /// <summary>The Helm template the object was rendered from (its <c># Source:</c> comment), or null.</summary>
+    public string? Source { get; init; }
+}

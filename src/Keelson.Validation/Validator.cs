@@ -43,17 +43,29 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     /// <summary>The checks this validator runs.</summary>
     public IReadOnlyList<ICheck> Checks => checks;
 
-    /// <summary>Every finding id this validator can produce, for configuration files and SARIF rules.</summary>
+    /// <summary>Ids of findings that come from loading and the schema rather than from a check.</summary>
+    private static readonly string[] SchemaIds =
+        [SchemaWalker.UnknownFieldId, SchemaWalker.WrongTypeId, SchemaWalker.QuantityId, NotCheckedId, "schema-missing-field", ManifestLoader.UnreadableId,
+            ManifestLoader.EmptyId, FieldRules.RequiredId, FieldRules.ValueId, FieldRules.NameId, DuplicateId];
+
+    /// <summary>Every finding id this validator can produce, for SARIF rules.</summary>
     public IEnumerable<string> FindingIds =>
-        checks.Select(c => c.Id).Concat(setChecks.Select(c => c.Id))
-            .Concat([SchemaWalker.UnknownFieldId, SchemaWalker.WrongTypeId, SchemaWalker.QuantityId, NotCheckedId, "schema-missing-field", ManifestLoader.UnreadableId,
-                FieldRules.RequiredId, FieldRules.ValueId, FieldRules.NameId, DuplicateId]);
+        checks.Select(c => c.Id).Concat(setChecks.Select(c => c.Id)).Concat(SchemaIds);
+
+    /// <summary>
+    /// Every finding id any validator can produce, whatever its options: what a configuration file may name
+    /// (<c>capacity</c> runs only with <c>--cluster</c>, yet a shared config may set it).
+    /// </summary>
+    public static IEnumerable<string> AllFindingIds =>
+        Create(KubeVersion.Default, Spec.Profiles.ClusterProfiles.Get(Spec.Profiles.ClusterProfiles.Default)).FindingIds;
 
     /// <summary>Validates loaded manifests; problems from loading are carried into the report.</summary>
     public ValidationReport Validate(LoadResult loaded, ValidationConfig? config = null)
     {
         var findings = new List<Finding>(loaded.Problems);
         var set = new ManifestSet(loaded.Documents);
+        config ??= ValidationConfig.None;
+        var running = checks.Where(c => c.EnabledByDefault || config.Checks.GetValueOrDefault(c.Id) is not null).ToList();
         foreach (var document in loaded.Documents)
         {
             var perObject = new List<Finding>();
@@ -78,17 +90,32 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
                     $"{document.ApiVersion} {document.Kind} is not a kind Keelson knows the schema of; its fields were not checked", NotCheckedHint(document.Kind)));
             }
 
+            foreach (var (path, entry) in document.DuplicateKeys)
+            {
+                var field = path.Length == 0 ? entry.Key : path + "." + entry.Key;
+                perObject.Add(new Finding(DuplicateId, Severity.Error, document.Ref, document.File, entry.KeyLine, field,
+                    $"key '{entry.Key}' is given twice in this mapping; the API server rejects it (kubectl apply: \"mapping key already defined\")", "Remove one of the two; the later value is the one checked here."));
+            }
+
             var context = set.ContextOf(document);
-            foreach (var check in checks)
+            foreach (var check in running)
             {
                 perObject.AddRange(check.Run(context));
             }
 
             var skipped = Skipped(document);
-            findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)));
+            findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)).Select(f => document.Source is null ? f : f with { Source = document.Source }));
         }
 
-        findings.AddRange(Duplicates(set));
+        // Findings across objects name the template of the object they are about, as per-object findings do.
+        var sources = new Dictionary<(string, string), string>();
+        foreach (var document in loaded.Documents.Where(d => d.Source is not null))
+        {
+            sources.TryAdd((document.File, document.Ref.ToString()), document.Source!);
+        }
+
+        Finding WithSource(Finding f) => f.Source is null && f.Target is not null && sources.TryGetValue((f.File, f.Target.ToString()), out var source) ? f with { Source = source } : f;
+        findings.AddRange(Duplicates(set).Select(WithSource));
         var skips = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var document in loaded.Documents)
         {
@@ -98,20 +125,23 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
 
         foreach (var check in setChecks)
         {
-            findings.AddRange(check.Run(set).Where(f => f.Target is null || !skips.TryGetValue(f.Target.ToString(), out var s) || !s.Contains(f.CheckId)));
+            findings.AddRange(check.Run(set)
+                .Where(f => f.Target is null || !skips.TryGetValue(f.Target.ToString(), out var s) || !s.Contains(f.CheckId))
+                .Select(WithSource));
         }
 
         return new ValidationReport(
             loaded.Documents,
-            [.. (config ?? ValidationConfig.None).Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
+            [.. config.Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
     }
 
     /// <summary>Objects given twice (same group, kind, namespace and name), and containers, ports or env vars named twice.</summary>
     private static IEnumerable<Finding> Duplicates(ManifestSet set)
     {
         var documents = set.Documents;
-        static string Group(string apiVersion) => apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
-        foreach (var twice in documents.Where(d => d.Name.Length > 0).GroupBy(d => (Group(d.ApiVersion), d.Kind, d.Namespace ?? "", d.Name)).Where(g => g.Count() > 1))
+        // Versions of one group are one object to the API server (apps/v1 and extensions/v1beta1 aside, which the
+        // server also serves as one); the same kind and name in two groups are two objects (Knative's Service).
+        foreach (var twice in documents.Where(d => d.Name.Length > 0).GroupBy(d => (d.Group, d.Kind, d.Namespace ?? "", d.Name)).Where(g => g.Count() > 1))
         {
             var first = twice.First();
             foreach (var again in twice.Skip(1))

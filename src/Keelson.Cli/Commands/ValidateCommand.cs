@@ -48,7 +48,7 @@ internal static class ValidateCommand
             if (parse.GetValue(config) is { } configFile)
             {
                 var text = File.Exists(configFile) ? await File.ReadAllTextAsync(configFile, cancellationToken).ConfigureAwait(false) : null;
-                var (parsed, errors) = text is null ? (null, [$"{configFile}: no such file"]) : ValidationConfig.Parse(text, configFile, validator.FindingIds);
+                var (parsed, errors) = text is null ? (null, [$"{configFile}: no such file"]) : ValidationConfig.Parse(text, configFile, Validator.AllFindingIds);
                 if (parsed is null)
                 {
                     foreach (var error in errors)

@@ -44,7 +44,8 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
             JsonNode? node;
             try
             {
-                node = JsonNode.Parse(text);
+                // The nesting limit of every Keelson reader; System.Text.Json's own default is 64.
+                node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = NestingLimit.MaxDepth });
             }
             catch (JsonException e)
             {

@@ -15,8 +15,7 @@ public static class LoadParser
         YamlNode root;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = NestingLimit.LoadStream(text);
             if (stream.Documents.Count != 1)
             {
                 return ParseResult.Failure<LoadSpec>([new Diagnostic(DiagnosticCodes.Syntax, file, 1, 1, "", $"expected exactly one document, found {stream.Documents.Count}")]);

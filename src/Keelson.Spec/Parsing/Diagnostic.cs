@@ -11,9 +11,9 @@ namespace Keelson.Spec.Parsing;
 /// <param name="Message">What is wrong and what is allowed.</param>
 public sealed record Diagnostic(string Code, string File, int Line, int Column, string Path, string Message)
 {
-    /// <summary>The compiler-style one-line form.</summary>
+    /// <summary>The compiler-style one-line form; control characters from the input (a newline in a quoted value) are escaped so it stays one line.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{File}:{Line}:{Column}: error {Code}: {(Path.Length == 0 ? "" : Path + ": ")}{Message}");
+        OneLine.Escape(string.Create(CultureInfo.InvariantCulture, $"{File}:{Line}:{Column}: error {Code}: {(Path.Length == 0 ? "" : Path + ": ")}{Message}"));
 }
 
 /// <summary>Stable diagnostic codes.</summary>

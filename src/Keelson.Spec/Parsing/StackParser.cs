@@ -41,8 +41,22 @@ public static class StackParser
 
         // Bind what passed the shape check and run the cross-field checks on it even when other parts
         // failed, so that one run reports every problem in the file.
-        var shapeErrors = diagnostics.ToList();
-        bool Clean(string path) => !shapeErrors.Any(d => d.Path == path || d.Path.StartsWith(path + ".", StringComparison.Ordinal) || d.Path.StartsWith(path + "[", StringComparison.Ordinal));
+        // Every path with an error at or below it, so the check per component is a lookup: scanning every error for
+        // every component was quadratic, and a file of thousands of broken components took seconds.
+        var dirty = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in diagnostics.Select(d => d.Path))
+        {
+            dirty.Add(path);
+            for (var i = 0; i < path.Length; i++)
+            {
+                if (path[i] is '.' or '[')
+                {
+                    dirty.Add(path[..i]);
+                }
+            }
+        }
+
+        bool Clean(string path) => !dirty.Contains(path);
 
         var map = new YamlMap(root);
         var cluster = clusterOverride ?? (Clean("cluster") ? BindCluster(map.Map("cluster")) : null);
@@ -115,10 +129,10 @@ public static class StackParser
 
     private static YamlNode? Load(string text, string file, List<Diagnostic> diagnostics)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = NestingLimit.LoadStream(text);
         }
         catch (YamlException e)
         {

@@ -12,6 +12,15 @@ public static class StackSchema
     /// <summary>Devices an inference component may ask for.</summary>
     public static readonly IReadOnlyList<string> Devices = ["auto", "cpu", "T4", "V100", "L40S", "A100", "H100"];
 
+    /// <summary>Most replicas of one workload Keelson accepts anywhere (fixed, autoscaling bounds, workers); the planner's limit too.</summary>
+    public const int MaxReplicas = 100_000;
+
+    /// <summary>Highest hourly price of one node accepted, in US dollars; the largest cloud GPU machines cost about $100.</summary>
+    public const double MaxHourlyUsd = 10_000;
+
+    /// <summary>Pod slots of <c>maxPods</c> the DaemonSets on every node take (CNI, kube-proxy, node exporter).</summary>
+    public const int DaemonSetPods = 3;
+
     /// <summary>GPU types a node pool may carry.</summary>
     public static readonly IReadOnlyList<string> GpuTypes = ["T4", "V100", "L40S", "A100", "H100"];
 
@@ -50,8 +59,8 @@ public static class StackSchema
 
     private static readonly ObjectShape Autoscaling = Obj(
         "HorizontalPodAutoscaler bounds and targets.",
-        F("minReplicas", Int("Fewest replicas.", 1)),
-        F("maxReplicas", Int("Most replicas.", 1)),
+        F("minReplicas", Int("Fewest replicas.", 1, MaxReplicas)),
+        F("maxReplicas", Int("Most replicas.", 1, MaxReplicas)),
         F("cpuPercent", Int("Target average CPU utilisation of requests.", 1, 100)),
         F("memoryPercent", Int("Target average memory utilisation of requests.", 1, 100)));
 
@@ -114,7 +123,7 @@ public static class StackSchema
                     R("host", Of(ScalarType.Hostname, "Host name, e.g. api.example.com.")),
                     F("path", Of(ScalarType.UrlPath, "Path prefix; default /.")),
                     F("tls", Of(ScalarType.Boolean, "Terminate TLS with a cert-manager certificate.")),
-                    F("rateLimitPerMinute", Int("Requests per minute per client.", 1))))),
+                    F("rateLimitPerMinute", Int("Requests per minute per client.", 1, 1_000_000_000))))),
                 F("env", new MapShape("Plain environment variables (never secrets).", Str("Value."), ScalarType.EnvName)),
                 F("config", new MapShape("Configuration entries, rendered into a ConfigMap.", Str("Value."), ScalarType.Text)),
                 F("secrets", new ListShape("Names of secret keys; values come from the user or a secret store.", Of(ScalarType.EnvName, "Secret key name."))),
@@ -130,10 +139,10 @@ public static class StackSchema
                 R("queue", Obj("The queue consumed.",
                     R("name", Str("Queue, topic or stream name.")),
                     R("type", OneOf("Queue technology.", "redis", "kafka", "nats", "external")),
-                    F("targetPerReplica", Int("Backlog each replica should hold; the HPA target.", 1)),
-                    F("peakLength", Int("Expected backlog at peak; sizes the peak replicas.", 0)))),
-                F("minReplicas", Int("Fewest replicas.", 0)),
-                F("maxReplicas", Int("Most replicas.", 1)),
+                    F("targetPerReplica", Int("Backlog each replica should hold; the HPA target.", 1, 1_000_000_000)),
+                    F("peakLength", Int("Expected backlog at peak; sizes the peak replicas.", 0, 1_000_000_000)))),
+                F("minReplicas", Int("Fewest replicas.", 0, MaxReplicas)),
+                F("maxReplicas", Int("Most replicas.", 1, MaxReplicas)),
                 F("keda", Of(ScalarType.Boolean, "Scale with a KEDA ScaledObject.")),
                 F("resources", Resources),
             ]),
@@ -214,11 +223,11 @@ public static class StackSchema
             R("memory", Of(ScalarType.Memory, "Memory, e.g. 32Gi.")),
             F("gpus", Int("GPUs per node.", 0, 16)),
             F("gpuType", OneOf("GPU model.", "T4", "V100", "L40S", "A100", "H100")),
-            F("maxPods", Int("Pods per node (kubelet max-pods).", 1, 1000)),
+            F("maxPods", Int("Pods per node (kubelet max-pods); above the 3 slots DaemonSets take.", DaemonSetPods + 1, 1000)),
             R("prices", Obj("Hourly prices in US dollars.",
-                R("onDemand", Num("On-demand price per hour.", 0)),
-                F("spot", Num("Typical spot price per hour; defaults to on-demand.", 0)),
-                F("reserved", Num("1-year reserved price per hour; defaults to on-demand.", 0)))))),
+                R("onDemand", Num("On-demand price per hour.", 0, MaxHourlyUsd)),
+                F("spot", Num("Typical spot price per hour; defaults to on-demand.", 0, MaxHourlyUsd)),
+                F("reserved", Num("1-year reserved price per hour; defaults to on-demand.", 0, MaxHourlyUsd)))))),
         F("minNodes", Int("Fewest nodes; paid for even when empty.", 0, 10000)),
         R("maxNodes", Int("Most nodes.", 1, 10000)),
         F("labels", Labels),
@@ -237,7 +246,7 @@ public static class StackSchema
             F("name", Of(ScalarType.DnsLabel, "Name of a custom profile.")),
             F("provider", Str("Cloud or on-premises provider, for documentation.")),
             F("pricesAsOf", Str("Date the prices were read, e.g. 2025-01.")),
-            F("controlPlaneMonthlyUsd", Num("Flat monthly fee of a managed control plane.", 0)),
+            F("controlPlaneMonthlyUsd", Num("Flat monthly fee of a managed control plane.", 0, 1_000_000)),
             F("pools", new ListShape("Node pools.", Pool) { MinItems = 1 }),
         ])
     {
@@ -259,7 +268,7 @@ public static class StackSchema
         F("sla", Obj("Service-level targets.",
             F("availability", new ScalarShape("Availability target, e.g. 99.9%; default 99.9%.", ScalarType.Percent) { Minimum = 90, Maximum = 99.999 }),
             F("responseTime", Of(ScalarType.Duration, "Target response time, e.g. 150ms; default 500ms.")),
-            F("concurrentUsers", Int("Expected concurrent users.", 0)))),
+            F("concurrentUsers", Int("Expected concurrent users.", 0, 1_000_000_000)))),
         F("cluster", Cluster),
         F("cost", Obj("Cost optimisations priced beside on-demand.",
             F("spotShare", Num("Share of flexible node-hours on spot, 0–1.", 0, 1)),

@@ -56,11 +56,11 @@ public readonly record struct ByteSize(long Bytes) : IComparable<ByteSize>
         return false;
     }
 
-    /// <summary>Sum of two amounts.</summary>
-    public static ByteSize operator +(ByteSize a, ByteSize b) => new(a.Bytes + b.Bytes);
+    /// <summary>Sum of two amounts, held at <see cref="long.MaxValue"/> (or MinValue) instead of wrapping: totals of absurd input must not turn negative.</summary>
+    public static ByteSize operator +(ByteSize a, ByteSize b) => new(Saturating.Add(a.Bytes, b.Bytes));
 
-    /// <summary>An amount repeated <paramref name="n"/> times.</summary>
-    public static ByteSize operator *(ByteSize a, int n) => new(a.Bytes * n);
+    /// <summary>An amount repeated <paramref name="n"/> times, held at the ends of <see cref="long"/> instead of wrapping.</summary>
+    public static ByteSize operator *(ByteSize a, int n) => new(Saturating.Multiply(a.Bytes, n));
 
     /// <inheritdoc/>
     public int CompareTo(ByteSize other) => Bytes.CompareTo(other.Bytes);

@@ -43,11 +43,11 @@ public readonly record struct MilliCpu(long Value) : IComparable<MilliCpu>
         return false;
     }
 
-    /// <summary>Sum of two amounts.</summary>
-    public static MilliCpu operator +(MilliCpu a, MilliCpu b) => new(a.Value + b.Value);
+    /// <summary>Sum of two amounts, held at <see cref="long.MaxValue"/> (or MinValue) instead of wrapping: totals of absurd input must not turn negative.</summary>
+    public static MilliCpu operator +(MilliCpu a, MilliCpu b) => new(Saturating.Add(a.Value, b.Value));
 
-    /// <summary>An amount repeated <paramref name="n"/> times.</summary>
-    public static MilliCpu operator *(MilliCpu a, int n) => new(a.Value * n);
+    /// <summary>An amount repeated <paramref name="n"/> times, held at the ends of <see cref="long"/> instead of wrapping.</summary>
+    public static MilliCpu operator *(MilliCpu a, int n) => new(Saturating.Multiply(a.Value, n));
 
     /// <inheritdoc/>
     public int CompareTo(MilliCpu other) => Value.CompareTo(other.Value);

@@ -13,12 +13,12 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
     public Severity Severity => Severity.Warning;
 
     /// <inheritdoc/>
-    public string Description => "Replicated workloads have a PodDisruptionBudget and spread; namespaces have a NetworkPolicy.";
+    public string Description => "Replicated workloads have a PodDisruptionBudget; namespaces have a NetworkPolicy.";
 
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var workload in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet"))
+        foreach (var workload in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" && KindGroups.IsBuiltInOrCustom(d)))
         {
             var replicas = int.TryParse(CheckContext.Value(workload.Node, "spec.replicas") ?? "1", out var r) ? r : 1;
             if (replicas < 2)
@@ -27,25 +27,19 @@ public sealed class AvailabilityGuardsCheck : ISetCheck
             }
 
             var labels = ManifestSet.Map(CheckContext.Get(workload.Node, "spec.template.metadata.labels") as YamlMap);
-            if (!manifests.OfKind("PodDisruptionBudget", workload.Namespace).Any(p => ManifestSet.Matches(ManifestSet.Map(CheckContext.Get(p.Node, "spec.selector.matchLabels") as YamlMap), labels)))
+            if (!manifests.OfKind("PodDisruptionBudget", workload.Namespace).Any(p => LabelSelector.Parse(CheckContext.Get(p.Node, "spec.selector"))?.Matches(labels) == true))
             {
                 yield return SetFinding.At(this, workload, CheckContext.Get(workload.Node, "spec.replicas"), "spec.replicas", $"{replicas} replicas but no PodDisruptionBudget", "Add a PodDisruptionBudget with maxUnavailable: 1.");
             }
-
-            var pod = CheckContext.Get(workload.Node, "spec.template.spec");
-            if (CheckContext.Get(pod, "topologySpreadConstraints") is null && CheckContext.Get(pod, "affinity.podAntiAffinity") is null)
-            {
-                yield return SetFinding.At(this, workload, pod, "spec.template.spec", $"{replicas} replicas with no topology spread or anti-affinity: they may share one node",
-                    "Add a topologySpreadConstraint on kubernetes.io/hostname.");
-            }
         }
 
-        foreach (var ns in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" or "DaemonSet").GroupBy(d => d.Namespace ?? ""))
+        foreach (var ns in manifests.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" or "DaemonSet" && KindGroups.IsBuiltInOrCustom(d)).GroupBy(d => d.Namespace ?? ""))
         {
             if (!manifests.OfKind("NetworkPolicy", ns.Key.Length == 0 ? null : ns.Key).Any())
             {
                 var first = ns.First();
-                yield return SetFinding.At(this, first, null, "", $"namespace '{(ns.Key.Length == 0 ? "(unset)" : ns.Key)}' has workloads but no NetworkPolicy",
+                var where = ns.Key.Length == 0 ? "objects without metadata.namespace (they land in the namespace they are applied to) include workloads but no NetworkPolicy" : $"namespace '{ns.Key}' has workloads but no NetworkPolicy";
+                yield return SetFinding.At(this, first, null, "", where,
                     "Add a default-deny NetworkPolicy and allow only the traffic the workloads need.");
             }
         }

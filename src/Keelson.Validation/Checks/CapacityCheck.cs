@@ -24,7 +24,7 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        var gpuDemand = 0;
+        var gpuDemand = 0L;
         foreach (var document in manifests.Documents)
         {
             if (PodRequests.Of(manifests.ContextOf(document)) is not { } pod)
@@ -32,7 +32,7 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
                 continue;
             }
 
-            gpuDemand += pod.Gpus * pod.Replicas;
+            gpuDemand = Saturating.Add(gpuDemand, Saturating.Multiply(pod.Gpus, pod.Replicas));
             var pools = cluster.Pools.Where(p => pod.Gpus > 0 ? p.Role == PoolRole.Gpu : p.Role is PoolRole.Worker or PoolRole.Gpu).ToList();
             if (!pools.Any(p => NodeCapacity.Of(p.Instance).Fits(pod.Cpu, pod.Memory, pod.Gpus)))
             {
@@ -42,7 +42,7 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
             }
         }
 
-        var gpuCapacity = cluster.Pools.Where(p => p.Role == PoolRole.Gpu).Sum(p => p.MaxNodes * p.Instance.Gpus);
+        var gpuCapacity = Saturating.Sum(cluster.Pools.Where(p => p.Role == PoolRole.Gpu).Select(p => Saturating.Multiply(p.MaxNodes, p.Instance.Gpus)));
         if (gpuDemand > gpuCapacity && manifests.Documents.Count > 0)
         {
             var first = manifests.Documents.First(d => PodRequests.Of(manifests.ContextOf(d)) is { Gpus: > 0 });
@@ -50,19 +50,19 @@ public sealed class CapacityCheck(ClusterProfile cluster) : ISetCheck
                 "Add GPU nodes (raise maxNodes of a GPU pool) or move work to CPU.") with { Severity = Severity.Warning };
         }
 
-        foreach (var quota in manifests.Documents.Where(d => d.Kind == "ResourceQuota"))
+        foreach (var quota in manifests.AllOfKind("ResourceQuota"))
         {
             var hard = ManifestSet.Map(CheckContext.Get(quota.Node, "spec.hard") as YamlMap);
             var pods = manifests.Documents.Where(d => (d.Namespace ?? "") == (quota.Namespace ?? "")).Select(d => PodRequests.Of(manifests.ContextOf(d))).OfType<PodRequests>().ToList();
-            var cpu = pods.Sum(p => p.Cpu.Value * p.Replicas);
-            var memory = pods.Sum(p => p.Memory.Bytes * p.Replicas);
-            var count = pods.Sum(p => p.Replicas);
-            if (hard.TryGetValue("requests.cpu", out var cpuText) && MilliCpu.TryParse(cpuText, out var cpuLimit) && cpu > cpuLimit.Value)
+            var cpu = Saturating.Sum(pods.Select(p => Saturating.Multiply(p.Cpu.Value, p.Replicas)));
+            var memory = Saturating.Sum(pods.Select(p => Saturating.Multiply(p.Memory.Bytes, p.Replicas)));
+            var count = Saturating.Sum(pods.Select(p => (long)p.Replicas));
+            if (hard.TryGetValue("requests.cpu", out var cpuText) && KubeQuantity.TryParse(cpuText, out _) && cpu > KubeQuantity.Milli(cpuText))
             {
                 yield return SetFinding.At(this, quota, CheckContext.Get(quota.Node, "spec.hard"), "spec.hard.requests.cpu", $"workloads request {new MilliCpu(cpu)} CPU, above the quota's {cpuText}", "Raise the quota or lower the requests.");
             }
 
-            if (hard.TryGetValue("requests.memory", out var memoryText) && ByteSize.TryParse(memoryText, out var memoryLimit) && memory > memoryLimit.Bytes)
+            if (hard.TryGetValue("requests.memory", out var memoryText) && KubeQuantity.TryParse(memoryText, out _) && memory > KubeQuantity.Units(memoryText))
             {
                 yield return SetFinding.At(this, quota, CheckContext.Get(quota.Node, "spec.hard"), "spec.hard.requests.memory", $"workloads request {new ByteSize(memory).Display()} memory, above the quota's {memoryText}", "Raise the quota or lower the requests.");
             }

@@ -48,7 +48,7 @@ public sealed class CheckContext(ManifestDocument document)
         {
             if (!podSpecRead)
             {
-                podSpec = PodSpecPaths.TryGetValue(Document.Kind, out var path) && Get(Document.Node, path) is YamlMap node ? new PodSpecNode(path, node) : null;
+                podSpec = PodSpecPaths.TryGetValue(Document.Kind, out var path) && KindGroups.IsBuiltInOrCustom(Document) && Get(Document.Node, path) is YamlMap node ? new PodSpecNode(path, node) : null;
                 podSpecRead = true;
             }
 

@@ -12,6 +12,9 @@ public interface ICheck
     /// <summary>One line: what it checks and why.</summary>
     string Description { get; }
 
+    /// <summary>Whether the check runs without being named in a config file; an opt-in check runs once config gives it a severity.</summary>
+    bool EnabledByDefault => true;
+
     /// <summary>Findings for the object in <paramref name="context"/>.</summary>
     IEnumerable<Finding> Run(CheckContext context);
 }

@@ -18,11 +18,11 @@ public sealed class IngressBackendCheck : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var ingress in manifests.Documents.Where(d => d.Kind == "Ingress"))
+        foreach (var ingress in manifests.AllOfKind("Ingress"))
         {
             if (CheckContext.Value(ingress.Node, "spec.defaultBackend.service.name") is { } fallback && manifests.Find("Service", ingress.Namespace, fallback) is null)
             {
-                yield return SetFinding.At(this, ingress, CheckContext.Get(ingress.Node, "spec.defaultBackend"), "spec.defaultBackend.service", $"default backend Service '{fallback}' is not in these manifests", "Fix the name, or add the Service.");
+                yield return SetFinding.External(this, ingress, CheckContext.Get(ingress.Node, "spec.defaultBackend"), "spec.defaultBackend.service", $"default backend Service '{fallback}' is not in these manifests; it must already exist in the cluster", "Fix the name, or add the Service.");
             }
 
             if (CheckContext.Get(ingress.Node, "spec.rules") is not YamlSeq rules)
@@ -50,7 +50,7 @@ public sealed class IngressBackendCheck : ISetCheck
                     var service = manifests.Find("Service", ingress.Namespace, name);
                     if (service is null)
                     {
-                        yield return SetFinding.At(this, ingress, backend, path, $"backend Service '{name}' is not in these manifests", "Fix the name, or add the Service.");
+                        yield return SetFinding.External(this, ingress, backend, path, $"backend Service '{name}' is not in these manifests; it must already exist in the cluster", "Fix the name, or add the Service.");
                         continue;
                     }
 

@@ -2,11 +2,15 @@ using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
-/// <summary>All objects under validation, indexed for cross-object checks. Objects without a namespace share one.</summary>
+/// <summary>
+/// All objects under validation, indexed for cross-object checks. Objects without a namespace share one. A kind is
+/// looked up in its own API groups (<see cref="KindGroups"/>): a custom resource that reuses a built-in kind's name
+/// (Knative's serving.knative.dev Service) is not taken for the built-in one.
+/// </summary>
 public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
 {
     private readonly ILookup<(string Kind, string Namespace), ManifestDocument> byKind =
-        documents.ToLookup(d => (d.Kind, d.Namespace ?? ""));
+        documents.Where(KindGroups.IsBuiltInOrCustom).ToLookup(d => (d.Kind, d.Namespace ?? ""));
 
     // Cross-object checks look objects up by name for every reference; a scan per lookup grew with the set.
     private readonly Dictionary<(string Kind, string Namespace, string Name), ManifestDocument> byName = Index(documents);
@@ -15,6 +19,9 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
 
     /// <summary>Every object.</summary>
     public IReadOnlyList<ManifestDocument> Documents { get; } = documents;
+
+    /// <summary>Objects of a kind in every namespace, in its own API groups.</summary>
+    public IEnumerable<ManifestDocument> AllOfKind(string kind) => Documents.Where(d => d.Kind == kind && KindGroups.IsBuiltInOrCustom(d));
 
     /// <summary>Objects of a kind in a namespace.</summary>
     public IEnumerable<ManifestDocument> OfKind(string kind, string? ns) => byKind[(kind, ns ?? "")];
@@ -37,7 +44,7 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
     private static Dictionary<(string Kind, string Namespace, string Name), ManifestDocument> Index(IReadOnlyList<ManifestDocument> documents)
     {
         var index = new Dictionary<(string, string, string), ManifestDocument>();
-        foreach (var d in documents)
+        foreach (var d in documents.Where(KindGroups.IsBuiltInOrCustom))
         {
             // The first object of a name wins, as the scan it replaces found it first.
             index.TryAdd((d.Kind, d.Namespace ?? "", d.Name), d);
@@ -57,7 +64,7 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
 
     private static IEnumerable<(ManifestDocument Workload, IReadOnlyDictionary<string, string> Labels)> ComputePodLabels(IEnumerable<ManifestDocument> documents)
     {
-        foreach (var document in documents)
+        foreach (var document in documents.Where(KindGroups.IsBuiltInOrCustom))
         {
             // Spark operator applications label their driver and executor pods from the spec.
             string[] paths = document.Kind switch
@@ -86,7 +93,7 @@ public sealed class ManifestSet(IReadOnlyList<ManifestDocument> documents)
             : node.Entries.Where(c => c.Value is YamlValue)
                 .ToDictionary(c => c.Key, c => ((YamlValue)c.Value).Value, StringComparer.Ordinal);
 
-    /// <summary>Whether every selector entry is present in the labels (an empty selector matches everything).</summary>
-    public static bool Matches(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
-        selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value);
+    /// <summary>The workloads in a namespace whose pod template the selector matches (<see cref="LabelSelector"/>).</summary>
+    public IEnumerable<ManifestDocument> Selected(LabelSelector selector, string? ns) =>
+        PodLabels(ns).Where(p => selector.Matches(p.Labels)).Select(p => p.Workload).Distinct();
 }

@@ -18,12 +18,13 @@ public sealed class NetworkPolicySelectorCheck : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var policy in manifests.Documents.Where(d => d.Kind == "NetworkPolicy"))
+        foreach (var policy in manifests.AllOfKind("NetworkPolicy"))
         {
-            var selector = ManifestSet.Map(CheckContext.Get(policy.Node, "spec.podSelector.matchLabels") as YamlMap);
-            if (selector.Count > 0 && !manifests.PodLabels(policy.Namespace).Any(p => ManifestSet.Matches(selector, p.Labels)))
+            // An empty podSelector selects every pod of the namespace, so it always protects something.
+            var selector = LabelSelector.Parse(CheckContext.Get(policy.Node, "spec.podSelector")) ?? LabelSelector.Everything;
+            if (!selector.IsEmpty && !manifests.Selected(selector, policy.Namespace).Any())
             {
-                yield return SetFinding.At(this, policy, CheckContext.Get(policy.Node, "spec.podSelector"), "spec.podSelector", "the policy selects no pod template in these manifests", "Match the labels of the pods it should protect.");
+                yield return SetFinding.Unmatched(this, manifests, policy, CheckContext.Get(policy.Node, "spec.podSelector"), "spec.podSelector", "the policy selects no pod template in these manifests", "Match the labels of the pods it should protect.");
             }
         }
     }

@@ -92,7 +92,7 @@ public sealed class PodReferencesCheck : ISetCheck
 
             foreach (var (kind, name, node, path) in references.Where(r => manifests.Find(r.Kind, document.Namespace, r.Name) is null))
             {
-                yield return SetFinding.At(this, document, node, path, $"{kind} '{name}' is not in these manifests; it must already exist in the cluster",
+                yield return SetFinding.External(this, document, node, path, $"{kind} '{name}' is not in these manifests; it must already exist in the cluster",
                     $"Add the {kind} to the manifests, or create it before deploying.");
             }
         }

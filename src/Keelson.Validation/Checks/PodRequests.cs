@@ -27,10 +27,11 @@ public sealed record PodRequests(int Replicas, MilliCpu Cpu, ByteSize Memory, in
         var gpus = 0;
         foreach (var c in context.Containers(includeInit: false))
         {
-            cpu += MilliCpu.TryParse(CheckContext.Value(c.Node, "resources.requests.cpu") ?? "", out var m) ? m.Value : 0;
-            memory += ByteSize.TryParse(CheckContext.Value(c.Node, "resources.requests.memory") ?? "", out var b) ? b.Bytes : 0;
+            // Any valid quantity counts, however large: totals saturate rather than overflow or drop it.
+            cpu = Saturating.Add(cpu, KubeQuantity.Milli(CheckContext.Value(c.Node, "resources.requests.cpu")));
+            memory = Saturating.Add(memory, KubeQuantity.Units(CheckContext.Value(c.Node, "resources.requests.memory")));
             var limits = CheckContext.Get(c.Node, "resources.limits") as YamlMap;
-            gpus += int.TryParse(limits is null ? null : limits.Scalar("nvidia.com/gpu"), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0;
+            gpus = (int)Math.Min(gpus + (long)(int.TryParse(limits is null ? null : limits.Scalar("nvidia.com/gpu"), NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0), int.MaxValue);
         }
 
         return new PodRequests(ReplicasOf(document), new MilliCpu(cpu), new ByteSize(memory), gpus);

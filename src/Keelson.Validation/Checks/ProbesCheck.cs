@@ -2,11 +2,12 @@ using Keelson.Validation.Loading;
 
 namespace Keelson.Validation.Checks;
 
-/// <summary>Long-running containers need readiness (traffic only when ready) and liveness (restart when stuck), and the two must differ.</summary>
-public sealed class ProbesCheck : ICheck
+/// <summary>
+/// Long-running containers need a liveness probe (restart when stuck); a readiness probe (traffic only when ready)
+/// matters only where traffic arrives, so it is required when a Service in the files selects the pod — kube-score's rule.
+/// </summary>
+public sealed class ProbesCheck : ISetCheck
 {
-    private static readonly string[] Probes = ["readinessProbe", "livenessProbe"];
-
     /// <inheritdoc/>
     public string Id => "container-probes";
 
@@ -14,23 +15,40 @@ public sealed class ProbesCheck : ICheck
     public Severity Severity => Severity.Warning;
 
     /// <inheritdoc/>
-    public string Description => "Long-running containers have readiness and liveness probes.";
+    public string Description => "Long-running containers have a liveness probe, and a readiness probe when a Service selects their pods.";
 
     /// <inheritdoc/>
-    public IEnumerable<Finding> Run(CheckContext context)
+    public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        if (!context.LongRunning)
+        ArgumentNullException.ThrowIfNull(manifests);
+        var served = new HashSet<ManifestDocument>(ReferenceEqualityComparer.Instance);
+        foreach (var service in manifests.AllOfKind("Service"))
         {
-            yield break;
+            if (LabelSelector.FromMap(CheckContext.Get(service.Node, "spec.selector")) is { IsEmpty: false } selector)
+            {
+                served.UnionWith(manifests.Selected(selector, service.Namespace));
+            }
         }
 
-        foreach (var c in context.Containers(includeInit: false))
+        foreach (var document in manifests.Documents)
         {
-            var missing = Probes.Where(p => CheckContext.Get(c.Node, p) is null).ToList();
-            if (missing.Count > 0)
+            var context = manifests.ContextOf(document);
+            if (!context.LongRunning)
             {
-                yield return context.Finding(this, c.Node, c.Path, $"container '{c.Name}' has no {string.Join(" or ", missing)}",
-                    "Add a readiness probe that fails while the container cannot serve, and a liveness probe that fails only when it must be restarted.");
+                continue;
+            }
+
+            string[] probes = served.Contains(document) ? ["readinessProbe", "livenessProbe"] : ["livenessProbe"];
+            foreach (var c in context.Containers(includeInit: false))
+            {
+                var missing = probes.Where(p => CheckContext.Get(c.Node, p) is null).ToList();
+                if (missing.Count > 0)
+                {
+                    yield return SetFinding.At(this, document, c.Node, c.Path, $"container '{c.Name}' has no {string.Join(" or ", missing)}{(missing.Contains("readinessProbe") ? " (a Service sends it traffic)" : "")}",
+                        missing.Contains("readinessProbe")
+                            ? "Add a readiness probe that fails while the container cannot serve, and a liveness probe that fails only when it must be restarted."
+                            : "Add a liveness probe that fails only when the container must be restarted.");
+                }
             }
         }
     }

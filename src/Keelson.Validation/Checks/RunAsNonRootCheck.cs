@@ -12,7 +12,7 @@ public sealed class RunAsNonRootCheck : ICheck
     public Severity Severity => Severity.Warning;
 
     /// <inheritdoc/>
-    public string Description => "Containers are required to run as non-root, and never as user 0.";
+    public string Description => "Containers run as a non-zero runAsUser or are required to run as non-root, and never as user 0.";
 
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(CheckContext context)
@@ -27,12 +27,14 @@ public sealed class RunAsNonRootCheck : ICheck
         foreach (var c in context.Containers())
         {
             var user = CheckContext.Value(c.Node, "securityContext.runAsUser") ?? podUser;
+            // A numeric non-zero runAsUser is itself a non-root guarantee (kube-linter's rule): runAsNonRoot adds nothing to it.
             var nonRoot = CheckContext.IsTrue(c.Node, "securityContext.runAsNonRoot")
-                || (podNonRoot && !CheckContext.IsFalse(c.Node, "securityContext.runAsNonRoot"));
+                || (podNonRoot && !CheckContext.IsFalse(c.Node, "securityContext.runAsNonRoot"))
+                || (long.TryParse(user, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var uid) && uid > 0);
             if (user == "0" || !nonRoot)
             {
                 yield return context.Finding(this, CheckContext.Get(c.Node, "securityContext") ?? c.Node, c.Path + ".securityContext",
-                    user == "0" ? $"container '{c.Name}' runs as user 0 (root)" : $"container '{c.Name}' may run as root: runAsNonRoot is not true",
+                    user == "0" ? $"container '{c.Name}' runs as user 0 (root)" : $"container '{c.Name}' may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set",
                     "Set securityContext.runAsNonRoot: true and runAsUser to a non-zero id (for example 10001).");
             }
         }

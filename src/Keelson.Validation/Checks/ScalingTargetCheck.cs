@@ -21,7 +21,7 @@ public sealed class ScalingTargetCheck : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var hpa in manifests.Documents.Where(d => d.Kind == "HorizontalPodAutoscaler"))
+        foreach (var hpa in manifests.AllOfKind("HorizontalPodAutoscaler"))
         {
             var target = Target(manifests, hpa, defaultKind: "");
             if (target.Finding is { } missing)
@@ -40,7 +40,7 @@ public sealed class ScalingTargetCheck : ISetCheck
             }
         }
 
-        foreach (var scaled in manifests.Documents.Where(d => d.Kind == "ScaledObject"))
+        foreach (var scaled in manifests.AllOfKind("ScaledObject"))
         {
             // KEDA scales a Deployment unless scaleTargetRef names another kind, and defaults to 0..100 replicas.
             var target = Target(manifests, scaled, defaultKind: "Deployment");
@@ -67,7 +67,7 @@ public sealed class ScalingTargetCheck : ISetCheck
         var name = CheckContext.Value(scaler.Node, "spec.scaleTargetRef.name") ?? "";
         return manifests.Find(kind, scaler.Namespace, name) is { } target
             ? (target, null)
-            : (null, SetFinding.At(this, scaler, CheckContext.Get(scaler.Node, "spec.scaleTargetRef"), "spec.scaleTargetRef", $"target {kind}/{name} is not in these manifests", "Fix the target reference."));
+            : (null, SetFinding.External(this, scaler, CheckContext.Get(scaler.Node, "spec.scaleTargetRef"), "spec.scaleTargetRef", $"target {kind}/{name} is not in these manifests; it must already exist in the cluster", "Fix the target reference, or apply the target with its autoscaler."));
     }
 
     private Finding? Bounds(ManifestDocument scaler, string minPath, string maxPath, int defaultMin, int? defaultMax)

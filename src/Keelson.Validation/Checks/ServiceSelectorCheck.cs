@@ -18,18 +18,18 @@ public sealed class ServiceSelectorCheck : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var service in manifests.Documents.Where(d => d.Kind == "Service"))
+        foreach (var service in manifests.AllOfKind("Service"))
         {
             if (CheckContext.Get(service.Node, "spec.selector") is not YamlMap selectorNode)
             {
                 continue;
             }
 
-            var selector = ManifestSet.Map(selectorNode);
-            if (!manifests.PodLabels(service.Namespace).Any(p => ManifestSet.Matches(selector, p.Labels)))
+            var selector = LabelSelector.FromMap(selectorNode)!;
+            if (!manifests.Selected(selector, service.Namespace).Any())
             {
-                yield return SetFinding.At(this, service, selectorNode, "spec.selector",
-                    $"selector {string.Join(",", selector.Select(s => $"{s.Key}={s.Value}"))} matches no pod template in these manifests",
+                yield return SetFinding.Unmatched(this, manifests, service, selectorNode, "spec.selector",
+                    $"selector {selector} matches no pod template in these manifests",
                     "Make the selector match the workload's spec.template.metadata.labels.");
             }
         }

@@ -18,15 +18,22 @@ public sealed class StatefulSetServiceCheck : ISetCheck
     /// <inheritdoc/>
     public IEnumerable<Finding> Run(ManifestSet manifests)
     {
-        foreach (var sts in manifests.Documents.Where(d => d.Kind == "StatefulSet"))
+        foreach (var sts in manifests.AllOfKind("StatefulSet"))
         {
             var name = CheckContext.Value(sts.Node, "spec.serviceName");
             var service = name is null ? null : manifests.Find("Service", sts.Namespace, name);
-            if (service is null || CheckContext.Value(service.Node, "spec.clusterIP") != "None")
+            var at = CheckContext.Get(sts.Node, "spec.serviceName") ?? CheckContext.Get(sts.Node, "spec");
+            if (name is null)
             {
-                yield return SetFinding.At(this, sts, CheckContext.Get(sts.Node, "spec.serviceName") ?? CheckContext.Get(sts.Node, "spec"), "spec.serviceName",
-                    service is null ? $"serviceName '{name}' names no Service in these manifests" : $"Service '{name}' is not headless",
-                    "Add a Service with clusterIP: None and the StatefulSet's selector.");
+                yield return SetFinding.At(this, sts, at, "spec.serviceName", "the StatefulSet names no governing Service (spec.serviceName)", "Add a Service with clusterIP: None and the StatefulSet's selector, and name it here.");
+            }
+            else if (service is null)
+            {
+                yield return SetFinding.External(this, sts, at, "spec.serviceName", $"serviceName '{name}' names no Service in these manifests; it must already exist in the cluster", "Add a Service with clusterIP: None and the StatefulSet's selector.");
+            }
+            else if (CheckContext.Value(service.Node, "spec.clusterIP") != "None")
+            {
+                yield return SetFinding.At(this, sts, at, "spec.serviceName", $"Service '{name}' is not headless", "Give the Service clusterIP: None.");
             }
         }
     }

@@ -15,6 +15,9 @@ public static partial class ManifestLoader
     /// <summary>Id of findings about input that cannot be read or parsed.</summary>
     public const string UnreadableId = "input-unreadable";
 
+    /// <summary>Id of the finding for an input named on the command line (a file, a directory, standard input) that holds no object.</summary>
+    public const string EmptyId = "input-empty";
+
     [GeneratedRegex(@"^#\s*Source:\s*(\S+)", RegexOptions.Multiline)]
     private static partial Regex SourceComment();
 
@@ -25,10 +28,18 @@ public static partial class ManifestLoader
         var problems = new List<Finding>();
         foreach (var path in paths)
         {
+            var before = (documents.Count, problems.Count);
             if (path == "-")
             {
                 var text = stdin is null ? "" : await stdin.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
                 Parse(text, "-", documents, problems);
+                ReportEmpty("-", "standard input holds no Kubernetes object", "Check the command that feeds it: a failed 'helm template' or 'kustomize build' prints nothing.");
+                continue;
+            }
+
+            if (!Directory.Exists(path) && !File.Exists(path))
+            {
+                problems.Add(new Finding(UnreadableId, Severity.Error, null, path, 1, "", "no such file or directory", "Check the path."));
                 continue;
             }
 
@@ -52,6 +63,18 @@ public static partial class ManifestLoader
 
                 Parse(text, file, documents, problems);
             }
+
+            ReportEmpty(path, Directory.Exists(path) ? "the directory holds no Kubernetes object in a .yaml, .yml or .json file" : "the file holds no Kubernetes object",
+                "Give a file with at least one object, or leave the path out.");
+
+            // Validating nothing must not pass: an empty input is almost always a broken pipeline or a wrong path.
+            void ReportEmpty(string input, string message, string hint)
+            {
+                if ((documents.Count, problems.Count) == before)
+                {
+                    problems.Add(new Finding(EmptyId, Severity.Error, null, input, 1, "", message, hint));
+                }
+            }
         }
 
         return new LoadResult(documents, problems);
@@ -61,9 +84,10 @@ public static partial class ManifestLoader
     public static void Parse(string text, string file, List<ManifestDocument> documents, List<Finding> problems)
     {
         List<YamlElement> roots;
+        var duplicates = new List<YamlEntry>();
         try
         {
-            roots = YamlTreeReader.Read(text);
+            roots = YamlTreeReader.Read(text, duplicates);
         }
         catch (YamlException e)
         {
@@ -72,6 +96,7 @@ public static partial class ManifestLoader
         }
 
         var lines = new TextLines(text);
+        var first = documents.Count;
         foreach (var root in roots)
         {
             switch (root)
@@ -85,6 +110,45 @@ public static partial class ManifestLoader
                     problems.Add(new Finding(UnreadableId, Severity.Error, null, file, root.Line, "", "a document must be a mapping (a Kubernetes object)", "Remove the stray document or wrap it in an object."));
                     break;
             }
+        }
+
+        // Keys given twice are findings on the object that holds them, so the rest of the file is still checked.
+        if (duplicates.Count > 0)
+        {
+            for (var i = first; i < documents.Count; i++)
+            {
+                var found = new List<(string, YamlEntry)>();
+                CollectDuplicates(documents[i].Node, "", found, 0);
+                documents[i] = documents[i] with { DuplicateKeys = found };
+            }
+        }
+    }
+
+    private static void CollectDuplicates(YamlElement node, string path, List<(string, YamlEntry)> found, int depth)
+    {
+        // Aliases can make a node its own descendant's sibling many times over; the nesting limit bounds the walk.
+        if (depth > Spec.Parsing.NestingLimit.MaxDepth)
+        {
+            return;
+        }
+
+        switch (node)
+        {
+            case YamlMap map:
+                found.AddRange(map.DuplicateEntries.Select(e => (path, e)));
+                foreach (var entry in map.Entries)
+                {
+                    CollectDuplicates(entry.Value, path.Length == 0 ? entry.Key : path + "." + entry.Key, found, depth + 1);
+                }
+
+                break;
+            case YamlSeq seq:
+                for (var i = 0; i < seq.Count; i++)
+                {
+                    CollectDuplicates(seq[i], string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{path}[{i}]"), found, depth + 1);
+                }
+
+                break;
         }
     }
 

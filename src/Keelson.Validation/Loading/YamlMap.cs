@@ -20,7 +20,7 @@ public sealed class YamlMap : YamlElement
     private readonly YamlEntry[] entries;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? index;
 
-    /// <summary>A mapping at a position; the loader has already rejected keys given twice (<see cref="DuplicateKey"/>).</summary>
+    /// <summary>A mapping at a position; the loader has already rejected or set aside keys given twice (<see cref="DuplicateKey"/>).</summary>
     internal YamlMap(YamlEntry[] entries, int line, int column)
         : base(line, column)
     {
@@ -36,6 +36,9 @@ public sealed class YamlMap : YamlElement
             index = byKey.GetAlternateLookup<ReadOnlySpan<char>>();
         }
     }
+
+    /// <summary>Entries whose key a later entry of this mapping gives again (the later one is kept); empty almost always.</summary>
+    public IReadOnlyList<YamlEntry> DuplicateEntries { get; internal init; } = [];
 
     /// <summary>Keys and values in the order written.</summary>
     public IReadOnlyList<YamlEntry> Entries => entries;
@@ -67,6 +70,20 @@ public sealed class YamlMap : YamlElement
 
     /// <summary>The scalar text of a key, or null when the key is missing or its value is not a scalar.</summary>
     public string? Scalar(ReadOnlySpan<char> key) => (Get(key) as YamlValue)?.Value;
+
+    /// <summary>The entries with each key's last value, in the order the kept entries were written, and the later occurrences of repeated keys.</summary>
+    internal static (YamlEntry[] Kept, YamlEntry[] Repeated) KeepLast(YamlEntry[] entries)
+    {
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            last[entries[i].Key] = i;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var repeated = entries.Where(e => !seen.Add(e.Key)).ToArray();
+        return ([.. entries.Where((e, i) => last[e.Key] == i)], repeated);
+    }
 
     /// <summary>The index of the first entry whose key an earlier entry already has, or null.</summary>
     internal static int? DuplicateKey(YamlEntry[] entries)

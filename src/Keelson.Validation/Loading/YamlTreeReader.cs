@@ -1,3 +1,5 @@
+using System.Globalization;
+using Keelson.Spec.Parsing;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -9,15 +11,28 @@ namespace Keelson.Validation.Loading;
 /// </summary>
 internal static class YamlTreeReader
 {
+    /// <summary>Most nodes aliases may add to one document; real manifests use a handful of aliases, if any.</summary>
+    public const int MaxAliasExpansion = 1_000_000;
+
     /// <summary>The root node of every document in <paramref name="text"/>; throws <see cref="YamlException"/> where the text is not valid YAML.</summary>
-    /// <remarks>Aliases resolve to the anchored node itself, as in YamlDotNet's model; anchors are per document.</remarks>
-    public static List<YamlElement> Read(string text)
+    /// <remarks>
+    /// Aliases resolve to the anchored node itself, as in YamlDotNet's model; anchors are per document. Nesting beyond
+    /// <see cref="NestingLimit.MaxDepth"/> is an error at the list or mapping that goes too deep. A key given twice in a
+    /// mapping is an error, unless <paramref name="duplicates"/> is given: then the mapping keeps the last value (as
+    /// a JSON decoder would), the entry is kept on <see cref="YamlMap.DuplicateEntries"/>, and it is counted there.
+    /// </remarks>
+    public static List<YamlElement> Read(string text, List<YamlEntry>? duplicates = null)
     {
         var parser = new Parser(new StringReader(text));
         var documents = new List<YamlElement>();
         var open = new List<Frame>();
         var depth = 0;
         var anchors = new Dictionary<string, YamlElement>(StringComparer.Ordinal);
+
+        // Nodes each anchored node stands for once expanded, and what aliases added in this document: aliases of
+        // aliases ("billion laughs") make a small text stand for a tree no check could walk.
+        var weights = new Dictionary<YamlElement, long>(ReferenceEqualityComparer.Instance);
+        long expanded = 0;
 
         // A list or mapping used as a key is reported after the parse, so a syntax error further on (an unrendered
         // Helm template's "{{ }}" is both) is reported as YamlDotNet reports it.
@@ -28,16 +43,25 @@ internal static class YamlTreeReader
             {
                 case DocumentStart:
                     anchors.Clear();
+                    weights.Clear();
+                    expanded = 0;
                     break;
                 case Scalar { Anchor.IsEmpty: true } s when depth > 0 && open[depth - 1] is { IsMap: true, Key: null } frame:
                     // A key is kept inline in its entry; no node is made for it.
                     frame.SetKey(s.Value, (int)s.Start.Line, (int)s.Start.Column);
                     break;
                 case Scalar s:
-                    Attach(Anchor(new YamlValue(s.Value, s.Style, (int)s.Start.Line, (int)s.Start.Column), s.Anchor), s.Start);
+                    Attach(Anchor(new YamlValue(s.Value, s.Style, (int)s.Start.Line, (int)s.Start.Column), s.Anchor, 1), s.Start, 1);
                     break;
                 case AnchorAlias alias:
-                    Attach(anchors.TryGetValue(alias.Value.Value, out var target) ? target : throw Unresolved(alias), alias.Start);
+                    var target = anchors.TryGetValue(alias.Value.Value, out var anchored) ? anchored : throw Unresolved(alias);
+                    var weight = weights[target];
+                    if ((expanded += weight) > MaxAliasExpansion)
+                    {
+                        throw new YamlException(alias.Start, alias.End, string.Create(CultureInfo.InvariantCulture, $"aliases expand this document to more than {MaxAliasExpansion:N0} nodes; Keelson reads at most that many"));
+                    }
+
+                    Attach(target, alias.Start, weight);
                     break;
                 case SequenceStart or MappingStart:
                     if (depth == open.Count)
@@ -45,22 +69,34 @@ internal static class YamlTreeReader
                         open.Add(new Frame());
                     }
 
+                    if (depth >= NestingLimit.MaxDepth)
+                    {
+                        throw NestingLimit.TooDeep(parser.Current.Start);
+                    }
+
                     open[depth++].Open((NodeEvent)parser.Current);
                     break;
                 case SequenceEnd:
                     var items = open[--depth];
-                    Attach(Anchor(new YamlSeq([.. items.Items], (int)items.Start.Line, (int)items.Start.Column), items.AnchorName), items.Start);
+                    Attach(Anchor(new YamlSeq([.. items.Items], (int)items.Start.Line, (int)items.Start.Column), items.AnchorName, items.Weight + 1), items.Start, items.Weight + 1);
                     break;
                 case MappingEnd:
                     var map = open[--depth];
                     YamlEntry[] entries = [.. map.Entries];
+                    YamlEntry[] repeated = [];
                     if (YamlMap.DuplicateKey(entries) is { } duplicate)
                     {
                         var key = entries[duplicate];
-                        throw new YamlException(At(key), At(key), $"Duplicate key {key.Key}");
+                        if (duplicates is null)
+                        {
+                            throw new YamlException(At(key), At(key), $"Duplicate key {key.Key}");
+                        }
+
+                        (entries, repeated) = YamlMap.KeepLast(entries);
+                        duplicates.AddRange(repeated);
                     }
 
-                    Attach(Anchor(new YamlMap(entries, (int)map.Start.Line, (int)map.Start.Column), map.AnchorName), map.Start);
+                    Attach(Anchor(new YamlMap(entries, (int)map.Start.Line, (int)map.Start.Column) { DuplicateEntries = repeated }, map.AnchorName, map.Weight + 1), map.Start, map.Weight + 1);
                     break;
             }
         }
@@ -87,17 +123,18 @@ internal static class YamlTreeReader
                 ? $"The alias '*{alias.Value.Value}' refers to the node that contains it"
                 : $"The anchor '{alias.Value.Value}' does not exists");
 
-        YamlElement Anchor(YamlElement node, AnchorName anchor)
+        YamlElement Anchor(YamlElement node, AnchorName anchor, long weight)
         {
             if (!anchor.IsEmpty)
             {
                 anchors[anchor.Value] = node;
+                weights[node] = weight;
             }
 
             return node;
         }
 
-        void Attach(YamlElement node, Mark start)
+        void Attach(YamlElement node, Mark start, long weight)
         {
             if (depth == 0)
             {
@@ -106,6 +143,7 @@ internal static class YamlTreeReader
             }
 
             var frame = open[depth - 1];
+            frame.Weight += weight;
             if (!frame.IsMap)
             {
                 frame.Items.Add(node);
@@ -151,6 +189,9 @@ internal static class YamlTreeReader
 
         public AnchorName AnchorName { get; private set; }
 
+        /// <summary>Nodes below this one, aliases counted as the nodes they stand for.</summary>
+        public long Weight { get; set; }
+
         public Mark Start { get; private set; }
 
         public void Open(NodeEvent start)
@@ -159,6 +200,7 @@ internal static class YamlTreeReader
             AnchorName = start.Anchor;
             Start = start.Start;
             Key = null;
+            Weight = 0;
             Items.Clear();
             Entries.Clear();
         }

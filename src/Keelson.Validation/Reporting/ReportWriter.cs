@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Keelson.Spec.Parsing;
 
 namespace Keelson.Validation.Reporting;
 
@@ -13,24 +14,30 @@ public static class ReportWriter
     public static string Text(ValidationReport report, ResourceSummary summary)
     {
         var text = new StringBuilder();
-        foreach (var group in report.Findings.GroupBy(f => (f.File, Target: f.Target?.ToString() ?? "")))
+        // Every piece of input text is escaped: a value holding a newline must not break the one-line-per-finding layout.
+        foreach (var group in report.Findings.GroupBy(f => (f.File, Target: f.Target?.ToString() ?? "", f.Source)))
         {
-            text.Append(group.Key.File);
+            text.Append(OneLine.Escape(group.Key.File));
             if (group.Key.Target.Length > 0)
             {
-                text.Append(": ").Append(group.Key.Target);
+                text.Append(": ").Append(OneLine.Escape(group.Key.Target));
+            }
+
+            if (group.Key.Source is { } source)
+            {
+                text.Append(" (template ").Append(OneLine.Escape(source)).Append(')');
             }
 
             text.Append('\n');
             foreach (var f in group)
             {
-                text.Append(CultureInfo.InvariantCulture, $"  {f.Line,5}  {Label(f.Severity),-7} {f.CheckId}: {f.Message}");
+                text.Append(CultureInfo.InvariantCulture, $"  {f.Line,5}  {Label(f.Severity),-7} {f.CheckId}: {OneLine.Escape(f.Message)}");
                 if (f.Path.Length > 0)
                 {
-                    text.Append(" (").Append(f.Path).Append(')');
+                    text.Append(" (").Append(OneLine.Escape(f.Path)).Append(')');
                 }
 
-                text.Append("\n         fix: ").Append(f.Hint).Append('\n');
+                text.Append("\n         fix: ").Append(OneLine.Escape(f.Hint)).Append('\n');
             }
         }
 
@@ -38,7 +45,8 @@ public static class ReportWriter
         var warnings = report.Findings.Count(f => f.Severity == Severity.Warning);
         text.Append(CultureInfo.InvariantCulture, $"\n{report.Documents.Count} object(s): {errors} error(s), {warnings} warning(s).\n");
         text.Append(CultureInfo.InvariantCulture, $"Requests: {summary.Cpu} CPU, {summary.Memory.Display()} memory, {summary.Gpus} GPU, {summary.Storage.Display()} storage; ");
-        text.Append(CultureInfo.InvariantCulture, $"about ${summary.MonthlyUsd:#,##0}/month on {string.Join(", ", summary.Nodes.Select(n => $"{n.Value} {n.Key} node(s)"))}.\n");
+        text.Append(CultureInfo.InvariantCulture, $"about ${summary.MonthlyUsd:#,##0}/month on {(summary.Nodes.Count == 0 ? "no nodes" : string.Join(", ", summary.Nodes.Select(n => $"{n.Value} {n.Key} node(s)")))}");
+        text.Append(summary.Unplaced.Count == 0 ? ".\n" : $"; not priced, fitting no node of the profile: {OneLine.Escape(string.Join(", ", summary.Unplaced))}.\n");
         return text.ToString();
     }
 
@@ -59,6 +67,7 @@ public static class ReportWriter
                 ["total_storage"] = summary.Storage.ToString(),
                 ["estimated_cost"] = string.Create(CultureInfo.InvariantCulture, $"${summary.MonthlyUsd:0}/month"),
                 ["nodes"] = new JsonObject([.. summary.Nodes.Select(n => KeyValuePair.Create(n.Key, (JsonNode?)n.Value))]),
+                ["unplaced"] = new JsonArray([.. summary.Unplaced.Select(u => (JsonNode)u)]),
             },
             ["findings"] = new JsonArray([.. report.Findings.Select(f => (JsonNode)new JsonObject
             {
@@ -70,6 +79,7 @@ public static class ReportWriter
                 ["path"] = f.Path,
                 ["message"] = f.Message,
                 ["hint"] = f.Hint,
+                ["source"] = f.Source,
             })]),
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
@@ -101,7 +111,7 @@ public static class ReportWriter
                 {
                     ["ruleId"] = f.CheckId,
                     ["level"] = f.Severity switch { Severity.Error => "error", Severity.Warning => "warning", _ => "note" },
-                    ["message"] = new JsonObject { ["text"] = $"{(f.Target is null ? "" : f.Target + ": ")}{f.Message}. Fix: {f.Hint}" },
+                    ["message"] = new JsonObject { ["text"] = $"{(f.Target is null ? "" : f.Target + ": ")}{f.Message}{(f.Source is null ? "" : $" (template {f.Source})")}. Fix: {f.Hint}" },
                     ["locations"] = new JsonArray(new JsonObject
                     {
                         ["physicalLocation"] = new JsonObject

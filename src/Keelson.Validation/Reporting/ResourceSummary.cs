@@ -17,27 +17,33 @@ namespace Keelson.Validation.Reporting;
 /// <param name="Unplaced">Pods that fit no pool of the profile.</param>
 public sealed record ResourceSummary(MilliCpu Cpu, ByteSize Memory, int Gpus, ByteSize Storage, IReadOnlyDictionary<string, int> Nodes, double MonthlyUsd, IReadOnlyList<string> Unplaced)
 {
+    /// <summary>
+    /// Most pods packed one by one (first-fit decreasing); above it, each workload's pods are counted onto nodes of
+    /// their own by arithmetic, so a replica count near 2³¹ costs no time or memory.
+    /// </summary>
+    public const int PackedPods = 10_000;
+
     /// <summary>Sums the workloads of <paramref name="documents"/> and packs their pods onto <paramref name="cluster"/>.</summary>
     public static ResourceSummary Compute(IReadOnlyList<ManifestDocument> documents, ClusterProfile cluster)
     {
-        var pods = new List<(string Workload, MilliCpu Cpu, ByteSize Memory, int Gpus)>();
+        var workloads = new List<(string Workload, PodRequests Pod)>();
         var storage = ByteSize.Zero;
         foreach (var document in documents)
         {
             var requests = PodRequests.Of(document);
-            var replicas = requests?.Replicas ?? 0;
-            for (var r = 0; r < replicas; r++)
+            if (requests is { Replicas: > 0 })
             {
-                pods.Add((document.Name, requests!.Cpu, requests.Memory, requests.Gpus));
+                workloads.Add((document.Name, requests));
             }
 
-            storage += Claims(document) * Math.Max(replicas, 1);
+            storage += Claims(document) * Math.Max(requests?.Replicas ?? 0, 1);
         }
 
         var nodes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unplaced = new List<string>();
         var monthly = cluster.ControlPlaneMonthlyUsd;
-        foreach (var group in pods.GroupBy(p => p.Gpus > 0))
+        var totalPods = Saturating.Sum(workloads.Select(w => (long)w.Pod.Replicas));
+        foreach (var group in workloads.GroupBy(w => w.Pod.Gpus > 0))
         {
             var pool = cluster.Pools
                 .Where(p => group.Key ? p.Role == PoolRole.Gpu : p.Role == PoolRole.Worker)
@@ -45,32 +51,43 @@ public sealed record ResourceSummary(MilliCpu Cpu, ByteSize Memory, int Gpus, By
                 .FirstOrDefault();
             if (pool is null)
             {
-                unplaced.AddRange(group.Select(p => p.Workload).Distinct());
+                unplaced.AddRange(group.Select(w => w.Workload));
                 continue;
             }
 
             var capacity = NodeCapacity.Of(pool.Instance);
-            var fitting = group.Where(p => capacity.Fits(p.Cpu, p.Memory, p.Gpus)).Select(p => new PodDemand(p.Workload, p.Cpu, p.Memory, p.Gpus)).ToList();
-            unplaced.AddRange(group.Where(p => !capacity.Fits(p.Cpu, p.Memory, p.Gpus)).Select(p => p.Workload).Distinct());
-            var packed = FirstFitDecreasingPacker.Pack(fitting, capacity);
-            nodes[pool.Name] = packed.Nodes;
-            monthly += CostModel.OnDemand(new PoolNodes(pool, packed.Nodes, packed.Nodes));
+            var fitting = group.Where(w => capacity.Fits(w.Pod.Cpu, w.Pod.Memory, w.Pod.Gpus)).ToList();
+            unplaced.AddRange(group.Where(w => !capacity.Fits(w.Pod.Cpu, w.Pod.Memory, w.Pod.Gpus)).Select(w => w.Workload));
+            var count = totalPods <= PackedPods
+                ? FirstFitDecreasingPacker.Pack([.. fitting.SelectMany(w => Enumerable.Repeat(new PodDemand(w.Workload, w.Pod.Cpu, w.Pod.Memory, w.Pod.Gpus), w.Pod.Replicas))], capacity).Nodes
+                : (int)Math.Min(Saturating.Sum(fitting.Select(w => NodesAlone(w.Pod, capacity))), int.MaxValue);
+            nodes[pool.Name] = count;
+            monthly += CostModel.OnDemand(new PoolNodes(pool, count, count));
         }
 
         return new ResourceSummary(
-            new MilliCpu(pods.Sum(p => p.Cpu.Value)),
-            new ByteSize(pods.Sum(p => p.Memory.Bytes)),
-            pods.Sum(p => p.Gpus),
+            new MilliCpu(Saturating.Sum(workloads.Select(w => Saturating.Multiply(w.Pod.Cpu.Value, w.Pod.Replicas)))),
+            new ByteSize(Saturating.Sum(workloads.Select(w => Saturating.Multiply(w.Pod.Memory.Bytes, w.Pod.Replicas)))),
+            (int)Math.Min(Saturating.Sum(workloads.Select(w => Saturating.Multiply(w.Pod.Gpus, w.Pod.Replicas))), int.MaxValue),
             storage,
             nodes,
             Math.Round(monthly, 2),
             [.. unplaced.Distinct().Order(StringComparer.Ordinal)]);
     }
 
+    /// <summary>Nodes one workload's pods need on nodes of their own: its replicas over the pods that fit one node.</summary>
+    private static long NodesAlone(PodRequests pod, NodeCapacity capacity)
+    {
+        static long PerNode(long have, long need) => need <= 0 ? long.MaxValue : have / need;
+        var perNode = Math.Max(1, Math.Min(Math.Min(PerNode(capacity.Cpu.Value, pod.Cpu.Value), PerNode(capacity.Memory.Bytes, pod.Memory.Bytes)),
+            Math.Min(PerNode(capacity.Gpus, pod.Gpus), capacity.Pods)));
+        return (pod.Replicas + perNode - 1) / perNode;
+    }
+
     private static ByteSize Claims(ManifestDocument document)
     {
         static ByteSize Size(YamlElement? claim) =>
-            ByteSize.TryParse(CheckContext.Value(claim, "spec.resources.requests.storage") ?? "", out var size) ? size : ByteSize.Zero;
+            new(KubeQuantity.Units(CheckContext.Value(claim, "spec.resources.requests.storage")));
 
         return document.Kind switch
         {

@@ -84,7 +84,8 @@ public static class FieldRules
         {
             foreach (var match in Find(kind, parent, document, matches))
             {
-                if (match.Node is YamlMap map && !map.ContainsKey(field))
+                // metadata.generateName stands in for metadata.name: the API server completes the name.
+                if (match.Node is YamlMap map && !map.ContainsKey(field) && !(field == "name" && map.ContainsKey("generateName")))
                 {
                     findings.Add(Missing(document, match.Node.Line, parent.Render(match, field), field));
                 }

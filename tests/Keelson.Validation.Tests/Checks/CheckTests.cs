@@ -14,7 +14,7 @@ public sealed class CheckTests
 
     [Theory]
     [InlineData("container-resources", "requests: {cpu: 250m, memory: 256Mi}", "requests: {cpu: 250m}", 24)]
-    [InlineData("container-probes", "        readinessProbe:\n          httpGet: {path: /readyz, port: 8080}\n", "", 19)]
+    [InlineData("container-probes", "        livenessProbe:\n          httpGet: {path: /healthz, port: 8080}\n", "", 19)]
     [InlineData("probes-identical", "path: /healthz", "path: /readyz", 29)]
     [InlineData("image-tag", "registry.example.com/web:1.2.3", "registry.example.com/web:latest", 20)]
     [InlineData("image-tag", "registry.example.com/web:1.2.3", "registry.example.com:5000/web", 20)]

@@ -132,6 +132,6 @@ public sealed class ScalingTargetCheckTests
     {
         var yaml = StatefulSet("{}", "{}") + "\n---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: db, namespace: shop}\nspec: {scaleTargetRef: {name: db}, triggers: [{type: cron, metadata: {timezone: UTC, start: 0 8 * * *, end: 0 18 * * *, desiredReplicas: \"2\"}}]}\n";
 
-        Assert.Equal(["17 spec.scaleTargetRef: target Deployment/db is not in these manifests"], Messages(yaml));
+        Assert.Equal(["17 spec.scaleTargetRef: target Deployment/db is not in these manifests; it must already exist in the cluster"], Messages(yaml));
     }
 }
