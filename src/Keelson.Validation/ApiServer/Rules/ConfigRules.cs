@@ -31,7 +31,7 @@ internal static class ConfigRules
         Rule("configmap-size", FieldRules.ValueId, K("ConfigMap"), "", s => Size(s, [("data", false), ("binaryData", true)]), "core ValidateConfigMap (MaxSecretSize, 1 MiB)"),
         Rule("secret-keys", FieldRules.NameId, K("Secret"), "", s => Keys(s, ["data", "stringData"], overlapAllowed: true), "core ValidateSecret (IsConfigMapKey)"),
         Rule("secret-size", FieldRules.ValueId, K("Secret"), "", s => Size(s, [("data", true), ("stringData", false)]), "core ValidateSecret (MaxSecretSize, 1 MiB)"),
-        Rule("secret-base64", FieldRules.ValueId, K("Secret"), "data", Base64, "decoding: Secret data values are base64"),
+        Rule("secret-base64", FieldRules.ValueId, K("Secret"), "data", Base64, "decoding (Secret data values are base64, or the API server cannot read the object)"),
         Rule("secret-type-keys", FieldRules.RequiredId, K("Secret"), "", TypedKeys, "core ValidateSecret (per-type required keys)"),
         Rule("secret-service-account-annotation", FieldRules.RequiredId, K("Secret"), "", s => s.Scalar("type") == "kubernetes.io/service-account-token"
             && (s.Map?.At("metadata.annotations") as YamlMap)?.Scalar("kubernetes.io/service-account.name") is not { Length: > 0 }
@@ -85,8 +85,9 @@ internal static class ConfigRules
             }
         }
 
+        var first = maps.Select(m => m.Map).FirstOrDefault(m => s.Get(m) is not null) ?? maps[0].Map;
         return bytes > MaxBytes
-            ? [new Problem(string.Create(CultureInfo.InvariantCulture, $"the data takes about {bytes} bytes, more than 1048576 (1 MiB)"), "Split it, or mount the data from a volume another way.", maps[0].Map)]
+            ? [new Problem(string.Create(CultureInfo.InvariantCulture, $"the data takes about {bytes} bytes, more than 1048576 (1 MiB)"), "Split it, or mount the data from a volume another way.", first, s.Get(first))]
             : [];
     }
 

@@ -32,7 +32,7 @@ internal static class PodSpecRules
         Name("node-name", Pods, "$pod.nodeName", Syntax.Dns1123Subdomain, "core ValidatePodSpec (ValidateNodeName)"),
         OneOf("preemption-policy", Pods, "$pod.preemptionPolicy", ["PreemptLowerPriority", "Never"], "core validatePreemptionPolicy"),
         OneOf("pod-os-name", Pods, "$pod.os.name", ["linux", "windows"], "core validateOS"),
-        Rule("share-process-namespace-host-pid", FieldRules.ValueId, Pods, "$pod", s => IsTrue(s.Get("shareProcessNamespace")) && IsTrue((s.Get("securityContext") as YamlMap)?.Get("hostPID"))
+        Rule("share-process-namespace-host-pid", FieldRules.ValueId, Pods, "$pod", s => IsTrue(s.Get("shareProcessNamespace")) && IsTrue(s.Get("hostPID"))
             ? [new Problem("shareProcessNamespace and hostPID cannot both be enabled", "Drop one of them.", "shareProcessNamespace", s.Get("shareProcessNamespace"))] : [], "core validatePodSpecSecurityContext"),
         Name("host-alias-ip", Pods, "$pod.hostAliases[].ip", Syntax.Ip, "core validateHostAliases (IsValidIP)"),
         Name("host-alias-hostname", Pods, "$pod.hostAliases[].hostnames[]", Syntax.Dns1123Subdomain, "core validateHostAliases (IsDNS1123Subdomain)"),
