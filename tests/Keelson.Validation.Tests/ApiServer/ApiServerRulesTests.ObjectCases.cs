@@ -1,6 +1,6 @@
 namespace Keelson.Validation.Tests.ApiServer;
 
-/// <summary>Cases for metadata, ConfigMaps, Secrets, PVCs, ServiceAccounts, HPAs, PDBs and RBAC.</summary>
+/// <summary>Cases for metadata, ConfigMaps, Secrets and PVCs.</summary>
 public sealed partial class ApiServerRulesTests
 {
     private static string Named(string apiVersion, string kind, string name, string rest = "") => $"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: {name}\n{rest}";
@@ -54,7 +54,5 @@ public sealed partial class ApiServerRulesTests
         new("pvc-storage-class-name", "PersistentVolumeClaim", 'X', Pvc("  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\n  resources: {requests: {storage: 1Gi}}"), Pvc("  accessModes: [ReadWriteOnce]\n  storageClassName: Fast_SSD #!\n  resources: {requests: {storage: 1Gi}}"), N, "spec.storageClassName"),
         new("pvc-data-source-kind", "PersistentVolumeClaim", 'X', Pvc("  accessModes: [ReadWriteOnce]\n  dataSource: {kind: PersistentVolumeClaim, name: src}\n  resources: {requests: {storage: 1Gi}}"), Pvc("  accessModes: [ReadWriteOnce]\n  dataSource: {name: src} #!\n  resources: {requests: {storage: 1Gi}}"), R, "spec.dataSource.kind"),
         new("pvc-data-source-name", "PersistentVolumeClaim", 'X', Pvc("  accessModes: [ReadWriteOnce]\n  dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: snap}\n  resources: {requests: {storage: 1Gi}}"), Pvc("  accessModes: [ReadWriteOnce]\n  dataSource: {kind: VolumeSnapshot} #!\n  resources: {requests: {storage: 1Gi}}"), R, "spec.dataSource.name"),
-        new("service-account-secret-name", "ServiceAccount", 'X', Named("v1", "ServiceAccount", "app", "secrets: [{name: app-token}]"), Named("v1", "ServiceAccount", "app", "secrets: [{name: App_Token}] #!"), N, "secrets[0].name"),
-        new("service-account-pull-secret-name", "ServiceAccount", 'X', Named("v1", "ServiceAccount", "app", "imagePullSecrets: [{name: registry}]"), Named("v1", "ServiceAccount", "app", "imagePullSecrets: [{name: Registry}] #!"), N, "imagePullSecrets[0].name"),
     ];
 }

@@ -6,7 +6,7 @@ using static Keelson.Validation.ApiServer.RuleBuilder;
 
 namespace Keelson.Validation.ApiServer;
 
-/// <summary>ConfigMap, Secret, PersistentVolumeClaim, ServiceAccount (<c>ValidateConfigMap</c>, <c>ValidateSecret</c>, <c>ValidatePersistentVolumeClaimSpec</c>).</summary>
+/// <summary>ConfigMap, Secret, PersistentVolumeClaim (<c>ValidateConfigMap</c>, <c>ValidateSecret</c>, <c>ValidatePersistentVolumeClaimSpec</c>).</summary>
 internal static class ConfigRules
 {
     /// <summary>core.MaxSecretSize, also the ConfigMap limit.</summary>
@@ -45,8 +45,6 @@ internal static class ConfigRules
         Name("pvc-storage-class-name", K("PersistentVolumeClaim"), "spec.storageClassName", v => v.Length == 0 ? null : Syntax.Dns1123Subdomain(v), "core ValidatePersistentVolumeClaimSpec (ValidateClassName)"),
         Required("pvc-data-source-kind", K("PersistentVolumeClaim"), "spec.dataSource", "kind", "core validateDataSource"),
         Required("pvc-data-source-name", K("PersistentVolumeClaim"), "spec.dataSource", "name", "core validateDataSource"),
-        Name("service-account-secret-name", K("ServiceAccount"), "secrets[].name", Syntax.Dns1123Subdomain, "core ValidateServiceAccount (ValidateSecretName)"),
-        Name("service-account-pull-secret-name", K("ServiceAccount"), "imagePullSecrets[].name", Syntax.Dns1123Subdomain, "core ValidateServiceAccount (ValidateSecretName)"),
     ];
 
     private static IEnumerable<Problem> Keys(RuleSite s, string[] maps, bool overlapAllowed = false)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
 using static Keelson.Validation.ApiServer.RuleBuilder;
@@ -113,9 +112,9 @@ internal static class SchedulingRules
         {
             yield return new Problem($"values may not be specified when operator is {op}", "Remove values.", "values", values);
         }
-        else if (op is "Gt" or "Lt" && (values is not { Count: 1 } || !long.TryParse((values[0] as YamlValue)?.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
+        else if (op is "Gt" or "Lt" && values is not { Count: 1 })
         {
-            yield return new Problem($"values must be a single integer when operator is {op}", "Give exactly one integer value.", "values", values);
+            yield return new Problem($"values must be a single value when operator is {op}", "Give exactly one value (an integer the node label is compared with).", "values", values);
         }
     }
 

@@ -17,7 +17,7 @@ internal static class ServiceRules
         Name("service-port-name", Service, "spec.ports[].name", Syntax.Dns1123Label, "core validateServicePort (ValidateDNS1123Label)"),
         Unique("service-port-name-duplicate", Service, "spec.ports", item => (item as YamlMap)?.Scalar("name"), "port name", "core validateServicePort"),
         Unique("service-port-duplicate", Service, "spec.ports", item => item is YamlMap m && m.Scalar("port") is { } p ? $"{p}/{m.Scalar("protocol") ?? "TCP"}" : null, "port/protocol", "core ValidateService (duplicate port and protocol)"),
-        Rule("service-target-port", FieldRules.ValueId, Service, "spec.ports[].targetPort", s => s.Node is YamlValue v && Syntax.NumberOrPortName(v.Value, v.IsPlain) is { } rule
+        Rule("service-target-port", FieldRules.ValueId, Service, "spec.ports[].targetPort", s => s.Node is YamlValue { Value: not "0" } v && Syntax.NumberOrPortName(v.Value, v.IsPlain) is { } rule
             ? [new Problem($"targetPort '{v.Value}' is not valid", $"Use {rule} (a name refers to a containerPort's name).")] : [], "core validateServicePort (IsValidPortNum / IsValidPortName)"),
         Int("service-node-port-range", Service, "spec.ports[].nodePort", 0, 65535, "core validateServicePort (IsValidPortNum)"),
         Rule("service-node-port-type", FieldRules.ValueId, Service, "spec", NodePortOnClusterIp, "core ValidateService (nodePort may not be used when type is ClusterIP)"),
@@ -33,8 +33,8 @@ internal static class ServiceRules
             ? [new Problem("clusterIP must be empty for type ExternalName", "Remove clusterIP.", "clusterIP", s.Get("clusterIP"))] : [], "core ValidateService"),
         OneOf("service-session-affinity", Service, "spec.sessionAffinity", ["ClientIP", "None"], "core ValidateService"),
         OneOf("service-external-traffic-policy", Service, "spec.externalTrafficPolicy", ["Cluster", "Local"], "core validateServiceExternalTrafficPolicy"),
-        Rule("service-external-traffic-policy-type", FieldRules.ValueId, Service, "spec", s => s.Get("externalTrafficPolicy") is { } p && s.Scalar("type") is not ("NodePort" or "LoadBalancer")
-            ? [new Problem($"externalTrafficPolicy may only be set for NodePort and LoadBalancer Services, not {s.Scalar("type") ?? "ClusterIP"}", "Remove it.", "externalTrafficPolicy", p)] : [], "core validateServiceExternalTrafficPolicy"),
+        Rule("service-external-traffic-policy-type", FieldRules.ValueId, Service, "spec", s => s.Get("externalTrafficPolicy") is { } p && s.Scalar("type") is not ("NodePort" or "LoadBalancer") && IsMissing(s.Get("externalIPs"))
+            ? [new Problem($"externalTrafficPolicy may only be set for externally accessible Services (NodePort, LoadBalancer, or with externalIPs), not {s.Scalar("type") ?? "ClusterIP"}", "Remove it.", "externalTrafficPolicy", p)] : [], "core validateServiceExternalTrafficPolicy"),
         OneOf("service-internal-traffic-policy", Service, "spec.internalTrafficPolicy", ["Cluster", "Local"], "core validateServiceInternalTrafficFieldsValue"),
         OneOf("service-ip-family-policy", Service, "spec.ipFamilyPolicy", ["SingleStack", "PreferDualStack", "RequireDualStack"], "core validateIPFamilyPolicy"),
         OneOf("service-ip-families", Service, "spec.ipFamilies[]", ["IPv4", "IPv6"], "core validateServiceIPFamily"),
