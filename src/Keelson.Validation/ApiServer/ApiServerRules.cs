@@ -57,7 +57,8 @@ public static class ApiServerRules
         {
             matches.Clear();
             pattern.Match(document.Node, matches);
-            foreach (var match in matches.ToArray())
+            // Each rule's matches are used up before the list is refilled for the next rule.
+            foreach (var match in matches)
             {
                 if (match.Node is YamlValue { IsNull: true })
                 {
