@@ -20,6 +20,8 @@ public sealed partial class ApiServerRulesTests
     private static IEnumerable<Case> ObjectCases() =>
     [
         new("namespace-name-label", "Namespace", 'X', Named("v1", "Namespace", "team-a"), Named("v1", "Namespace", "team.a #!"), N, "metadata.name"),
+        new("statefulset-name-label", "StatefulSet", 'X', Named("apps/v1", "StatefulSet", "db-0", "spec:\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: \"db:1\"}]}}"),
+            Named("apps/v1", "StatefulSet", "db.primary #!", "spec:\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: \"db:1\"}]}}"), N, "metadata.name"),
         new("service-name-dns1035", "Service", 'X', Named("v1", "Service", "web", "spec: {ports: [{port: 80}]}"), Named("v1", "Service", "7web #!", "spec: {ports: [{port: 80}]}"), N, "metadata.name"),
         new("cronjob-name-length", "CronJob", 'X', Named("batch/v1", "CronJob", new string('a', 52), "spec:\n  schedule: \"@daily\"\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: \"i:1\"}]}}}}"),
             Named("batch/v1", "CronJob", new string('a', 53) + " #!", "spec:\n  schedule: \"@daily\"\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: \"i:1\"}]}}}}"), V, "metadata.name"),

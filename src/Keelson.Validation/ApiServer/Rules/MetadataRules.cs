@@ -15,6 +15,7 @@ internal static class MetadataRules
         // Names with a stricter syntax than the DNS subdomain FieldRules checks for every kind; a name that is not even a
         // subdomain is left to that finding, so one name gets one finding.
         StricterName("namespace-name-label", K("Namespace"), Syntax.Dns1123Label, "core ValidateNamespaceName (NameIsDNSLabel)"),
+        StricterName("statefulset-name-label", K("StatefulSet"), Syntax.Dns1123Label, "apps ValidateStatefulSetName (NameIsDNSLabel)"),
         StricterName("service-name-dns1035", K("Service"), Syntax.Dns1035Label, "core ValidateServiceName (NameIsDNS1035Label)"),
         Rule("cronjob-name-length", FieldRules.ValueId, K("CronJob"), "metadata.name", s => s.Node is YamlValue { Value.Length: > 52 } v
             ? [new Problem($"name '{v.Value}' is {v.Value.Length} characters, more than 52", "The CronJob controller appends an 11-character suffix to name its Jobs; shorten it to 52 characters.")] : [],

@@ -29,7 +29,7 @@ internal static partial class WorkloadRules
             ? [new Problem("rollingUpdate may not be specified when strategy type is Recreate", "Remove rollingUpdate, or use type: RollingUpdate.", "rollingUpdate", r)] : [], "apps ValidateDeploymentStrategy"),
         Rule("deployment-rolling-update", FieldRules.ValueId, K("Deployment"), "spec.strategy.rollingUpdate", s => RollingUpdate(s, "25%", "25%"), "apps ValidateRollingUpdateDeployment"),
         OneOf("daemonset-update-strategy", K("DaemonSet"), "spec.updateStrategy.type", ["RollingUpdate", "OnDelete"], "apps ValidateDaemonSetUpdateStrategy"),
-        Rule("daemonset-rolling-update", FieldRules.ValueId, K("DaemonSet"), "spec.updateStrategy.rollingUpdate", s => RollingUpdate(s, "1", "0"), "apps ValidateRollingUpdateDaemonSet"),
+        Rule("daemonset-rolling-update", FieldRules.ValueId, K("DaemonSet"), "spec.updateStrategy.rollingUpdate", DaemonSetRollingUpdate, "apps ValidateRollingUpdateDaemonSet"),
         OneOf("statefulset-pod-management", K("StatefulSet"), "spec.podManagementPolicy", ["OrderedReady", "Parallel"], "apps ValidateStatefulSetSpec"),
         OneOf("statefulset-update-strategy", K("StatefulSet"), "spec.updateStrategy.type", ["RollingUpdate", "OnDelete"], "apps ValidateStatefulSetSpec"),
         Rule("statefulset-on-delete-rolling-update", FieldRules.ValueId, K("StatefulSet"), "spec.updateStrategy", s => s.Scalar("type") == "OnDelete" && s.Get("rollingUpdate") is { } r
@@ -75,8 +75,46 @@ internal static partial class WorkloadRules
         }
     }
 
-    /// <summary>maxUnavailable and maxSurge: a non-negative integer or percent (maxUnavailable at most 100%), not both zero.</summary>
+    /// <summary>A Deployment's maxUnavailable and maxSurge: non-negative integers or percentages (maxUnavailable at most 100%), not both zero.</summary>
     private static IEnumerable<Problem> RollingUpdate(RuleSite s, string defaultUnavailable, string defaultSurge)
+    {
+        foreach (var p in IntOrPercent(s, ["maxUnavailable"]))
+        {
+            yield return p;
+        }
+
+        static bool Zero(string value) => value is "0" or "0%";
+        var unavailable = s.Scalar("maxUnavailable") ?? defaultUnavailable;
+        var surge = s.Scalar("maxSurge") ?? defaultSurge;
+        if (Zero(unavailable) && Zero(surge))
+        {
+            yield return new Problem("maxUnavailable may not be 0 when maxSurge is 0", "The rollout could never replace a pod; allow one unavailable or one surge pod.", "maxUnavailable", s.Get("maxUnavailable"));
+        }
+    }
+
+    /// <summary>A DaemonSet's: each a non-negative integer or a percentage up to 100%, and exactly one of them non-zero (defaults 1 and 0).</summary>
+    private static IEnumerable<Problem> DaemonSetRollingUpdate(RuleSite s)
+    {
+        foreach (var p in IntOrPercent(s, ["maxUnavailable", "maxSurge"]))
+        {
+            yield return p;
+        }
+
+        static bool Zero(string value) => value is "0" or "0%";
+        var unavailable = !Zero(s.Scalar("maxUnavailable") ?? "1");
+        var surge = !Zero(s.Scalar("maxSurge") ?? "0");
+        if (unavailable && surge)
+        {
+            yield return new Problem("maxSurge may not be set when maxUnavailable is non-zero (its default is 1)", "Set maxUnavailable: 0 to surge, or remove maxSurge.", "maxSurge", s.Get("maxSurge"));
+        }
+        else if (!unavailable && !surge)
+        {
+            yield return new Problem("maxUnavailable cannot be 0 when maxSurge is 0", "Allow one unavailable pod, or one surge pod.", "maxUnavailable", s.Get("maxUnavailable"));
+        }
+    }
+
+    /// <summary>Each field a non-negative integer or a percentage; those listed in <paramref name="atMost100"/> at most 100%.</summary>
+    private static IEnumerable<Problem> IntOrPercent(RuleSite s, string[] atMost100)
     {
         foreach (var field in (string[])["maxUnavailable", "maxSurge"])
         {
@@ -86,19 +124,11 @@ internal static partial class WorkloadRules
                 {
                     yield return new Problem($"{field} '{v.Value}' is not valid", "Use a non-negative integer or a percentage such as 25%.", field, v);
                 }
-                else if (field == "maxUnavailable" && Percent().IsMatch(v.Value) && int.TryParse(v.Value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 100)
+                else if (atMost100.Contains(field) && Percent().IsMatch(v.Value) && int.TryParse(v.Value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 100)
                 {
-                    yield return new Problem($"maxUnavailable '{v.Value}' must not be greater than 100%", "Use at most 100%.", field, v);
+                    yield return new Problem($"{field} '{v.Value}' must not be greater than 100%", "Use at most 100%.", field, v);
                 }
             }
-        }
-
-        static bool Zero(string value) => value is "0" or "0%";
-        var unavailable = s.Scalar("maxUnavailable") ?? defaultUnavailable;
-        var surge = s.Scalar("maxSurge") ?? defaultSurge;
-        if (Zero(unavailable) && Zero(surge))
-        {
-            yield return new Problem("maxUnavailable may not be 0 when maxSurge is 0", "The rollout could never replace a pod; allow one unavailable or one surge pod.", "maxUnavailable", s.Get("maxUnavailable"));
         }
     }
 }
