@@ -37,6 +37,7 @@ public sealed partial class ApiServerRulesTests
         new("envFrom-secretRef-name", "Pod", 'C', "envFrom:\n- secretRef: {name: s}", "envFrom:\n- secretRef: {optional: true} #!", R, "spec.containers[0].envFrom[0].secretRef.name"),
         new("termination-message-policy", "Pod", 'C', "terminationMessagePolicy: FallbackToLogsOnError", "terminationMessagePolicy: Fallback #!", V, "spec.containers[0].terminationMessagePolicy"),
         new("init-container-restart-policy", "Pod", 'P', "initContainers:\n- {name: proxy, image: \"i:1\", restartPolicy: Always}", "initContainers:\n- {name: proxy, image: \"i:1\", restartPolicy: OnFailure} #!", V, "spec.initContainers[0].restartPolicy"),
+        new Case("container-restart-policy", "PodBare", 'P', "restartPolicy: Always\ncontainers:\n- {name: c, image: \"i:1\"}", "restartPolicy: Always\ncontainers:\n- {name: c, image: \"i:1\", restartPolicy: Always} #!", V, "spec.containers[0].restartPolicy"),
         new("init-container-probes", "Pod", 'P', "initContainers:\n- name: proxy\n  image: i:1\n  restartPolicy: Always\n  readinessProbe: {tcpSocket: {port: 80}}",
             "initContainers:\n- name: migrate\n  image: i:1\n  readinessProbe: {tcpSocket: {port: 80}} #!", V, "spec.initContainers[0].readinessProbe"),
         new("probe-success-threshold", "Pod", 'C', "livenessProbe: {tcpSocket: {port: 80}, successThreshold: 1}", "livenessProbe: {tcpSocket: {port: 80}, successThreshold: 3} #!", V, "spec.containers[0].livenessProbe.successThreshold"),

@@ -81,6 +81,7 @@ public sealed partial class ApiServerRulesTests
     private static readonly Dictionary<string, string> Templates = new(StringComparer.Ordinal)
     {
         ["Pod"] = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  {M}\nspec:\n  {P}\n  containers:\n  - name: c\n    image: i:1\n    {C}\n",
+        ["PodBare"] = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  {P}\n",
         ["Deployment"] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  {M}\nspec:\n  {S}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      {P}\n      containers:\n      - name: web\n        image: web:1\n        {C}\n",
         ["StatefulSet"] = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  {S}\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      {P}\n      containers:\n      - name: db\n        image: db:1\n        {C}\n",
         ["DaemonSet"] = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  {S}\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      {P}\n      containers:\n      - name: agent\n        image: agent:1\n",

@@ -47,6 +47,8 @@ internal static class ContainerRules
         Required("envFrom-secretRef-name", Pods, "$pod.$c[].envFrom[].secretRef", "name", "core validateSecretEnvSource"),
         OneOf("termination-message-policy", Pods, "$pod.$c[].terminationMessagePolicy", ["File", "FallbackToLogsOnError"], "core validateContainerCommon"),
         OneOf("init-container-restart-policy", Pods, "$pod.initContainers[].restartPolicy", ["Always"], "core validateInitContainers (only sidecars set it)"),
+        Rule("container-restart-policy", FieldRules.ValueId, Pods, "$pod.containers[].restartPolicy", _ => [new Problem("restartPolicy may not be set for regular containers", "Remove it: the pod's restartPolicy applies; only init containers (sidecars) take restartPolicy: Always.")],
+            "core validateContainers (may not be set for non-init containers)"),
         Rule("init-container-probes", FieldRules.ValueId, Pods, "$pod.initContainers[]", InitProbes, "core validateInitContainers"),
         .. Probe("livenessProbe"), .. Probe("readinessProbe"), .. Probe("startupProbe"),
         Rule("probe-success-threshold", FieldRules.ValueId, Pods, "$pod.$c[]", SuccessThreshold, "core validateLivenessProbe / validateStartupProbe"),

@@ -21,7 +21,7 @@ internal static class PodSpecRules
         Int("pod-active-deadline", Pods, "$pod.activeDeadlineSeconds", 1, int.MaxValue, "core ValidatePodSpec"),
         OneOf("dns-policy", Pods, "$pod.dnsPolicy", ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"], "core validateDNSPolicy"),
         Rule("dns-none-nameservers", FieldRules.RequiredId, Pods, "$pod", s => s.Scalar("dnsPolicy") == "None" && IsMissing((s.Get("dnsConfig") as YamlMap)?.Get("nameservers"))
-            ? [new Problem("dnsConfig.nameservers must list at least one server when dnsPolicy is None", "Add dnsConfig.nameservers, or use another dnsPolicy.", "dnsConfig.nameservers")] : [], "core validatePodDNSConfig"),
+            ? [new Problem("dnsConfig.nameservers must list at least one server when dnsPolicy is None", "Add dnsConfig.nameservers, or use another dnsPolicy.", s.Get("dnsConfig") is null ? "dnsConfig" : "dnsConfig.nameservers", s.Get("dnsConfig"))] : [], "core validatePodDNSConfig"),
         Rule("dns-config-nameservers", FieldRules.ValueId, Pods, "$pod.dnsConfig.nameservers", s => ListProblems(s, 3, Syntax.Ip, "nameservers"), "core validatePodDNSConfig (MaxDNSNameservers 3, IsValidIP)"),
         Rule("dns-config-searches", FieldRules.ValueId, Pods, "$pod.dnsConfig.searches", s => ListProblems(s, 32, v => Syntax.Dns1123Subdomain(v.TrimEnd('.')), "search domains"), "core validatePodDNSConfig (MaxDNSSearchPaths 32, IsDNS1123Subdomain)"),
         Required("dns-config-option-name", Pods, "$pod.dnsConfig.options[]", "name", "core validatePodDNSConfig"),

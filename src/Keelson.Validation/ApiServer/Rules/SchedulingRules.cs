@@ -20,7 +20,7 @@ internal static class SchedulingRules
         Rule("toleration-equal-value", FieldRules.NameId, Pods, "$pod.tolerations[]", s => s.Scalar("operator") is null or "Equal" && s.Scalar("value") is { } v && Syntax.LabelValue(v) is { } rule
             ? [new Problem($"toleration value '{v}' is not valid", $"Use {rule}.", "value", s.Get("value"))] : [], "core validateTolerations (IsValidLabelValue)"),
         Rule("toleration-seconds-effect", FieldRules.ValueId, Pods, "$pod.tolerations[]", s => s.Get("tolerationSeconds") is { } seconds && s.Scalar("effect") != "NoExecute"
-            ? [new Problem("effect must be NoExecute when tolerationSeconds is set", "Set effect: NoExecute, or remove tolerationSeconds.", "tolerationSeconds", seconds)] : [], "core validateTolerations"),
+            ? [new Problem("effect must be NoExecute when tolerationSeconds is set", "Set effect: NoExecute, or remove tolerationSeconds.", "effect", s.Get("effect") ?? seconds)] : [], "core ValidateTolerations"),
         Rule("spread-max-skew", FieldRules.ValueId, Pods, "$pod.topologySpreadConstraints[]", s => Long(s.Get("maxSkew")) is <= 0 and var n
             ? [new Problem($"maxSkew {n} must be greater than zero", "Use 1 for an even spread.", "maxSkew", s.Get("maxSkew"))] : [], "core validateTopologySpreadConstraints (ValidateMaxSkew)"),
         Required("spread-max-skew-required", Pods, "$pod.topologySpreadConstraints[]", "maxSkew", "core validateTopologySpreadConstraints (ValidateMaxSkew)"),
