@@ -35,6 +35,11 @@ internal static class ContainerRules
         Required("env-secretKeyRef-key", Pods, "$pod.$c[].env[].valueFrom.secretKeyRef", "key", "core validateSecretKeySelector"),
         Name("env-configMapKeyRef-key-syntax", Pods, "$pod.$c[].env[].valueFrom.configMapKeyRef.key", Syntax.ConfigMapKey, "core validateConfigMapKeySelector (IsConfigMapKey)"),
         Name("env-secretKeyRef-key-syntax", Pods, "$pod.$c[].env[].valueFrom.secretKeyRef.key", Syntax.ConfigMapKey, "core validateSecretKeySelector (IsConfigMapKey)"),
+        Required("env-configMapKeyRef-name", Pods, "$pod.$c[].env[].valueFrom.configMapKeyRef", "name", "core validateConfigMapKeySelector (ValidateNameFunc: an empty name is refused)"),
+        Required("env-secretKeyRef-name", Pods, "$pod.$c[].env[].valueFrom.secretKeyRef", "name", "core validateSecretKeySelector (ValidateNameFunc: an empty name is refused)"),
+        Name("env-configMapKeyRef-name-syntax", Pods, "$pod.$c[].env[].valueFrom.configMapKeyRef.name", Syntax.Dns1123Subdomain, "core validateConfigMapKeySelector (ValidateSecretName)"),
+        Name("env-secretKeyRef-name-syntax", Pods, "$pod.$c[].env[].valueFrom.secretKeyRef.name", Syntax.Dns1123Subdomain, "core validateSecretKeySelector (ValidateSecretName)"),
+        Name("envFrom-prefix", Pods, "$pod.$c[].envFrom[].prefix", Syntax.EnvVarName, "core ValidateEnvFrom (IsEnvVarName, relaxed as from 1.32)"),
         Required("env-fieldRef-path", Pods, "$pod.$c[].env[].valueFrom.fieldRef", "fieldPath", "core validateObjectFieldSelector"),
         Rule("env-fieldRef-supported", FieldRules.ValueId, Pods, "$pod.$c[].env[].valueFrom.fieldRef.fieldPath", s => s.Node is YamlValue v && !FieldPathSupported(v.Value)
             ? [NotAllowed(v.Value, [.. FieldPaths, "metadata.labels['KEY']", "metadata.annotations['KEY']"])] : [], "core validateEnvVarValueFrom (validFieldPathExpressionsEnv)"),
