@@ -32,7 +32,7 @@ public static class ApiServerRules
         .. ConfigRules.All, .. AutoscalingRules.All, .. RbacRules.All,
     ];
 
-    private static readonly FrozenDictionary<string, (ApiRule Rule, FieldPattern Pattern)[]> ByKind = Compile();
+    private static readonly FrozenDictionary<string, RuleTrie> ByKind = Compile();
 
     /// <summary>Adds the findings of every rule for the object's kind.</summary>
     public static void Check(ManifestDocument document, List<Finding> findings)
@@ -52,25 +52,15 @@ public static class ApiServerRules
         }
 
         var podSpec = TemplatePath(document.Kind) is { } template ? document.Node.At(Join(template, "spec")) as YamlMap : null;
-        var matches = new List<FieldMatch>();
-        foreach (var (rule, pattern) in rules)
+        var matches = new List<(ApiRule Rule, FieldPattern Pattern, FieldMatch Match)>();
+        rules.Walk(document.Node, -1, -1, matches);
+        foreach (var (rule, pattern, match) in matches)
         {
-            matches.Clear();
-            pattern.Match(document.Node, matches);
-            // Each rule's matches are used up before the list is refilled for the next rule.
-            foreach (var match in matches)
+            foreach (var problem in rule.Check(new RuleSite(document, match.Node, podSpec)))
             {
-                if (match.Node is YamlValue { IsNull: true })
-                {
-                    continue;
-                }
-
-                foreach (var problem in rule.Check(new RuleSite(document, match.Node, podSpec)))
-                {
-                    var path = pattern.Render(match);
-                    path = problem.Field is null ? path : problem.Field.StartsWith('[') ? path + problem.Field : Join(path, problem.Field);
-                    yield return (rule, FieldRules.Finding(document, rule.Id, (problem.At ?? match.Node).Line, path, problem.Message, problem.Hint));
-                }
+                var path = pattern.Render(match);
+                path = problem.Field is null ? path : problem.Field.StartsWith('[') ? path + problem.Field : Join(path, problem.Field);
+                yield return (rule, FieldRules.Finding(document, rule.Id, (problem.At ?? match.Node).Line, path, problem.Message, problem.Hint));
             }
         }
     }
@@ -108,10 +98,28 @@ public static class ApiServerRules
             : [concrete];
     }
 
-    private static FrozenDictionary<string, (ApiRule, FieldPattern)[]> Compile() =>
-        All.SelectMany(rule => rule.Kinds.SelectMany(kind => Expand(rule.Path, kind).Select(path => (kind, rule, new FieldPattern(path)))))
-            .GroupBy(x => x.kind, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(x => (x.rule, x.Item3)).ToArray(), StringComparer.Ordinal);
+    private static FrozenDictionary<string, RuleTrie> Compile()
+    {
+        var tries = new Dictionary<string, RuleTrie>(StringComparer.Ordinal);
+        foreach (var rule in All)
+        {
+            foreach (var kind in rule.Kinds)
+            {
+                if (!tries.TryGetValue(kind, out var trie))
+                {
+                    trie = new RuleTrie();
+                    tries[kind] = trie;
+                }
+
+                foreach (var path in Expand(rule.Path, kind))
+                {
+                    trie.Add(rule, path);
+                }
+            }
+        }
+
+        return tries.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : key.Length == 0 ? path : path + "." + key;
 }
