@@ -84,6 +84,19 @@ public class ValidateBenchmarks
         return findings.Count;
     }
 
+    /// <summary>The API server's own rules alone, on already loaded trees.</summary>
+    [Benchmark]
+    public int ApiServerRulesLoaded()
+    {
+        var findings = new List<Finding>();
+        foreach (var document in loaded.Documents)
+        {
+            Keelson.Validation.ApiServer.ApiServerRules.Check(document, findings);
+        }
+
+        return findings.Count;
+    }
+
     /// <summary>Schema, per-object and cross-object checks on already loaded trees.</summary>
     [Benchmark]
     public int ValidateLoaded() => Validator.Default.Validate(loaded).Findings.Count;

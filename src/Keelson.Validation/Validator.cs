@@ -78,6 +78,7 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
             {
                 SchemaWalker.Check(document, type, perObject);
                 FieldRules.Check(document, perObject);
+                ApiServer.ApiServerRules.Check(document, perObject);
             }
             else if (CrdSchemas.Find(document.ApiVersion, document.Kind) is { } crd)
             {

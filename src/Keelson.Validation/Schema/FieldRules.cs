@@ -120,7 +120,8 @@ public static class FieldRules
     private static void CheckNames(ManifestDocument document, List<Finding> findings)
     {
         var name = document.Name;
-        if (name.Length > 0 && document.Kind is not ("" or "List") && Scalars.Check(ScalarType.Hostname, name) is not null)
+        // RBAC objects take path-segment names (system:aggregate-to-admin); ApiServerRules checks those.
+        if (name.Length > 0 && document.Kind is not ("" or "List" or "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding") && Scalars.Check(ScalarType.Hostname, name) is not null)
         {
             findings.Add(Finding(document, NameId, document.Node.At("metadata.name")?.Line ?? document.Line, "metadata.name", $"name '{name}' is not a DNS-1123 subdomain",
                 "Use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters."));

@@ -147,8 +147,10 @@ public abstract class DeploymentWorkflowContract(TestDatabase target) : StoreCon
         var done = await Workflow(store, tenants).RunAsync(deployment, None);
 
         Assert.Equal(DeploymentState.Failed, done.State);
-        Assert.StartsWith("validate failed: 1 validation error(s): ", done.Error, StringComparison.Ordinal);
+        // Privileged next to the rendered allowPrivilegeEscalation: false is also what the API server itself refuses.
+        Assert.StartsWith("validate failed: 2 validation error(s): ", done.Error, StringComparison.Ordinal);
         Assert.Contains("container-privileged: container 'gateway' runs privileged", done.Error, StringComparison.Ordinal);
+        Assert.Contains("schema-value: cannot set allowPrivilegeEscalation to false and privileged to true", done.Error, StringComparison.Ordinal);
         var steps = await store.ListStepsAsync(deployment.Id, None);
         Assert.Equal(DeploymentStepState.Failed, Step(steps, DeploymentStepName.Validate).State);
         Assert.All(steps.Skip(1), s => Assert.Equal((DeploymentStepState.Pending, 0), (s.State, s.Attempts)));

@@ -18,7 +18,7 @@ public sealed class FieldRulesTests
         ["HorizontalPodAutoscaler"] = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, maxReplicas: 3}\n",
         ["Service"] = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP, ports: [{port: 80, protocol: TCP}]}\n",
         ["Ingress"] = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}\n",
-        ["Pod"] = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {restartPolicy: Always, containers: [{name: c, image: \"i:1\", imagePullPolicy: IfNotPresent, ports: [{containerPort: 80, protocol: TCP}]}], tolerations: [{operator: Equal, effect: NoExecute}]}\n",
+        ["Pod"] = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {restartPolicy: Always, containers: [{name: c, image: \"i:1\", imagePullPolicy: IfNotPresent, ports: [{containerPort: 80, protocol: TCP}]}], tolerations: [{key: dedicated, operator: Equal, effect: NoExecute}]}\n",
     };
 
     public static TheoryData<string, string, string> Entries()
