@@ -12,14 +12,15 @@ public sealed record Candidate(SizedComponent Sized, NodePool Pool);
 /// <summary>The chosen candidate of every component, the packed pools of that choice, and what each alternative would cost.</summary>
 /// <param name="Chosen">One candidate per component, in stack order.</param>
 /// <param name="Pools">Every pool of the cluster packed with its members, in cluster order.</param>
-/// <param name="Alternatives">Per component, its options' whole-plan monthly on-demand cost with the others as chosen; empty when it had one option.</param>
+/// <param name="Alternatives">Per component, its options' whole-plan all-together monthly cost with the others as chosen; empty when it had one option.</param>
 public sealed record DeviceChoice(IReadOnlyList<Candidate> Chosen, IReadOnlyList<PackedPool> Pools, IReadOnlyList<string> Alternatives);
 
 /// <summary>
 /// Chooses among the devices of <c>device: auto</c> components by the monthly cost of the whole plan, each pool packed
 /// with what the choice puts there (so nodes that other components or <c>minNodes</c> already pay for are free to share).
-/// Order: plans that fit every pool's <c>maxNodes</c> first, then lower on-demand cost, then lower all-together cost,
-/// then the earlier option of the earlier component (CPU before GPUs, GPUs in catalog order). Every combination is
+/// Order: plans that fit every pool's <c>maxNodes</c> first, then the lower all-together monthly cost (the bill under the
+/// stack's own spot, reserved and scale-down options; the on-demand cost when it sets none), then the lower on-demand
+/// cost, then the earlier option of the earlier component (CPU before GPUs, GPUs in catalog order). Every combination is
 /// tried up to <see cref="MaxCombinations"/>; beyond that, one component at a time until no change helps.
 /// </summary>
 public static class DeviceChooser
@@ -93,7 +94,7 @@ public static class DeviceChooser
                 var trial = (int[])choice.Clone();
                 trial[i] = o;
                 var score = search.Evaluate(trial);
-                return string.Create(CultureInfo.InvariantCulture, $"{c.Sized.Device} ${score.OnDemandUsd:#,##0.00}/month{(score.Unfit > 0 ? " (over maxNodes)" : "")}");
+                return string.Create(CultureInfo.InvariantCulture, $"{c.Sized.Device} ${score.OptimisedUsd:#,##0.00}/month{(score.Unfit > 0 ? " (over maxNodes)" : "")}");
             })));
         }
 
@@ -120,8 +121,8 @@ public static class DeviceChooser
     {
         public int CompareTo(Score other) =>
             Unfit != other.Unfit ? Unfit.CompareTo(other.Unfit)
-            : OnDemandUsd != other.OnDemandUsd ? OnDemandUsd.CompareTo(other.OnDemandUsd)
-            : OptimisedUsd.CompareTo(other.OptimisedUsd);
+            : OptimisedUsd != other.OptimisedUsd ? OptimisedUsd.CompareTo(other.OptimisedUsd)
+            : OnDemandUsd.CompareTo(other.OnDemandUsd);
     }
 
     /// <summary>Packs pools on demand, remembering each pool's result for each set of members it has seen.</summary>
