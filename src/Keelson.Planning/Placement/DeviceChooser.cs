@@ -28,6 +28,9 @@ public static class DeviceChooser
     /// <summary>Most combinations of options searched exhaustively (six components with four devices each).</summary>
     public const int MaxCombinations = 4096;
 
+    /// <summary>Relative cost gap under which the rationale warns that the device may alternate with load.</summary>
+    public const double NearTie = 0.05;
+
     private const int MaxPasses = 20;
 
     /// <summary>Chooses one candidate per component.</summary>
@@ -89,13 +92,26 @@ public static class DeviceChooser
                 continue;
             }
 
-            alternatives.Add("whole plan on " + string.Join(", ", candidates[i].Select((c, o) =>
+            var scores = candidates[i].Select((c, o) =>
             {
                 var trial = (int[])choice.Clone();
                 trial[i] = o;
-                var score = search.Evaluate(trial);
-                return string.Create(CultureInfo.InvariantCulture, $"{c.Sized.Device} ${score.OptimisedUsd:#,##0.00}/month{(score.Unfit > 0 ? " (over maxNodes)" : "")}");
-            })));
+                return search.Evaluate(trial);
+            }).ToList();
+            var text = "whole plan on " + string.Join(", ", candidates[i].Select((c, o) => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{c.Sized.Device} ${scores[o].OptimisedUsd:#,##0.00}/month{(scores[o].Unfit > 0 ? " (over maxNodes)" : "")}")));
+
+            // Two devices' costs are staircases of whole nodes; where they run close, the cheaper one alternates
+            // as load rises. Say so, since the plan cannot remember yesterday's device.
+            var mine = scores[choice[i]];
+            var runnerUp = scores.Where((s, o) => o != choice[i] && s.Unfit == mine.Unfit).Select(s => s.OptimisedUsd).DefaultIfEmpty(double.MaxValue).Min();
+            if (mine.Unfit == 0 && runnerUp <= mine.OptimisedUsd * (1 + NearTie))
+            {
+                text += string.Create(CultureInfo.InvariantCulture, $" (within {NearTie * 100:0}%: a small change in load may switch device; pin device to keep one)");
+            }
+
+            alternatives.Add(text);
         }
 
         return new DeviceChoice([.. choice.Select((o, i) => candidates[i][o])], search.PoolsOf(choice), alternatives);

@@ -97,4 +97,41 @@ public sealed class DeviceChooserTests
         Assert.Equal("cpu", plan.Components[0].Device);
         Assert.Contains("cpu $1,460.00/month, T4 $1,460.00/month", plan.Components[0].Rationale, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("tts", 40, 100)]
+    [InlineData("callbot", 30, 70)]
+    public void The_device_changes_only_where_the_previous_one_became_dearer(string service, int from, int to)
+    {
+        // The documented rule allows no other change: no hysteresis, because keeping a dearer device either lets the
+        // bill fall when it is finally left or overpays without bound (docs/sizing.md §9).
+        var order = Devices.ToList();
+        var previous = Alone(service, from);
+        for (var sessions = from + 1; sessions <= to; sessions++)
+        {
+            var plan = Alone(service, sessions);
+            var (was, now) = (previous.Components[0].Device, plan.Components[0].Device);
+            if (was != now)
+            {
+                var kept = Alone(service, sessions, was).Cost;
+                var what = $"{service} {sessions - 1} -> {sessions}: {was} -> {now}, ${kept.OptimisedUsd} kept vs ${plan.Cost.OptimisedUsd}";
+                Assert.True(
+                    kept.OptimisedUsd > plan.Cost.OptimisedUsd
+                    || (kept.OptimisedUsd == plan.Cost.OptimisedUsd && (kept.OnDemandUsd > plan.Cost.OnDemandUsd || (kept.OnDemandUsd == plan.Cost.OnDemandUsd && order.IndexOf(now) < order.IndexOf(was)))),
+                    what);
+            }
+
+            previous = plan;
+        }
+    }
+
+    [Fact]
+    public void A_near_tie_is_pointed_out_in_the_rationale()
+    {
+        // tts alone at 55 sessions: 13 T4 nodes beside the general pool's 2 idle ones ($5,873.58) against 39 CPU replicas on 20 nodes ($5,927.60).
+        var rationale = Alone("tts", 55).Components[0].Rationale;
+
+        Assert.Contains("(within 5%: a small change in load may switch device; pin device to keep one)", rationale, StringComparison.Ordinal);
+        Assert.DoesNotContain("within 5%", Alone("tts", 20).Components[0].Rationale, StringComparison.Ordinal);
+    }
 }
