@@ -38,7 +38,7 @@ public sealed record NodeCountReason(
             }
             else if (packing.Optimal)
             {
-                because = Invariant($"pod shapes leave room no pod fits: {Fragmentation(pods, capacity)}; {packing.Nodes} is the fewest possible ({packing.Method})");
+                because = Invariant($"pod shapes leave room no pod fits: {Fragmentation(pods, capacity, packing.Bound.Nodes)}; {packing.Nodes} is the fewest possible ({packing.Method})");
             }
             else
             {
@@ -52,7 +52,7 @@ public sealed record NodeCountReason(
     }
 
     /// <summary>The pod shape whose own count forces the most nodes, and which pods its leftover room cannot take.</summary>
-    private static string Fragmentation(IReadOnlyList<PodDemand> pods, NodeCapacity capacity)
+    private static string Fragmentation(IReadOnlyList<PodDemand> pods, NodeCapacity capacity, int bound)
     {
         var shapes = ExactPacker.Shapes(pods, capacity);
         var worst = shapes
@@ -63,7 +63,11 @@ public sealed record NodeCountReason(
         var pod = worst.Shape.Pod;
         var leftCpu = new MilliCpu(capacity.Cpu.Value - (worst.PerNode * pod.Cpu.Value));
         var leftMemory = new ByteSize(capacity.Memory.Bytes - (worst.PerNode * pod.Memory.Bytes));
-        var text = Invariant($"{worst.Shape.Count} pod{(worst.Shape.Count == 1 ? "" : "s")} of {Describe(pod)} fit {worst.PerNode} per node ({worst.Nodes} node{(worst.Nodes == 1 ? "" : "s")}) with {leftCpu.Cores:0.##} CPU / {leftMemory.Display()} left beside them");
+
+        // When one shape alone needs more nodes than the bound, that is the headline; otherwise its leftover is an example.
+        var text = worst.Nodes > bound
+            ? Invariant($"{worst.Shape.Count} pod{(worst.Shape.Count == 1 ? "" : "s")} of {Describe(pod)} fit {worst.PerNode} per node ({worst.Nodes} node{(worst.Nodes == 1 ? "" : "s")}) with {leftCpu.Cores:0.##} CPU / {leftMemory.Display()} left beside them")
+            : Invariant($"e.g. {worst.PerNode} pod{(worst.PerNode == 1 ? "" : "s")} of {Describe(pod)} on a node leave {leftCpu.Cores:0.##} CPU / {leftMemory.Display()}");
         var misfit = shapes.FirstOrDefault(s => s.Pod != pod && (s.Pod.Cpu.Value > leftCpu.Value || s.Pod.Memory.Bytes > leftMemory.Bytes || s.Pod.Gpus > capacity.Gpus - (worst.PerNode * pod.Gpus)));
         return misfit.Count > 0
             ? text + Invariant($", too little for the {misfit.Count} pod{(misfit.Count == 1 ? "" : "s")} of {Describe(misfit.Pod)}")
