@@ -13,10 +13,10 @@ public readonly record struct PodShapeCount(PodDemand Pod, int Count);
 public static class ExactPacker
 {
     /// <summary>Largest number of remaining-pod states searched; above it the optimum is not computed.</summary>
-    public const int MaxStates = 200_000;
+    public const int MaxStates = 50_000;
 
     /// <summary>Largest states × patterns product (work) searched.</summary>
-    public const long MaxWork = 4_000_000;
+    public const long MaxWork = 2_000_000;
 
     /// <summary>Groups pods by their requests (CPU, memory, GPUs), largest share of a node first, ties in input order.</summary>
     public static IReadOnlyList<PodShapeCount> Shapes(IReadOnlyList<PodDemand> pods, NodeCapacity capacity)

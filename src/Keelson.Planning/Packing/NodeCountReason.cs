@@ -42,7 +42,7 @@ public sealed record NodeCountReason(
             }
             else
             {
-                because = Invariant($"{packing.Method} packed them so; the optimum was not searched (too many pod shapes), so some may be packing slack");
+                because = Invariant($"{packing.Method} packed them so; the optimum was not searched (too many pods of too many shapes), so some may be packing slack");
             }
 
             text += Invariant($"; {extra} more because {because}");

@@ -19,6 +19,9 @@ public sealed record PackingOutcome(int Nodes, PackingBound Bound, bool Optimal,
 /// </summary>
 public static class NodePacker
 {
+    /// <summary>Largest pods × lower-bound nodes for which best-fit decreasing is tried.</summary>
+    public const long MaxBestFitWork = 5_000_000;
+
     /// <summary>Packs <paramref name="pods"/> into nodes of <paramref name="capacity"/>; every pod must fit an empty node.</summary>
     public static PackingOutcome Pack(IReadOnlyList<PodDemand> pods, NodeCapacity capacity)
     {
@@ -34,6 +37,13 @@ public static class NodePacker
         var best = (Nodes: int.MaxValue, Method: "");
         foreach (var (name, key, bestFit) in strategies)
         {
+            // Best fit looks at every open node for every pod; past this size it would be slow, and the first-fit
+            // orders have already done what greedy packing can.
+            if (bestFit && (long)pods.Count * bound.Nodes > MaxBestFitWork)
+            {
+                continue;
+            }
+
             var nodes = Greedy(pods, capacity, key, bestFit);
             if (nodes < best.Nodes)
             {
@@ -92,6 +102,7 @@ public static class NodePacker
         Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[b].CompareTo(keys[a]) : a.CompareTo(b));
 
         var free = new List<(long Cpu, long Memory, int Gpus, int Pods)>();
+        var (previous, previousNode) = (default(PodDemand), 0);
         foreach (var i in order)
         {
             var pod = pods[i];
@@ -100,9 +111,12 @@ public static class NodePacker
                 throw new ArgumentException($"A pod of '{pod.Workload}' ({pod.Cpu} CPU, {pod.Memory}, {pod.Gpus} GPU) does not fit an empty node.", nameof(pods));
             }
 
+            // Replicas of one shape come one after another; a node that had no room for the last of them has none for
+            // this one, so first fit resumes where the last went (this keeps large fleets linear, not quadratic).
+            var same = i != order[0] && pod.Cpu == previous.Cpu && pod.Memory == previous.Memory && pod.Gpus == previous.Gpus;
             var node = -1;
             var tightest = double.MaxValue;
-            for (var n = 0; n < free.Count; n++)
+            for (var n = !bestFit && same ? previousNode : 0; n < free.Count; n++)
             {
                 var f = free[n];
                 if (f.Cpu < pod.Cpu.Value || f.Memory < pod.Memory.Bytes || f.Gpus < pod.Gpus || f.Pods < 1)
@@ -132,6 +146,7 @@ public static class NodePacker
 
             var g = free[node];
             free[node] = (g.Cpu - pod.Cpu.Value, g.Memory - pod.Memory.Bytes, g.Gpus - pod.Gpus, g.Pods - 1);
+            (previous, previousNode) = (pod, node);
         }
 
         return free.Count;
