@@ -93,6 +93,10 @@ public static class NodePacker
         return new PackingBound((int)Math.Min(tightest.Nodes, int.MaxValue), tightest.By);
     }
 
+    /// <summary>Nodes of plain first-fit decreasing by largest share, the first of the greedy orders (for tests).</summary>
+    internal static int FirstFitByShare(IReadOnlyList<PodDemand> pods, NodeCapacity capacity) =>
+        Greedy(pods, capacity, p => (FirstFitDecreasingPacker.Share(p, capacity), 0), bestFit: false);
+
     private static long CeilDiv(long a, long b) => b <= 0 ? (a > 0 ? int.MaxValue : 0) : (a + b - 1) / b;
 
     private static int Greedy(IReadOnlyList<PodDemand> pods, NodeCapacity capacity, Func<PodDemand, (double, double)> key, bool bestFit)

@@ -50,6 +50,18 @@ public sealed class NodePackerTests
     }
 
     [Fact]
+    public void Resuming_first_fit_where_the_last_pod_of_a_shape_went_packs_exactly_like_plain_first_fit()
+    {
+        // Many replicas of a few shapes, in random order: the shortcut must not change a single node count.
+        var shape = Gen.Select(Gen.Long[100, 4000], Gen.Double[0.1, 16]).Select((c, m) => Pod(c, m));
+        Gen.Select(shape.Array[1, 4], Gen.Int[0, 3].Array[1, 200]).Sample((shapes, picks) =>
+        {
+            var pods = picks.Select(i => shapes[i % shapes.Length]).ToList();
+            Assert.Equal(FirstFitDecreasingPacker.Pack(pods, Node).Nodes, NodePacker.FirstFitByShare(pods, Node));
+        }, iter: 300);
+    }
+
+    [Fact]
     public void Too_many_shapes_skip_the_exact_search_and_say_so()
     {
         // 40 different shapes: 2^40 states, far past the budget.
