@@ -134,4 +134,27 @@ public sealed class DeviceChooserTests
         Assert.Contains("(within 5%: a small change in load may switch device; pin device to keep one)", rationale, StringComparison.Ordinal);
         Assert.DoesNotContain("within 5%", Alone("tts", 20).Components[0].Rationale, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Past_4096_combinations_one_service_at_a_time_still_beats_every_uniform_choice_and_is_deterministic()
+    {
+        // Seven auto services with four devices each: 16,384 combinations, so the chooser improves one at a time.
+        static string Stack(string device) => string.Create(CultureInfo.InvariantCulture, $$"""
+            metadata: {tenant: t}
+            sla: {availability: 99.95%, responseTime: 150ms}
+            cluster: {profile: aws-gpu}
+            components:
+            {{string.Join("\n", Enumerable.Range(1, 7).Select(i => $"  - {{name: s{i}, kind: ai-service, service: {(i % 2 == 0 ? "tts" : "callbot")}, sessions: {i * 9}, device: {device}}}"))}}
+            """);
+        static PlanResult Plan(string device) => Planner.Default.Plan(StackParser.Parse(Stack(device), "s.yaml").Value!);
+
+        var auto = Plan("auto");
+        Assert.True(auto.Succeeded, string.Join("\n", auto.Problems));
+        Assert.Equal(auto.Plan!.Components.Select(c => c.Device), Plan("auto").Plan!.Components.Select(c => c.Device));
+        foreach (var device in Devices)
+        {
+            var uniform = Plan(device);
+            Assert.True(!uniform.Succeeded || auto.Plan.Cost.OptimisedUsd <= uniform.Plan!.Cost.OptimisedUsd, device);
+        }
+    }
 }
