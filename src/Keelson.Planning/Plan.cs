@@ -77,7 +77,7 @@ public sealed record WorkloadPlan(
 /// <param name="Pool">The pool.</param>
 /// <param name="Nodes">Nodes at peak (first-fit decreasing, at least the pool minimum).</param>
 /// <param name="OffPeakNodes">Nodes while scalable workloads run at their minimum.</param>
-/// <param name="LowerBound">max over CPU, memory, GPU and pods of ceil(demand / node capacity).</param>
+/// <param name="LowerBound">max over CPU, memory, GPU and pods of ceil(demand / node capacity), at least <c>minNodes</c>.</param>
 /// <param name="CpuUtilisation">Requested share of allocatable CPU at peak.</param>
 /// <param name="MemoryUtilisation">Requested share of allocatable memory at peak.</param>
 /// <param name="MonthlyUsd">On-demand monthly cost at peak node count.</param>
@@ -88,7 +88,11 @@ public sealed record PoolPlan(
     int LowerBound,
     double CpuUtilisation,
     double MemoryUtilisation,
-    double MonthlyUsd);
+    double MonthlyUsd)
+{
+    /// <summary>Why the pool has <see cref="Nodes"/> nodes: its lower bound and what adds nodes above it.</summary>
+    public required Packing.NodeCountReason Reason { get; init; }
+}
 
 /// <summary>Monthly cost on demand and each optimisation's saving, alone and combined.</summary>
 /// <param name="OnDemandUsd">Every node on demand, around the clock, plus the control-plane fee.</param>

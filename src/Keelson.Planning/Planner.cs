@@ -40,14 +40,13 @@ public sealed class Planner
     {
         var problems = new List<Diagnostic>();
         var context = new SizingContext(spec, catalog);
-        var placed = new List<(SizedComponent Sized, NodePool Pool)>();
+        var candidates = new List<IReadOnlyList<Candidate>>();
         for (var i = 0; i < spec.Components.Count; i++)
         {
             var component = spec.Components[i];
             try
             {
-                var sized = SizerFor(component).Size(component, context);
-                placed.Add((sized, PoolSelector.Select(sized, spec.Cluster)));
+                candidates.Add(Place(SizerFor(component).Size(component, context), spec.Cluster));
             }
             catch (PlanningException e)
             {
@@ -60,38 +59,22 @@ public sealed class Planner
             return new PlanResult(null, problems);
         }
 
-        var pools = new List<PoolPlan>();
-        var poolNodes = new List<PoolNodes>();
+        var choice = DeviceChooser.Choose(candidates, spec.Cluster, spec.Cost);
         var componentCost = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var p = 0; p < spec.Cluster.Pools.Count; p++)
+        for (var p = 0; p < choice.Pools.Count; p++)
         {
-            var pool = spec.Cluster.Pools[p];
-            var members = placed.Where(x => x.Pool == pool).Select(x => x.Sized).ToList();
-
-            // The lower bound is cheap; when it already exceeds the pool, packing a huge fleet would only be slow.
-            var lowerBound = FirstFitDecreasingPacker.LowerBound(Pods(members, offPeak: false), NodeCapacity.Of(pool.Instance));
-            if (lowerBound > pool.MaxNodes)
+            var packed = choice.Pools[p];
+            if (!packed.Fits)
             {
+                var needs = packed.Plan is { } over ? $"needs {over.Nodes} nodes" : $"needs at least {packed.LowerBound} nodes";
                 problems.Add(StackDiagnostics.At(
                     spec,
                     DiagnosticCodes.PoolTooSmall,
                     string.Create(CultureInfo.InvariantCulture, $"cluster.pools[{p}].maxNodes"),
-                    string.Create(CultureInfo.InvariantCulture, $"pool '{pool.Name}' needs at least {lowerBound} nodes at peak but maxNodes is {pool.MaxNodes}; raise maxNodes or use a larger instance type")));
+                    string.Create(CultureInfo.InvariantCulture, $"pool '{packed.Pool.Name}' {needs} at peak but maxNodes is {packed.Pool.MaxNodes}; raise maxNodes or use a larger instance type")));
                 continue;
             }
 
-            var packed = PackPool(pool, members);
-            if (packed.Plan.Nodes > pool.MaxNodes)
-            {
-                problems.Add(StackDiagnostics.At(
-                    spec,
-                    DiagnosticCodes.PoolTooSmall,
-                    string.Create(CultureInfo.InvariantCulture, $"cluster.pools[{p}].maxNodes"),
-                    string.Create(CultureInfo.InvariantCulture, $"pool '{pool.Name}' needs {packed.Plan.Nodes} nodes at peak but maxNodes is {pool.MaxNodes}; raise maxNodes or use a larger instance type")));
-            }
-
-            pools.Add(packed.Plan);
-            poolNodes.Add(new PoolNodes(pool, packed.Plan.Nodes, packed.Plan.OffPeakNodes));
             foreach (var (name, usd) in packed.ComponentCost)
             {
                 componentCost[name] = usd;
@@ -103,19 +86,39 @@ public sealed class Planner
             return new PlanResult(null, problems);
         }
 
-        var components = placed.Select(x => new ComponentPlan(
+        var components = choice.Chosen.Select((x, i) => new ComponentPlan(
             x.Sized.Component,
             x.Pool.Name,
             x.Sized.Device,
             x.Sized.Workloads,
             x.Sized.Sessions,
             x.Sized.TargetUtilisation,
-            x.Sized.Rationale,
+            choice.Alternatives[i].Length == 0 ? x.Sized.Rationale : $"{x.Sized.Rationale}; cheapest {choice.Alternatives[i]}",
             Math.Round(componentCost.GetValueOrDefault(x.Sized.Component.Name), 2))).ToList();
         var peakCores = components.Sum(c => c.Cpu.Cores);
-        var preset = PresetDetector.Detect([.. placed.Select(x => (x.Sized.Component, x.Sized.Sessions))], peakCores);
-        var cost = CostModel.Price(poolNodes, spec.Cost, spec.Cluster.ControlPlaneMonthlyUsd);
-        return new PlanResult(new Plan(spec, preset, components, pools, cost), []);
+        var preset = PresetDetector.Detect([.. choice.Chosen.Select(x => (x.Sized.Component, x.Sized.Sessions))], peakCores);
+        var cost = CostModel.Price([.. choice.Pools.Select(p => p.Nodes)], spec.Cost, spec.Cluster.ControlPlaneMonthlyUsd);
+        return new PlanResult(new Plan(spec, preset, components, [.. choice.Pools.Select(p => p.Plan!)], cost), []);
+    }
+
+    /// <summary>Puts each option on its pool; options no pool takes are dropped, and if none is left the first refusal stands.</summary>
+    private static List<Candidate> Place(IReadOnlyList<SizedComponent> options, ClusterProfile cluster)
+    {
+        var placed = new List<Candidate>();
+        PlanningException? refused = null;
+        foreach (var sized in options)
+        {
+            try
+            {
+                placed.Add(new Candidate(sized, PoolSelector.Select(sized, cluster)));
+            }
+            catch (PlanningException e)
+            {
+                refused ??= e;
+            }
+        }
+
+        return placed.Count > 0 ? placed : throw refused!;
     }
 
     private IComponentSizer SizerFor(Component component)
@@ -130,49 +133,4 @@ public sealed class Planner
 
         throw new InvalidOperationException($"No sizer is registered for {component.GetType().Name}.");
     }
-
-    private static (PoolPlan Plan, IReadOnlyList<(string Name, double Usd)> ComponentCost) PackPool(NodePool pool, IReadOnlyList<SizedComponent> members)
-    {
-        var capacity = NodeCapacity.Of(pool.Instance);
-        var peakPods = Pods(members, offPeak: false);
-        var offPeakPods = Pods(members, offPeak: true);
-        var peak = FirstFitDecreasingPacker.Pack(peakPods, capacity);
-        var offPeak = FirstFitDecreasingPacker.Pack(offPeakPods, capacity);
-        var floor = Math.Max(pool.MinNodes, SpreadFloor(pool, members));
-        var nodes = Math.Max(peak.Nodes, floor);
-        var offPeakNodes = Math.Max(offPeak.Nodes, floor);
-
-        long cpu = peakPods.Sum(p => p.Cpu.Value);
-        long memory = peakPods.Sum(p => p.Memory.Bytes);
-        var cpuUse = nodes == 0 ? 0 : (double)cpu / (capacity.Cpu.Value * (double)nodes);
-        var memoryUse = nodes == 0 ? 0 : (double)memory / (capacity.Memory.Bytes * (double)nodes);
-        var monthly = CostModel.OnDemand(new PoolNodes(pool, nodes, offPeakNodes));
-
-        // Showback: each component pays for the pool in proportion to its dominant share of the requests.
-        var shares = members.Select(m => (m.Component.Name, Share: m.Workloads.Sum(w => w.Replicas * Math.Max(
-            Math.Max((double)w.Pod.CpuRequest.Value / capacity.Cpu.Value, (double)w.Pod.MemoryRequest.Bytes / capacity.Memory.Bytes),
-            capacity.Gpus == 0 ? 0 : (double)w.Pod.Gpus / capacity.Gpus)))).ToList();
-        var total = shares.Sum(s => s.Share);
-        var costs = shares.Select(s => (s.Name, total == 0 ? 0 : monthly * s.Share / total)).ToList();
-
-        return (new PoolPlan(pool, nodes, offPeakNodes, Math.Max(peak.LowerBound, pool.MinNodes), Math.Round(cpuUse, 3), Math.Round(memoryUse, 3), Math.Round(monthly, 2)), costs);
-    }
-
-    private static List<PodDemand> Pods(IReadOnlyList<SizedComponent> members, bool offPeak)
-    {
-        var pods = new List<PodDemand>();
-        foreach (var w in members.SelectMany(m => m.Workloads))
-        {
-            var count = offPeak && w.Scalable ? w.MinReplicas : w.Replicas;
-            for (var r = 0; r < count; r++)
-            {
-                pods.Add(new PodDemand(w.Name, w.Pod.CpuRequest, w.Pod.MemoryRequest, w.Pod.Gpus));
-            }
-        }
-
-        return pods;
-    }
-
-    private static int SpreadFloor(NodePool pool, IReadOnlyList<SizedComponent> members) =>
-        members.SelectMany(m => m.Workloads).Select(w => SpreadRule.MinimumNodes(w.Replicas, w.ZoneSpread, pool.Zones.Count)).DefaultIfEmpty(0).Max();
 }

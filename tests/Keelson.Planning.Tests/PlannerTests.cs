@@ -52,8 +52,9 @@ public sealed class PlannerTests
     public void Callbot_runs_on_the_device_that_is_cheapest_in_total()
     {
         // 150 ms target, 60 ms service time: 60 % utilisation target; 99.95 %: +2 spare, floor 3.
-        // T4: ceil(100 / (50 × 0.6)) + 2 = 6 replicas, one g4dn.xlarge each: 6 × $0.526 = $3.16/h.
-        // CPU: ceil(100 / (6 × 0.6)) + 2 = 30 replicas of 3 cores, two per m6i.2xlarge: 15 × $0.384 = $5.76/h.
+        // T4: ceil(100 / (50 × 0.6)) + 2 = 6 replicas, one g4dn.xlarge each: 6 × $0.526 × 730 = $2,303.88.
+        // CPU: ceil(100 / (6 × 0.6)) + 2 = 30 replicas of 3 cores join stt's 13 and the database on the general pool,
+        // two 3-core pods per m6i.2xlarge: 22 nodes instead of 7, 15 × $0.384 = $5.76/h more against $3.16/h of T4 nodes.
         var plan = PlanOf(CallCenter(100, 100));
         var callbot = plan.Components.Single(c => c.Name == "callbot");
 
@@ -62,7 +63,8 @@ public sealed class PlannerTests
         Assert.Equal(0.6, callbot.TargetUtilisation);
         var w = Assert.Single(callbot.Workloads);
         Assert.Equal((3, 6, 12), (w.MinReplicas, w.Replicas, w.MaxReplicas));
-        Assert.Contains("cpu $5.76/h, T4 $3.16/h", callbot.Rationale, StringComparison.Ordinal);
+        Assert.Contains("cheapest whole plan on cpu $", callbot.Rationale, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"T4 ${plan.Cost.OptimisedUsd:#,##0.00}/month"), callbot.Rationale, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ internal static class PlanDocument
                 w.Pod.Gpus, w.StoragePerReplica.Bytes == 0 ? null : w.StoragePerReplica.ToString()))]))],
         [.. plan.Pools.Select(p => new PoolDoc(
             p.Pool.Name, p.Pool.Role.ToString().ToLowerInvariant(), p.Pool.Instance.Name, p.Nodes, p.OffPeakNodes, p.LowerBound,
-            p.CpuUtilisation, p.MemoryUtilisation, p.MonthlyUsd))],
+            p.Reason.LowerBoundBy, p.Reason.Summary, p.CpuUtilisation, p.MemoryUtilisation, p.MonthlyUsd))],
         new CostDoc(
             plan.Cost.OnDemandUsd, plan.Cost.SpotSavingUsd, plan.Cost.ReservedSavingUsd, plan.Cost.ScaleDownSavingUsd,
             plan.Cost.OptimisedUsd, plan.Cost.ControlPlaneUsd, CostModel.HoursPerMonth));
@@ -63,7 +63,7 @@ internal static class PlanDocument
 
     internal sealed record PoolDoc(
         string Name, string Role, string Instance, int Nodes, int OffPeakNodes, int LowerBound,
-        double CpuUtilisation, double MemoryUtilisation, double MonthlyUsd);
+        string LowerBoundBy, string NodesReason, double CpuUtilisation, double MemoryUtilisation, double MonthlyUsd);
 
     internal sealed record CostDoc(
         double OnDemandUsd, double SpotSavingUsd, double ReservedSavingUsd, double ScaleDownSavingUsd,

@@ -52,7 +52,7 @@ internal static class PlanTable
         console.Write(components);
 
         var pools = new Table().Border(TableBorder.Rounded).Title("Node pools");
-        foreach (var header in new[] { "Pool", "Role", "Instance", "Nodes peak/off-peak", "Lower bound", "CPU used", "Memory used", "$/month" })
+        foreach (var header in new[] { "Pool", "Role", "Instance", "Nodes peak/off-peak", "Lower bound", "CPU used", "Memory used", "$/month", "Why these nodes" })
         {
             pools.AddColumn(new TableColumn(header));
         }
@@ -64,10 +64,11 @@ internal static class PlanTable
                 p.Pool.Role.ToString().ToLowerInvariant(),
                 Markup.Escape(Invariant($"{p.Pool.Instance.Name} ({p.Pool.Instance.VCpu} vCPU, {p.Pool.Instance.Memory}{(p.Pool.Instance.Gpus > 0 ? $", {p.Pool.Instance.Gpus}×{p.Pool.Instance.Gpu}" : "")})")),
                 Invariant($"{p.Nodes}/{p.OffPeakNodes}"),
-                Invariant($"{p.LowerBound}"),
+                Invariant($"{p.LowerBound} ({p.Reason.LowerBoundBy})"),
                 Invariant($"{p.CpuUtilisation * 100:0}%"),
                 Invariant($"{p.MemoryUtilisation * 100:0}%"),
-                Usd(p.MonthlyUsd));
+                Usd(p.MonthlyUsd),
+                Markup.Escape(p.Reason.Summary));
         }
 
         console.Write(pools);

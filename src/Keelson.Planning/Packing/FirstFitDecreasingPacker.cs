@@ -96,7 +96,8 @@ public static class FirstFitDecreasingPacker
 
     private static long CeilDiv(long a, long b) => b <= 0 ? (a > 0 ? long.MaxValue : 0) : (a + b - 1) / b;
 
-    private static double Share(PodDemand p, NodeCapacity c)
+    /// <summary>A pod's largest share of a node over CPU, memory, GPUs and pod slots.</summary>
+    public static double Share(PodDemand p, NodeCapacity c)
     {
         var share = Math.Max((double)p.Cpu.Value / c.Cpu.Value, (double)p.Memory.Bytes / c.Memory.Bytes);
         share = Math.Max(share, 1.0 / c.Pods);

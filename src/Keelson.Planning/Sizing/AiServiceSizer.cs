@@ -1,7 +1,6 @@
 using System.Globalization;
 using Keelson.Planning.Catalog;
 using Keelson.Planning.Packing;
-using Keelson.Planning.Placement;
 using Keelson.Spec.Model;
 using Keelson.Spec.Units;
 
@@ -17,36 +16,39 @@ public sealed class AiServiceSizer : IComponentSizer
     public Type ComponentType => typeof(AiServiceComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    /// <remarks>
+    /// With <c>device: auto</c>, one option per device that has a catalog figure and a pool fitting a replica: CPU
+    /// first, then GPU types in catalog order (the tie order). Which is cheaper depends on the nodes the rest of the
+    /// stack already pays for, so the planner, not the sizer, chooses.
+    /// </remarks>
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var ai = (AiServiceComponent)component;
         var entry = context.Catalog[ai.Service];
         var (sessions, how) = Sessions(ai);
         var target = UtilisationTarget.For(entry.ServiceTime, context.Spec.Sla.ResponseTime);
-        var cluster = context.Spec.Cluster;
-        var options = Options(ai, entry, cluster)
-            .Select(o =>
+        var sized = new List<SizedComponent>();
+        PlanningException? refused = null;
+        foreach (var o in Options(ai, entry, context.Spec.Cluster))
+        {
+            try
             {
                 // Erlang C's server count already holds the queueing headroom; the target is then only the autoscaler's.
-                var replicas = ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, ai.Traffic is null ? target : 1.0, context.Redundancy);
-                return (o.Device, o.Gpu, o.Variant, Replicas: replicas, HourlyUsd: HourlyCost(cluster, o.Variant.Pod, o.Gpu, replicas.Peak, context.Redundancy.ZoneSpread, ai.Pool)!.Value);
-            })
-            .ToList();
-
-        // Cheapest at this size, in whole nodes: the availability floor makes a few big GPU replicas dear
-        // for a small tenant, and a per-session price would hide that. Ties keep catalog order (cpu first).
-        var best = options.OrderBy(o => o.HourlyUsd).First();
-        var (peak, min, max) = best.Replicas;
-        var workload = new WorkloadPlan(ai.Name, peak, min, max, best.Variant.Pod, ByteSize.Zero, Scalable: true, context.Redundancy.ZoneSpread);
-        var rationale = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{how}; {best.Variant.SessionsPerReplica} per replica on {best.Device} at {target * 100:0}% target, +{context.Redundancy.Spare} spare");
-        if (options.Count > 1)
-        {
-            rationale += "; cheapest of " + string.Join(", ", options.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Device} ${o.HourlyUsd:0.##}/h")));
+                var (peak, min, max) = ReplicaMath.ForLoad(sessions, o.Variant.SessionsPerReplica, ai.Traffic is null ? target : 1.0, context.Redundancy);
+                var workload = new WorkloadPlan(ai.Name, peak, min, max, o.Variant.Pod, ByteSize.Zero, Scalable: true, context.Redundancy.ZoneSpread);
+                var rationale = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{how}; {o.Variant.SessionsPerReplica} per replica on {o.Device} at {target * 100:0}% target, +{context.Redundancy.Spare} spare");
+                sized.Add(new SizedComponent(ai, o.Device, o.Gpu, [workload], sessions, target, rationale));
+            }
+            catch (PlanningException e)
+            {
+                // Too many replicas on this device; another may still serve the load.
+                refused ??= e;
+            }
         }
 
-        return new SizedComponent(ai, best.Device, best.Gpu, [workload], sessions, target, rationale);
+        return sized.Count > 0 ? sized : throw refused!;
     }
 
     private static (int Sessions, string How) Sessions(AiServiceComponent ai)
@@ -73,13 +75,16 @@ public sealed class AiServiceSizer : IComponentSizer
         {
             var variant = entry.Gpu.GetValueOrDefault(wanted)
                 ?? throw new PlanningException($"the catalog has no {wanted} figure for {Name(entry.Service)}; use cpu{(entry.Gpu.Count > 0 ? " or one of: " + string.Join(", ", entry.Gpu.Keys.Order()) : "")}");
-            _ = HourlyCost(cluster, variant.Pod, wanted, 1, false, ai.Pool)
-                ?? throw new PlanningException($"no {wanted} node of cluster '{cluster.Name}' fits a {Name(entry.Service)} replica");
+            if (!Runs(cluster, variant.Pod, wanted, ai.Pool))
+            {
+                throw new PlanningException($"no {wanted} node of cluster '{cluster.Name}' fits a {Name(entry.Service)} replica");
+            }
+
             return [(wanted.ToString(), wanted, variant)];
         }
 
         var options = new List<(string Device, GpuType? Gpu, DeviceVariant Variant)>();
-        if (entry.Cpu is { } cpu && HourlyCost(cluster, cpu.Pod, null, 1, false, ai.Pool) is not null)
+        if (entry.Cpu is { } cpu && Runs(cluster, cpu.Pod, null, ai.Pool))
         {
             options.Add(("cpu", null, cpu));
         }
@@ -88,7 +93,7 @@ public sealed class AiServiceSizer : IComponentSizer
         {
             foreach (var (gpuType, variant) in entry.Gpu.OrderBy(g => g.Key))
             {
-                if (HourlyCost(cluster, variant.Pod, gpuType, 1, false, ai.Pool) is not null)
+                if (Runs(cluster, variant.Pod, gpuType, ai.Pool))
                 {
                     options.Add((gpuType.ToString(), gpuType, variant));
                 }
@@ -118,35 +123,19 @@ public sealed class AiServiceSizer : IComponentSizer
 
     private static string Name(AiServiceType service) => service.ToString().ToLowerInvariant();
 
-    /// <summary>
-    /// Hourly price of the whole nodes that <paramref name="replicas"/> replicas need on their own on the cheapest
-    /// suitable pool, with the same spread floor the planner applies; null when no pool fits a replica.
-    /// </summary>
-    private static double? HourlyCost(ClusterProfile cluster, PodShape pod, GpuType? gpu, int replicas, bool zoneSpread, string? pinned)
+    /// <summary>Whether some suitable pool (a worker pool for CPU, a pool of that GPU type) has nodes that fit one pod.</summary>
+    private static bool Runs(ClusterProfile cluster, PodShape pod, GpuType? gpu, string? pinned)
     {
-        double? best = null;
         foreach (var pool in cluster.Pools.Where(p => pinned is null || p.Name == pinned))
         {
             var suitable = gpu is null ? pool.Role == PoolRole.Worker : pool.Role == PoolRole.Gpu && pool.Instance.Gpu == gpu;
             var capacity = NodeCapacity.Of(pool.Instance);
-            if (!suitable || !capacity.Fits(pod.CpuRequest, pod.MemoryRequest, pod.Gpus))
+            if (suitable && capacity.Fits(pod.CpuRequest, pod.MemoryRequest, pod.Gpus))
             {
-                continue;
+                return true;
             }
-
-            var perNode = Math.Min(capacity.Cpu.Value / Math.Max(pod.CpuRequest.Value, 1), capacity.Memory.Bytes / Math.Max(pod.MemoryRequest.Bytes, 1));
-            perNode = Math.Min(perNode, capacity.Pods);
-            if (pod.Gpus > 0)
-            {
-                perNode = Math.Min(perNode, capacity.Gpus / pod.Gpus);
-            }
-
-            var nodes = (long)Math.Ceiling(replicas / (double)perNode);
-            nodes = Math.Max(nodes, SpreadRule.MinimumNodes(replicas, zoneSpread, pool.Zones.Count));
-            var price = nodes * pool.Instance.Prices.OnDemandUsd;
-            best = best is null ? price : Math.Min(best.Value, price);
         }
 
-        return best;
+        return false;
     }
 }

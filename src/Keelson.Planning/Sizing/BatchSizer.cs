@@ -15,12 +15,12 @@ public sealed class BatchSizer : IComponentSizer
     public Type ComponentType => typeof(JobComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var j = (JobComponent)component;
         var pod = j.Resources is { } r ? PodShape.From(r) : DefaultPod;
         var workload = new WorkloadPlan(j.Name, j.Parallelism, 0, j.Parallelism, pod, ByteSize.Zero, Scalable: false, ZoneSpread: false);
         var rationale = string.Create(CultureInfo.InvariantCulture, $"room for {j.Parallelism} parallel pod(s) of {j.Completions} completion(s)");
-        return new SizedComponent(j, "cpu", null, [workload], null, null, rationale);
+        return [new SizedComponent(j, "cpu", null, [workload], null, null, rationale)];
     }
 }

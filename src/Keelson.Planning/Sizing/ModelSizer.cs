@@ -21,7 +21,7 @@ public sealed class ModelSizer : IComponentSizer
     public Type ComponentType => typeof(ModelComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var m = (ModelComponent)component;
         var gpu = m.Device.Kind == DeviceKind.Gpu ? m.Device.Gpu : null;
@@ -45,6 +45,6 @@ public sealed class ModelSizer : IComponentSizer
 
         var device = gpu?.ToString() ?? "cpu";
         var workload = new WorkloadPlan(m.Name, peak, min, max, pod, ByteSize.Zero, Scalable: min < max, context.Redundancy.ZoneSpread && peak > 1);
-        return new SizedComponent(m, device, gpu, [workload], null, min < max ? target : null, rationale);
+        return [new SizedComponent(m, device, gpu, [workload], null, min < max ? target : null, rationale)];
     }
 }

@@ -18,7 +18,7 @@ public sealed class ServiceSizer : IComponentSizer
     public Type ComponentType => typeof(ServiceComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var s = (ServiceComponent)component;
         var pod = s.Resources is { } r ? PodShape.From(r) : DefaultPod;
@@ -56,6 +56,6 @@ public sealed class ServiceSizer : IComponentSizer
         {
             SharedStorage = s.Storage is not null,
         };
-        return new SizedComponent(s, "cpu", null, [workload], null, scalable ? target : null, rationale);
+        return [new SizedComponent(s, "cpu", null, [workload], null, scalable ? target : null, rationale)];
     }
 }

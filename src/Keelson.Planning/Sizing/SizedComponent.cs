@@ -25,6 +25,9 @@ public interface IComponentSizer
     /// <summary>The component type this sizer handles.</summary>
     Type ComponentType { get; }
 
-    /// <summary>Decides replicas and pod shapes.</summary>
-    SizedComponent Size(Component component, SizingContext context);
+    /// <summary>
+    /// Decides replicas and pod shapes: one way to run the component, or one per device it may run on (an AI
+    /// service with <c>device: auto</c>), in order of preference on equal cost; the planner picks by whole-plan cost.
+    /// </summary>
+    IReadOnlyList<SizedComponent> Size(Component component, SizingContext context);
 }

@@ -12,7 +12,7 @@ public sealed class SparkSizer : IComponentSizer
     public Type ComponentType => typeof(SparkComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var s = (SparkComponent)component;
         var min = s.DynamicAllocation?.MinExecutors ?? s.Executors;
@@ -24,7 +24,7 @@ public sealed class SparkSizer : IComponentSizer
             new WorkloadPlan(s.Name + "-exec", executors, min, max, Pod(s.Executor), ByteSize.Zero, Scalable: s.DynamicAllocation is not null, ZoneSpread: false),
         };
         var rationale = string.Create(CultureInfo.InvariantCulture, $"driver + {executors} executor(s), dynamic {min}–{max}");
-        return new SizedComponent(s, "cpu", null, workloads, null, null, rationale);
+        return [new SizedComponent(s, "cpu", null, workloads, null, null, rationale)];
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed class StatefulSizer : IComponentSizer
     public Type ComponentType => typeof(StatefulComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var s = (StatefulComponent)component;
         var spread = context.Redundancy.ZoneSpread;
@@ -67,7 +67,7 @@ public sealed class StatefulSizer : IComponentSizer
                 throw new InvalidOperationException($"No stateful sizing for {s.Kind}.");
         }
 
-        return new SizedComponent(s, "cpu", null, workloads, null, null, rationale);
+        return [new SizedComponent(s, "cpu", null, workloads, null, null, rationale)];
     }
 
     private static WorkloadPlan Fixed(string name, int replicas, PodShape pod, ByteSize storage, bool spread) =>

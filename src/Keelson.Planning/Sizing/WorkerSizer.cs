@@ -11,7 +11,7 @@ public sealed class WorkerSizer : IComponentSizer
     public Type ComponentType => typeof(WorkerComponent);
 
     /// <inheritdoc/>
-    public SizedComponent Size(Component component, SizingContext context)
+    public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var w = (WorkerComponent)component;
         var pod = w.Resources is { } r ? PodShape.From(r) : ServiceSizer.DefaultPod;
@@ -22,6 +22,6 @@ public sealed class WorkerSizer : IComponentSizer
             ? string.Create(CultureInfo.InvariantCulture, $"peak backlog {length} / {w.Queue.TargetLengthPerReplica} per replica, within {w.MinReplicas}–{w.MaxReplicas}")
             : string.Create(CultureInfo.InvariantCulture, $"no peak backlog given: planned at {peak}, scales {w.MinReplicas}–{w.MaxReplicas} on queue length");
         var workload = new WorkloadPlan(w.Name, peak, w.MinReplicas, w.MaxReplicas, pod, Spec.Units.ByteSize.Zero, Scalable: true, ZoneSpread: false);
-        return new SizedComponent(w, "cpu", null, [workload], null, null, rationale);
+        return [new SizedComponent(w, "cpu", null, [workload], null, null, rationale)];
     }
 }

@@ -41,6 +41,26 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public async Task Every_output_says_why_each_pool_has_its_nodes()
+    {
+        const string Why = "13 nodes; lower bound 11 (memory); 2 more because pod shapes leave room no pod fits";
+        var path = Repo.File("examples", "ai-call-center.yaml");
+        var (_, json, _) = await Cli.Run("plan", path, "-o", "json");
+        var (_, yaml, _) = await Cli.Run("plan", path, "-o", "yaml");
+        var (_, table, _) = await Cli.Run("plan", path);
+
+        using var doc = JsonDocument.Parse(json);
+        var general = doc.RootElement.GetProperty("pools").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "general");
+        Assert.Equal("memory", general.GetProperty("lowerBoundBy").GetString());
+        Assert.StartsWith(Why, general.GetProperty("nodesReason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("lowerBoundBy: memory", yaml, StringComparison.Ordinal);
+        Assert.Contains("nodesReason: '" + Why, yaml, StringComparison.Ordinal);
+        Assert.Contains("Why these nodes", table, StringComparison.Ordinal);
+        Assert.Contains("11 (memory)", table, StringComparison.Ordinal);
+        Assert.Contains("13 nodes; lower bound 11 (memory); 2 more because pod shapes", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Yaml_output_has_the_same_content_as_json()
     {
         var (_, json, _) = await Cli.Run("plan", Repo.File("examples", "restaurant.yaml"), "-o", "json");
