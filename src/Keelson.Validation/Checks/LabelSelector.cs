@@ -14,6 +14,9 @@ public sealed class LabelSelector
 {
     private LabelSelector(IReadOnlyList<SelectorRequirement> requirements) => Requirements = requirements;
 
+    /// <summary>The operators a selector requirement accepts.</summary>
+    public static readonly IReadOnlyList<string> Operators = ["In", "NotIn", "Exists", "DoesNotExist"];
+
     /// <summary>A selector that matches every set of labels.</summary>
     public static LabelSelector Everything { get; } = new([]);
 
@@ -22,6 +25,17 @@ public sealed class LabelSelector
 
     /// <summary>Whether the selector has no requirement, so it matches everything.</summary>
     public bool IsEmpty => Requirements.Count == 0;
+
+    /// <summary>
+    /// Whether every requirement is one the API server accepts (a key, a known operator, values exactly for In and
+    /// NotIn); a malformed selector is reported by the API-server rules, and matches nothing here.
+    /// </summary>
+    public bool IsWellFormed => Requirements.All(r => r.Key.Length > 0 && r.Operator switch
+    {
+        "In" or "NotIn" => r.Values.Count > 0,
+        "Exists" or "DoesNotExist" => r.Values.Count == 0,
+        _ => false,
+    });
 
     /// <summary>A <c>LabelSelector</c> object (<c>matchLabels</c>, <c>matchExpressions</c>); null when the node is not a mapping.</summary>
     public static LabelSelector? Parse(YamlElement? node)
@@ -53,6 +67,11 @@ public sealed class LabelSelector
 
     /// <summary>A plain label map used as a selector (a Service's <c>spec.selector</c>, a ReplicationController's); null when not a mapping.</summary>
     public static LabelSelector? FromMap(YamlElement? node) => node is YamlMap map ? new LabelSelector([.. FromLabels(map)]) : null;
+
+    /// <summary>Whether a label mapping (absent: no labels) satisfies every requirement.</summary>
+    public bool Matches(YamlMap? labels) =>
+        Matches(labels?.Entries.Where(e => e.Value is YamlValue).ToDictionary(e => e.Key, e => ((YamlValue)e.Value).Value, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>Whether labels satisfy every requirement.</summary>
     public bool Matches(IReadOnlyDictionary<string, string> labels)

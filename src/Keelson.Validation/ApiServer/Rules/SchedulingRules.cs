@@ -1,3 +1,4 @@
+using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
 using static Keelson.Validation.ApiServer.RuleBuilder;
@@ -76,9 +77,9 @@ internal static class SchedulingRules
                 yield return new Problem($"key '{e.Scalar("key")}' is not a label key", $"Use {rule}.", at + ".key", e.Get("key"));
             }
 
-            if (op is null || !LabelSelectors.Operators.Contains(op, StringComparer.Ordinal))
+            if (op is null || !LabelSelector.Operators.Contains(op, StringComparer.Ordinal))
             {
-                yield return NotAllowed(op ?? "", LabelSelectors.Operators) with { Field = at + ".operator", At = e.Get("operator") ?? e };
+                yield return NotAllowed(op ?? "", LabelSelector.Operators) with { Field = at + ".operator", At = e.Get("operator") ?? e };
             }
             else if (op is "In" or "NotIn" && IsMissing(values))
             {

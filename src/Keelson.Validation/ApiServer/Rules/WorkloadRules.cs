@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
 using static Keelson.Validation.ApiServer.RuleBuilder;
@@ -17,7 +18,7 @@ internal static partial class WorkloadRules
 
     public static readonly ApiRule[] All =
     [
-        Rule("workload-selector-empty", FieldRules.ValueId, Workloads, "spec.selector", s => s.Map is { } m && LabelSelectors.IsEmpty(m)
+        Rule("workload-selector-empty", FieldRules.ValueId, Workloads, "spec.selector", s => s.Map is { } m && LabelSelector.Parse(m)!.IsEmpty
             ? [new Problem($"an empty selector is not valid for a {s.Document.Kind}", "Select the pod template's labels with matchLabels.")] : [], "apps ValidateDeploymentSpec / ValidateStatefulSetSpec / ValidateDaemonSetSpec / ValidateReplicaSetSpec"),
         SelectorMatchesTemplate("workload-selector-template", Workloads, "apps ValidatePodTemplateSpecForReplicaSet / ValidatePodTemplateSpecForStatefulSet / ValidateDaemonSetSpec"),
         SchedulingRules.Selector("workload-selector-requirements", Workloads, "spec.selector", "apps ValidateDeploymentSpec ... (ValidateLabelSelector)"),
@@ -46,13 +47,13 @@ internal static partial class WorkloadRules
 
     private static IEnumerable<Problem> Mismatch(RuleSite s)
     {
-        if (s.Get("selector") is not YamlMap selector || LabelSelectors.IsEmpty(selector) || s.Get("template") is not YamlMap template)
+        if (LabelSelector.Parse(s.Get("selector")) is not { IsEmpty: false, IsWellFormed: true } selector || s.Get("template") is not YamlMap template)
         {
             yield break;
         }
 
         var labels = template.At("metadata.labels") as YamlMap;
-        if (LabelSelectors.Matches(selector, labels) == false)
+        if (!selector.Matches(labels))
         {
             yield return new Problem("selector does not match the template's labels", "The pods this object creates must carry labels its selector selects; make template.metadata.labels match spec.selector.",
                 "template.metadata.labels", (YamlElement?)labels ?? template);
