@@ -5,7 +5,7 @@ namespace Keelson.Planning.Packing;
 
 /// <summary>Why a pool has the nodes it has at peak: its lower bound, what adds nodes above it, and whether that is proved minimal.</summary>
 /// <param name="LowerBound">Resource lower bound (at least <c>minNodes</c>).</param>
-/// <param name="LowerBoundBy"><c>cpu</c>, <c>memory</c>, <c>gpu</c>, <c>pod slots</c> or <c>minNodes</c>.</param>
+/// <param name="LowerBoundBy"><c>cpu</c>, <c>memory</c>, <c>gpu</c>, <c>pod slots</c>, <c>minNodes</c> or <c>no pods</c>.</param>
 /// <param name="Packed">Nodes the pods take when packed.</param>
 /// <param name="PackingOptimal">Whether no packing of these pods uses fewer nodes.</param>
 /// <param name="PackingMethod">The packing that gave <paramref name="Packed"/>.</param>

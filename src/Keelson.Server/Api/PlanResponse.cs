@@ -29,7 +29,7 @@ public sealed record PlanResponse(
                 c.Name, c.Component.Kind, c.Pool, c.Device, c.Sessions,
                 c.Workloads.Sum(w => w.MinReplicas), c.Workloads.Sum(w => w.Replicas), c.Workloads.Sum(w => w.MaxReplicas),
                 Millis(c.Cpu.Value), c.Memory.ToString(), c.Gpus, Math.Round(c.MonthlyUsd, 2), c.Rationale))],
-            [.. plan.Pools.Select(p => new PoolNodes(p.Pool.Name, p.Pool.Instance.Name, p.Nodes, p.OffPeakNodes, p.LowerBound, Math.Round(p.MonthlyUsd, 2)))],
+            [.. plan.Pools.Select(p => new PoolNodes(p.Pool.Name, p.Pool.Instance.Name, p.Nodes, p.OffPeakNodes, p.LowerBound, p.Reason.LowerBoundBy, p.Reason.Summary, Math.Round(p.MonthlyUsd, 2)))],
             new CostEstimate(Math.Round(plan.Cost.OnDemandUsd, 2), Math.Round(plan.Cost.OptimisedUsd, 2), string.Create(CultureInfo.InvariantCulture, $"${plan.Cost.OnDemandUsd:0}/month")));
     }
 
@@ -66,6 +66,8 @@ public sealed record PoolNodes(
     [property: JsonPropertyName("nodes")] int Nodes,
     [property: JsonPropertyName("off_peak_nodes")] int OffPeakNodes,
     [property: JsonPropertyName("lower_bound")] int LowerBound,
+    [property: JsonPropertyName("lower_bound_by")] string LowerBoundBy,
+    [property: JsonPropertyName("nodes_reason")] string NodesReason,
     [property: JsonPropertyName("monthly_usd")] double MonthlyUsd);
 
 /// <summary>Monthly cost on demand and with the stack's optimisations.</summary>

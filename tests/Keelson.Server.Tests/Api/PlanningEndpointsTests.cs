@@ -33,6 +33,22 @@ public sealed class PlanningEndpointsTests(ApiFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Calculate_resources_says_why_each_pool_has_its_nodes()
+    {
+        var (_, body) = await Post("/api/v1/tenants/calculate-resources", CallCenter);
+
+        var pools = body["nodes"]!.AsArray();
+        Assert.NotEmpty(pools);
+        Assert.All(pools, pool =>
+        {
+            var nodes = pool!["nodes"]!.GetValue<int>();
+            Assert.Contains(pool["lower_bound_by"]!.GetValue<string>(), (string[])["cpu", "memory", "gpu", "pod slots", "minNodes", "no pods"]);
+            Assert.StartsWith($"{nodes} node", pool["nodes_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains($"lower bound {pool["lower_bound"]!.GetValue<int>()} (", pool["nodes_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task A_missing_demo_mode_header_is_a_400_problem()
     {
         using var client = factory.CreateClient();
