@@ -203,6 +203,15 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
             spec.Type ??= "ClusterIP";
         }
 
+        // The revision annotation belongs to the deployment controller; an apply that does not mention it keeps it,
+        // as server-side apply keeps fields another manager owns.
+        if (applied is V1Deployment && existing?.Metadata.Annotations?.TryGetValue(Controllers.DeploymentController.RevisionAnnotation, out var revision) == true
+            && applied.Metadata.Annotations?.ContainsKey(Controllers.DeploymentController.RevisionAnnotation) != true)
+        {
+            applied.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            applied.Metadata.Annotations[Controllers.DeploymentController.RevisionAnnotation] = revision;
+        }
+
         if (applied is V1Namespace ns)
         {
             ns.Status = new V1NamespaceStatus { Phase = "Active" };

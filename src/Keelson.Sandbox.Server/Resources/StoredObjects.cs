@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Store;
 
@@ -124,7 +125,9 @@ internal static class StoredObjects
         }
 
         metadata["namespace"] = target.Namespace;
-        return ApiJson.ToModel(body, expected.ModelType);
+        var admitted = ApiJson.ToModel(body, expected.ModelType);
+        ObjectDefaults.Apply(admitted);
+        return admitted;
     }
 
     private static void RequireName(ResourceTarget target, V1ObjectMeta meta)
