@@ -61,6 +61,8 @@ public sealed class SandboxApiServer : IAsyncDisposable
         ScaleEndpoints.Map(app);
         EvictionEndpoints.Map(app);
         PodLogEndpoints.Map(app);
+        ContainerEndpoints.Map(app);
+        HealthEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         server.app = app;
