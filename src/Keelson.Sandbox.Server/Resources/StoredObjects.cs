@@ -87,6 +87,21 @@ internal static class StoredObjects
             return ApiJson.ToNode(pod, target.Resource.ApiVersion, target.Resource.Kind);
         }
 
+        if (existing is V1Namespace)
+        {
+            // Deleting a namespace marks it Terminating; the namespace controller empties it and then removes it.
+            var terminating = KubeObjects.Clone(existing);
+            terminating.Metadata.DeletionTimestamp ??= cluster.Engine.Clock.UtcDateTime;
+            ((V1Namespace)terminating).Status = new V1NamespaceStatus { Phase = "Terminating" };
+            if (!dryRun)
+            {
+                Controllers.NamespaceController.MarkForDeletion(cluster.Engine.Context, target.RequiredName);
+                cluster.Engine.Settle();
+            }
+
+            return ApiJson.ToNode(terminating, target.Resource.ApiVersion, target.Resource.Kind);
+        }
+
         var uid = existing.Metadata.Uid;
         if (!dryRun)
         {
@@ -148,6 +163,10 @@ internal static class StoredObjects
         catch (NamespaceNotFoundException e)
         {
             throw ApiException.NotFound("namespaces", e.Namespace);
+        }
+        catch (NamespaceTerminatingException e)
+        {
+            throw new ApiException(403, "Forbidden", e.Message, e.Namespace, "namespaces");
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed class SandboxEngine
         controllers =
         [
             new NodeLifecycleController(),
+            new NamespaceController(),
             new ClusterAutoscaler(profile, scheduler),
             new CronJobController(),
             new JobController(),
