@@ -79,12 +79,12 @@ internal static class StoredObjects
                 var terminating = KubeObjects.Clone(pod);
                 terminating.Metadata.DeletionTimestamp ??= cluster.Engine.Clock.UtcDateTime;
                 terminating.Metadata.DeletionGracePeriodSeconds ??= pod.Spec.TerminationGracePeriodSeconds ?? 30;
-                return ApiJson.ToNode(terminating, target.Resource.ApiVersion, target.Resource.Kind);
+                return ResourceViews.ToNode(terminating, target.Resource);
             }
 
             Pods.Terminate(cluster.Engine.Context, pod);
             cluster.Engine.Settle();
-            return ApiJson.ToNode(pod, target.Resource.ApiVersion, target.Resource.Kind);
+            return ResourceViews.ToNode(pod, target.Resource);
         }
 
         if (existing is V1Namespace)
@@ -99,7 +99,7 @@ internal static class StoredObjects
                 cluster.Engine.Settle();
             }
 
-            return ApiJson.ToNode(terminating, target.Resource.ApiVersion, target.Resource.Kind);
+            return ResourceViews.ToNode(terminating, target.Resource);
         }
 
         var uid = existing.Metadata.Uid;
@@ -140,7 +140,7 @@ internal static class StoredObjects
         }
 
         metadata["namespace"] = target.Namespace;
-        var admitted = ApiJson.ToModel(body, expected.ModelType);
+        var admitted = ApiJson.ToModel(ResourceViews.ToStored(body, expected), ResourceViews.StoredType(expected));
         ObjectDefaults.Apply(admitted);
         return admitted;
     }
