@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using k8s.Models;
+using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Endpoints;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Server.Resources;
@@ -43,7 +44,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Speed);
-        EnsureDefaultNamespace(cluster);
+        EnsureClusterBasics(cluster);
         var server = new SandboxApiServer(new SandboxGate(cluster), options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -61,6 +62,8 @@ public sealed class SandboxApiServer : IAsyncDisposable
         ScaleEndpoints.Map(app);
         EvictionEndpoints.Map(app);
         PodLogEndpoints.Map(app);
+        ContainerEndpoints.Map(app);
+        HealthEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         server.app = app;
@@ -94,12 +97,46 @@ public sealed class SandboxApiServer : IAsyncDisposable
         stopping.Dispose();
     }
 
-    // Every real cluster has "default", and kubectl puts objects without a namespace there.
-    private static void EnsureDefaultNamespace(SandboxCluster cluster)
+    // Every real cluster has "default" (kubectl puts objects without a namespace there) with the API server's own
+    // "kubernetes" Service in it; a sandbox saved before nodes and pods had addresses gets them.
+    private static void EnsureClusterBasics(SandboxCluster cluster)
     {
-        if (cluster.Engine.Store.Get<V1Namespace>(null, "default") is null)
+        var store = cluster.Engine.Store;
+        if (store.Get<V1Namespace>(null, "default") is null)
         {
-            cluster.Apply(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default" } });
+            var ns = new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default" } };
+            ObjectDefaults.Apply(ns);
+            cluster.Apply(ns);
+        }
+
+        if (store.Get<V1Service>("default", "kubernetes") is null)
+        {
+            var service = new V1Service
+            {
+                ApiVersion = "v1",
+                Kind = "Service",
+                Metadata = new V1ObjectMeta
+                {
+                    Name = "kubernetes",
+                    NamespaceProperty = "default",
+                    Labels = new Dictionary<string, string> { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+                },
+                Spec = new V1ServiceSpec { ClusterIP = "10.96.0.1", Ports = [new V1ServicePort { Name = "https", Port = 443, TargetPort = 6443 }] },
+            };
+            ObjectDefaults.Apply(service);
+            cluster.Apply(service);
+        }
+
+        foreach (var node in store.List<V1Node>().Where(n => n.Status is not null && n.Status.Addresses is null).ToList())
+        {
+            node.Status.Addresses = Nodes.Addresses.OfNode(node.Metadata.Name);
+            store.Update(node);
+        }
+
+        foreach (var pod in store.List<V1Pod>().Where(p => p.Status?.PodIP is not null && p.Status.PodIPs is null).ToList())
+        {
+            pod.Status.PodIPs = [new V1PodIP { Ip = pod.Status.PodIP }];
+            store.Update(pod);
         }
     }
 

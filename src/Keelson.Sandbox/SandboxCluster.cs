@@ -64,9 +64,15 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         else
         {
             meta.NamespaceProperty ??= "default";
-            if (Engine.Store.Get<V1Namespace>(null, meta.NamespaceProperty) is null && applied.Kind != "Namespace")
+            var home = Engine.Store.Get<V1Namespace>(null, meta.NamespaceProperty);
+            if (home is null && applied.Kind != "Namespace")
             {
                 throw new NamespaceNotFoundException(meta.NamespaceProperty);
+            }
+
+            if (home?.Metadata.DeletionTimestamp is not null && Engine.Store.Get(StoreKey.Of(applied)) is null)
+            {
+                throw new NamespaceTerminatingException(meta.NamespaceProperty);
             }
         }
 
@@ -198,14 +204,26 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
     {
         if (applied is V1Service service && service.Spec is { } spec && spec.ClusterIP != "None")
         {
-            spec.ClusterIP = (existing as V1Service)?.Spec?.ClusterIP ?? ClusterIp(service);
+            spec.ClusterIP = (existing as V1Service)?.Spec?.ClusterIP ?? (string.IsNullOrEmpty(spec.ClusterIP) ? ClusterIp(service) : spec.ClusterIP);
             spec.ClusterIPs = [spec.ClusterIP];
             spec.Type ??= "ClusterIP";
         }
 
+        // The revision annotation belongs to the deployment controller; an apply that does not mention it keeps it,
+        // as server-side apply keeps fields another manager owns.
+        if (applied is V1Deployment && existing?.Metadata.Annotations?.TryGetValue(Controllers.DeploymentController.RevisionAnnotation, out var revision) == true
+            && applied.Metadata.Annotations?.ContainsKey(Controllers.DeploymentController.RevisionAnnotation) != true)
+        {
+            applied.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            applied.Metadata.Annotations[Controllers.DeploymentController.RevisionAnnotation] = revision;
+        }
+
         if (applied is V1Namespace ns)
         {
-            ns.Status = new V1NamespaceStatus { Phase = "Active" };
+            // A namespace being deleted stays so whatever is applied to it.
+            var terminating = (existing as V1Namespace)?.Metadata.DeletionTimestamp;
+            ns.Metadata.DeletionTimestamp = terminating;
+            ns.Status = new V1NamespaceStatus { Phase = terminating is null ? "Active" : "Terminating" };
         }
     }
 
@@ -245,5 +263,12 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
 public sealed class NamespaceNotFoundException(string ns) : Exception($"namespaces \"{ns}\" not found")
 {
     /// <summary>The missing namespace.</summary>
+    public string Namespace { get; } = ns;
+}
+
+/// <summary>An object was created in a namespace that is being deleted.</summary>
+public sealed class NamespaceTerminatingException(string ns) : Exception($"unable to create new content in namespace {ns} because it is being terminated")
+{
+    /// <summary>The terminating namespace.</summary>
     public string Namespace { get; } = ns;
 }

@@ -7,6 +7,7 @@ using Keelson.Delivery.Kubernetes;
 using Keelson.Planning;
 using Keelson.Rendering;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Spec.Parsing;
 using Keelson.Spec.Profiles;
 using Keelson.Testing;
@@ -82,9 +83,12 @@ public sealed class RealClusterDeliveryTests : IAsyncLifetime
         var gateway = (V1Deployment)broken.Single(o => o is V1Deployment { Metadata.Name: "gateway" });
         gateway.Spec.Template.Spec.Containers[0].Image = "registry.example.com/restaurant/gateway:10.3.0-broken";
         gateway.Spec.ProgressDeadlineSeconds = 60;
+        // The pods are named after the template as stored, that is with the server's defaults.
+        var stored = (V1Deployment)KubeObjects.Clone(gateway);
+        ObjectDefaults.Apply(stored);
         server.Inspect(c =>
         {
-            c.Engine.Context.Faults.Add(new CrashLoop($"gateway-{Names.TemplateHash(gateway.Spec.Template)}", TimeSpan.FromSeconds(3)));
+            c.Engine.Context.Faults.Add(new CrashLoop($"gateway-{Names.TemplateHash(stored.Spec.Template)}", TimeSpan.FromSeconds(3)));
             return 0;
         });
 

@@ -55,12 +55,12 @@ internal static class PatchEndpoints
                 return StoredObjects.Create(cluster, target, applied, options.DryRun);
             }
 
-            var live = ApiJson.ToNode(StoredObjects.Get(cluster, target), target.Resource.ApiVersion, target.Resource.Kind);
+            var live = ResourceViews.ToNode(StoredObjects.Get(cluster, target), target.Resource);
             var patched = Patch(type, live, patch);
             FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems), target, patch.ToJsonString());
             return StoredObjects.Replace(cluster, target, patched, options.DryRun);
         });
-        return ApiJson.Result(ApiJson.ToNode(result, target.Resource.ApiVersion, target.Resource.Kind));
+        return ApiJson.Result(ResourceViews.ToNode(result, target.Resource));
     }
 
     /// <summary>The patched object; a resourceVersion in the patch is kept, so a stale one is a conflict.</summary>

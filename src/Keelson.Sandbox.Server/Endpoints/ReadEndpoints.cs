@@ -54,7 +54,7 @@ internal static class ReadEndpoints
 
             var matching = StoredObjects.List(cluster, resource, target.Namespace)
                 .Where(o => query.Continue is null || string.CompareOrdinal(Key(o), query.Continue.After) > 0)
-                .Where(o => query.Matches(o, ApiJson.ToNode(o, resource.ApiVersion, resource.Kind))).ToList();
+                .Where(o => query.Matches(o, ResourceViews.ToNode(o, resource))).ToList();
             var version = query.Continue?.ResourceVersion ?? cluster.Engine.Store.ResourceVersion;
             var page = query.Limit is { } limit && matching.Count > limit ? matching.Take((int)limit).ToList() : matching;
             var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
@@ -79,7 +79,7 @@ internal static class ReadEndpoints
                 ["apiVersion"] = resource.ApiVersion,
                 ["kind"] = resource.Kind + "List",
                 ["metadata"] = metadata,
-                ["items"] = new JsonArray([.. page.Select(o => ApiJson.ToNode(o, resource.ApiVersion, resource.Kind))]),
+                ["items"] = new JsonArray([.. page.Select(o => ResourceViews.ToNode(o, resource))]),
             };
         }));
     }
@@ -97,7 +97,7 @@ internal static class ReadEndpoints
             var found = StoredObjects.Get(cluster, target);
             return table.Wanted
                 ? TableBuilder.Build(target.Resource, [found], cluster.Engine.Clock.UtcDateTime, table.IncludeObject, StoredObjects.VersionOf(found))
-                : (JsonNode)ApiJson.ToNode(found, target.Resource.ApiVersion, target.Resource.Kind);
+                : (JsonNode)ResourceViews.ToNode(found, target.Resource);
         }));
     }
 }

@@ -69,7 +69,7 @@ internal static class WatchStream
         var frames = new List<string>();
         foreach (var change in changes)
         {
-            var json = ApiJson.ToNode(change.Resource, resource.ApiVersion, resource.Kind);
+            var json = ResourceViews.ToNode(change.Resource, resource);
             if (!query.Matches(change.Resource, json))
             {
                 continue;

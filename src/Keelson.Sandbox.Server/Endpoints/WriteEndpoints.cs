@@ -32,7 +32,7 @@ internal static class WriteEndpoints
         var options = WriteOptions.From(context.Request, "CreateOptions");
         var body = await ValidatedBodyAsync(context, target, options).ConfigureAwait(false);
         var created = gate.Run(cluster => StoredObjects.Create(cluster, target, body, options.DryRun));
-        return ApiJson.Result(ApiJson.ToNode(created, target.Resource.ApiVersion, target.Resource.Kind), StatusCodes.Status201Created);
+        return ApiJson.Result(ResourceViews.ToNode(created, target.Resource), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ReplaceAsync(HttpContext context, SandboxGate gate)
@@ -41,7 +41,7 @@ internal static class WriteEndpoints
         var options = WriteOptions.From(context.Request, "UpdateOptions");
         var body = await ValidatedBodyAsync(context, target, options).ConfigureAwait(false);
         var replaced = gate.Run(cluster => StoredObjects.Replace(cluster, target, body, options.DryRun));
-        return ApiJson.Result(ApiJson.ToNode(replaced, target.Resource.ApiVersion, target.Resource.Kind));
+        return ApiJson.Result(ResourceViews.ToNode(replaced, target.Resource));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, SandboxGate gate)

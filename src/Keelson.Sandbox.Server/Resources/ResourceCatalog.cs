@@ -28,6 +28,7 @@ public static class ResourceCatalog
         new("batch", "v1", "Job", "jobs", true, []),
         new("batch", "v1", "CronJob", "cronjobs", true, ["cj"]),
         new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"]),
+        new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"]),
         new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"]),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"]),
         new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, ["netpol"]),
@@ -50,7 +51,7 @@ public static class ResourceCatalog
 
     /// <summary>The categories discovery lists for a resource (<c>all</c> for workloads and services).</summary>
     public static IList<string>? Categories(ApiResource resource) =>
-        resource is { Group: "" or "apps" or "batch" or "autoscaling" } && AllCategory.Contains(resource.Kind) ? ["all"] : null;
+        resource is { Group: "" or "apps" or "batch" or "autoscaling" } && AllCategory.Contains(resource.Kind) && !ResourceViews.IsView(resource) ? ["all"] : null;
 
     /// <summary>The served group versions, core first, each with its resources.</summary>
     public static IEnumerable<IGrouping<string, ApiResource>> GroupVersions => All.GroupBy(r => r.ApiVersion);

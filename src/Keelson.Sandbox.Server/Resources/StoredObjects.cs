@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Store;
 
@@ -78,12 +79,27 @@ internal static class StoredObjects
                 var terminating = KubeObjects.Clone(pod);
                 terminating.Metadata.DeletionTimestamp ??= cluster.Engine.Clock.UtcDateTime;
                 terminating.Metadata.DeletionGracePeriodSeconds ??= pod.Spec.TerminationGracePeriodSeconds ?? 30;
-                return ApiJson.ToNode(terminating, target.Resource.ApiVersion, target.Resource.Kind);
+                return ResourceViews.ToNode(terminating, target.Resource);
             }
 
             Pods.Terminate(cluster.Engine.Context, pod);
             cluster.Engine.Settle();
-            return ApiJson.ToNode(pod, target.Resource.ApiVersion, target.Resource.Kind);
+            return ResourceViews.ToNode(pod, target.Resource);
+        }
+
+        if (existing is V1Namespace)
+        {
+            // Deleting a namespace marks it Terminating; the namespace controller empties it and then removes it.
+            var terminating = KubeObjects.Clone(existing);
+            terminating.Metadata.DeletionTimestamp ??= cluster.Engine.Clock.UtcDateTime;
+            ((V1Namespace)terminating).Status = new V1NamespaceStatus { Phase = "Terminating" };
+            if (!dryRun)
+            {
+                Controllers.NamespaceController.MarkForDeletion(cluster.Engine.Context, target.RequiredName);
+                cluster.Engine.Settle();
+            }
+
+            return ResourceViews.ToNode(terminating, target.Resource);
         }
 
         var uid = existing.Metadata.Uid;
@@ -124,7 +140,9 @@ internal static class StoredObjects
         }
 
         metadata["namespace"] = target.Namespace;
-        return ApiJson.ToModel(body, expected.ModelType);
+        var admitted = ApiJson.ToModel(ResourceViews.ToStored(body, expected), ResourceViews.StoredType(expected));
+        ObjectDefaults.Apply(admitted);
+        return admitted;
     }
 
     private static void RequireName(ResourceTarget target, V1ObjectMeta meta)
@@ -145,6 +163,10 @@ internal static class StoredObjects
         catch (NamespaceNotFoundException e)
         {
             throw ApiException.NotFound("namespaces", e.Namespace);
+        }
+        catch (NamespaceTerminatingException e)
+        {
+            throw new ApiException(403, "Forbidden", e.Message, e.Namespace, "namespaces");
         }
     }
 }

@@ -37,7 +37,7 @@ public static class TableBuilder
                 cells.Add(cell);
             }
 
-            var json = ApiJson.ToNode(item, resource.ApiVersion, resource.Kind);
+            var json = ResourceViews.ToNode(item, resource);
             rows.Add(new JsonObject
             {
                 ["cells"] = cells,

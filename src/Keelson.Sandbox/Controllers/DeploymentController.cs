@@ -46,6 +46,7 @@ public sealed class DeploymentController : IController
             }
 
             var newRs = NewReplicaSet(context, deployment, owned);
+            MarkRevision(context, deployment, newRs);
             var old = owned.Where(rs => rs != newRs).OrderBy(rs => Revision(rs)).ToList();
             var progressed = deployment.Spec.Strategy?.Type == "Recreate"
                 ? Recreate(context, newRs, old, replicas)
@@ -146,6 +147,19 @@ public sealed class DeploymentController : IController
         context.Store.Create(rs);
         context.Event(deployment.Metadata, "Deployment", "Normal", "ScalingReplicaSet", $"Created replica set {rs.Metadata.Name}");
         return rs;
+    }
+
+    // The deployment carries its current ReplicaSet's revision, as upstream's controller writes it (kubectl
+    // rollout history and describe read it there).
+    private static void MarkRevision(SandboxContext context, V1Deployment deployment, V1ReplicaSet current)
+    {
+        var revision = Revision(current).ToString(CultureInfo.InvariantCulture);
+        var annotations = deployment.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!annotations.TryGetValue(RevisionAnnotation, out var marked) || marked != revision)
+        {
+            annotations[RevisionAnnotation] = revision;
+            context.Store.Update(deployment);
+        }
     }
 
     private static bool Rolling(SandboxContext context, V1Deployment deployment, V1ReplicaSet newRs, List<V1ReplicaSet> old, int replicas)

@@ -29,6 +29,7 @@ public sealed class SandboxEngine
         controllers =
         [
             new NodeLifecycleController(),
+            new NamespaceController(),
             new ClusterAutoscaler(profile, scheduler),
             new CronJobController(),
             new JobController(),
@@ -101,6 +102,20 @@ public sealed class SandboxEngine
         }
 
         PruneEvents();
+    }
+
+    /// <summary>
+    /// Moves a clock that is behind <paramref name="instant"/> there in one step, as a cluster that was switched off
+    /// finds on restart: controllers see the gap once (timers expire, missed schedules count once), nothing runs in
+    /// between. A clock already at or past <paramref name="instant"/> is left alone; time never goes back.
+    /// </summary>
+    public void CatchUpTo(DateTimeOffset instant)
+    {
+        var behind = instant - Clock.GetUtcNow();
+        if (behind > TimeSpan.Zero)
+        {
+            Advance(behind, tick: behind);
+        }
     }
 
     /// <summary>Advances until <paramref name="done"/> holds or <paramref name="timeout"/> passes; whether it held.</summary>

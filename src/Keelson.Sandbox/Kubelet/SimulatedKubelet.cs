@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
-using System.Text;
 using k8s.Models;
 using Keelson.Sandbox.Controllers;
 using Keelson.Sandbox.Engine;
@@ -83,8 +81,10 @@ public sealed class SimulatedKubelet : IController
         {
             Phase = "Pending",
             StartTime = now,
-            HostIP = Address(node.Metadata.Name, "node"),
-            PodIP = Address(pod.Metadata.Uid, "pod"),
+            HostIP = Nodes.Addresses.Node(node.Metadata.Name),
+            HostIPs = [new V1HostIP { Ip = Nodes.Addresses.Node(node.Metadata.Name) }],
+            PodIP = Nodes.Addresses.Pod(pod.Metadata.Uid),
+            PodIPs = [new V1PodIP { Ip = Nodes.Addresses.Pod(pod.Metadata.Uid) }],
             QosClass = pod.Status?.QosClass ?? "Burstable",
             Conditions =
             [
@@ -220,13 +220,4 @@ public sealed class SimulatedKubelet : IController
 
     private static V1PodCondition Condition(string type, string status, DateTime at, string? reason = null) =>
         new() { Type = type, Status = status, LastTransitionTime = at, Reason = reason };
-
-    // Stable, distinct-looking addresses: 10.0.x.y for nodes, 10.244.x.y for pods.
-    private static string Address(string seed, string kind)
-    {
-        var hash = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(seed));
-        return kind == "node"
-            ? string.Create(CultureInfo.InvariantCulture, $"10.0.{(hash >> 8) & 0xff}.{(hash & 0xfd) + 2}")
-            : string.Create(CultureInfo.InvariantCulture, $"10.244.{(hash >> 8) & 0xff}.{(hash & 0xfd) + 2}");
-    }
 }

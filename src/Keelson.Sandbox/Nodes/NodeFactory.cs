@@ -68,6 +68,7 @@ public static class NodeFactory
             {
                 Capacity = capacity,
                 Allocatable = free,
+                Addresses = Addresses.OfNode(name),
                 Conditions = [new V1NodeCondition { Type = "Ready", Status = "True", LastTransitionTime = created, Reason = "KubeletReady", Message = "simulated kubelet is posting ready status" }],
                 NodeInfo = new V1NodeSystemInfo
                 {

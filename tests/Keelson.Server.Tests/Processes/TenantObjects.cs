@@ -33,9 +33,12 @@ internal sealed record TenantObjects
     /// <summary>The object keys the inventory lists (<c>apiVersion kind namespace name</c>).</summary>
     public required IReadOnlyList<string> InventoryKeys { get; init; }
 
-    /// <summary>Objects of a kind the inventory lists that it does not list (strays, duplicates under another name); the inventory itself aside.</summary>
+    /// <summary>
+    /// Objects of a kind the inventory lists that it does not list (strays, duplicates under another name); the
+    /// inventory itself and the <c>default</c> ServiceAccount every namespace gets from the cluster aside.
+    /// </summary>
     public IReadOnlyList<string> NotInInventory =>
-        [.. Uids.Keys.Where(k => InventoryKinds.Contains(KindOfKey(k)) && !Inventoried.Contains(k) && k != $"ConfigMap/{DeliveryInventory.ConfigMapName}").Order(StringComparer.Ordinal)];
+        [.. Uids.Keys.Where(k => InventoryKinds.Contains(KindOfKey(k)) && !Inventoried.Contains(k) && k != $"ConfigMap/{DeliveryInventory.ConfigMapName}" && k != "ServiceAccount/default").Order(StringComparer.Ordinal)];
 
     /// <summary>Namespaced objects the inventory lists that are not there.</summary>
     public IReadOnlyList<string> MissingFromNamespace => [.. Inventoried.Where(k => !Uids.ContainsKey(k)).Order(StringComparer.Ordinal)];

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Keelson.Sandbox.Server.Protocol;
+
+namespace Keelson.Sandbox.Server.Resources;
+
+/// <summary>
+/// Objects as a resource's version shows them. Most resources are served in the version they are stored in;
+/// <c>autoscaling/v1</c> HorizontalPodAutoscalers are a view of the stored <c>autoscaling/v2</c> objects, converted on
+/// the way out and back on the way in, as the API server converts between versions of one resource.
+/// </summary>
+internal static class ResourceViews
+{
+    private const string CpuMetric = "cpu";
+
+    /// <summary>A stored object as JSON in <paramref name="resource"/>'s version.</summary>
+    public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> stored, ApiResource resource)
+    {
+        var node = ApiJson.ToNode(stored, resource.ApiVersion, resource.Kind);
+        return IsAutoscalingV1(resource) ? AutoscalerToV1(node) : node;
+    }
+
+    /// <summary>A body written to <paramref name="resource"/>, as the stored version's JSON.</summary>
+    public static JsonObject ToStored(JsonObject body, ApiResource resource) =>
+        IsAutoscalingV1(resource) ? AutoscalerToV2(body) : body;
+
+    /// <summary>The model type objects of <paramref name="resource"/> are stored as.</summary>
+    public static Type StoredType(ApiResource resource) =>
+        IsAutoscalingV1(resource) ? typeof(V2HorizontalPodAutoscaler) : resource.ModelType;
+
+    /// <summary>Whether <paramref name="resource"/> is a converted view rather than the stored version.</summary>
+    public static bool IsView(ApiResource resource) => IsAutoscalingV1(resource);
+
+    private static bool IsAutoscalingV1(ApiResource resource) => resource is { Group: "autoscaling", Version: "v1", Kind: "HorizontalPodAutoscaler" };
+
+    // v2 → v1: the CPU utilisation target and current value move to v1's own fields; other metrics, behavior and
+    // conditions have no v1 field and are left out.
+    private static JsonObject AutoscalerToV1(JsonObject v2)
+    {
+        var spec = v2["spec"] as JsonObject ?? [];
+        var status = v2["status"] as JsonObject;
+        var v1Spec = new JsonObject
+        {
+            ["scaleTargetRef"] = spec["scaleTargetRef"]?.DeepClone(),
+            ["minReplicas"] = spec["minReplicas"]?.DeepClone(),
+            ["maxReplicas"] = spec["maxReplicas"]?.DeepClone(),
+        };
+        if (CpuUtilization(spec["metrics"], "target") is { } target)
+        {
+            v1Spec["targetCPUUtilizationPercentage"] = target;
+        }
+
+        var v1 = new JsonObject
+        {
+            ["apiVersion"] = "autoscaling/v1",
+            ["kind"] = "HorizontalPodAutoscaler",
+            ["metadata"] = v2["metadata"]?.DeepClone(),
+            ["spec"] = v1Spec,
+        };
+        if (status is not null)
+        {
+            var v1Status = new JsonObject
+            {
+                ["observedGeneration"] = status["observedGeneration"]?.DeepClone(),
+                ["lastScaleTime"] = status["lastScaleTime"]?.DeepClone(),
+                ["currentReplicas"] = status["currentReplicas"]?.DeepClone() ?? 0,
+                ["desiredReplicas"] = status["desiredReplicas"]?.DeepClone() ?? 0,
+            };
+            if (CpuUtilization(status["currentMetrics"], "current") is { } current)
+            {
+                v1Status["currentCPUUtilizationPercentage"] = current;
+            }
+
+            v1["status"] = Compact(v1Status);
+        }
+
+        v1["spec"] = Compact(v1Spec);
+        return v1;
+    }
+
+    // v1 → v2: the CPU target becomes a Resource metric; without one, v2's defaulting gives 80 %.
+    private static JsonObject AutoscalerToV2(JsonObject v1)
+    {
+        var spec = v1["spec"] as JsonObject ?? [];
+        var v2Spec = new JsonObject
+        {
+            ["scaleTargetRef"] = spec["scaleTargetRef"]?.DeepClone(),
+            ["minReplicas"] = spec["minReplicas"]?.DeepClone(),
+            ["maxReplicas"] = spec["maxReplicas"]?.DeepClone(),
+        };
+        if (spec["targetCPUUtilizationPercentage"] is { } target)
+        {
+            v2Spec["metrics"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Resource",
+                ["resource"] = new JsonObject
+                {
+                    ["name"] = CpuMetric,
+                    ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = target.DeepClone() },
+                },
+            });
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = "autoscaling/v2",
+            ["kind"] = "HorizontalPodAutoscaler",
+            ["metadata"] = v1["metadata"]?.DeepClone(),
+            ["spec"] = Compact(v2Spec),
+        };
+    }
+
+    private static JsonNode? CpuUtilization(JsonNode? metrics, string field) =>
+        (metrics as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(m => (string?)m["type"] == "Resource" && (string?)m["resource"]?["name"] == CpuMetric)?["resource"]?[field]?["averageUtilization"]?.DeepClone();
+
+    private static JsonObject Compact(JsonObject node)
+    {
+        foreach (var key in node.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            node.Remove(key);
+        }
+
+        return node;
+    }
+}
