@@ -23,10 +23,25 @@ public sealed class KubernetesProtobufTests
     public void Every_served_built_in_kind_has_a_round_trip_sample_and_a_schema()
     {
         var builtIn = ResourceCatalog.All.Where(r => !CustomGroupVersions.Contains(r.ApiVersion)).ToList();
-        Assert.Equal(27, builtIn.Count);
+        Assert.Equal(28, builtIn.Count);
         Assert.All(builtIn, r => Assert.True(ProtobufSamples.ByKind.ContainsKey(r.Kind), $"no sample for {r.Kind}"));
         Assert.All(builtIn, r => Assert.NotNull(KubernetesTypes.Find(r.ApiVersion, r.Kind)));
         Assert.All(builtIn, r => Assert.NotNull(KubernetesTypes.Find(r.ApiVersion, r.Kind + "List")));
+    }
+
+    [Fact]
+    public void An_autoscaling_v1_autoscaler_survives_the_trip_through_protobuf()
+    {
+        // Served beside autoscaling/v2 (kubectl autoscale writes v1), so it has a sample of its own.
+        var json = JsonNode.Parse("""
+            {"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"web","namespace":"shop"},
+             "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":2,"maxReplicas":5,"targetCPUUtilizationPercentage":70},
+             "status":{"currentReplicas":2,"desiredReplicas":2,"currentCPUUtilizationPercentage":40}}
+            """)!.AsObject();
+
+        var body = KubernetesProtobuf.Encode(json, rejectUnknown: true);
+
+        Assert.Equal(CanonicalJson.Of(json), CanonicalJson.Of(KubernetesProtobuf.Decode(body)));
     }
 
     [Theory]
