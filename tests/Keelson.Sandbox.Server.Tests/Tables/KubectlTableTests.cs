@@ -52,7 +52,7 @@ public sealed partial class KubectlTableTests(RestaurantCluster cluster) : IClas
         { "job/migrate", "NAME|STATUS|COMPLETIONS|DURATION|AGE", "NAME|STATUS|COMPLETIONS|DURATION|AGE|CONTAINERS|IMAGES|SELECTOR", @"^migrate\s+\w+\s+\d/2\s" },
         {
             "cronjob/nightly", "NAME|SCHEDULE|TIMEZONE|SUSPEND|ACTIVE|LAST SCHEDULE|AGE",
-            "NAME|SCHEDULE|TIMEZONE|SUSPEND|ACTIVE|LAST SCHEDULE|AGE|CONTAINERS|IMAGES|SELECTOR", @"^nightly\s+0 3 \* \* \*\s+Europe/Paris\s+False\s+\d+\s"
+            "NAME|SCHEDULE|TIMEZONE|SUSPEND|ACTIVE|LAST SCHEDULE|AGE|CONTAINERS|IMAGES|SELECTOR", @"^nightly\s+0 3 \* \* \*\s+Europe/Paris\s+True\s+\d+\s"
         },
         { "hpa/web", "NAME|REFERENCE|TARGETS|MINPODS|MAXPODS|REPLICAS|AGE", "NAME|REFERENCE|TARGETS|MINPODS|MAXPODS|REPLICAS|AGE", @"^web\s+Deployment/web\s+cpu: \S+/70%\s+2\s+7\s+\d" },
         { "pdb/web", "NAME|MIN AVAILABLE|MAX UNAVAILABLE|ALLOWED DISRUPTIONS|AGE", "NAME|MIN AVAILABLE|MAX UNAVAILABLE|ALLOWED DISRUPTIONS|AGE", @"^web\s+1\s+N/A\s+\d+\s" },

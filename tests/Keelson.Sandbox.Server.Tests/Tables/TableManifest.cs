@@ -91,6 +91,7 @@ internal static class TableManifest
         spec:
           schedule: "0 3 * * *"
           timeZone: Europe/Paris
+          suspend: true
           jobTemplate:
             spec:
               template:
