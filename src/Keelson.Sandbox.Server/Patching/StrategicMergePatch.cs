@@ -11,7 +11,7 @@ namespace Keelson.Sandbox.Server.Patching;
 public static class StrategicMergePatch
 {
     // The patchMergeKey of the lists the Kubernetes API declares with patchStrategy=merge.
-    private static readonly Dictionary<string, string> MergeKeys = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> MergeKeys = new(StringComparer.Ordinal)
     {
         ["containers"] = "name",
         ["initContainers"] = "name",

@@ -14,8 +14,11 @@ public static class TableBuilder
 {
     private static readonly IRowPrinter Default = new DefaultRows();
 
-    private static readonly Dictionary<string, IRowPrinter> Printers =
-        new IRowPrinter[] { new PodRows(), new DeploymentRows(), new ReplicaSetRows(), new StatefulSetRows(), new NodeRows(), new ServiceRows(), new EventRows() }.ToDictionary(p => p.Kind, StringComparer.Ordinal);
+    // Every printer in this assembly, found once: adding a kind's columns means adding a class, not editing a list.
+    private static readonly Dictionary<string, IRowPrinter> Printers = typeof(IRowPrinter).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IRowPrinter).IsAssignableFrom(t) && t != typeof(DefaultRows))
+        .Select(t => (IRowPrinter)Activator.CreateInstance(t)!)
+        .ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
     /// <summary>A table of <paramref name="objects"/>; run inside the gate, as it reads stored objects.</summary>
     public static JsonObject Build(ApiResource resource, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, DateTime now, bool includeObject, long resourceVersion)
