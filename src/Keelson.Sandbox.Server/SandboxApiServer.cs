@@ -61,6 +61,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         ScaleEndpoints.Map(app);
         EvictionEndpoints.Map(app);
         PodLogEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         server.app = app;
