@@ -24,6 +24,7 @@ internal static class MetricsEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
+        PrometheusEndpoints.Map(app);
         const string root = "/apis/" + GroupVersion;
         app.MapGet("/apis/metrics.k8s.io", () => ApiJson.Result(Group()));
         app.MapGet(root, () => ApiJson.Result(Resources()));
