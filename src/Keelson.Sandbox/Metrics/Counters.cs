@@ -1,26 +1,27 @@
 namespace Keelson.Sandbox.Metrics;
 
 /// <summary>
-/// Cumulative counters (CPU seconds, requests) integrated from the usage model's rates: each read adds the current
-/// rate over the virtual time since the series' last read, so a counter only grows, as Prometheus requires. A new
-/// series starts as if its rate had held since <c>start</c> (the pod's start).
+/// Cumulative counters (CPU seconds, requests) integrated from the usage model's rates: each read adds the rate
+/// seen at the series' previous read over the virtual time since then (the rate held until this sample, as a
+/// sampler sees it), so a counter only grows, as Prometheus requires. A new series starts as if its current rate
+/// had held since <c>start</c> (the pod's start).
 /// </summary>
 public sealed class Counters
 {
-    private readonly Dictionary<string, (DateTime At, double Total)> series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTime At, double Total, double Rate)> series = new(StringComparer.Ordinal);
 
-    /// <summary>The counter <paramref name="key"/> at <paramref name="now"/>, having grown at <paramref name="perSecond"/> since its last read.</summary>
+    /// <summary>The counter <paramref name="key"/> at <paramref name="now"/>; <paramref name="perSecond"/> is its rate from now on.</summary>
     public double Read(string key, double perSecond, DateTime start, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var (at, total) = series.TryGetValue(key, out var last) ? last : (start < now ? start : now, 0);
+        var (at, total, rate) = series.TryGetValue(key, out var last) ? last : (start < now ? start : now, 0, perSecond);
         if (now > at)
         {
-            total += Math.Max(0, perSecond) * (now - at).TotalSeconds;
+            total += Math.Max(0, rate) * (now - at).TotalSeconds;
             at = now;
         }
 
-        series[key] = (at, total);
+        series[key] = (at, total, perSecond);
         return total;
     }
 
