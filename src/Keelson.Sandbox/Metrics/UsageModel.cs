@@ -9,7 +9,8 @@ namespace Keelson.Sandbox.Metrics;
 /// virtual clock: a workload's CPU demand is shared by its ready pods (capped at their limits), memory grows with
 /// that load, and serving pods report requests, latency (a queue that slows as use nears the request) and errors
 /// (demand beyond what the pods can take). Where the load model says nothing about a workload, the load it was
-/// sized for stands in: its HPA's CPU target, or <see cref="IdleShare"/> of its request without an HPA.
+/// sized for stands in: its HPA's CPU target (70 % for an HPA on other metrics), or <see cref="IdleShare"/> of its
+/// request without an HPA.
 /// </summary>
 public static class UsageModel
 {
@@ -45,12 +46,13 @@ public static class UsageModel
             return demand;
         }
 
-        var target = context.Store.List<V2HorizontalPodAutoscaler>(ns)
-            .Where(h => h.Spec.ScaleTargetRef?.Name == workload)
-            .SelectMany(h => h.Spec.Metrics ?? [])
+        var hpa = context.Store.List<V2HorizontalPodAutoscaler>(ns).FirstOrDefault(h => h.Spec.ScaleTargetRef?.Name == workload);
+        var target = hpa?.Spec.Metrics?
             .FirstOrDefault(m => m.Type == "Resource" && m.Resource?.Name == "cpu" && m.Resource.Target?.AverageUtilization is not null)
             ?.Resource.Target.AverageUtilization;
-        var share = target is { } percent ? percent / 100.0 : IdleShare;
+
+        // An HPA on other metrics reads them as pod-equivalents at the planned share, so it holds too.
+        var share = target is { } percent ? percent / 100.0 : hpa is not null ? Controllers.HpaMetrics.PlannedShare : IdleShare;
         return ready * Math.Max(requestMillis, NominalRequestMillis) * share;
     }
 
