@@ -64,6 +64,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         PodLogEndpoints.Map(app);
         ContainerEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         server.app = app;

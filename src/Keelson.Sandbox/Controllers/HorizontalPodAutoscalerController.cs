@@ -7,11 +7,12 @@ using Keelson.Sandbox.Store;
 namespace Keelson.Sandbox.Controllers;
 
 /// <summary>
-/// autoscaling/v2 HPAs on CPU utilisation, with the Kubernetes algorithm: desired = ceil(current × utilisation /
+/// autoscaling/v2 HPAs on the metrics of <see cref="HpaMetrics"/> (the largest proposal wins), with the Kubernetes
+/// algorithm for each: desired = ceil(current × utilisation /
 /// target), no change within the 10 % tolerance, pods not yet ready counted at zero use when scaling up, the
 /// largest recommendation of the scale-down stabilisation window, scale-up limited to max(100 %, 4 pods) per
-/// period, and the result clamped to min/max. CPU use comes from the sandbox's load model; metrics the load model
-/// does not give (memory, external) are unknown and, as with a missing metrics API, do not drive scaling.
+/// period, and the result clamped to min/max. Every metric reads the sandbox's usage model, so none is unknown
+/// once a target pod is ready.
 /// </summary>
 public sealed class HorizontalPodAutoscalerController : IController
 {
@@ -73,32 +74,20 @@ public sealed class HorizontalPodAutoscalerController : IController
         var target = Target(context, hpa);
         if (target is null)
         {
-            SetStatus(context, hpa, 0, 0, null, ("AbleToScale", "False", "FailedGetScale", $"the HPA controller was unable to get the target's current scale: {hpa.Spec.ScaleTargetRef.Kind} {hpa.Spec.ScaleTargetRef.Name} not found"));
+            SetStatus(context, hpa, 0, 0, [], ("AbleToScale", "False", "FailedGetScale", $"the HPA controller was unable to get the target's current scale: {hpa.Spec.ScaleTargetRef.Kind} {hpa.Spec.ScaleTargetRef.Name} not found"));
             return;
         }
 
         var (resource, template, selector) = target.Value;
         var current = Replicas(resource);
         var pods = context.Store.List<V1Pod>(ns).Where(p => Pods.IsActive(p) && Selectors.Matches(selector, p.Metadata.Labels)).ToList();
-        var ready = pods.Count(Pods.IsReady);
-        var request = PodResources.Request(template.Spec, "cpu", milli: true);
-        var limit = template.Spec.Containers.Sum(c => c.Resources?.Limits is { } l && l.TryGetValue("cpu", out var q) ? (long)(q.ToDecimal() * 1000) : 0);
-        var cpu = hpa.Spec.Metrics?.FirstOrDefault(m => m.Type == "Resource" && m.Resource?.Name == "cpu" && m.Resource.Target?.AverageUtilization is not null);
-        var demand = context.Load.CpuDemandMillis(ns, resource.Metadata.Name, context.Clock.GetUtcNow());
         var min = hpa.Spec.MinReplicas ?? 1;
         var max = hpa.Spec.MaxReplicas;
 
-        int desired;
-        int? utilisation = null;
-        if (cpu is not null && demand is { } d && current > 0)
-        {
-            (desired, var seen) = Desired(current, ready, d, request, limit, cpu.Resource.Target.AverageUtilization!.Value, context.Options.HpaTolerance);
-            utilisation = seen;
-        }
-        else
-        {
-            desired = current;
-        }
+        // Kubernetes scales to the largest of the metrics' proposals.
+        var proposals = HpaMetrics.Evaluate(context, hpa, resource.Metadata.Name, pods, current, template);
+        var leading = proposals.OrderByDescending(p => p.Desired).FirstOrDefault();
+        var desired = leading?.Desired ?? current;
 
         var bounded = Math.Clamp(desired, min, max);
         var stabilised = Stabilise(context, hpa, id, bounded, current);
@@ -113,15 +102,15 @@ public sealed class HorizontalPodAutoscalerController : IController
         {
             SetReplicas(context, resource, limited);
             context.Event(hpa.Metadata, "HorizontalPodAutoscaler", "Normal", "SuccessfulRescale",
-                string.Create(CultureInfo.InvariantCulture, $"New size: {limited}; reason: {(utilisation is { } u ? $"cpu resource utilization (percentage of request) {(limited > current ? "above" : "below")} target ({u}%)" : "outside the min/max range")}"));
+                string.Create(CultureInfo.InvariantCulture, $"New size: {limited}; reason: {(leading is not null && desired != current ? $"{leading.Reason} {(limited > current ? "above" : "below")} target" : "outside the min/max range")}"));
         }
 
         var condition = desired != bounded
             ? ("ScalingLimited", "True", desired > max ? "TooManyReplicas" : "TooFewReplicas", $"the desired replica count is {(desired > max ? "more" : "less")} than the {(desired > max ? "maximum" : "minimum")} replica count")
-            : utilisation is null
-                ? ("ScalingActive", "False", "FailedGetResourceMetric", "the HPA was unable to compute the replica count: no metrics returned from the sandbox's load model")
-                : ("ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)");
-        SetStatus(context, hpa, current, limited, utilisation, condition, limited != current ? context.Now : null);
+            : leading is null
+                ? ("ScalingActive", "False", "FailedGetResourceMetric", "the HPA was unable to compute the replica count: no ready pods report metrics")
+                : ("ScalingActive", "True", "ValidMetricFound", $"the HPA was able to successfully calculate a replica count from {leading.Reason}");
+        SetStatus(context, hpa, current, limited, [.. proposals.Select(p => p.Status)], condition, limited != current ? context.Now : null);
     }
 
     private int Stabilise(SandboxContext context, V2HorizontalPodAutoscaler hpa, string id, int desired, int current)
@@ -173,14 +162,11 @@ public sealed class HorizontalPodAutoscalerController : IController
         context.Store.Update(resource, specChanged: true);
     }
 
-    private static void SetStatus(SandboxContext context, V2HorizontalPodAutoscaler hpa, int current, int desired, int? utilisation, (string Type, string Status, string Reason, string Message) condition, DateTime? scaled = null)
+    private static void SetStatus(SandboxContext context, V2HorizontalPodAutoscaler hpa, int current, int desired, List<V2MetricStatus> metrics, (string Type, string Status, string Reason, string Message) condition, DateTime? scaled = null)
     {
         var status = hpa.Status;
-        var metrics = utilisation is { } u
-            ? new List<V2MetricStatus> { new() { Type = "Resource", Resource = new V2ResourceMetricStatus { Name = "cpu", Current = new V2MetricValueStatus { AverageUtilization = u } } } }
-            : null;
         if (status is not null && status.CurrentReplicas == current && status.DesiredReplicas == desired && scaled is null
-            && status.CurrentMetrics?.FirstOrDefault()?.Resource?.Current?.AverageUtilization == utilisation
+            && Same(status.CurrentMetrics, metrics)
             && status.Conditions?.FirstOrDefault()?.Reason == condition.Reason)
         {
             return;
@@ -190,11 +176,14 @@ public sealed class HorizontalPodAutoscalerController : IController
         {
             CurrentReplicas = current,
             DesiredReplicas = desired,
-            CurrentMetrics = metrics,
+            CurrentMetrics = metrics.Count == 0 ? null : metrics,
             LastScaleTime = scaled ?? status?.LastScaleTime,
             ObservedGeneration = hpa.Metadata.Generation,
             Conditions = [new V2HorizontalPodAutoscalerCondition { Type = condition.Type, Status = condition.Status, Reason = condition.Reason, Message = condition.Message, LastTransitionTime = context.Now }],
         };
         context.Store.Update(hpa);
     }
+
+    private static bool Same(IList<V2MetricStatus>? before, List<V2MetricStatus> after) =>
+        KubernetesJson.Serialize(before ?? []) == KubernetesJson.Serialize(after);
 }
