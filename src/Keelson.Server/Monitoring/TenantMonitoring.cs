@@ -5,12 +5,14 @@ namespace Keelson.Server.Monitoring;
 
 /// <summary>
 /// The pushed-metrics pipeline of each database (demo, production): a batched writer into its store, whose stored
-/// batches go to the WebSocket hub and the scrape endpoint. Started after <see cref="TenantDatabases"/>.
+/// batches go to the WebSocket hub and the scrape endpoint
+/// (and, with Redis configured, to the other replicas'). Started after <see cref="TenantDatabases"/>.
 /// </summary>
 public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private MetricWriter? demo;
     private MetricWriter? production;
+    private SampleRelay? relay;
 
     /// <summary>The push, query and stream limits.</summary>
     public MonitoringSettings Settings => options.Value.Monitoring;
@@ -31,6 +33,11 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (databases.For(true).Redis is { } redis)
+        {
+            relay = new SampleRelay(redis.GetSubscriber(), Deliver, loggers.CreateLogger<SampleRelay>());
+        }
+
         demo = Start(true);
         production = Start(false);
         return Task.CompletedTask;
@@ -42,6 +49,7 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        relay?.Dispose();
         // Disposing drains the queue, so samples accepted before shutdown are written.
         if (Interlocked.Exchange(ref demo, null) is { } d)
         {
@@ -59,9 +67,15 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
         var writer = new MetricWriter(databases.For(isDemo).Metrics, Settings.StoreOptions(), TimeProvider.System, loggers.CreateLogger<MetricWriter>());
         writer.Stored += batch =>
         {
-            Latest.Update(isDemo, batch);
-            Hub.Publish(isDemo, batch);
+            Deliver(isDemo, batch);
+            relay?.Publish(isDemo, batch);
         };
         return writer;
+    }
+
+    private void Deliver(bool isDemo, IReadOnlyList<MetricSample> batch)
+    {
+        Latest.Update(isDemo, batch);
+        Hub.Publish(isDemo, batch);
     }
 }
