@@ -19,6 +19,7 @@ public sealed partial class MetricWriter : IAsyncDisposable
     private readonly Channel<IReadOnlyList<MetricSample>> queue = Channel.CreateUnbounded<IReadOnlyList<MetricSample>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, Lazy<Task<HashSet<string>>>> series = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
+    private readonly Lock admission = new();
     private readonly Task drain;
     private readonly Task retention;
     private int pending;
@@ -50,36 +51,39 @@ public sealed partial class MetricWriter : IAsyncDisposable
     public async Task<PushOutcome> PushAsync(IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        var tenants = new List<(HashSet<string> Known, List<string> Names, string TenantId)>();
         foreach (var tenant in samples.GroupBy(s => s.TenantId))
         {
-            var known = await SeriesOfAsync(tenant.Key, cancellationToken).ConfigureAwait(false);
-            lock (known)
+            tenants.Add((await SeriesOfAsync(tenant.Key, cancellationToken).ConfigureAwait(false), [.. tenant.Select(s => s.MetricName).Distinct(StringComparer.Ordinal)], tenant.Key));
+        }
+
+        // One admission at a time: the limit check, the capacity check and the reservation must not interleave with
+        // another push's, or two pushes could each pass and together exceed a limit.
+        lock (admission)
+        {
+            foreach (var (known, names, tenantId) in tenants)
             {
-                var added = tenant.Select(s => s.MetricName).Distinct(StringComparer.Ordinal).Where(n => !known.Contains(n)).ToList();
+                var added = names.Where(n => !known.Contains(n)).ToList();
                 if (known.Count + added.Count > options.MaxSeriesPerTenant)
                 {
-                    return new PushOutcome.SeriesLimitExceeded(tenant.Key, options.MaxSeriesPerTenant, known.Count, added);
+                    return new PushOutcome.SeriesLimitExceeded(tenantId, options.MaxSeriesPerTenant, known.Count, added);
                 }
             }
-        }
 
-        if (Interlocked.Add(ref pending, samples.Count) > options.QueueCapacity)
-        {
-            Interlocked.Add(ref pending, -samples.Count);
-            return new PushOutcome.QueueFull(options.QueueCapacity);
-        }
-
-        // Series are reserved only once the push is sure to be queued, so a refused push never uses up the limit.
-        foreach (var tenant in samples.GroupBy(s => s.TenantId))
-        {
-            var known = await SeriesOfAsync(tenant.Key, cancellationToken).ConfigureAwait(false);
-            lock (known)
+            if (Volatile.Read(ref pending) + samples.Count > options.QueueCapacity)
             {
-                known.UnionWith(tenant.Select(s => s.MetricName));
+                return new PushOutcome.QueueFull(options.QueueCapacity);
             }
+
+            Interlocked.Add(ref pending, samples.Count);
+            foreach (var (known, names, _) in tenants)
+            {
+                known.UnionWith(names);
+            }
+
+            queue.Writer.TryWrite(samples);
         }
 
-        queue.Writer.TryWrite(samples);
         return new PushOutcome.Accepted(samples.Count);
     }
 
