@@ -1,6 +1,7 @@
 using Keelson.Operations.Audit;
 using Keelson.Operations.Caching;
 using Keelson.Operations.Deployments;
+using Keelson.Operations.Monitoring;
 using Keelson.Operations.Storage;
 using Keelson.Operations.Tenants;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class OperationsStores : IAsyncDisposable
         Tenants = tenants;
         Deployments = new SqlDeploymentStore(database);
         Audit = new SqlAuditLog(database);
+        Metrics = new SqlMetricStore(database);
         this.redis = redis;
     }
 
@@ -37,6 +39,9 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>The audit trail.</summary>
     public IAuditLog Audit { get; }
+
+    /// <summary>Pushed metric samples (the <c>monitoring_data</c> table).</summary>
+    public IMetricStore Metrics { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

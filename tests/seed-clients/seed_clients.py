@@ -2,14 +2,18 @@
 """The Python client examples of seed 003 (ECP-AI orchestrator), run against `keelson serve`.
 
 Each example keeps the seed's calls, headers and JSON shapes; only the base URL differs (argv[1]).
-Run by ./test with Debian's /usr/bin/python3 and python3-requests. Prints `seed clients: N passed, M failed`.
+Run by ./test with Debian's /usr/bin/python3, python3-requests and python3-websocket. Prints `seed clients: N passed, M failed`.
 """
 import json
 import os
 import sys
 import tempfile
+import threading
+import time
+from datetime import datetime
 
 import requests
+import websocket
 
 BASE_URL = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8001/api/v1"
 results = []
@@ -99,6 +103,113 @@ demo_list = requests.get(f"{BASE_URL}/tenants/", headers={"X-Demo-Mode": "true"}
 prod_list = requests.get(f"{BASE_URL}/tenants/", headers={"X-Demo-Mode": "false"}).json()
 check("demo and production are separate", [t["tenant_id"] for t in demo_list.get("tenants", [])] == ["test-ai-service"]
       and "test-ai-service" not in [t["tenant_id"] for t in prod_list.get("tenants", [])], f"{demo_list} / {prod_list}")
+
+# Monitoring: the seed's ECPMonitoringClient, unchanged, sends metrics for a production tenant.
+class ECPMonitoringClient:
+    def __init__(self, base_url, is_demo=False):
+        self.base_url = base_url
+        self.headers = {
+            'Content-Type': 'application/json',
+            'X-Demo-Mode': str(is_demo).lower()
+        }
+
+    def send_metrics(self, tenant_id, metrics):
+        """
+        메트릭 데이터 전송
+
+        Args:
+            tenant_id: 테넌트 ID
+            metrics: 메트릭 데이터 딕셔너리
+        """
+        endpoint = f"{self.base_url}/tenants/{tenant_id}/monitoring"
+
+        payload = {
+            "timestamp": datetime.utcnow().isoformat(),
+            "metrics": metrics
+        }
+
+        response = requests.post(endpoint,
+                               headers=self.headers,
+                               json=payload)
+        return response.json()
+
+
+response = requests.post(
+    f"{BASE_URL}/tenants/",
+    headers={"X-Demo-Mode": "false", "Content-Type": "application/json"},
+    json={"tenant_id": "my-ai-service", "name": "내 AI 서비스", "service_requirements": {"chatbot": 10}},
+)
+check("monitoring tenant create answers 201", response.status_code == 201, response.text[:300])
+
+client = ECPMonitoringClient(BASE_URL, is_demo=False)
+
+metrics = {
+    "cpu_usage": 65.5,
+    "memory_usage": 78.2,
+    "gpu_usage": 85.0,
+    "request_count": 1250,
+    "response_time": 145.8
+}
+
+result = client.send_metrics("my-ai-service", metrics)
+check("send_metrics is accepted", result.get("status") == "accepted" and result.get("samples") == 5, json.dumps(result)[:300])
+
+# The seed's query: GET /tenants/{tenant_id}/monitoring?metric_type=cpu&hours=24.
+response = requests.get(f"{BASE_URL}/tenants/my-ai-service/monitoring", headers={"X-Demo-Mode": "false"}, params={"metric_type": "cpu", "hours": 24})
+series = response.json().get("series", []) if response.ok else []
+check("the seed's monitoring query returns the pushed cpu_usage",
+      [(s["metric_name"], s["summary"]["last"]) for s in series] == [("cpu_usage", 65.5)], response.text[:300])
+
+# Python's json writes NaN as a bare NaN token (requests refuses to), which is not JSON.
+bad = requests.post(f"{BASE_URL}/tenants/my-ai-service/monitoring", headers={"X-Demo-Mode": "false", "Content-Type": "application/json"},
+                    data=json.dumps({"timestamp": datetime.utcnow().isoformat(), "metrics": {"cpu_usage": float("nan")}}))
+check("a NaN push is refused naming the field", bad.status_code == 400 and "metrics.cpu_usage" in bad.json().get("field", ""), bad.text[:300])
+
+# The seed's WebSocket client (scenario 1, step 4), unchanged, on the demo tenant of scenario 2: the browser-style
+# stream carries no headers, and without them it is the open demo on loopback. The test adds only what the seed
+# leaves to the reader: pushing while it listens, and closing after the first message.
+tenant_id = "test-ai-service"
+WS_BASE = BASE_URL.replace("http://", "ws://").removesuffix("/api/v1")
+
+
+def on_message(ws, message):
+    data = json.loads(message)
+    print(f"CPU: {data['cpu']}%, Memory: {data['memory']}%, GPU: {data['gpu']}%")
+
+    # 임계값 체크
+    if data['cpu'] > 80:
+        send_alert("CPU 사용률 높음", tenant_id)
+
+
+ws = websocket.WebSocketApp(
+    f"{WS_BASE}/ws/monitoring/{tenant_id}",
+    on_message=on_message
+)
+
+received = []
+seed_on_message = ws.on_message
+
+
+def observe(socket, message):
+    seed_on_message(socket, message)
+    received.append(json.loads(message))
+    socket.close()
+
+
+def push_until_received():
+    demo_client = ECPMonitoringClient(BASE_URL, is_demo=True)
+    deadline = time.time() + 15
+    while not received and time.time() < deadline:
+        demo_client.send_metrics(tenant_id, {"cpu_usage": 65.5, "memory_usage": 78.2, "gpu_usage": 85.0})
+        time.sleep(0.3)
+    ws.close()
+
+
+ws.on_message = observe
+ws.on_open = lambda socket: threading.Thread(target=push_until_received, daemon=True).start()
+ws.run_forever()
+check("the seed's WebSocket client receives cpu, memory and gpu",
+      bool(received) and (received[0].get("cpu"), received[0].get("memory"), received[0].get("gpu")) == (65.5, 78.2, 85.0), str(received)[:300])
 
 # Troubleshooting: a request without X-Demo-Mode is refused.
 check("missing X-Demo-Mode is a 400", requests.get(f"{BASE_URL}/tenants/").status_code == 400)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
+using Keelson.Server.Monitoring;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -35,6 +36,8 @@ public static class ServerApp
         builder.Services.AddSingleton<DeploymentClusters>();
         builder.Services.AddSingleton<TenantDeployments>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDeployments>());
+        builder.Services.AddSingleton<Monitoring.TenantMonitoring>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Monitoring.TenantMonitoring>());
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
@@ -76,12 +79,16 @@ public static class ServerApp
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
         app.MapMetrics("/metrics", metrics.Registry);
+        app.MapGet("/metrics/pushed", (Monitoring.TenantMonitoring monitoring) => Results.Text(monitoring.Latest.Exposition(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithName("PushedMetrics").WithTags("monitoring").WithSummary("Pushgateway-style: the latest pushed value of every series, labelled tenant and mode.");
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
         api.MapTenants();
         api.MapDeployments();
+        api.MapMonitoring();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
+        app.MapMonitoringStream();
         return app;
     }
 }

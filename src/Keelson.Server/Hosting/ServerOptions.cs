@@ -24,6 +24,9 @@ public sealed class ServerOptions
     /// <summary>Durable deployments: readiness timeout, lease and scan intervals.</summary>
     public DeploymentSettings Deployments { get; } = new();
 
+    /// <summary>Pushed metrics: retention, series limit, write queue, push size limits.</summary>
+    public MonitoringSettings Monitoring { get; } = new();
+
     /// <summary>Largest request body accepted, in bytes (a validate-manifest body carries whole manifests).</summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 }

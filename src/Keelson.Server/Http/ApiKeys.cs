@@ -35,27 +35,13 @@ public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFil
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
         var key = Key(http.Request);
-        var settings = options.Value;
-        Caller? caller = null;
-        if (key is not null)
+        var caller = Authenticate(options.Value, key, DemoModeFilter.IsDemo(http), http);
+        if (caller is null)
         {
-            caller = settings.AdminKeys.Any(k => Same(k, key)) ? new Caller(true, null)
-                : settings.TenantKeys.FirstOrDefault(k => Same(k.Key, key)) is { Key: not null } scoped ? new Caller(false, scoped.Value)
-                : null;
-            if (caller is null)
-            {
-                return Problem(StatusCodes.Status401Unauthorized, "The API key is not valid", "Check the key; keys are issued by the Keelson operator.");
-            }
-        }
-        else if (DemoModeFilter.IsDemo(http) && !settings.RequireApiKeyInDemo && IsLoopback(http))
-        {
-            // The open demo: a developer on the same machine, the seed's examples without keys.
-            caller = new Caller(true, null);
-        }
-        else
-        {
-            return Problem(StatusCodes.Status401Unauthorized, "An API key is required",
-                "Send Authorization: Bearer KEY or X-API-Key: KEY. Production requests always need a key; demo requests without one are accepted only from loopback.");
+            return key is not null
+                ? Problem(StatusCodes.Status401Unauthorized, "The API key is not valid", "Check the key; keys are issued by the Keelson operator.")
+                : Problem(StatusCodes.Status401Unauthorized, "An API key is required",
+                    "Send Authorization: Bearer KEY or X-API-Key: KEY. Production requests always need a key; demo requests without one are accepted only from loopback.");
         }
 
         http.Items[ItemKey] = caller;
@@ -67,8 +53,26 @@ public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFil
         return await next(context).ConfigureAwait(false);
     }
 
-    private static string? Key(HttpRequest request)
+    /// <summary>The caller a key (or no key) makes in a mode; null when the key is unknown, or a key is required and missing.</summary>
+    public static Caller? Authenticate(ServerOptions settings, string? key, bool demo, HttpContext http)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(http);
+        if (key is not null)
+        {
+            return settings.AdminKeys.Any(k => Same(k, key)) ? new Caller(true, null)
+                : settings.TenantKeys.FirstOrDefault(k => Same(k.Key, key)) is { Key: not null } scoped ? new Caller(false, scoped.Value)
+                : null;
+        }
+
+        // The open demo: a developer on the same machine, the seed's examples without keys.
+        return demo && !settings.RequireApiKeyInDemo && IsLoopback(http) ? new Caller(true, null) : null;
+    }
+
+    /// <summary>The key a request carries in its headers, if any.</summary>
+    public static string? Key(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {

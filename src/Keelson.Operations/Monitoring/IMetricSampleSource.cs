@@ -1,0 +1,14 @@
+namespace Keelson.Operations.Monitoring;
+
+/// <summary>
+/// Anything that can answer "these metrics of this tenant over this window": the pushed-sample store today, the
+/// sandbox's simulated pods or a real cluster's Prometheus later. The query path reads through this seam only.
+/// </summary>
+public interface IMetricSampleSource
+{
+    /// <summary>The samples the selector names, ordered by series name then time.</summary>
+    Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken);
+}
+
+/// <summary>Which samples to read: one tenant, a closed time window, and metric types or names (none = all).</summary>
+public sealed record MetricSelector(string TenantId, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string> Metrics);

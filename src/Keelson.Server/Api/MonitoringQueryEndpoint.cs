@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Keelson.Operations.Monitoring;
+using Keelson.Server.Http;
+using Keelson.Server.Monitoring;
+
+namespace Keelson.Server.Api;
+
+/// <summary>The seed's <c>GET /tenants/{tenant_id}/monitoring?metric_type=cpu&amp;hours=24</c> and its extensions.</summary>
+public static partial class MonitoringQueryEndpoint
+{
+    /// <summary>Most points one series may have (Prometheus's own limit for a range query).</summary>
+    public const int MaxPoints = 11_000;
+
+    /// <summary>The answer: the window, and per series its points and summary.</summary>
+    public sealed record MetricsAnswer(string TenantId, DateTimeOffset Start, DateTimeOffset End, double? StepSeconds, string Aggregation, IReadOnlyList<SeriesAnswer> Series);
+
+    /// <summary>One series of the answer.</summary>
+    public sealed record SeriesAnswer(string MetricName, string MetricType, IReadOnlyList<MetricPoint> Points, SeriesSummary Summary);
+
+    internal static async Task<IResult> Query(
+        HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, string tenant_id,
+        string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        if (await databases.For(demo).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        if (!TryTime(end, now, out var to))
+        {
+            return Bad("end", "must be an ISO-8601 time or Unix seconds");
+        }
+
+        double lookback = 1;
+        if (hours is not null && (!double.TryParse(hours, NumberStyles.Float, CultureInfo.InvariantCulture, out lookback) || !double.IsFinite(lookback) || lookback <= 0 || lookback > 24 * 366))
+        {
+            return Bad("hours", "must be a positive number of hours, e.g. 24");
+        }
+
+        if (!TryTime(start, to.AddHours(-lookback), out var from) || from > to)
+        {
+            return Bad("start", "must be an ISO-8601 time or Unix seconds, no later than end");
+        }
+
+        TimeSpan? width = null;
+        if (step is not null)
+        {
+            if (!TryDuration(step, out var parsed))
+            {
+                return Bad("step", "must be a duration such as 60, 60s, 5m or 1h");
+            }
+
+            if ((to - from) / parsed > MaxPoints)
+            {
+                return Bad("step", $"gives more than {MaxPoints} points over the window; choose a wider step");
+            }
+
+            width = parsed;
+        }
+
+        var reduce = Aggregation.Avg;
+        if (aggregation is not null && !Enum.GetValues<Aggregation>().Any(a => string.Equals(a.ToString(), aggregation, StringComparison.OrdinalIgnoreCase) && (reduce = a) == a))
+        {
+            return Bad("aggregation", "must be one of avg, min, max, p95, last, rate");
+        }
+
+        var wanted = (metric_type ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat((metric ?? []).SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.FirstOrDefault(m => !MetricNames.IsValid(m)) is { } invalid)
+        {
+            return Bad(metric_type is not null && metric_type.Contains(invalid, StringComparison.Ordinal) ? "metric_type" : "metric", $"'{invalid}' is not a metric type or Prometheus metric name");
+        }
+
+        // Read your own writes: a push answered 202 a moment ago is visible once its batch commits.
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            wait.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                await monitoring.Writer(demo).FlushAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        var samples = await monitoring.Source(demo).ReadAsync(new MetricSelector(tenant_id, from, to, wanted), cancellationToken).ConfigureAwait(false);
+        var series = samples.GroupBy(s => s.MetricName, StringComparer.Ordinal)
+            .Select(g => g.ToList())
+            .Select(g => new SeriesAnswer(g[0].MetricName, g[0].MetricType, SeriesAggregation.Points(g, from, width, reduce), SeriesAggregation.Summary(g)))
+            .ToList();
+        return TypedResults.Ok(new MetricsAnswer(tenant_id, from, to, width?.TotalSeconds, reduce.ToString().ToLowerInvariant(), series));
+    }
+
+    private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset time)
+    {
+        time = fallback;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) < 1e11)
+        {
+            time = DateTimeOffset.UnixEpoch.AddSeconds(seconds);
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+
+    private static bool TryDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        var match = Duration().Match(text);
+        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+        {
+            return false;
+        }
+
+        duration = match.Groups[2].Value switch
+        {
+            "m" => TimeSpan.FromMinutes(amount),
+            "h" => TimeSpan.FromHours(amount),
+            "d" => TimeSpan.FromDays(amount),
+            _ => TimeSpan.FromSeconds(amount),
+        };
+        return duration >= TimeSpan.FromMilliseconds(1);
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Bad(string parameter, string message) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: $"The query parameter '{parameter}' is not valid", detail: $"{parameter} {message}.",
+        type: "https://keelson.dev/problems/400", extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    [GeneratedRegex("^([0-9]+(?:\\.[0-9]+)?)(s|m|h|d)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Duration();
+}

@@ -1,0 +1,40 @@
+using Keelson.Operations.Monitoring;
+
+namespace Keelson.Server;
+
+/// <summary>The <c>Keelson:Monitoring</c> section: the pushed-metrics store's limits and the push size limits.</summary>
+public sealed class MonitoringSettings
+{
+    /// <summary>How long raw samples are kept; pushes older than this are refused.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(15);
+
+    /// <summary>Distinct metric names one tenant may have.</summary>
+    public int MaxSeriesPerTenant { get; set; } = 1000;
+
+    /// <summary>Samples accepted but not yet written before pushes get 503.</summary>
+    public int QueueCapacity { get; set; } = 100_000;
+
+    /// <summary>Most samples written in one transaction.</summary>
+    public int BatchSize { get; set; } = 5000;
+
+    /// <summary>Largest push body, in bytes.</summary>
+    public int MaxPushBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most samples in one push.</summary>
+    public int MaxSamplesPerPush { get; set; } = 10_000;
+
+    /// <summary>How far ahead of the server's clock a sample's timestamp may be.</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Messages a WebSocket subscriber may have waiting before it is dropped as too slow.</summary>
+    public int SubscriberQueue { get; set; } = 256;
+
+    /// <summary>The store options these settings describe.</summary>
+    public MetricStoreOptions StoreOptions() => new()
+    {
+        Retention = Retention,
+        MaxSeriesPerTenant = MaxSeriesPerTenant,
+        QueueCapacity = QueueCapacity,
+        BatchSize = BatchSize,
+    };
+}

@@ -1,0 +1,166 @@
+using Keelson.Operations.Monitoring;
+using Keelson.Operations.Tests.Storage;
+using Keelson.Testing;
+
+namespace Keelson.Operations.Tests.Monitoring;
+
+/// <summary>What the pushed-metrics store and its batched writer must do, on each provider.</summary>
+public abstract class MetricStoreContract(TestDatabase target) : StoreContract(target)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private DateTimeOffset Now => Clock.GetUtcNow();
+
+    [Fact]
+    public async Task Written_samples_read_back_by_type_or_name_in_time_order()
+    {
+        var store = new SqlMetricStore(Database);
+        await store.WriteAsync(
+        [
+            MetricSample.Of("shop", "cpu_usage", 70.25, Now),
+            MetricSample.Of("shop", "cpu_usage", 65.5, Now.AddMinutes(-1)),
+            MetricSample.Of("shop", "memory_usage", 78.2, Now),
+            MetricSample.Of("other", "cpu_usage", 1, Now),
+        ], None);
+
+        var cpu = await store.ReadAsync(new MetricSelector("shop", Now.AddHours(-1), Now, ["cpu"]), None);
+        var memory = await store.ReadAsync(new MetricSelector("shop", Now.AddHours(-1), Now, ["memory_usage"]), None);
+        var all = await store.ReadAsync(new MetricSelector("shop", Now.AddHours(-1), Now, []), None);
+
+        Assert.Equal([65.5, 70.25], cpu.Select(s => s.Value));
+        Assert.Equal([Now.AddMinutes(-1), Now], cpu.Select(s => s.Timestamp));
+        Assert.All(cpu, s => Assert.Equal(("shop", "cpu", "cpu_usage"), (s.TenantId, s.MetricType, s.MetricName)));
+        Assert.Equal(("memory", 78.2), (memory.Single().MetricType, memory.Single().Value));
+        Assert.Equal(3, all.Count);
+    }
+
+    [Fact]
+    public async Task Reads_keep_to_the_window_and_the_tenant()
+    {
+        var store = new SqlMetricStore(Database);
+        await store.WriteAsync([.. Enumerable.Range(0, 10).Select(i => MetricSample.Of("shop", "gpu_usage", i, Now.AddHours(-i)))], None);
+
+        var lastThreeHours = await store.ReadAsync(new MetricSelector("shop", Now.AddHours(-3), Now, ["gpu"]), None);
+        var otherTenant = await store.ReadAsync(new MetricSelector("bank", Now.AddDays(-1), Now, []), None);
+
+        Assert.Equal([3.0, 2, 1, 0], lastThreeHours.Select(s => s.Value));
+        Assert.Empty(otherTenant);
+    }
+
+    [Fact]
+    public async Task A_large_batch_is_written_whole()
+    {
+        var store = new SqlMetricStore(Database);
+        var samples = Enumerable.Range(0, 2_345).Select(i => MetricSample.Of("shop", $"series_{i % 7}", i, Now.AddSeconds(-i))).ToList();
+
+        await store.WriteAsync(samples, None);
+
+        var read = await store.ReadAsync(new MetricSelector("shop", Now.AddDays(-1), Now, []), None);
+        Assert.Equal(samples.Count, read.Count);
+        Assert.Equal(samples.Sum(s => s.Value), read.Sum(s => s.Value));
+        Assert.Equal(7, (await store.SeriesAsync("shop", None)).Count);
+    }
+
+    [Fact]
+    public async Task The_writer_stores_pushes_off_the_request_path_and_announces_each_batch()
+    {
+        var store = new SqlMetricStore(Database);
+        await using var writer = new MetricWriter(store, new MetricStoreOptions(), Clock);
+        var announced = new List<MetricSample>();
+        writer.Stored += batch => { lock (announced) { announced.AddRange(batch); } };
+
+        var outcome = await writer.PushAsync([MetricSample.Of("shop", "cpu_usage", 65.5, Now), MetricSample.Of("shop", "memory_usage", 78.2, Now)], None);
+        await writer.FlushAsync(None);
+
+        Assert.Equal(new PushOutcome.Accepted(2), outcome);
+        Assert.Equal(2, (await store.ReadAsync(new MetricSelector("shop", Now.AddMinutes(-1), Now, []), None)).Count);
+        lock (announced)
+        {
+            Assert.Equal(["cpu_usage", "memory_usage"], announced.Select(s => s.MetricName).Order());
+        }
+    }
+
+    [Fact]
+    public async Task Retention_deletes_what_aged_past_the_window_on_the_clock()
+    {
+        var store = new SqlMetricStore(Database);
+        await using var writer = new MetricWriter(store, new MetricStoreOptions(), Clock);
+        await writer.PushAsync([MetricSample.Of("shop", "cpu_usage", 1, Now)], None);
+        Clock.Advance(TimeSpan.FromDays(10));
+        await writer.PushAsync([MetricSample.Of("shop", "cpu_usage", 2, Now)], None);
+        await writer.FlushAsync(None);
+
+        Assert.Equal(0, await writer.ApplyRetentionAsync(None));
+        Clock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromSeconds(1));
+        var deleted = await writer.ApplyRetentionAsync(None);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal([2.0], (await store.ReadAsync(new MetricSelector("shop", Now.AddDays(-30), Now, []), None)).Select(s => s.Value));
+    }
+
+    [Fact]
+    public async Task Retention_is_configurable()
+    {
+        var store = new SqlMetricStore(Database);
+        await using var writer = new MetricWriter(store, new MetricStoreOptions { Retention = TimeSpan.FromHours(1) }, Clock);
+        await writer.PushAsync([MetricSample.Of("shop", "cpu_usage", 1, Now)], None);
+        await writer.FlushAsync(None);
+        Clock.Advance(TimeSpan.FromMinutes(61));
+
+        Assert.Equal(1, await writer.ApplyRetentionAsync(None));
+    }
+
+    [Fact]
+    public async Task A_push_past_the_series_limit_is_refused_whole_and_names_the_limit()
+    {
+        var store = new SqlMetricStore(Database);
+        var options = new MetricStoreOptions { MaxSeriesPerTenant = 2 };
+        await using (var writer = new MetricWriter(store, options, Clock))
+        {
+            Assert.IsType<PushOutcome.Accepted>(await writer.PushAsync([MetricSample.Of("shop", "cpu_usage", 1, Now), MetricSample.Of("shop", "memory_usage", 1, Now)], None));
+            var refused = await writer.PushAsync([MetricSample.Of("shop", "cpu_usage", 2, Now), MetricSample.Of("shop", "gpu_usage", 2, Now)], None);
+            await writer.FlushAsync(None);
+
+            var limit = Assert.IsType<PushOutcome.SeriesLimitExceeded>(refused);
+            Assert.Equal((2, 2, "gpu_usage"), (limit.Limit, limit.Existing, limit.NewSeries.Single()));
+            Assert.Equal(2, (await store.ReadAsync(new MetricSelector("shop", Now.AddMinutes(-1), Now, []), None)).Count);
+            Assert.IsType<PushOutcome.Accepted>(await writer.PushAsync([MetricSample.Of("other", "gpu_usage", 1, Now)], None));
+            await writer.FlushAsync(None);
+        }
+
+        // A new writer (a restarted server, another replica) learns the tenant's series from the store.
+        await using var restarted = new MetricWriter(new SqlMetricStore(OpenAnother()), options, Clock);
+        Assert.IsType<PushOutcome.SeriesLimitExceeded>(await restarted.PushAsync([MetricSample.Of("shop", "gpu_usage", 3, Now)], None));
+        Assert.IsType<PushOutcome.Accepted>(await restarted.PushAsync([MetricSample.Of("shop", "memory_usage", 3, Now)], None));
+    }
+}
+
+/// <summary>The metric store contract on SQLite.</summary>
+public sealed class SqliteMetricStoreTests() : MetricStoreContract(new SqliteTestDatabase());
+
+/// <summary>The metric store contract on PostgreSQL, plus its monthly partitions.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class PostgresMetricStoreTests(PostgresServer server) : MetricStoreContract(new PostgresTestDatabase(server))
+{
+    [Fact]
+    public async Task Each_month_gets_its_own_partition_as_the_seed_shows()
+    {
+        var store = new SqlMetricStore(Database);
+        var january = new DateTimeOffset(2024, 1, 31, 23, 59, 0, TimeSpan.Zero);
+        await store.WriteAsync([MetricSample.Of("shop", "cpu_usage", 1, january), MetricSample.Of("shop", "cpu_usage", 2, january.AddMinutes(2))], CancellationToken.None);
+        await new SqlMetricStore(OpenAnother()).WriteAsync([MetricSample.Of("shop", "cpu_usage", 3, january.AddMinutes(3))], CancellationToken.None);
+
+        await using var connection = new Npgsql.NpgsqlConnection(Options.Connection);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT c.relname, (SELECT count(*) FROM monitoring_data_2024_02) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'monitoring_data' ORDER BY 1", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        Assert.Equal([("monitoring_data_2024_01", 2L), ("monitoring_data_2024_02", 2L)], rows);
+    }
+}
