@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using k8s.Models;
 
 namespace Keelson.Validation.Schema;
@@ -15,12 +17,29 @@ public static class KindRegistry
     private static readonly ConcurrentDictionary<string, Type?> Found = new(StringComparer.Ordinal);
     private static readonly Lazy<FrozenDictionary<string, Type>> Scanned = new(Scan);
 
+    // Type names read from the assembly's metadata: far cheaper than loading every type, and enough to find the
+    // few whose names end with a kind.
+    private static readonly Lazy<IReadOnlyList<string>?> Names = new(ReadNames);
+
     /// <summary>The model type of an apiVersion and kind, or null when KubernetesClient has none (a CRD, or a removed API).</summary>
-    public static Type? Find(string apiVersion, string kind) => Found.GetOrAdd(Key(apiVersion, kind), _ => ByName(apiVersion, kind) ?? Scanned.Value.GetValueOrDefault(Key(apiVersion, kind)));
+    /// <remarks>Every model kind follows the naming convention (a test holds the convention against a full scan), so a miss needs no scan.</remarks>
+    public static Type? Find(string apiVersion, string kind) => Found.GetOrAdd(Key(apiVersion, kind), _ => ByName(apiVersion, kind));
 
     /// <summary>Every apiVersion that serves a kind, for "did you mean" and deprecation messages.</summary>
-    public static IReadOnlyList<string> VersionsOf(string kind) =>
-        [.. Scanned.Value.Keys.Where(k => k.EndsWith("/" + kind, StringComparison.Ordinal)).Select(k => k[..^(kind.Length + 1)]).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> VersionsOf(string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        if (Names.Value is not { } names)
+        {
+            return [.. Scanned.Value.Keys.Where(k => k.EndsWith("/" + kind, StringComparison.Ordinal)).Select(k => k[..^(kind.Length + 1)]).Order(StringComparer.Ordinal)];
+        }
+
+        return [.. names.Where(n => n.EndsWith(kind, StringComparison.Ordinal))
+            .Select(n => Models.GetType($"k8s.Models.{n}") is { } type && Entity(type) is { } entity && entity.Kind == kind ? ApiVersion(entity) : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>Every apiVersion/kind key and its model type, found by scanning the models (the reference for tests).</summary>
     internal static FrozenDictionary<string, Type> All => Scanned.Value;
@@ -52,6 +71,22 @@ public static class KindRegistry
         }
 
         return null;
+    }
+
+    private static IReadOnlyList<string>? ReadNames()
+    {
+        // A single-file bundle has no assembly path; the full scan answers there.
+        if (string.IsNullOrEmpty(Models.Location) || !File.Exists(Models.Location))
+        {
+            return null;
+        }
+
+        using var stream = File.OpenRead(Models.Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        return [.. metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Where(t => metadata.StringComparer.Equals(t.Namespace, "k8s.Models"))
+            .Select(t => metadata.GetString(t.Name))];
     }
 
     private static FrozenDictionary<string, Type> Scan() => Models.GetTypes()

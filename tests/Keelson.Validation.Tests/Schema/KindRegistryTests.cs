@@ -15,6 +15,19 @@ public sealed class KindRegistryTests
         }
     }
 
+    [Fact]
+    public void Versions_of_a_kind_are_every_version_the_scan_finds()
+    {
+        foreach (var kind in (string[])["Deployment", "HorizontalPodAutoscaler", "Event", "Ingress", "CronJob", "Pod"])
+        {
+            var scanned = KindRegistry.All.Keys.Where(k => k.EndsWith("/" + kind, StringComparison.Ordinal)).Select(k => k[..^(kind.Length + 1)]).Order(StringComparer.Ordinal);
+            Assert.Equal(scanned, KindRegistry.VersionsOf(kind));
+        }
+
+        Assert.Contains("events.k8s.io/v1", KindRegistry.VersionsOf("Event"));
+        Assert.Empty(KindRegistry.VersionsOf("ServiceMonitor"));
+    }
+
     [Theory]
     [InlineData("v1", "Event", "Corev1Event")]
     [InlineData("events.k8s.io/v1", "Event", "Eventsv1Event")]
