@@ -46,21 +46,23 @@ internal static class PatchEndpoints
         var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchType(context.Request);
         var (patch, problems) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
-        var result = gate.Run(cluster =>
+        var (result, created) = gate.Run(cluster =>
         {
             if (type == ApplyPatch && cluster.Engine.Store.Get(StoredObjects.Key(target.Resource, target.Namespace, target.RequiredName)) is null)
             {
                 var applied = patch.AsObject();
                 FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems), target.Resource);
-                return StoredObjects.Create(cluster, target, applied, options.DryRun);
+                return (StoredObjects.Create(cluster, target, applied, options.DryRun), true);
             }
 
             var live = ResourceViews.ToNode(StoredObjects.Get(cluster, target), target.Resource);
             var patched = Patch(type, live, patch);
             FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems), target, patch.ToJsonString());
-            return StoredObjects.Replace(cluster, target, patched, options.DryRun);
+            return (StoredObjects.Replace(cluster, target, patched, options.DryRun), false);
         });
-        return ApiJson.Result(ResourceViews.ToNode(result, target.Resource));
+
+        // The API server answers an apply that creates the object with 201 Created, as a POST would.
+        return ApiJson.Result(ResourceViews.ToNode(result, target.Resource), created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     /// <summary>The patched object; a resourceVersion in the patch is kept, so a stale one is a conflict.</summary>

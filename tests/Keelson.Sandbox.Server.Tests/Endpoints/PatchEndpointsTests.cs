@@ -34,7 +34,7 @@ public sealed class PatchEndpointsTests
     {
         await using var server = await Objects.ShopAsync();
         var (status, created) = await server.SendAsync(HttpMethod.Patch, Web + "?fieldManager=test", Objects.Deployment("web", 1), "application/apply-patch+yaml");
-        Assert.Equal(200, status);
+        Assert.Equal(201, status);
         Assert.Equal(1, (int)created!["spec"]!["replicas"]!);
 
         var yaml = """
