@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
 using static Keelson.Validation.ApiServer.RuleBuilder;
@@ -105,8 +106,8 @@ internal static partial class AutoscalingRules
         var (field, positive) = kind switch
         {
             "Utilization" => ("averageUtilization", Long(target.Get("averageUtilization")) is > 0),
-            "Value" => ("value", target.Scalar("value") is { } v && Quantity.Parse(v) is > 0),
-            _ => ("averageValue", target.Scalar("averageValue") is { } a && Quantity.Parse(a) is > 0),
+            "Value" => ("value", target.Scalar("value") is { } v && KubeQuantity.Parse(v) is > 0),
+            _ => ("averageValue", target.Scalar("averageValue") is { } a && KubeQuantity.Parse(a) is > 0),
         };
         if (!positive && target.Get(field) is null)
         {

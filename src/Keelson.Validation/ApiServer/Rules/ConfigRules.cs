@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
 using static Keelson.Validation.ApiServer.RuleBuilder;
@@ -135,7 +136,7 @@ internal static class ConfigRules
         {
             yield return new Problem("required field 'resources.requests.storage' is missing", "Request the size, e.g. storage: 10Gi.", "resources.requests.storage", s.Get("resources"));
         }
-        else if (storage is YamlValue v && Quantity.Parse(v.Value) is <= 0)
+        else if (storage is YamlValue v && KubeQuantity.Parse(v.Value) is <= 0)
         {
             yield return new Problem($"storage request '{v.Value}' must be greater than zero", "Request a positive size, e.g. 10Gi.", "resources.requests.storage", v);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keelson.Validation.Checks;
 using Keelson.Validation.Loading;
 using Keelson.Validation.Schema;
 using static Keelson.Validation.ApiServer.RuleBuilder;
@@ -123,7 +124,7 @@ internal static class PodSpecRules
     {
         foreach (var (list, entry) in Quantities(s))
         {
-            if (entry.Value is YamlValue v && Quantity.Parse(v.Value) is { } q)
+            if (entry.Value is YamlValue v && KubeQuantity.Parse(v.Value) is { } q)
             {
                 if (q < 0)
                 {
@@ -146,7 +147,7 @@ internal static class PodSpecRules
 
         foreach (var entry in requests.Entries)
         {
-            if (entry.Value is YamlValue r && Quantity.Parse(r.Value) is { } request && limits.Get(entry.Key) is YamlValue l && Quantity.Parse(l.Value) is { } limit)
+            if (entry.Value is YamlValue r && KubeQuantity.Parse(r.Value) is { } request && limits.Get(entry.Key) is YamlValue l && KubeQuantity.Parse(l.Value) is { } limit)
             {
                 if (!OvercommitAllowed(entry.Key) && request != limit)
                 {
