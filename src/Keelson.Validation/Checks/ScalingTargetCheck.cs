@@ -13,7 +13,7 @@ public sealed class ScalingTargetCheck : ISetCheck
     public Severity Severity => Severity.Error;
 
     /// <inheritdoc/>
-    public string Description => "HPA and ScaledObject targets exist, min ≤ max, and resource utilisation metrics have requests of that resource to measure against.";
+    public string Description => "HPA and ScaledObject targets exist, a ScaledObject's min ≤ max (an HPA's is hpa-min-above-max), and resource utilisation metrics have requests of that resource to measure against.";
 
     /// <summary>A utilisation metric: the resource it measures, the one container it is limited to (or null), and where it is written.</summary>
     private readonly record struct Utilisation(string Resource, string? Container, YamlElement Node, string Path);
@@ -29,11 +29,7 @@ public sealed class ScalingTargetCheck : ISetCheck
                 yield return missing;
             }
 
-            if (Bounds(hpa, "spec.minReplicas", "spec.maxReplicas", defaultMin: 1, defaultMax: null) is { } bounds)
-            {
-                yield return bounds;
-            }
-
+            // min > max on an HPA is the API server's own rule (hpa-min-above-max); reporting it here too doubled the finding.
             foreach (var finding in MissingRequests(manifests, hpa, target.Document, HpaUtilisation(hpa)))
             {
                 yield return finding;
