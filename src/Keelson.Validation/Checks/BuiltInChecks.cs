@@ -10,6 +10,7 @@ public static class BuiltInChecks
         new PdbPolicyCheck(), new HpaMinReplicasCheck(),
         new RunAsNonRootCheck(), new ReadOnlyRootFilesystemCheck(), new CronJobDeadlineCheck(), new EnvSecretLiteralCheck(), new ImageTagCheck(),
         new JobLimitsCheck(), new HostNamespacesCheck(), new HostPathCheck(), new SeccompCheck(), new IdenticalProbesCheck(), new ServiceTypeCheck(),
+        new SensitiveHostMountCheck(), new SshPortCheck(), new UnsafeSysctlCheck(),
     ];
 
     /// <summary>All built-in checks across objects.</summary>

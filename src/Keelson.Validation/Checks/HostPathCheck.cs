@@ -24,7 +24,8 @@ public sealed class HostPathCheck : ICheck
 
         for (var i = 0; i < volumes.Count; i++)
         {
-            if (CheckContext.Get(volumes[i], "hostPath") is { } hostPath)
+            // The node's system paths and runtime sockets are pod-sensitive-host-mount's, at error: one finding per problem.
+            if (CheckContext.Get(volumes[i], "hostPath") is { } hostPath && HostPaths.SensitiveRoot(CheckContext.Value(hostPath, "path")) is null)
             {
                 yield return context.Finding(this, hostPath, $"{pod.Path}.volumes[{i}].hostPath",
                     $"volume '{CheckContext.Value(volumes[i], "name")}' mounts the host path '{CheckContext.Value(hostPath, "path")}'",

@@ -27,6 +27,10 @@ public sealed class CheckTests
     [InlineData("pod-seccomp", "seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: Unconfined}", 15)]
     [InlineData("pod-host-namespaces", "      securityContext:\n        runAsNonRoot", "      hostNetwork: true\n      securityContext:\n        runAsNonRoot", 14)]
     [InlineData("pod-host-path", "      containers:", "      volumes:\n      - name: logs\n        hostPath: {path: /var/log}\n      containers:", 20)]
+    [InlineData("pod-sensitive-host-mount", "      containers:", "      volumes:\n      - name: kube\n        hostPath: {path: /etc/kubernetes/}\n      containers:", 20)]
+    [InlineData("pod-sensitive-host-mount", "      containers:", "      volumes:\n      - name: docker\n        hostPath: {path: /var/run/docker.sock, type: Socket}\n      containers:", 20)]
+    [InlineData("container-ssh-port", "- {containerPort: 8080, protocol: TCP}", "- {containerPort: 8080, protocol: TCP}\n        - {containerPort: 22}", 23)]
+    [InlineData("pod-unsafe-sysctl", "seccompProfile: {type: RuntimeDefault}", "seccompProfile: {type: RuntimeDefault}\n        sysctls: [{name: net.ipv4.tcp_syncookies, value: \"1\"}, {name: kernel.msgmax, value: \"65536\"}]", 18)]
     [InlineData("env-secret-literal", "        ports:", "        env:\n        - {name: API_KEY, value: abc}\n        ports:", 22)]
     public void Each_check_finds_its_problem(string id, string good, string bad, int line)
     {
@@ -39,6 +43,41 @@ public sealed class CheckTests
         Assert.Equal(line, finding.Line);
         Assert.Equal("Deployment/shop/web", finding.Target!.ToString());
         Assert.False(string.IsNullOrWhiteSpace(finding.Hint));
+    }
+
+    [Theory]
+    [InlineData("      volumes:\n      - name: logs\n        hostPath: {path: /var/log}\n      containers:", "pod-host-path")]
+    [InlineData("      volumes:\n      - name: etcish\n        hostPath: {path: /etcetera}\n      containers:", "pod-host-path")]
+    [InlineData("      volumes:\n      - name: root\n        hostPath: {path: /}\n      containers:", "pod-sensitive-host-mount")]
+    [InlineData("      volumes:\n      - name: sys\n        hostPath: {path: /sys/fs/cgroup}\n      containers:", "pod-sensitive-host-mount")]
+    public void A_host_path_is_one_finding_sensitive_or_not(string volumes, string id)
+    {
+        var report = Fixtures.Validate(Fixtures.GoodDeployment.Replace("      containers:", volumes, StringComparison.Ordinal));
+
+        var finding = Assert.Single(report.Findings, f => f.CheckId is "pod-host-path" or "pod-sensitive-host-mount");
+        Assert.Equal(id, finding.CheckId);
+    }
+
+    [Theory]
+    [InlineData("net.ipv4.ip_local_port_range", false)]
+    [InlineData("net/ipv4/tcp_keepalive_time", false)]
+    [InlineData("kernel.shm_rmid_forced", false)]
+    [InlineData("kernel.shmmax", true)]
+    [InlineData("net.core.somaxconn", true)]
+    [InlineData("net/ipv4/conf/eth0.100/rp_filter", true)]
+    public void Only_sysctls_outside_the_kubelets_safe_set_are_reported(string name, bool reported)
+    {
+        var report = Fixtures.Validate(Fixtures.GoodDeployment.Replace("seccompProfile: {type: RuntimeDefault}", $"seccompProfile: {{type: RuntimeDefault}}\n        sysctls: [{{name: {name}, value: \"1\"}}]", StringComparison.Ordinal));
+
+        Assert.Equal(reported, report.Findings.Any(f => f.CheckId == "pod-unsafe-sysctl"));
+    }
+
+    [Fact]
+    public void Udp_port_22_is_not_ssh()
+    {
+        var report = Fixtures.Validate(Fixtures.GoodDeployment.Replace("- {containerPort: 8080, protocol: TCP}", "- {containerPort: 8080, protocol: TCP}\n        - {containerPort: 22, protocol: UDP}", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(report.Findings, f => f.CheckId == "container-ssh-port");
     }
 
     [Fact]
