@@ -39,7 +39,7 @@ public static class ConditionEvaluator
 
     /// <summary>How far back evaluation at an instant reads: the longest window plus the lookback.</summary>
     public static TimeSpan Reach(Condition condition) =>
-        Lookback + (condition is Logical l ? TimeSpan.Zero : TimeSpan.Zero) + MaxRange(condition);
+        Lookback + MaxRange(condition);
 
     private static TimeSpan MaxRange(Condition condition) => condition switch
     {
@@ -187,7 +187,9 @@ public static class ConditionEvaluator
         var extrapolateTo = sampledInterval;
         extrapolateTo += durationToStart < threshold ? durationToStart : averageBetween / 2;
         extrapolateTo += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
-        result *= extrapolateTo / sampledInterval;
-        return result / range.TotalSeconds;
+        // One factor, divided by the range before it scales the increase: Prometheus's order of operations, to the last bit.
+        var factor = extrapolateTo / sampledInterval;
+        factor /= range.TotalSeconds;
+        return result * factor;
     }
 }
