@@ -91,6 +91,11 @@ public sealed class AlertRule
     [JsonPropertyName("for")]
     public string For { get; set; } = "5m";
 
+    /// <summary>How long the alert keeps firing after the condition stops holding; omitted when null.</summary>
+    [JsonPropertyName("keep_firing_for")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? KeepFiringFor { get; set; }
+
     /// <summary>Labels, e.g. severity.</summary>
     [JsonPropertyName("labels")]
     public IDictionary<string, string> Labels { get; set; } = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Keelson.Operations.Monitoring;
+using Keelson.Operations.Notifications;
+
+namespace Keelson.Operations.Alerts;
+
+/// <summary>One state change of one rule's alert, kept as history.</summary>
+public sealed record AlertTransition(string TenantId, string RuleName, DateTimeOffset At, AlertPhase From, AlertPhase To, double Value, ImmutableSortedDictionary<string, string> Labels);
+
+/// <summary>Where rule states live between evaluations, so a restart keeps pending <c>for</c> timers (Prometheus's ALERTS_FOR_STATE).</summary>
+public interface IAlertStateStore
+{
+    /// <summary>The tenant's states by rule name.</summary>
+    Task<IReadOnlyDictionary<string, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the tenant's states and appends the cycle's transitions.</summary>
+    Task SaveAsync(string tenantId, IReadOnlyDictionary<string, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken);
+}
+
+/// <summary>States and history in memory: for tests and single-process use.</summary>
+public sealed class InMemoryAlertStateStore : IAlertStateStore
+{
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, AlertState>> states = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<AlertTransition> history = new();
+
+    /// <summary>Every transition saved, oldest first.</summary>
+    public IReadOnlyList<AlertTransition> History => [.. history];
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken) =>
+        Task.FromResult(states.TryGetValue(tenantId, out var s) ? s : ImmutableDictionary<string, AlertState>.Empty);
+
+    /// <inheritdoc />
+    public Task SaveAsync(string tenantId, IReadOnlyDictionary<string, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        this.states[tenantId] = states.ToImmutableDictionary(StringComparer.Ordinal);
+        foreach (var transition in transitions)
+        {
+            history.Enqueue(transition);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Evaluates one tenant's enabled rules at one instant: reads the samples once through <see cref="IMetricSampleSource"/>,
+/// advances each rule's Prometheus state machine, saves states and transitions, and publishes the firing alerts (and each
+/// newly resolved one) to the <see cref="IAlertSink"/>.
+/// </summary>
+public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore store, IAlertSink sink)
+{
+    /// <summary>Runs one evaluation cycle of <paramref name="tenantId"/> at <paramref name="at"/>; returns the alerts published.</summary>
+    public async Task<IReadOnlyList<NotifiableAlert>> EvaluateAsync(string tenantId, IReadOnlyList<AlertRule> rules, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var enabled = rules.Where(r => r.Enabled && r.TenantId == tenantId).ToList();
+        var previous = await store.LoadAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var series = new Dictionary<string, IReadOnlyList<MetricSample>>(StringComparer.Ordinal);
+        if (enabled.Count > 0)
+        {
+            var reach = enabled.Max(r => ConditionEvaluator.Reach(r.Condition));
+            var names = enabled.SelectMany(r => r.Condition.Selectors()).Select(s => s.Metric).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var read = await samples.ReadAsync(new MetricSelector(tenantId, at - reach, at, names), cancellationToken).ConfigureAwait(false);
+            foreach (var group in read.Where(s => s.TenantId == tenantId).GroupBy(s => s.MetricName, StringComparer.Ordinal))
+            {
+                series[group.Key] = [.. group.OrderBy(s => s.Timestamp)];
+            }
+        }
+
+        IReadOnlyList<MetricSample> Read(string metric) => series.TryGetValue(metric, out var list) ? list : [];
+        var states = new Dictionary<string, AlertState>(StringComparer.Ordinal);
+        var transitions = new List<AlertTransition>();
+        var published = new List<NotifiableAlert>();
+        foreach (var rule in enabled)
+        {
+            var before = previous.GetValueOrDefault(rule.Name);
+            var step = AlertStateMachine.Step(before, at, ConditionEvaluator.Evaluate(rule.Condition, tenantId, at, Read), rule.For, rule.KeepFiringFor);
+            var current = step.State;
+            if (current is not null)
+            {
+                states[rule.Name] = current;
+            }
+
+            var value = current?.Value ?? before?.Value ?? 0;
+            var labels = rule.AlertLabels(value);
+            if (step.To is { } to && (step.From ?? AlertPhase.Inactive) != to)
+            {
+                transitions.Add(new AlertTransition(tenantId, rule.Name, at, step.From ?? AlertPhase.Inactive, to, value, labels));
+            }
+
+            var resolvedNow = step is { From: AlertPhase.Firing, To: AlertPhase.Inactive };
+            if (current is { Phase: AlertPhase.Firing } || (resolvedNow && current is not null))
+            {
+                published.Add(new NotifiableAlert(tenantId, rule.Name, labels, rule.AlertAnnotations(value), current.FiredAt ?? current.ActiveAt,
+                    resolvedNow ? current.ResolvedAt : null, value, rule.Actions, NotificationPolicy.Default));
+            }
+        }
+
+        await store.SaveAsync(tenantId, states, transitions, cancellationToken).ConfigureAwait(false);
+        await sink.PublishAsync(published, cancellationToken).ConfigureAwait(false);
+        return published;
+    }
+}
