@@ -23,8 +23,11 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>The HTTP API's base address, ending in a slash.</summary>
     public Uri Address { get; }
 
-    /// <summary>Starts Prometheus scraping <paramref name="target"/> (host:port) at <paramref name="metricsPath"/> and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string target, string metricsPath = "/metrics")
+    /// <summary>
+    /// Starts Prometheus scraping <paramref name="target"/> (host:port) at <paramref name="metricsPath"/> and waits until
+    /// it is ready; on <paramref name="port"/> when given (so a server can be told the address before it exists).
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(string target, string metricsPath = "/metrics", int? port = null)
     {
         var binary = ExternalProcess.Find("prometheus", "prometheus", "/usr/bin", "/usr/local/bin");
         var folder = Directory.CreateTempSubdirectory("keelson-prometheus-").FullName;
@@ -41,10 +44,10 @@ public sealed class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ["{target}"]
             """).ConfigureAwait(false);
-        var port = ExternalProcess.FreePort();
+        port ??= ExternalProcess.FreePort();
         var process = ExternalProcess.Start(binary, [
             $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
-            $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--log.level=warn"]);
+            $"--web.listen-address=127.0.0.1:{port.Value.ToString(CultureInfo.InvariantCulture)}", "--log.level=warn"]);
         // Drain the pipes so a chatty Prometheus never blocks on a full buffer.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
