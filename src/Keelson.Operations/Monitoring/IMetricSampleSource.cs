@@ -6,6 +6,9 @@ namespace Keelson.Operations.Monitoring;
 /// </summary>
 public interface IMetricSampleSource
 {
+    /// <summary>Which source this is, named in every query answer: <c>store</c>, <c>sandbox</c> or <c>prometheus</c>.</summary>
+    string Name => "store";
+
     /// <summary>The samples the selector names, ordered by series name then time.</summary>
     Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken);
 }

@@ -12,8 +12,8 @@ public static partial class MonitoringQueryEndpoint
     /// <summary>Most points one series may have (Prometheus's own limit for a range query).</summary>
     public const int MaxPoints = 11_000;
 
-    /// <summary>The answer: the window, and per series its points and summary.</summary>
-    public sealed record MetricsAnswer(string TenantId, DateTimeOffset Start, DateTimeOffset End, double? StepSeconds, string Aggregation, IReadOnlyList<SeriesAnswer> Series);
+    /// <summary>The answer: the window, which source answered (<c>store</c>, <c>sandbox</c>, <c>prometheus</c>), and per series its points and summary.</summary>
+    public sealed record MetricsAnswer(string TenantId, DateTimeOffset Start, DateTimeOffset End, double? StepSeconds, string Aggregation, string Source, IReadOnlyList<SeriesAnswer> Series);
 
     /// <summary>One series of the answer.</summary>
     public sealed record SeriesAnswer(string MetricName, string MetricType, IReadOnlyList<MetricPoint> Points, SeriesSummary Summary);
@@ -88,12 +88,24 @@ public static partial class MonitoringQueryEndpoint
             }
         }
 
-        var samples = await monitoring.Source(demo).ReadAsync(new MetricSelector(tenant_id, from, to, wanted), cancellationToken).ConfigureAwait(false);
+        var source = monitoring.Source(demo);
+        IReadOnlyList<MetricSample> samples;
+        try
+        {
+            samples = await source.ReadAsync(new MetricSelector(tenant_id, from, to, wanted), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is PrometheusQueryException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status502BadGateway, title: "The metrics source did not answer",
+                detail: e is PrometheusQueryException ? e.Message : $"The {source.Name} source failed: {e.Message}", type: "https://keelson.dev/problems/502");
+        }
+
         var series = samples.GroupBy(s => s.MetricName, StringComparer.Ordinal)
             .Select(g => g.ToList())
             .Select(g => new SeriesAnswer(g[0].MetricName, g[0].MetricType, SeriesAggregation.Points(g, from, width, reduce), SeriesAggregation.Summary(g)))
             .ToList();
-        return TypedResults.Ok(new MetricsAnswer(tenant_id, from, to, width?.TotalSeconds, reduce.ToString().ToLowerInvariant(), series));
+        return TypedResults.Ok(new MetricsAnswer(tenant_id, from, to, width?.TotalSeconds, reduce.ToString().ToLowerInvariant(), source.Name, series));
     }
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset time)

@@ -29,6 +29,18 @@ public sealed class MonitoringSettings
     /// <summary>Messages a WebSocket subscriber may have waiting before it is dropped as too slow.</summary>
     public int SubscriberQueue { get; set; } = 256;
 
+    /// <summary>
+    /// A real cluster's Prometheus (the seed's <c>MONITORING_ENDPOINT</c>); when set, production queries read from its
+    /// HTTP API instead of the pushed-sample store. Demo queries always read the store.
+    /// </summary>
+    public Uri? Prometheus { get; set; }
+
+    /// <summary>The Prometheus label that names the tenant: <c>namespace</c> for a delivered stack, <c>tenant</c> for scraped pushes.</summary>
+    public string PrometheusTenantLabel { get; set; } = "namespace";
+
+    /// <summary>The finest step asked of Prometheus (its scrape interval makes anything finer pointless).</summary>
+    public TimeSpan PrometheusMinimumStep { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The store options these settings describe.</summary>
     public MetricStoreOptions StoreOptions() => new()
     {

@@ -27,8 +27,17 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
     public MetricWriter Writer(bool isDemo) =>
         (isDemo ? demo : production) ?? throw new InvalidOperationException("The metric writers start with the server.");
 
-    /// <summary>Where queries read samples.</summary>
-    public IMetricSampleSource Source(bool isDemo) => databases.For(isDemo).Metrics;
+    private readonly Lazy<PrometheusSampleSource?> prometheus = new(() => options.Value.Monitoring.Prometheus is { } address
+        ? new PrometheusSampleSource(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
+            new PrometheusSourceOptions(
+                address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
+                options.Value.Monitoring.PrometheusTenantLabel,
+                options.Value.Monitoring.PrometheusMinimumStep))
+        : null);
+
+    /// <summary>Where queries read samples: production's Prometheus when one is configured, else the store.</summary>
+    public IMetricSampleSource Source(bool isDemo) => !isDemo && prometheus.Value is { } source ? source : databases.For(isDemo).Metrics;
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Keelson.Operations.Monitoring;
+
+/// <summary>Where a real cluster's Prometheus is and how a tenant's series are found in it.</summary>
+/// <param name="BaseAddress">The Prometheus server, e.g. <c>http://prometheus.monitoring:9090/</c> (the seed's <c>MONITORING_ENDPOINT</c>).</param>
+/// <param name="TenantLabel">The label that scopes a series to a tenant: <c>namespace</c> for a delivered stack's pods, <c>tenant</c> for scraped pushes.</param>
+/// <param name="MinimumStep">The finest resolution asked for; Prometheus's own scrape interval makes anything finer pointless.</param>
+public sealed record PrometheusSourceOptions(Uri BaseAddress, string TenantLabel = "namespace", TimeSpan? MinimumStep = null);
+
+/// <summary>
+/// Reads a tenant's samples from a real Prometheus over its HTTP API (<c>/api/v1/query_range</c>), so the query path
+/// answers the same shape whether the numbers were pushed to Keelson or scraped by the cluster's Prometheus.
+/// Series of one name (one per pod, say) are summed per instant, as a dashboard's <c>sum by (__name__)</c> would.
+/// </summary>
+public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOptions options) : IMetricSampleSource
+{
+    /// <summary>Most points Prometheus returns per series; the step is widened to stay under it.</summary>
+    public const int MaxPoints = 11_000;
+
+    /// <inheritdoc />
+    public string Name => "prometheus";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        var step = Step(selector.End - selector.Start);
+        var query = Query(selector);
+        var uri = new Uri(options.BaseAddress, "api/v1/query_range?" + string.Join('&',
+            $"query={Uri.EscapeDataString(query)}",
+            $"start={Unix(selector.Start)}",
+            $"end={Unix(selector.End)}",
+            $"step={step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}"));
+
+        using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var root = document.RootElement;
+        if (!response.IsSuccessStatusCode || root.GetProperty("status").GetString() != "success")
+        {
+            var error = root.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
+            throw new PrometheusQueryException($"Prometheus at {options.BaseAddress} answered {(int)response.StatusCode} to '{query}': {error}");
+        }
+
+        // name -> instant -> summed value; SortedDictionary keeps the answer ordered by name then time.
+        var sums = new SortedDictionary<string, SortedDictionary<DateTimeOffset, double>>(StringComparer.Ordinal);
+        foreach (var series in root.GetProperty("data").GetProperty("result").EnumerateArray())
+        {
+            if (!series.GetProperty("metric").TryGetProperty("__name__", out var nameElement) || nameElement.GetString() is not { } name || !Wanted(name, selector.Metrics))
+            {
+                continue;
+            }
+
+            if (!sums.TryGetValue(name, out var points))
+            {
+                sums[name] = points = [];
+            }
+
+            foreach (var pair in series.GetProperty("values").EnumerateArray())
+            {
+                var time = DateTimeOffset.UnixEpoch.AddSeconds(pair[0].GetDouble());
+                if (!double.TryParse(pair[1].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+                {
+                    continue;
+                }
+
+                points[time] = points.GetValueOrDefault(time) + value;
+            }
+        }
+
+        return [.. sums.SelectMany(s => s.Value.Select(p => MetricSample.Of(selector.TenantId, s.Key, p.Value, p.Key)))];
+    }
+
+    /// <summary>The PromQL selector: the tenant's label, and the wanted names or <c>type_*</c> families.</summary>
+    internal string Query(MetricSelector selector)
+    {
+        var tenant = selector.TenantId.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        var matchers = $"{options.TenantLabel}=\"{tenant}\"";
+        if (selector.Metrics.Count == 0)
+        {
+            return $"{{{matchers}}}";
+        }
+
+        // Names are validated Prometheus names ([a-zA-Z0-9_:]), so they need no regex escaping. A bare word is also a type.
+        var alternatives = selector.Metrics.Select(m => m.Contains('_', StringComparison.Ordinal) || m.Contains(':', StringComparison.Ordinal) ? m : $"(?i:{m})([_:].*)?");
+        return $"{{__name__=~\"{string.Join('|', alternatives)}\",{matchers}}}";
+    }
+
+    private TimeSpan Step(TimeSpan window)
+    {
+        var minimum = options.MinimumStep ?? TimeSpan.FromSeconds(15);
+        var needed = TimeSpan.FromSeconds(Math.Ceiling(window.TotalSeconds / MaxPoints));
+        return needed > minimum ? needed : minimum;
+    }
+
+    private static bool Wanted(string name, IReadOnlyList<string> metrics) =>
+        metrics.Count == 0 || metrics.Any(m => string.Equals(m, name, StringComparison.Ordinal) || string.Equals(m, MetricNames.TypeOf(name), StringComparison.Ordinal));
+
+    private static string Unix(DateTimeOffset time) => (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Prometheus refused or failed a query; the message names the server and the query.</summary>
+public sealed class PrometheusQueryException(string message) : Exception(message);

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text;
+using Keelson.Operations.Monitoring;
+using Keelson.Testing;
+
+namespace Keelson.Operations.Tests.Monitoring;
+
+/// <summary>The Prometheus source against a real <c>prometheus</c> process scraping a small exposition endpoint.</summary>
+public sealed class PrometheusSampleSourceTests
+{
+    private const string Exposition = """
+        # TYPE cpu_usage gauge
+        cpu_usage{namespace="acme",pod="a"} 40
+        cpu_usage{namespace="acme",pod="b"} 2.5
+        cpu_usage{namespace="other",pod="c"} 99
+        # TYPE memory_usage_bytes gauge
+        memory_usage_bytes{namespace="acme",pod="a"} 1048576
+        # TYPE gpu_utilization gauge
+        gpu_utilization{namespace="acme",pod="a"} 0.75
+
+        """;
+
+    [Fact]
+    public async Task Reads_a_tenants_series_from_a_real_prometheus_summed_per_name()
+    {
+        var port = ExternalProcess.FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Serve(listener, stop.Token);
+
+        await using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
+        await prometheus.WaitForAsync("memory_usage_bytes{namespace=\"acme\"}", TimeSpan.FromSeconds(30));
+        using var http = new HttpClient();
+        var source = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1)));
+        Assert.Equal("prometheus", ((IMetricSampleSource)source).Name);
+
+        var now = DateTimeOffset.UtcNow;
+        var cpu = await source.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, ["cpu"]), CancellationToken.None);
+        Assert.NotEmpty(cpu);
+        // Only acme's two pods, summed: 40 + 2.5; the other tenant's 99 never leaks in.
+        Assert.All(cpu, s => Assert.Equal(("acme", "cpu", "cpu_usage", 42.5), (s.TenantId, s.MetricType, s.MetricName, s.Value)));
+        Assert.Equal(cpu.OrderBy(s => s.Timestamp).Select(s => s.Timestamp), cpu.Select(s => s.Timestamp));
+
+        var byName = await source.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, ["memory_usage_bytes", "gpu"]), CancellationToken.None);
+        Assert.Equal(["gpu_utilization", "memory_usage_bytes"], byName.Select(s => s.MetricName).Distinct());
+        Assert.Equal(1048576, byName[^1].Value);
+
+        var all = await source.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, []), CancellationToken.None);
+        Assert.Equal(["cpu_usage", "gpu_utilization", "memory_usage_bytes"], all.Select(s => s.MetricName).Distinct());
+
+        var none = await source.ReadAsync(new MetricSelector("nobody", now.AddMinutes(-1), now, []), CancellationToken.None);
+        Assert.Empty(none);
+
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving;
+    }
+
+    [Fact]
+    public async Task A_prometheus_error_names_the_server_and_the_query()
+    {
+        var port = ExternalProcess.FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        await using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
+        using var http = new HttpClient();
+        var source = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, TenantLabel: "bad-label"));
+        var now = DateTimeOffset.UtcNow;
+        var error = await Assert.ThrowsAsync<PrometheusQueryException>(() => source.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, []), CancellationToken.None));
+        Assert.Contains(prometheus.Address.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Contains("bad-label", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task Serve(HttpListener listener, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(Exposition);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            context.Response.ContentType = "text/plain; version=0.0.4";
+            await context.Response.OutputStream.WriteAsync(body, cancellationToken);
+            context.Response.Close();
+        }
+    }
+}
