@@ -44,26 +44,11 @@ public static partial class ManifestLoader
             }
 
             var files = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                ? [.. Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal)
-                : (IEnumerable<string>)[path];
-            foreach (var file in files)
-            {
-                string text;
-                try
-                {
-                    text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    problems.Add(new Finding(UnreadableId, Severity.Error, null, file, 1, "", $"cannot read the file: {e.Message}", "Check the path and its permissions."));
-                    continue;
-                }
-
-                Parse(text, file, documents, problems);
-            }
-
+                    .Order(StringComparer.Ordinal)]
+                : new[] { path };
+            await ReadFilesAsync(files, documents, problems, cancellationToken).ConfigureAwait(false);
             ReportEmpty(path, Directory.Exists(path) ? "the directory holds no Kubernetes object in a .yaml, .yml or .json file" : "the file holds no Kubernetes object",
                 "Give a file with at least one object, or leave the path out.");
 
@@ -78,6 +63,48 @@ public static partial class ManifestLoader
         }
 
         return new LoadResult(documents, problems);
+    }
+
+    /// <summary>
+    /// Reads and parses files, on every core when there are several, and appends what each gave in the order of
+    /// <paramref name="files"/>, so the result is the same as one file after another.
+    /// </summary>
+    private static async Task ReadFilesAsync(string[] files, List<ManifestDocument> documents, List<Finding> problems, CancellationToken cancellationToken)
+    {
+        if (files.Length == 1)
+        {
+            await ReadFileAsync(files[0], documents, problems, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var results = new (List<ManifestDocument> Documents, List<Finding> Problems)[files.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Length), cancellationToken, async (i, token) =>
+        {
+            var result = (Documents: new List<ManifestDocument>(), Problems: new List<Finding>());
+            await ReadFileAsync(files[i], result.Documents, result.Problems, token).ConfigureAwait(false);
+            results[i] = result;
+        }).ConfigureAwait(false);
+        foreach (var (fileDocuments, fileProblems) in results)
+        {
+            documents.AddRange(fileDocuments);
+            problems.AddRange(fileProblems);
+        }
+    }
+
+    private static async Task ReadFileAsync(string file, List<ManifestDocument> documents, List<Finding> problems, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new Finding(UnreadableId, Severity.Error, null, file, 1, "", $"cannot read the file: {e.Message}", "Check the path and its permissions."));
+            return;
+        }
+
+        Parse(text, file, documents, problems);
     }
 
     /// <summary>Parses one text; the documents and problems are appended.</summary>
