@@ -21,11 +21,11 @@ public sealed record ApiRule(string Name, string Id, IReadOnlyList<string> Kinds
 /// <param name="At">The node the finding points at (its line), or null for the node the rule looked at.</param>
 public sealed record Problem(string Message, string Hint, string? Field = null, YamlElement? At = null);
 
-/// <summary>A node a rule looks at, with the object it is in and the object's pod spec.</summary>
+/// <summary>A node a rule looks at, with the object it is in and the object's pod spec; a struct, as one is made per rule and node.</summary>
 /// <param name="Document">The object.</param>
 /// <param name="Node">The node the rule's path found.</param>
 /// <param name="PodSpec">The pod spec of a workload, or null.</param>
-public sealed record RuleSite(ManifestDocument Document, YamlElement Node, YamlMap? PodSpec)
+public readonly record struct RuleSite(ManifestDocument Document, YamlElement Node, YamlMap? PodSpec)
 {
     /// <summary>The node as a mapping, or null.</summary>
     public YamlMap? Map => Node as YamlMap;

@@ -32,36 +32,54 @@ public static class ApiServerRules
         .. ConfigRules.All, .. AutoscalingRules.All, .. RbacRules.All,
     ];
 
-    private static readonly FrozenDictionary<string, RuleTrie> ByKind = Compile();
+    // A kind's trie is built the first time an object of that kind is checked: a one-file run meets one or two kinds
+    // and need not pay for the tries of all of them.
+    private static readonly Dictionary<string, Lazy<RuleTrie>> ByKind = Compile();
+
+    // The matches of one object's walk; reused so a walk allocates nothing but the findings.
+    [ThreadStatic]
+    private static List<(ApiRule Rule, FieldPattern Pattern, FieldMatch Match)>? reusedMatches;
 
     /// <summary>Adds the findings of every rule for the object's kind.</summary>
-    public static void Check(ManifestDocument document, List<Finding> findings)
-    {
-        foreach (var (_, finding) in Evaluate(document))
-        {
-            findings.Add(finding);
-        }
-    }
+    public static void Check(ManifestDocument document, List<Finding> findings) => Evaluate(document, findings, null);
 
     /// <summary>The findings of each rule for one object, with the rule that produced it (tests check both).</summary>
     internal static IEnumerable<(ApiRule Rule, Finding Finding)> Evaluate(ManifestDocument document)
     {
-        if (!ByKind.TryGetValue(document.Kind, out var rules) || !Versions.TryGetValue(document.Kind, out var version) || document.ApiVersion != version)
+        var findings = new List<Finding>();
+        var rules = new List<ApiRule>();
+        Evaluate(document, findings, rules);
+        return rules.Zip(findings);
+    }
+
+    private static void Evaluate(ManifestDocument document, List<Finding> findings, List<ApiRule>? rules)
+    {
+        if (!ByKind.TryGetValue(document.Kind, out var trie) || !Versions.TryGetValue(document.Kind, out var version) || document.ApiVersion != version)
         {
-            yield break;
+            return;
         }
 
         var podSpec = TemplatePath(document.Kind) is { } template ? document.Node.At(Join(template, "spec")) as YamlMap : null;
-        var matches = new List<(ApiRule Rule, FieldPattern Pattern, FieldMatch Match)>();
-        rules.Walk(document.Node, -1, -1, matches);
-        foreach (var (rule, pattern, match) in matches)
+        var matches = reusedMatches ?? [];
+        reusedMatches = null;
+        try
         {
-            foreach (var problem in rule.Check(new RuleSite(document, match.Node, podSpec)))
+            trie.Value.Walk(document.Node, -1, -1, matches);
+            foreach (var (rule, pattern, match) in matches)
             {
-                var path = pattern.Render(match);
-                path = problem.Field is null ? path : problem.Field.StartsWith('[') ? path + problem.Field : Join(path, problem.Field);
-                yield return (rule, FieldRules.Finding(document, rule.Id, (problem.At ?? match.Node).Line, path, problem.Message, problem.Hint));
+                foreach (var problem in rule.Check(new RuleSite(document, match.Node, podSpec)))
+                {
+                    var path = pattern.Render(match);
+                    path = problem.Field is null ? path : problem.Field.StartsWith('[') ? path + problem.Field : Join(path, problem.Field);
+                    findings.Add(FieldRules.Finding(document, rule.Id, (problem.At ?? match.Node).Line, path, problem.Message, problem.Hint));
+                    rules?.Add(rule);
+                }
             }
+        }
+        finally
+        {
+            matches.Clear();
+            reusedMatches = matches;
         }
     }
 
@@ -98,27 +116,42 @@ public static class ApiServerRules
             : [concrete];
     }
 
-    private static FrozenDictionary<string, RuleTrie> Compile()
+    private static Dictionary<string, Lazy<RuleTrie>> Compile()
     {
-        var tries = new Dictionary<string, RuleTrie>(StringComparer.Ordinal);
+        var byKind = new Dictionary<string, List<ApiRule>>(StringComparer.Ordinal);
         foreach (var rule in All)
         {
             foreach (var kind in rule.Kinds)
             {
-                if (!tries.TryGetValue(kind, out var trie))
+                if (!byKind.TryGetValue(kind, out var rules))
                 {
-                    trie = new RuleTrie();
-                    tries[kind] = trie;
+                    rules = [];
+                    byKind[kind] = rules;
                 }
 
-                foreach (var path in Expand(rule.Path, kind))
-                {
-                    trie.Add(rule, path);
-                }
+                rules.Add(rule);
             }
         }
 
-        return tries.ToFrozenDictionary(StringComparer.Ordinal);
+        var tries = new Dictionary<string, Lazy<RuleTrie>>(byKind.Count, StringComparer.Ordinal);
+        foreach (var (kind, rules) in byKind)
+        {
+            tries[kind] = new Lazy<RuleTrie>(() =>
+            {
+                var trie = new RuleTrie();
+                foreach (var rule in rules)
+                {
+                    foreach (var path in Expand(rule.Path, kind))
+                    {
+                        trie.Add(rule, path);
+                    }
+                }
+
+                return trie;
+            });
+        }
+
+        return tries;
     }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : key.Length == 0 ? path : path + "." + key;
