@@ -114,7 +114,7 @@ public static partial class ManifestLoader
         var duplicates = new List<YamlEntry>();
         try
         {
-            roots = YamlTreeReader.Read(text, duplicates);
+            roots = SplitYamlReader.Read(text, duplicates);
         }
         catch (YamlException e)
         {

@@ -20,8 +20,10 @@ internal static class YamlTreeReader
     /// <see cref="NestingLimit.MaxDepth"/> is an error at the list or mapping that goes too deep. A key given twice in a
     /// mapping is an error, unless <paramref name="duplicates"/> is given: then the mapping keeps the last value (as
     /// a JSON decoder would), the entry is kept on <see cref="YamlMap.DuplicateEntries"/>, and it is counted there.
+    /// Nodes' lines are <paramref name="lineOffset"/> more than the line in <paramref name="text"/> (a piece of a
+    /// longer text); the lines of errors are not.
     /// </remarks>
-    public static List<YamlElement> Read(string text, List<YamlEntry>? duplicates = null)
+    public static List<YamlElement> Read(string text, List<YamlEntry>? duplicates = null, int lineOffset = 0)
     {
         var parser = new Parser(new StringReader(text));
         var documents = new List<YamlElement>();
@@ -48,10 +50,10 @@ internal static class YamlTreeReader
                     break;
                 case Scalar { Anchor.IsEmpty: true } s when depth > 0 && open[depth - 1] is { IsMap: true, Key: null } frame:
                     // A key is kept inline in its entry; no node is made for it.
-                    frame.SetKey(s.Value, (int)s.Start.Line, (int)s.Start.Column);
+                    frame.SetKey(s.Value, (int)s.Start.Line + lineOffset, (int)s.Start.Column);
                     break;
                 case Scalar s:
-                    Attach(Anchor(new YamlValue(s.Value, s.Style, (int)s.Start.Line, (int)s.Start.Column), s.Anchor, 1), s.Start, 1);
+                    Attach(Anchor(new YamlValue(s.Value, s.Style, (int)s.Start.Line + lineOffset, (int)s.Start.Column), s.Anchor, 1), s.Start, 1);
                     break;
                 case AnchorAlias alias:
                     var target = anchors.TryGetValue(alias.Value.Value, out var anchored) ? anchored : throw Unresolved(alias);
@@ -78,7 +80,7 @@ internal static class YamlTreeReader
                     break;
                 case SequenceEnd:
                     var items = open[--depth];
-                    Attach(Anchor(new YamlSeq([.. items.Items], (int)items.Start.Line, (int)items.Start.Column), items.AnchorName, items.Weight + 1), items.Start, items.Weight + 1);
+                    Attach(Anchor(new YamlSeq([.. items.Items], (int)items.Start.Line + lineOffset, (int)items.Start.Column), items.AnchorName, items.Weight + 1), items.Start, items.Weight + 1);
                     break;
                 case MappingEnd:
                     var map = open[--depth];
@@ -96,7 +98,7 @@ internal static class YamlTreeReader
                         duplicates.AddRange(repeated);
                     }
 
-                    Attach(Anchor(new YamlMap(entries, (int)map.Start.Line, (int)map.Start.Column) { DuplicateEntries = repeated }, map.AnchorName, map.Weight + 1), map.Start, map.Weight + 1);
+                    Attach(Anchor(new YamlMap(entries, (int)map.Start.Line + lineOffset, (int)map.Start.Column) { DuplicateEntries = repeated }, map.AnchorName, map.Weight + 1), map.Start, map.Weight + 1);
                     break;
             }
         }
