@@ -43,6 +43,9 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
     /// <summary>The checks this validator runs.</summary>
     public IReadOnlyList<ICheck> Checks => checks;
 
+    /// <summary>Sets of at least this many objects are checked on every core; below it, threads cost more than they save.</summary>
+    private const int ParallelFrom = 64;
+
     /// <summary>Ids of findings that come from loading and the schema rather than from a check.</summary>
     private static readonly string[] SchemaIds =
         [SchemaWalker.UnknownFieldId, SchemaWalker.WrongTypeId, SchemaWalker.QuantityId, NotCheckedId, "schema-missing-field", ManifestLoader.UnreadableId,
@@ -66,46 +69,26 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
         var set = new ManifestSet(loaded.Documents);
         config ??= ValidationConfig.None;
         var running = checks.Where(c => c.EnabledByDefault || config.Checks.GetValueOrDefault(c.Id) is not null).ToList();
-        foreach (var document in loaded.Documents)
+        var documents = loaded.Documents;
+        var perDocument = new List<Finding>[documents.Count];
+        if (documents.Count < ParallelFrom)
         {
-            var perObject = new List<Finding>();
-            if (document.ApiVersion.Length == 0 || document.Kind.Length == 0)
+            for (var i = 0; i < documents.Count; i++)
             {
-                perObject.Add(new Finding("schema-missing-field", Severity.Error, document.Ref, document.File, document.Line, document.ApiVersion.Length == 0 ? "apiVersion" : "kind",
-                    "every object needs apiVersion and kind", "Add them, e.g. apiVersion: apps/v1 and kind: Deployment."));
+                perDocument[i] = CheckObject(documents[i], set.ContextOf(documents[i]), running);
             }
-            else if (KindRegistry.Find(document.ApiVersion, document.Kind) is { } type)
-            {
-                SchemaWalker.Check(document, type, perObject);
-                FieldRules.Check(document, perObject);
-                ApiServer.ApiServerRules.Check(document, perObject);
-            }
-            else if (CrdSchemas.Find(document.ApiVersion, document.Kind) is { } crd)
-            {
-                SchemaWalker.Check(document, crd, perObject);
-                FieldRules.Check(document, perObject);
-            }
-            else
-            {
-                perObject.Add(new Finding(NotCheckedId, Severity.Info, document.Ref, document.File, document.Line, "",
-                    $"{document.ApiVersion} {document.Kind} is not a kind Keelson knows the schema of; its fields were not checked", NotCheckedHint(document.Kind)));
-            }
+        }
+        else
+        {
+            // Each object's checks read only that object, so objects are checked on every core. Contexts are made
+            // first: inside the loop the set's table of them is only read.
+            var contexts = documents.Select(set.ContextOf).ToArray();
+            Parallel.For(0, documents.Count, i => perDocument[i] = CheckObject(documents[i], contexts[i], running));
+        }
 
-            foreach (var (path, entry) in document.DuplicateKeys)
-            {
-                var field = path.Length == 0 ? entry.Key : path + "." + entry.Key;
-                perObject.Add(new Finding(DuplicateId, Severity.Error, document.Ref, document.File, entry.KeyLine, field,
-                    $"key '{entry.Key}' is given twice in this mapping; the API server rejects it (kubectl apply: \"mapping key already defined\")", "Remove one of the two; the later value is the one checked here."));
-            }
-
-            var context = set.ContextOf(document);
-            foreach (var check in running)
-            {
-                perObject.AddRange(check.Run(context));
-            }
-
-            var skipped = Skipped(document);
-            findings.AddRange(perObject.Where(f => !skipped.Contains(f.CheckId)).Select(f => document.Source is null ? f : f with { Source = document.Source }));
+        foreach (var objectFindings in perDocument)
+        {
+            findings.AddRange(objectFindings);
         }
 
         // Findings across objects name the template of the object they are about, as per-object findings do.
@@ -134,6 +117,48 @@ public sealed class Validator(IEnumerable<ICheck> checks, IEnumerable<ISetCheck>
         return new ValidationReport(
             loaded.Documents,
             [.. config.Apply(findings).OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.CheckId, StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Schema and per-object checks of one object, in the order the report lists them before sorting.</summary>
+    private static List<Finding> CheckObject(ManifestDocument document, CheckContext context, List<ICheck> running)
+    {
+        var perObject = new List<Finding>();
+        if (document.ApiVersion.Length == 0 || document.Kind.Length == 0)
+        {
+            perObject.Add(new Finding("schema-missing-field", Severity.Error, document.Ref, document.File, document.Line, document.ApiVersion.Length == 0 ? "apiVersion" : "kind",
+                "every object needs apiVersion and kind", "Add them, e.g. apiVersion: apps/v1 and kind: Deployment."));
+        }
+        else if (KindRegistry.Find(document.ApiVersion, document.Kind) is { } type)
+        {
+            SchemaWalker.Check(document, type, perObject);
+            FieldRules.Check(document, perObject);
+            ApiServer.ApiServerRules.Check(document, perObject);
+        }
+        else if (CrdSchemas.Find(document.ApiVersion, document.Kind) is { } crd)
+        {
+            SchemaWalker.Check(document, crd, perObject);
+            FieldRules.Check(document, perObject);
+        }
+        else
+        {
+            perObject.Add(new Finding(NotCheckedId, Severity.Info, document.Ref, document.File, document.Line, "",
+                $"{document.ApiVersion} {document.Kind} is not a kind Keelson knows the schema of; its fields were not checked", NotCheckedHint(document.Kind)));
+        }
+
+        foreach (var (path, entry) in document.DuplicateKeys)
+        {
+            var field = path.Length == 0 ? entry.Key : path + "." + entry.Key;
+            perObject.Add(new Finding(DuplicateId, Severity.Error, document.Ref, document.File, entry.KeyLine, field,
+                $"key '{entry.Key}' is given twice in this mapping; the API server rejects it (kubectl apply: \"mapping key already defined\")", "Remove one of the two; the later value is the one checked here."));
+        }
+
+        foreach (var check in running)
+        {
+            perObject.AddRange(check.Run(context));
+        }
+
+        var skipped = Skipped(document);
+        return [.. perObject.Where(f => !skipped.Contains(f.CheckId)).Select(f => document.Source is null ? f : f with { Source = document.Source })];
     }
 
     /// <summary>Objects given twice (same group, kind, namespace and name), and containers, ports or env vars named twice.</summary>
