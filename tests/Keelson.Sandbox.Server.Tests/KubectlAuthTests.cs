@@ -1,12 +1,59 @@
+using System.Text.RegularExpressions;
+
 namespace Keelson.Sandbox.Server.Tests;
 
 /// <summary>
-/// The self reviews through the real kubectl under the sandbox's single-user model. kubectl's <c>auth</c> commands
-/// send protobuf, which the sandbox has no schema for yet, so the reviews go as JSON through <c>create --raw</c>.
+/// The self reviews through the real kubectl under the sandbox's single-user model: kubectl's <c>auth</c> commands,
+/// which send protobuf bodies, and JSON bodies through <c>create --raw</c>.
 /// </summary>
 public sealed class KubectlAuthTests(RestaurantCluster cluster) : IClassFixture<RestaurantCluster>
 {
     private Kubectl Kubectl => cluster.Kubectl;
+
+    private const string SentProtobuf = "Content-Type: application/vnd.kubernetes.protobuf";
+
+    [Fact]
+    public async Task Auth_can_i_sends_a_protobuf_access_review_and_is_told_yes()
+    {
+        var (exit, stdout, stderr) = await Kubectl.RunAsync("-v=7", "auth", "can-i", "create", "deployments", "-n", RestaurantCluster.Namespace);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("yes", stdout.Trim());
+        Assert.Contains(SentProtobuf, stderr);
+        Assert.True(Regex.IsMatch(stderr, "Response Status: 201|status=\"201 Created\""), stderr);
+    }
+
+    [Fact]
+    public async Task Auth_can_i_on_a_subresource_and_a_non_resource_url_is_yes()
+    {
+        Assert.Equal("yes", (await Kubectl.OkAsync("auth", "can-i", "get", "pods", "--subresource=log", "-A")).Trim());
+        Assert.Equal("yes", (await Kubectl.OkAsync("auth", "can-i", "get", "/healthz")).Trim());
+    }
+
+    [Fact]
+    public async Task Auth_can_i_list_prints_the_wildcard_rules()
+    {
+        var (exit, stdout, stderr) = await Kubectl.RunAsync("-v=7", "auth", "can-i", "--list", "-n", "default");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(SentProtobuf, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs$", lines[0]);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\s+\[\*\]\s+\[\]\s+\[\*\]$"));
+    }
+
+    [Fact]
+    public async Task Auth_whoami_prints_the_sandbox_user_and_groups()
+    {
+        var (exit, stdout, stderr) = await Kubectl.RunAsync("-v=7", "auth", "whoami");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(SentProtobuf, stderr);
+        Assert.Matches(@"Username\s+keelson-sandbox", stdout);
+        Assert.Matches(@"Groups\s+\[system:masters system:authenticated\]", stdout);
+
+        var json = await Kubectl.OkAsync("auth", "whoami", "-o", "json");
+        Assert.Contains("\"username\": \"keelson-sandbox\"", json);
+        Assert.Contains("\"kind\": \"SelfSubjectReview\"", json);
+    }
 
     [Fact]
     public async Task An_access_review_is_allowed_and_echoes_its_attributes()

@@ -57,6 +57,23 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
         Assert.Equal(1, (int)result["versions"]!);
     }
 
+    [Fact]
+    public async Task Leases_are_listed_with_their_renew_times_and_watched_through_create_patch_and_delete()
+    {
+        var result = await RunAsync("leases", "py-leases");
+        var nodes = cluster.Server.Server.Inspect(c => c.Engine.Store.List<k8s.Models.V1Node>().Select(n => n.Metadata.Name).ToList());
+        var leases = result["nodeLeases"]!.AsArray();
+        Assert.Equal(nodes, leases.Select(l => (string?)l!["name"]));
+        Assert.All(leases, l => Assert.Equal(((string?)l!["name"], 40), ((string?)l["holder"], (int)l["duration"]!)));
+
+        // The client parsed each MicroTime into a datetime; it is the sandbox clock's latest renewal.
+        var now = cluster.Server.Server.Inspect(c => c.Engine.Clock.GetUtcNow());
+        Assert.All(leases, l => Assert.InRange(DateTimeOffset.Parse((string)l!["renewTime"]!, System.Globalization.CultureInfo.InvariantCulture), now.AddSeconds(-10), now));
+
+        var events = result["events"]!.AsArray().Select(e => ((string?)e!["type"], (string?)e["holder"], (bool)e["renewed"]!)).ToList();
+        Assert.Equal([("ADDED", "a", true), ("MODIFIED", "b", true), ("DELETED", "b", true)], events);
+    }
+
     private async Task<JsonNode> RunAsync(string scenario, string ns)
     {
         var kubeconfig = Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, "kubeconfig");

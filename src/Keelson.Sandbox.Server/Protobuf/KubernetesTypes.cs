@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using Google.Protobuf.Reflection;
 using Apps = K8S.Io.Api.Apps.V1;
+using Authentication = K8S.Io.Api.Authentication.V1;
+using Authorization = K8S.Io.Api.Authorization.V1;
 using AutoscalingV1 = K8S.Io.Api.Autoscaling.V1;
 using AutoscalingV2 = K8S.Io.Api.Autoscaling.V2;
 using Batch = K8S.Io.Api.Batch.V1;
@@ -28,6 +30,8 @@ internal static class KubernetesTypes
         (Networking.GeneratedReflection.Descriptor, "networking.k8s.io/v1"),
         (Rbac.GeneratedReflection.Descriptor, "rbac.authorization.k8s.io/v1"),
         (Coordination.GeneratedReflection.Descriptor, "coordination.k8s.io/v1"),
+        (Authorization.GeneratedReflection.Descriptor, "authorization.k8s.io/v1"),
+        (Authentication.GeneratedReflection.Descriptor, "authentication.k8s.io/v1"),
     ];
 
     // Objects and lists: the messages with metadata; PodSpec and friends are never a body's type.

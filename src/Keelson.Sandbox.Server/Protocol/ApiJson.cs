@@ -20,6 +20,7 @@ internal static class ApiJson
         var node = ToNode((object)resource).AsObject();
         node["apiVersion"] ??= apiVersion;
         node["kind"] ??= kind;
+        MicroTimes.Format(node, kind);
         return node;
     }
 

@@ -36,6 +36,7 @@ public static class ResourceCatalog
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, []),
         new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, []),
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, []),
+        new("coordination.k8s.io", "v1", "Lease", "leases", true, []),
         Custom(ServiceMonitor.Version, "ServiceMonitor", "servicemonitors", ["smon"]),
         Custom(ServiceMonitor.Version, "PrometheusRule", "prometheusrules", ["promrule"]),
         Custom(SparkApplication.Version, "SparkApplication", "sparkapplications", ["sparkapp"]),

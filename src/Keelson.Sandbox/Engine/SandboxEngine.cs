@@ -40,6 +40,7 @@ public sealed class SandboxEngine
             new VolumeBinder(),
             new SchedulingController(scheduler),
             new SimulatedKubelet(),
+            new NodeLeaseHeartbeat(),
             new DisruptionBudgetController(),
             new NodeDrainController(),
             new EndpointsController(),

@@ -164,6 +164,7 @@ internal static class ProtobufSamples
         ["RoleBinding"] = """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"reader","namespace":"shop"},"subjects":[{"kind":"ServiceAccount","name":"web","namespace":"shop"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"reader"}}""",
         ["ClusterRole"] = """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"nodes"},"rules":[{"apiGroups":[""],"resources":["nodes"],"verbs":["get"]},{"nonResourceURLs":["/healthz"],"verbs":["get"]}],"aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"agg":"true"}}]}}""",
         ["ClusterRoleBinding"] = """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"nodes"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"jane"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"nodes"}}""",
+        ["Lease"] = """{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"general-000","namespace":"kube-node-lease","ownerReferences":[{"apiVersion":"v1","kind":"Node","name":"general-000","uid":"0d1e"}]},"spec":{"holderIdentity":"general-000","leaseDurationSeconds":40,"acquireTime":"2026-01-05T10:00:00.000000Z","renewTime":"2026-01-05T10:00:10.123456Z","leaseTransitions":0}}""",
     }.ToDictionary(e => e.Key, e => e.Value
         .Replace("TEMPLATE", Template, StringComparison.Ordinal)
         .Replace("POD_SPEC", PodSpec, StringComparison.Ordinal)

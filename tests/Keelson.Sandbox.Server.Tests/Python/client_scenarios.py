@@ -3,6 +3,7 @@
 Usage: client_scenarios.py KUBECONFIG SCENARIO NAMESPACE
 Prints one JSON object with what the scenario saw; the C# test asserts on it.
 """
+import datetime
 import json
 import sys
 import threading
@@ -87,6 +88,37 @@ def scenario_paging(core, ns):
         if not token:
             break
     return {"names": names, "remaining": remaining, "versions": len(versions)}
+
+
+def scenario_leases(core, ns):
+    coordination = client.CoordinationV1Api()
+    node_leases = coordination.list_namespaced_lease("kube-node-lease").items
+    since = coordination.list_namespaced_lease(ns).metadata.resource_version
+    events = []
+    w = watch.Watch()
+
+    def change():
+        time.sleep(0.5)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        lease = client.V1Lease(metadata=client.V1ObjectMeta(name="leader"),
+                               spec=client.V1LeaseSpec(holder_identity="a", lease_duration_seconds=15, acquire_time=now, renew_time=now))
+        coordination.create_namespaced_lease(ns, lease)
+        coordination.patch_namespaced_lease("leader", ns, {"spec": {"holderIdentity": "b", "leaseTransitions": 1}})
+        coordination.delete_namespaced_lease("leader", ns)
+
+    worker = threading.Thread(target=change)
+    worker.start()
+    for event in w.stream(coordination.list_namespaced_lease, ns, resource_version=since, timeout_seconds=20):
+        spec = event["object"].spec
+        events.append({"type": event["type"], "holder": spec.holder_identity, "renewed": spec.renew_time is not None})
+        if event["type"] == "DELETED":
+            w.stop()
+    worker.join()
+    return {
+        "nodeLeases": [{"name": l.metadata.name, "holder": l.spec.holder_identity, "duration": l.spec.lease_duration_seconds,
+                        "renewTime": l.spec.renew_time.isoformat()} for l in node_leases],
+        "events": events,
+    }
 
 
 def main():
