@@ -37,7 +37,8 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
             new PrometheusSourceOptions(
                 address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
                 options.Value.Monitoring.PrometheusTenantLabel,
-                options.Value.Monitoring.PrometheusMinimumStep))
+                options.Value.Monitoring.PrometheusMinimumStep,
+                Mode: "production"))
         : null);
 
     private readonly Lazy<SandboxSampleSource?> sandbox = new(() => options.Value.Monitoring.SandboxSampleInterval > TimeSpan.Zero
