@@ -65,6 +65,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         ContainerEndpoints.Map(app);
         HealthEndpoints.Map(app);
         MetricsEndpoints.Map(app);
+        CustomMetricsEndpoints.Map(app);
         AccessReviewEndpoints.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -7,7 +7,11 @@ namespace Keelson.Operations.Monitoring;
 /// <param name="BaseAddress">The Prometheus server, e.g. <c>http://prometheus.monitoring:9090/</c> (the seed's <c>MONITORING_ENDPOINT</c>).</param>
 /// <param name="TenantLabel">The label that scopes a series to a tenant: <c>namespace</c> for a delivered stack's pods, <c>tenant</c> for scraped pushes.</param>
 /// <param name="MinimumStep">The finest resolution asked for; Prometheus's own scrape interval makes anything finer pointless.</param>
-public sealed record PrometheusSourceOptions(Uri BaseAddress, string TenantLabel = "namespace", TimeSpan? MinimumStep = null);
+/// <param name="Mode">
+/// Which mode's series to read (<c>production</c>): scraped pushes carry a <c>mode</c> label, and demo samples must
+/// not be summed into production's. Series without the label (a real cluster's own) are read too. Null reads all.
+/// </param>
+public sealed record PrometheusSourceOptions(Uri BaseAddress, string TenantLabel = "namespace", TimeSpan? MinimumStep = null, string? Mode = null);
 
 /// <summary>
 /// Reads a tenant's samples from a real Prometheus over its HTTP API (<c>/api/v1/query_range</c>), so the query path
@@ -77,6 +81,11 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
     {
         var tenant = selector.TenantId.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
         var matchers = $"{options.TenantLabel}=\"{tenant}\"";
+        if (options.Mode is { } mode)
+        {
+            // The empty alternative matches series without a mode label, as PromQL treats a missing label as "".
+            matchers += $",mode=~\"|{System.Text.RegularExpressions.Regex.Escape(mode)}\"";
+        }
         if (selector.Metrics.Count == 0)
         {
             return $"{{{matchers}}}";

@@ -39,7 +39,7 @@ internal static class DiscoveryEndpoints
         {
             Kind = "APIGroupList",
             ApiVersion = "v1",
-            Groups = [.. Groups().Select(Group), MetricsEndpoints.Group(), .. AccessReviewEndpoints.Groups()],
+            Groups = [.. Groups().Select(Group), MetricsEndpoints.Group(), .. CustomMetricsEndpoints.Groups(), .. AccessReviewEndpoints.Groups()],
         }));
 
         app.MapGet("/apis/{group}", (string group) =>

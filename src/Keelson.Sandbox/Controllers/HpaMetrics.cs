@@ -46,7 +46,7 @@ public static class HpaMetrics
         var demand = UsageModel.CpuDemandMillis(context, ns, workload, ready.Count, request);
         var names = ready.Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var usage = UsageModel.Pods(context).Where(u => u.Namespace == ns && names.Contains(u.Name)).ToList();
-        var podEquivalents = demand / (Math.Max(request, 1) * PlannedShare);
+        var podEquivalents = PodEquivalents(demand, request);
         foreach (var metric in hpa.Spec.Metrics ?? [])
         {
             var proposal = metric.Type switch
@@ -97,15 +97,29 @@ public static class HpaMetrics
         }, "memory resource utilization (percentage of request)");
     }
 
-    // A per-pod value: the usage model's own number when the name says what it is, else the generic load reading.
-    private static double PodValue(string name, List<PodUsage> usage, double podEquivalents, double target) => name switch
+    /// <summary>
+    /// How the usage model reads a per-pod metric whose name says what it is (requests per second, latency, errors,
+    /// GPU utilisation in percent); null for any other name, which reads the workload's load in pod-equivalents.
+    /// </summary>
+    public static Func<PodUsage, double>? Known(string name)
     {
-        _ when name.Contains("request", StringComparison.OrdinalIgnoreCase) && name.Contains("second", StringComparison.OrdinalIgnoreCase) => usage.Average(u => u.RequestsPerSecond),
-        _ when name.Contains("latency", StringComparison.OrdinalIgnoreCase) => usage.Average(u => u.LatencySeconds),
-        _ when name.Contains("error", StringComparison.OrdinalIgnoreCase) => usage.Average(u => u.ErrorRatio),
-        _ when name.Contains("gpu", StringComparison.OrdinalIgnoreCase) => usage.Average(u => (u.GpuUtilisation ?? 0) * 100),
-        _ => podEquivalents * target / usage.Count,
-    };
+        ArgumentNullException.ThrowIfNull(name);
+        return name switch
+        {
+            _ when name.Contains("request", StringComparison.OrdinalIgnoreCase) && name.Contains("second", StringComparison.OrdinalIgnoreCase) => u => u.RequestsPerSecond,
+            _ when name.Contains("latency", StringComparison.OrdinalIgnoreCase) => u => u.LatencySeconds,
+            _ when name.Contains("error", StringComparison.OrdinalIgnoreCase) => u => u.ErrorRatio,
+            _ when name.Contains("gpu", StringComparison.OrdinalIgnoreCase) => u => (u.GpuUtilisation ?? 0) * 100,
+            _ => null,
+        };
+    }
+
+    /// <summary>How many pods at the planned share of their CPU request <paramref name="demandMillis"/> needs.</summary>
+    public static double PodEquivalents(double demandMillis, long requestMillis) => demandMillis / (Math.Max(requestMillis, 1) * PlannedShare);
+
+    // A per-pod value: the usage model's own number when the name says what it is, else the generic load reading.
+    private static double PodValue(string name, List<PodUsage> usage, double podEquivalents, double target) =>
+        Known(name) is { } read ? usage.Average(read) : podEquivalents * target / usage.Count;
 
     private static MetricProposal Average(int current, int ready, double value, ResourceQuantity target, double tolerance, Func<ResourceQuantity, V2MetricStatus> status, string name)
     {

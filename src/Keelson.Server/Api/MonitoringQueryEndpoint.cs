@@ -12,11 +12,14 @@ public static partial class MonitoringQueryEndpoint
     /// <summary>Most points one series may have (Prometheus's own limit for a range query).</summary>
     public const int MaxPoints = 11_000;
 
-    /// <summary>The answer: the window, which source answered (<c>store</c>, <c>sandbox</c>, <c>prometheus</c>), and per series its points and summary.</summary>
+    /// <summary>
+    /// The answer: the window, which sources answered (<c>store</c>, <c>sandbox</c>, <c>prometheus</c>; joined with
+    /// <c>+</c> when several did, the configured sources when none had data), and per series its source, points and summary.
+    /// </summary>
     public sealed record MetricsAnswer(string TenantId, DateTimeOffset Start, DateTimeOffset End, double? StepSeconds, string Aggregation, string Source, IReadOnlyList<SeriesAnswer> Series);
 
     /// <summary>One series of the answer.</summary>
-    public sealed record SeriesAnswer(string MetricName, string MetricType, IReadOnlyList<MetricPoint> Points, SeriesSummary Summary);
+    public sealed record SeriesAnswer(string MetricName, string MetricType, string Source, IReadOnlyList<MetricPoint> Points, SeriesSummary Summary);
 
     internal static async Task<IResult> Query(
         HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, string tenant_id,
@@ -89,10 +92,13 @@ public static partial class MonitoringQueryEndpoint
         }
 
         var source = monitoring.Source(demo);
-        IReadOnlyList<MetricSample> samples;
+        IReadOnlyList<SourcedSamples> answered;
+        var selector = new MetricSelector(tenant_id, from, to, wanted);
         try
         {
-            samples = await source.ReadAsync(new MetricSelector(tenant_id, from, to, wanted), cancellationToken).ConfigureAwait(false);
+            answered = source is CombinedSampleSource combined
+                ? await combined.ReadEachAsync(selector, cancellationToken).ConfigureAwait(false)
+                : [new SourcedSamples(source.Name, await source.ReadAsync(selector, cancellationToken).ConfigureAwait(false))];
         }
         catch (Exception e) when (e is PrometheusQueryException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -101,11 +107,14 @@ public static partial class MonitoringQueryEndpoint
                 detail: e is PrometheusQueryException ? e.Message : $"The {source.Name} source failed: {e.Message}", type: "https://keelson.dev/problems/502");
         }
 
-        var series = samples.GroupBy(s => s.MetricName, StringComparer.Ordinal)
-            .Select(g => g.ToList())
-            .Select(g => new SeriesAnswer(g[0].MetricName, g[0].MetricType, SeriesAggregation.Points(g, from, width, reduce), SeriesAggregation.Summary(g)))
+        var series = answered
+            .SelectMany(a => a.Samples.GroupBy(s => s.MetricName, StringComparer.Ordinal).Select(g => (a.Source, Samples: g.ToList())))
+            .OrderBy(g => g.Samples[0].MetricName, StringComparer.Ordinal)
+            .Select(g => new SeriesAnswer(g.Samples[0].MetricName, g.Samples[0].MetricType, g.Source, SeriesAggregation.Points(g.Samples, from, width, reduce), SeriesAggregation.Summary(g.Samples)))
             .ToList();
-        return TypedResults.Ok(new MetricsAnswer(tenant_id, from, to, width?.TotalSeconds, reduce.ToString().ToLowerInvariant(), source.Name, series));
+        var sources = answered.Where(a => a.Samples.Count > 0).Select(a => a.Source).ToList();
+        var named = sources.Count == 0 ? source.Name : string.Join('+', sources);
+        return TypedResults.Ok(new MetricsAnswer(tenant_id, from, to, width?.TotalSeconds, reduce.ToString().ToLowerInvariant(), named, series));
     }
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset time)

@@ -64,6 +64,27 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on each embedded sandbox started so far, each between two of its facade's
+    /// requests; empty when demo deployments go to a configured cluster or none has started yet.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> InspectSandboxesAsync<T>(Func<SandboxCluster, T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        List<EmbeddedSandbox> started;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            started = [.. sandboxes.Values];
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        return [.. started.Select(s => s.Inspect(work))];
+    }
+
     /// <summary>Ready when every configured cluster answers <c>/version</c> (the embedded sandbox is always there).</summary>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -153,6 +174,8 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
         public Uri Url => server.Url;
 
         public string Kubeconfig { get; }
+
+        public T Inspect<T>(Func<SandboxCluster, T> work) => server.Inspect(work);
 
         public static async Task<EmbeddedSandbox> StartAsync(ClusterProfile profile, string directory, double speed, CancellationToken cancellationToken)
         {

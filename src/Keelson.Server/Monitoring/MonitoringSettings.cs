@@ -41,6 +41,15 @@ public sealed class MonitoringSettings
     /// <summary>The finest step asked of Prometheus (its scrape interval makes anything finer pointless).</summary>
     public TimeSpan PrometheusMinimumStep { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often the embedded sandbox's tenants are sampled (wall clock) for demo queries and WebSocket subscribers;
+    /// zero turns the sandbox source off, so demo queries read pushed samples only.
+    /// </summary>
+    public TimeSpan SandboxSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long sandbox samples are kept in memory for queries.</summary>
+    public TimeSpan SandboxHistory { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The store options these settings describe.</summary>
     public MetricStoreOptions StoreOptions() => new()
     {

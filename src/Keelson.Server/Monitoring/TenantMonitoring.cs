@@ -6,13 +6,17 @@ namespace Keelson.Server.Monitoring;
 /// <summary>
 /// The pushed-metrics pipeline of each database (demo, production): a batched writer into its store, whose stored
 /// batches go to the WebSocket hub and the scrape endpoint
-/// (and, with Redis configured, to the other replicas'). Started after <see cref="TenantDatabases"/>.
+/// (and, with Redis configured, to the other replicas'). In demo mode the embedded sandbox's tenants are sampled
+/// every <see cref="MonitoringSettings.SandboxSampleInterval"/> for queries and subscribers. Started after <see cref="TenantDatabases"/>.
 /// </summary>
-public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed partial class TenantMonitoring(TenantDatabases databases, DeploymentClusters clusters, IOptions<ServerOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ILogger logger = loggers.CreateLogger<TenantMonitoring>();
     private MetricWriter? demo;
     private MetricWriter? production;
     private SampleRelay? relay;
+    private Task sampling = Task.CompletedTask;
 
     /// <summary>The push, query and stream limits.</summary>
     public MonitoringSettings Settings => options.Value.Monitoring;
@@ -33,11 +37,22 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
             new PrometheusSourceOptions(
                 address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
                 options.Value.Monitoring.PrometheusTenantLabel,
-                options.Value.Monitoring.PrometheusMinimumStep))
+                options.Value.Monitoring.PrometheusMinimumStep,
+                Mode: "production"))
         : null);
 
-    /// <summary>Where queries read samples: production's Prometheus when one is configured, else the store.</summary>
-    public IMetricSampleSource Source(bool isDemo) => !isDemo && prometheus.Value is { } source ? source : databases.For(isDemo).Metrics;
+    private readonly Lazy<SandboxSampleSource?> sandbox = new(() => options.Value.Monitoring.SandboxSampleInterval > TimeSpan.Zero
+        ? new SandboxSampleSource(clusters, TimeProvider.System, options.Value.Monitoring.SandboxHistory)
+        : null);
+
+    /// <summary>
+    /// Where queries read samples. Production: its Prometheus when one is configured, else the store. Demo: the store
+    /// and the embedded sandbox together (a pushed series shadows a sandbox series of the same name), or the store
+    /// alone with sandbox sampling off.
+    /// </summary>
+    public IMetricSampleSource Source(bool isDemo) => isDemo
+        ? sandbox.Value is { } simulated ? new CombinedSampleSource([databases.For(true).Metrics, simulated]) : databases.For(true).Metrics
+        : prometheus.Value ?? (IMetricSampleSource)databases.For(false).Metrics;
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -49,6 +64,11 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
 
         demo = Start(true);
         production = Start(false);
+        if (sandbox.Value is { } source)
+        {
+            sampling = SampleAsync(source, Settings.SandboxSampleInterval, stopping.Token);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -58,6 +78,12 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (!stopping.IsCancellationRequested)
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        await sampling.ConfigureAwait(false);
         relay?.Dispose();
         // Disposing drains the queue, so samples accepted before shutdown are written.
         if (Interlocked.Exchange(ref demo, null) is { } d)
@@ -70,6 +96,35 @@ public sealed class TenantMonitoring(TenantDatabases databases, IOptions<ServerO
             await p.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    // Sandbox samples go to demo subscribers as pushed ones do, so a dashboard moves with no agent at all.
+    private async Task SampleAsync(SandboxSampleSource source, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (await source.RecordAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } batch)
+                    {
+                        Hub.Publish(true, batch);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSamplingFailed(e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the embedded sandbox failed; the next interval tries again")]
+    private partial void LogSamplingFailed(Exception exception);
 
     private MetricWriter Start(bool isDemo)
     {

@@ -17,6 +17,10 @@ public sealed class PrometheusSampleSourceTests
         memory_usage_bytes{namespace="acme",pod="a"} 1048576
         # TYPE gpu_utilization gauge
         gpu_utilization{namespace="acme",pod="a"} 0.75
+        # TYPE requests_per_second gauge
+        requests_per_second{namespace="acme",mode="demo"} 100
+        requests_per_second{namespace="acme",mode="production"} 5
+        requests_per_second{namespace="acme",pod="a"} 2
 
         """;
 
@@ -48,7 +52,15 @@ public sealed class PrometheusSampleSourceTests
         Assert.Equal(1048576, byName[^1].Value);
 
         var all = await source.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, []), CancellationToken.None);
-        Assert.Equal(["cpu_usage", "gpu_utilization", "memory_usage_bytes"], all.Select(s => s.MetricName).Distinct());
+        Assert.Equal(["cpu_usage", "gpu_utilization", "memory_usage_bytes", "requests_per_second"], all.Select(s => s.MetricName).Distinct());
+        Assert.Equal(107, all.Last(s => s.MetricName == "requests_per_second").Value); // no mode asked: every series summed
+
+        // Scraped pushes carry mode; production reads its own and the unlabelled series, never demo's.
+        var production = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1), Mode: "production"));
+        var requests = await production.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, ["requests_per_second"]), CancellationToken.None);
+        Assert.NotEmpty(requests);
+        Assert.All(requests, s => Assert.Equal(7, s.Value));
+        Assert.Equal(42.5, (await production.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, ["cpu"]), CancellationToken.None))[^1].Value);
 
         var none = await source.ReadAsync(new MetricSelector("nobody", now.AddMinutes(-1), now, []), CancellationToken.None);
         Assert.Empty(none);

@@ -56,8 +56,9 @@ public sealed class PrometheusQueryTests
             Assert.Equal("prometheus", answer["source"]!.GetValue<string>());
             var cpu = Assert.Single(answer["series"]!.AsArray())!;
             Assert.Equal("cpu_usage", cpu["metric_name"]!.GetValue<string>());
-            // Both modes' scraped series carry tenant="prom-acme"; the production pushed 65.5, demo 12.25: summed they are 77.75.
-            Assert.Equal(77.75, cpu["summary"]!["last"]!.GetValue<double>());
+            // Both modes' scraped series carry tenant="prom-acme"; production reads only mode="production" (65.5), never demo's 12.25.
+            Assert.Equal(65.5, cpu["summary"]!["last"]!.GetValue<double>());
+            Assert.Equal(65.5, cpu["summary"]!["max"]!.GetValue<double>());
 
             // Demo still reads the store, and says so.
             var (status, demoAnswer) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/prom-acme/monitoring?metric_type=cpu&hours=1");

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Keelson.Server.Tests.Api;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Keelson.Server.Tests.Monitoring;
+
+/// <summary>The server with the embedded sandbox sampled every 300 ms, so a test sees the sampling loop at work.</summary>
+public sealed class SandboxSampledApiFactory : ApiFactory
+{
+    protected override void ConfigureSettings(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("Keelson:Monitoring:SandboxSampleInterval", "00:00:00.300");
+    }
+}
+
+/// <summary>Demo queries and the monitoring stream read a deployed tenant's numbers from the embedded sandbox, with no agent pushing.</summary>
+public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : IClassFixture<SandboxSampledApiFactory>
+{
+    [Fact]
+    public async Task A_deployed_tenant_answers_from_the_sandbox_with_the_cpu_its_pods_report_to_metrics_server()
+    {
+        await DeployAsync("sbx-query");
+        using var client = factory.CreateClient();
+
+        // Samples from before the last pods turned ready would read their startup CPU: ask only for later ones.
+        var ready = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        await Task.Delay(700);
+        var answer = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"/api/v1/tenants/sbx-query/monitoring?metric_type=cpu,pods&start={ready}"), null, "true", null)).Body;
+        Assert.Equal("sandbox", answer["source"]!.GetValue<string>());
+        var series = answer["series"]!.AsArray().ToDictionary(s => s!["metric_name"]!.GetValue<string>(), s => s!);
+        Assert.Equal(["cpu_usage_cores", "cpu_usage_percent", "pods_running"], series.Keys.Order(StringComparer.Ordinal));
+        Assert.All(series.Values, s => Assert.Equal("sandbox", s["source"]!.GetValue<string>()));
+
+        // The same pods, as kubectl top reads them: the sandbox's metrics.k8s.io for the tenant's namespace.
+        using var sandbox = new HttpClient { BaseAddress = SandboxUrl() };
+        var podMetrics = JsonNode.Parse(await sandbox.GetStringAsync(new Uri("apis/metrics.k8s.io/v1beta1/namespaces/sbx-query/pods", UriKind.Relative)))!["items"]!.AsArray();
+        var cores = podMetrics.SelectMany(p => p!["containers"]!.AsArray()).Sum(c => (double)new ResourceQuantity(c!["usage"]!["cpu"]!.GetValue<string>()).ToDecimal());
+        Assert.True(podMetrics.Count > 0);
+        Assert.Equal(podMetrics.Count, series["pods_running"]["summary"]!["last"]!.GetValue<double>());
+        Assert.Equal(cores, series["cpu_usage_cores"]["summary"]!["last"]!.GetValue<double>(), 3);
+        Assert.InRange(series["cpu_usage_percent"]["summary"]!["last"]!.GetValue<double>(), 1, 100);
+    }
+
+    [Fact]
+    public async Task Pushed_series_join_the_sandbox_series_and_each_names_its_source()
+    {
+        await DeployAsync("sbx-both");
+        await MonitoringSocketTests.PushAsync(factory, "sbx-both", """{"metrics": {"cpu_usage": 65.5}}""", key: null);
+        using var client = factory.CreateClient();
+
+        var answer = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-both/monitoring?metric_type=cpu", null, "true", null)).Body;
+        Assert.Equal("store+sandbox", answer["source"]!.GetValue<string>());
+        var sources = answer["series"]!.AsArray().ToDictionary(s => s!["metric_name"]!.GetValue<string>(), s => s!["source"]!.GetValue<string>());
+        Assert.Equal("store", sources["cpu_usage"]);
+        Assert.Equal("sandbox", sources["cpu_usage_cores"]);
+
+        // A tenant with nothing deployed and nothing pushed answers empty, naming the sources it asked.
+        await MonitoringSocketTests.CreateTenantAsync(factory, "sbx-none", key: null);
+        var empty = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-none/monitoring", null, "true", null)).Body;
+        Assert.Equal(("store+sandbox", 0), (empty["source"]!.GetValue<string>(), empty["series"]!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task Subscribers_receive_sandbox_samples_and_queries_see_their_history()
+    {
+        await DeployAsync("sbx-live");
+        using var socket = await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "ws/monitoring/sbx-live"), CancellationToken.None);
+        var first = await MonitoringSocketTests.ReceiveAsync(socket);
+        var second = await MonitoringSocketTests.ReceiveAsync(socket);
+
+        Assert.Equal("metrics", first!["type"]!.GetValue<string>());
+        Assert.True(first["metrics"]!["cpu_usage_cores"]!.GetValue<double>() > 0);
+        Assert.True(first["metrics"]!["memory_usage_bytes"]!.GetValue<double>() > 0);
+        var (t1, t2) = (Time(first), Time(second!));
+        Assert.True(t2 > t1, $"{t2:o} <= {t1:o}");
+
+        using var client = factory.CreateClient();
+        var answer = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-live/monitoring?metric=memory_usage_bytes&hours=1", null, "true", null)).Body;
+        var points = Assert.Single(answer["series"]!.AsArray())!["points"]!.AsArray().Select(p => DateTimeOffset.Parse(p!["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToList();
+        Assert.True(points.Count >= 2, $"{points.Count} points");
+        Assert.Contains(points, p => Math.Abs((p - t1).TotalMilliseconds) < 1);
+    }
+
+    private static DateTimeOffset Time(JsonObject message) => DateTimeOffset.Parse(message["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+    private Uri SandboxUrl()
+    {
+        var kubeconfig = File.ReadAllText(Path.Combine(factory.DataDirectory, "sandbox", "aws-gpu.kubeconfig"));
+        var server = kubeconfig.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim();
+        return new Uri(server.EndsWith('/') ? server : server + "/");
+    }
+
+    private async Task DeployAsync(string tenant)
+    {
+        await MonitoringSocketTests.CreateTenantAsync(factory, tenant, key: null);
+        using var client = factory.CreateClient();
+        var (status, accepted, _) = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Post, $"/api/v1/tenants/{tenant}/deploy", null, "true", null);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var done = await DeploymentClient.WaitFinishedAsync(client, accepted["deployment_id"]!.GetValue<string>());
+        Assert.Equal("succeeded", done["status"]!.GetValue<string>());
+    }
+}
