@@ -1,3 +1,4 @@
+using Keelson.Operations.Alerts;
 using Keelson.Operations.Audit;
 using Keelson.Operations.Caching;
 using Keelson.Operations.Deployments;
@@ -22,6 +23,8 @@ public sealed class OperationsStores : IAsyncDisposable
         Deployments = new SqlDeploymentStore(database);
         Audit = new SqlAuditLog(database);
         Metrics = new SqlMetricStore(database);
+        AlertRules = new SqlAlertRuleStore(database);
+        AlertStates = new SqlAlertStateStore(database);
         this.redis = redis;
     }
 
@@ -42,6 +45,12 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Pushed metric samples (the <c>monitoring_data</c> table).</summary>
     public IMetricStore Metrics { get; }
+
+    /// <summary>Alert rules, evaluation intervals and leases.</summary>
+    public SqlAlertRuleStore AlertRules { get; }
+
+    /// <summary>Alert states and their transition history.</summary>
+    public SqlAlertStateStore AlertStates { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

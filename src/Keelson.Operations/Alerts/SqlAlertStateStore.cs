@@ -76,4 +76,26 @@ public sealed class SqlAlertStateStore(Database database) : IAlertStateStore
 
         return events;
     }
+
+    /// <summary>A page of the tenant's transitions (of one rule when <paramref name="ruleName"/> is set), newest first, and how many there are.</summary>
+    public async Task<(IReadOnlyList<AlertTransition> Events, long Total)> HistoryPageAsync(string tenantId, string? ruleName, int offset, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var filter = ruleName is null ? "tenant_id = @tenant" : "tenant_id = @tenant AND rule_name = @rule";
+        (string, object?)[] where = ruleName is null ? [("@tenant", tenantId)] : [("@tenant", tenantId), ("@rule", ruleName)];
+        await using var count = connection.Command(null, $"SELECT COUNT(*) FROM alert_events WHERE {filter}", where);
+        var total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        await using var select = connection.Command(null,
+            $"SELECT rule_name, at, from_phase, to_phase, value, labels FROM alert_events WHERE {filter} ORDER BY at DESC, id DESC LIMIT @limit OFFSET @offset",
+            [.. where, ("@limit", limit), ("@offset", offset)]);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<AlertTransition>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new AlertTransition(tenantId, reader.GetString(0), reader.Time("at"), Enum.Parse<AlertPhase>(reader.GetString(2)), Enum.Parse<AlertPhase>(reader.GetString(3)),
+                reader.GetDouble(4), JsonSerializer.Deserialize<ImmutableSortedDictionary<string, string>>(reader.GetString(5))!));
+        }
+
+        return (events, total);
+    }
 }

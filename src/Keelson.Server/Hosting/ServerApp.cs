@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Keelson.Server.Alerts;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
 using Keelson.Server.Monitoring;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -38,6 +40,9 @@ public static class ServerApp
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDeployments>());
         builder.Services.AddSingleton<Monitoring.TenantMonitoring>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Monitoring.TenantMonitoring>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AlertEvaluation>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluation>());
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
@@ -87,6 +92,7 @@ public static class ServerApp
         api.MapTenants();
         api.MapDeployments();
         api.MapMonitoring();
+        api.MapAlerts();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         return app;

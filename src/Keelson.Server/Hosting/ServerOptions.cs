@@ -27,6 +27,9 @@ public sealed class ServerOptions
     /// <summary>Pushed metrics: retention, series limit, write queue, push size limits.</summary>
     public MonitoringSettings Monitoring { get; } = new();
 
+    /// <summary>Alert evaluation and notification: tick, lease, receiver timeout, external URL.</summary>
+    public AlertSettings Alerts { get; } = new();
+
     /// <summary>Largest request body accepted, in bytes (a validate-manifest body carries whole manifests).</summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Keelson.Server.Tests.Alerts;
+
+namespace Keelson.Server.Tests.Api;
+
+// Disposed in DisposeAsync (xunit calls IAsyncLifetime, not IDisposable).
+#pragma warning disable CA1001
+/// <summary>The alert rule API: the seed's create, CRUD, versions, redaction, bad input and the test notification.</summary>
+public sealed class AlertEndpointsTests : IAsyncLifetime
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("keelson-alerts-api-").FullName;
+    private AlertTestServer server = null!;
+    private WebhookSink sink = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Evaluation off: these tests are about the API; the evaluation tests drive it on a virtual clock.
+        server = new AlertTestServer(directory, TimeProvider.System, ("Keelson:Alerts:Evaluate", "false"));
+        sink = await WebhookSink.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        await sink.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static string Seed(string url, string name = "high_cpu_usage") => $$"""
+        {"alert_name": "{{name}}", "condition": "cpu_usage > 80", "duration": "5m",
+         "actions": [{"type": "webhook", "url": "{{url}}", "method": "POST"}, {"type": "email", "recipients": ["admin@company.com"]}]}
+        """;
+
+    [Fact]
+    public async Task The_seeds_rule_is_created_listed_read_replaced_switched_and_deleted()
+    {
+        await server.CreateTenantAsync("al-crud");
+        const string Secret = "https://user:pw@hooks.example.com/services/T000/B000/XXXXsecret?token=abc123";
+
+        var (created, rule) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-crud/alerts", Seed(Secret));
+        var (duplicate, conflict) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-crud/alerts", Seed(Secret));
+        var (_, list) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-crud/alerts");
+        var (_, read) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-crud/alerts/high_cpu_usage");
+
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal(("high_cpu_usage", "cpu_usage > 80", "5m", "warning", true, 1L),
+            (rule["alert_name"]!.GetValue<string>(), rule["condition"]!.GetValue<string>(), rule["duration"]!.GetValue<string>(), rule["severity"]!.GetValue<string>(),
+             rule["enabled"]!.GetValue<bool>(), rule["version"]!.GetValue<long>()));
+        Assert.Equal("https://hooks.example.com/…", rule["actions"]![0]!["url"]!.GetValue<string>());
+        Assert.Equal("admin@company.com", rule["actions"]![1]!["recipients"]![0]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, duplicate);
+        Assert.Contains("already exists", conflict["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, list["total"]!.GetValue<int>());
+        foreach (var text in new[] { rule.ToJsonString(), list.ToJsonString(), read.ToJsonString() })
+        {
+            Assert.DoesNotContain("secret", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("abc123", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("user:pw", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("T000", text, StringComparison.Ordinal);
+        }
+
+        var replacement = JsonNode.Parse(Seed(Secret))!.AsObject();
+        replacement["condition"] = "avg(cpu_usage[5m]) > 90";
+        replacement["severity"] = "critical";
+        replacement["version"] = 1;
+        var (replaced, updated) = await server.SendAsync(HttpMethod.Put, "/api/v1/tenants/al-crud/alerts/high_cpu_usage", replacement.ToJsonString());
+        var (stale, _) = await server.SendAsync(HttpMethod.Put, "/api/v1/tenants/al-crud/alerts/high_cpu_usage", replacement.ToJsonString());
+        Assert.Equal((HttpStatusCode.OK, "avg_over_time(cpu_usage[5m]) > 90", "critical", 2L),
+            (replaced, updated["promql"]!.GetValue<string>(), updated["severity"]!.GetValue<string>(), updated["version"]!.GetValue<long>()));
+        Assert.Equal(HttpStatusCode.Conflict, stale);
+
+        var (_, disabled) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-crud/alerts/high_cpu_usage/disable");
+        var (_, enabled) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-crud/alerts/high_cpu_usage/enable");
+        Assert.Equal((false, 3L), (disabled["enabled"]!.GetValue<bool>(), disabled["version"]!.GetValue<long>()));
+        Assert.Equal((true, 4L), (enabled["enabled"]!.GetValue<bool>(), enabled["version"]!.GetValue<long>()));
+
+        var (deleted, _) = await server.SendAsync(HttpMethod.Delete, "/api/v1/tenants/al-crud/alerts/high_cpu_usage");
+        var (gone, missing) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-crud/alerts/high_cpu_usage");
+        var (noTenant, _) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-nobody/alerts", Seed(Secret));
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (deleted, gone, noTenant));
+        Assert.Contains("Alert rule 'high_cpu_usage' not found", missing["title"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("condition", "cpu_usage >> 80", "condition", 12)]
+    [InlineData("condition", "avg(cpu_usage[5x]) > 80", "condition", 15)]
+    [InlineData("condition", "cpu_usage > 80 and disk_usage > 1", "condition", 20)]
+    [InlineData("duration", "5x", "duration", 0)]
+    [InlineData("duration", "-1m", "duration", 0)]
+    [InlineData("url", "ftp://hooks.example.com/x", "actions[0]", 0)]
+    [InlineData("url", "file:///etc/passwd", "actions[0]", 0)]
+    [InlineData("alert_name", "events", "alert_name", 0)]
+    [InlineData("keep_firing_for", "soon", "keep_firing_for", 0)]
+    [InlineData("annotations", "{{ .Value }}", "annotations.summary", 0)]
+    public async Task Bad_input_is_a_422_naming_the_field_and_column_and_nothing_is_stored(string field, string value, string problemField, int column)
+    {
+        var tenant = "al-bad-" + Math.Abs(StringComparer.Ordinal.GetHashCode(field + value) % 100000);
+        await server.CreateTenantAsync(tenant);
+        var body = JsonNode.Parse(Seed("https://hooks.example.com/x"))!.AsObject();
+        switch (field)
+        {
+            case "url": body["actions"]![0]!["url"] = value; break;
+            case "annotations": body["annotations"] = new JsonObject { ["summary"] = value }; break;
+            default: body[field] = value; break;
+        }
+
+        var (status, problem) = await server.SendAsync(HttpMethod.Post, $"/api/v1/tenants/{tenant}/alerts", body.ToJsonString());
+        var (_, list) = await server.SendAsync(HttpMethod.Get, $"/api/v1/tenants/{tenant}/alerts");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal(problemField, problem["field"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()));
+        Assert.Equal(column, problem["column"]?.GetValue<int>() ?? 0);
+        Assert.Equal(0, list["total"]!.GetValue<int>());
+        Assert.DoesNotContain("/etc/passwd", problem.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_test_notification_reaches_a_real_receiver_and_reports_a_failing_one()
+    {
+        await server.CreateTenantAsync("al-test");
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-test/alerts", Seed(new Uri(sink.Url, "hook?token=t0ps3cret").AbsoluteUri))).Status);
+
+        var (status, answer) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-test/alerts/high_cpu_usage/test");
+        sink.Status = 500;
+        var (_, failed) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-test/alerts/high_cpu_usage/test");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = answer["results"]!.AsArray();
+        Assert.Equal(("webhook", "delivered", 200), (results[0]!["type"]!.GetValue<string>(), results[0]!["outcome"]!.GetValue<string>(), results[0]!["status_code"]!.GetValue<int>()));
+        Assert.Equal(("email", "skipped"), (results[1]!["type"]!.GetValue<string>(), results[1]!["outcome"]!.GetValue<string>()));
+        Assert.False(answer["delivered"]!.GetValue<bool>());
+        Assert.DoesNotContain("t0ps3cret", answer.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(("failed", 500), (failed["results"]![0]!["outcome"]!.GetValue<string>(), failed["results"]![0]!["status_code"]!.GetValue<int>()));
+
+        var received = Assert.Single((await sink.WaitForAsync(2, TimeSpan.FromSeconds(5))).Take(1));
+        Assert.Equal(("POST", "/hook?token=t0ps3cret"), (received.Method, received.PathAndQuery));
+        Assert.False(string.IsNullOrEmpty(received.IdempotencyKey));
+        Assert.Equal(("4", "firing", "high_cpu_usage", "al-test", "true"),
+            (received.Body["version"]!.GetValue<string>(), received.Body["status"]!.GetValue<string>(), received.Body["alerts"]![0]!["labels"]!["alertname"]!.GetValue<string>(),
+             received.Body["alerts"]![0]!["labels"]!["tenant"]!.GetValue<string>(), received.Body["alerts"]![0]!["labels"]!["test"]!.GetValue<string>()));
+        Assert.DoesNotContain("t0ps3cret", received.Body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_evaluation_interval_is_set_per_tenant_within_limits()
+    {
+        await server.CreateTenantAsync("al-interval");
+        var (_, before) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-interval/alert-settings");
+        var (ok, after) = await server.SendAsync(HttpMethod.Put, "/api/v1/tenants/al-interval/alert-settings", """{"evaluation_interval": "30s"}""");
+        var (bad, problem) = await server.SendAsync(HttpMethod.Put, "/api/v1/tenants/al-interval/alert-settings", """{"evaluation_interval": "2h"}""");
+
+        Assert.Equal("15s", before["evaluation_interval"]!.GetValue<string>());
+        Assert.Equal((HttpStatusCode.OK, "30s"), (ok, after["evaluation_interval"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "evaluation_interval"), (bad, problem["field"]!.GetValue<string>()));
+    }
+}
