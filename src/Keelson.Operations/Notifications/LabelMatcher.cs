@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Keelson.Operations.Notifications;
 
 /// <summary>How a matcher compares a label: Alertmanager's <c>=</c>, <c>!=</c>, <c>=~</c> and <c>!~</c>.</summary>
-public enum MatchType
+public enum MatcherType
 {
     /// <summary><c>=</c>: the label's value equals the matcher's.</summary>
     Equal,
@@ -27,7 +27,7 @@ public sealed record LabelMatcher
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
     private readonly Regex? regex;
 
-    private LabelMatcher(string name, MatchType type, string value, Regex? regex)
+    private LabelMatcher(string name, MatcherType type, string value, Regex? regex)
     {
         Name = name;
         Type = type;
@@ -39,7 +39,7 @@ public sealed record LabelMatcher
     public string Name { get; }
 
     /// <summary>The comparison.</summary>
-    public MatchType Type { get; }
+    public MatcherType Type { get; }
 
     /// <summary>The value or regular expression.</summary>
     public string Value { get; }
@@ -47,14 +47,14 @@ public sealed record LabelMatcher
     /// <summary>Alertmanager's spelling of <see cref="Type"/>.</summary>
     public string Operator => Type switch
     {
-        MatchType.Equal => "=",
-        MatchType.NotEqual => "!=",
-        MatchType.Regex => "=~",
+        MatcherType.Equal => "=",
+        MatcherType.NotEqual => "!=",
+        MatcherType.Regex => "=~",
         _ => "!~",
     };
 
     /// <summary>A matcher, or an error saying what is wrong (bad label name, regular expression that does not compile).</summary>
-    public static (LabelMatcher? Matcher, string? Error) Create(string name, MatchType type, string value)
+    public static (LabelMatcher? Matcher, string? Error) Create(string name, MatcherType type, string value)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
@@ -64,7 +64,7 @@ public sealed record LabelMatcher
         }
 
         Regex? compiled = null;
-        if (type is MatchType.Regex or MatchType.NotRegex)
+        if (type is MatcherType.Regex or MatcherType.NotRegex)
         {
             try
             {
@@ -86,9 +86,9 @@ public sealed record LabelMatcher
         var actual = labels.TryGetValue(Name, out var v) ? v : "";
         return Type switch
         {
-            MatchType.Equal => actual == Value,
-            MatchType.NotEqual => actual != Value,
-            MatchType.Regex => regex!.IsMatch(actual),
+            MatcherType.Equal => actual == Value,
+            MatcherType.NotEqual => actual != Value,
+            MatcherType.Regex => regex!.IsMatch(actual),
             _ => !regex!.IsMatch(actual),
         };
     }

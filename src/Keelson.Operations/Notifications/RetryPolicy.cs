@@ -44,6 +44,7 @@ public sealed record RetryPolicy
     {
         var exponent = Math.Min(Math.Max(attempt - 1, 0), 30);
         var ticks = Math.Min(InitialDelay.Ticks * Math.Pow(2, exponent), MaxDelay.Ticks);
-        return TimeSpan.FromTicks((long)(ticks * (1 - (Jitter * random))));
+        // Whole milliseconds: a due time the databases store exactly.
+        return TimeSpan.FromMilliseconds(Math.Round(ticks * (1 - (Jitter * random)) / TimeSpan.TicksPerMillisecond));
     }
 }

@@ -73,4 +73,12 @@ public sealed record Silence(
 
         return errors;
     }
+
+    /// <inheritdoc />
+    public bool Equals(Silence? other) =>
+        other is not null && Id == other.Id && Matchers.SequenceEqual(other.Matchers) && StartsAt == other.StartsAt && EndsAt == other.EndsAt
+        && CreatedBy == other.CreatedBy && Comment == other.Comment && UpdatedAt == other.UpdatedAt;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, StartsAt, EndsAt);
 }

@@ -51,21 +51,40 @@ public sealed class SqlNotificationOutbox(Database database) : INotificationOutb
         var until = now + lease;
         return await database.InTransactionAsync<IReadOnlyList<ClaimedNotification>>(async (connection, transaction) =>
         {
-            // The due conditions are repeated outside the subquery: PostgreSQL re-checks them on a row another
-            // transaction just claimed (and then skips it); SQLite's write lock already serializes claimers.
-            await using (var claim = connection.Command(transaction,
-                $"UPDATE notifications SET claimed_by = @owner, claimed_until = @until WHERE {Due} AND id IN (SELECT id FROM notifications WHERE {Due} ORDER BY next_attempt_at, id LIMIT @limit)",
-                ("@owner", owner), ("@until", dialect.Time(until)), ("@now", dialect.Time(now)), ("@limit", limit)))
+            var candidates = new List<string>();
+            await using (var pick = connection.Command(transaction, $"SELECT id FROM notifications WHERE {Due} ORDER BY next_attempt_at, id LIMIT @limit",
+                ("@now", dialect.Time(now)), ("@limit", limit)))
+            await using (var ids = await pick.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                while (await ids.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return [];
+                    candidates.Add(ids.GetString(0));
                 }
             }
 
+            // Each row is claimed with the due conditions checked again: PostgreSQL re-evaluates them on a row another
+            // transaction claimed meanwhile (after waiting for it) and then updates nothing; SQLite's write lock already
+            // serializes claimers.
+            var mine = new List<string>();
+            foreach (var id in candidates)
+            {
+                await using var claim = connection.Command(transaction,
+                    $"UPDATE notifications SET claimed_by = @owner, claimed_until = @until WHERE id = @id AND {Due}",
+                    ("@owner", owner), ("@until", dialect.Time(until)), ("@now", dialect.Time(now)), ("@id", id));
+                if (await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    mine.Add(id);
+                }
+            }
+
+            if (mine.Count == 0)
+            {
+                return [];
+            }
+
             await using var select = connection.Command(transaction,
-                $"SELECT {Columns} FROM notifications WHERE claimed_by = @owner AND claimed_until = @until ORDER BY next_attempt_at, id",
-                ("@owner", owner), ("@until", dialect.Time(until)));
+                $"SELECT {Columns} FROM notifications WHERE id IN ({string.Join(", ", mine.Select((_, i) => $"@id{i}"))}) ORDER BY next_attempt_at, id",
+                [.. mine.Select((id, i) => ($"@id{i}", (object?)id))]);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var claimed = new List<ClaimedNotification>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -62,8 +62,8 @@ public sealed class SqlSilenceStore(Database database) : ISilenceStore
         {
             ["name"] = m.Name,
             ["value"] = m.Value,
-            ["isRegex"] = m.Type is MatchType.Regex or MatchType.NotRegex,
-            ["isEqual"] = m.Type is MatchType.Equal or MatchType.Regex,
+            ["isRegex"] = m.Type is MatcherType.Regex or MatcherType.NotRegex,
+            ["isEqual"] = m.Type is MatcherType.Equal or MatcherType.Regex,
         })]).ToJsonString();
 
     private static ImmutableArray<LabelMatcher> Read(string json) =>
@@ -71,7 +71,7 @@ public sealed class SqlSilenceStore(Database database) : ISilenceStore
         {
             var regex = m!["isRegex"]!.GetValue<bool>();
             var equal = m["isEqual"]!.GetValue<bool>();
-            var type = (regex, equal) switch { (false, true) => MatchType.Equal, (false, false) => MatchType.NotEqual, (true, true) => MatchType.Regex, _ => MatchType.NotRegex };
+            var type = (regex, equal) switch { (false, true) => MatcherType.Equal, (false, false) => MatcherType.NotEqual, (true, true) => MatcherType.Regex, _ => MatcherType.NotRegex };
             return LabelMatcher.Create(m["name"]!.GetValue<string>(), type, m["value"]!.GetValue<string>()).Matcher
                 ?? throw new FormatException($"Stored matcher {m.ToJsonString()} is not valid.");
         })];
