@@ -17,7 +17,7 @@ namespace Keelson.Operations.Notifications;
 /// </summary>
 public sealed class EmailNotifier(SmtpOptions options, TimeProvider clock, string externalUrl) : INotificationChannel
 {
-    private readonly X509Certificate2? trusted = options.TrustedCertificate is { } path ? X509Certificate2.CreateFromPemFile(path) : null;
+    private readonly X509Certificate2? trusted = options.TrustedCertificate is { } path ? X509Certificate2.CreateFromPem(File.ReadAllText(path)) : null;
 
     /// <inheritdoc />
     public bool CanDeliverTo(ReceiverSpec receiver) => receiver is EmailReceiver;
