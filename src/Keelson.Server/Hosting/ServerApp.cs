@@ -39,6 +39,9 @@ public static class ServerApp
         builder.Services.AddSingleton<Monitoring.TenantMonitoring>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Monitoring.TenantMonitoring>());
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
+        builder.Services.AddSingleton<TenantNotifications>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
         builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
@@ -87,6 +90,8 @@ public static class ServerApp
         api.MapTenants();
         api.MapDeployments();
         api.MapMonitoring();
+        api.MapSilences();
+        api.MapNotifications();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         return app;
