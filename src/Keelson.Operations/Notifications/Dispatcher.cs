@@ -37,6 +37,9 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
     private readonly object gate = new();
     private readonly Dictionary<string, Group> groups = new(StringComparer.Ordinal);
 
+    // Every alert last published and not resolved, whatever its receivers: the sources inhibition looks at.
+    private readonly Dictionary<string, NotifiableAlert> active = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public ValueTask PublishAsync(IReadOnlyList<NotifiableAlert> alerts, CancellationToken cancellationToken)
     {
@@ -45,6 +48,16 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
         {
             foreach (var alert in alerts)
             {
+                var identity = $"{alert.TenantId}/{Fingerprints.Of(alert.Labels)}";
+                if (alert.Resolved)
+                {
+                    active.Remove(identity);
+                }
+                else
+                {
+                    active[identity] = alert;
+                }
+
                 foreach (var receiver in alert.Receivers)
                 {
                     var groupLabels = alert.Policy.GroupBy
@@ -81,9 +94,26 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
         }
     }
 
-    /// <summary>Flushes every group whose timer has run out and returns the notifications that are due now.</summary>
-    public IReadOnlyList<Notification> CollectDue()
+    /// <summary>The alerts published last and not resolved, across tenants and receivers: inhibition's sources.</summary>
+    public IReadOnlyList<NotifiableAlert> ActiveAlerts()
     {
+        lock (gate)
+        {
+            return [.. active.Values];
+        }
+    }
+
+    /// <summary>Flushes every group whose timer has run out and returns the notifications that are due now.</summary>
+    public IReadOnlyList<Notification> CollectDue() => CollectDue(AlertMuting.None);
+
+    /// <summary>
+    /// Flushes every group whose timer has run out and returns the notifications that are due now, leaving out alerts
+    /// that <paramref name="muting"/> silences or inhibits (Alertmanager's mute stages run before its dedup stage, so a
+    /// muted alert neither triggers nor appears in a notification).
+    /// </summary>
+    public IReadOnlyList<Notification> CollectDue(AlertMuting muting)
+    {
+        ArgumentNullException.ThrowIfNull(muting);
         var now = clock.GetUtcNow();
         var due = new List<Notification>();
         lock (gate)
@@ -95,14 +125,15 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
                     continue;
                 }
 
-                var firing = group.Alerts.Where(p => !p.Value.Resolved).Select(p => p.Key).Order(StringComparer.Ordinal).ToImmutableArray();
                 var resolved = group.Alerts.Where(p => p.Value.Resolved).Select(p => p.Key).ToList();
+                var shown = group.Alerts.Where(p => !muting.IsMuted(p.Value)).ToList();
+                var firing = shown.Where(p => !p.Value.Resolved).Select(p => p.Key).Order(StringComparer.Ordinal).ToImmutableArray();
                 var firingHash = string.Join(',', firing);
-                var changed = firingHash != group.LastFiringHash || resolved.Count > 0;
+                var changed = firingHash != group.LastFiringHash || shown.Any(p => p.Value.Resolved);
                 var repeat = firing.Length > 0 && group.LastNotifiedAt is { } last && now - last >= group.Policy.RepeatInterval;
-                if (changed || repeat)
+                if (shown.Count > 0 && (changed || repeat))
                 {
-                    var alerts = group.Alerts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToImmutableArray();
+                    var alerts = shown.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToImmutableArray();
                     var idempotency = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{group.Key}@{now.UtcTicks}")))[..32];
                     due.Add(new Notification(group.TenantId, group.Key, group.Receiver, group.ReceiverName, group.GroupLabels, alerts, now, idempotency));
                     group.LastFiringHash = firingHash;

@@ -5,16 +5,19 @@ using System.Text.Json.Nodes;
 namespace Keelson.Operations.Notifications;
 
 /// <summary>The outcome of one delivery attempt: when, how long, and the status code or the error (never the URL).</summary>
-public sealed record DeliveryAttempt(DateTimeOffset At, TimeSpan Duration, int? StatusCode, string? Error)
+public sealed record DeliveryAttempt(DateTimeOffset At, TimeSpan Duration, int? StatusCode, string? Error, string? Reply = null)
 {
     /// <summary>True for a 2xx answer.</summary>
     public bool Succeeded => StatusCode is >= 200 and < 300 && Error is null;
 }
 
 /// <summary>Sends webhook and Slack notifications over HTTP, one attempt at a time, with a per-attempt timeout.</summary>
-public sealed class HttpNotifier(HttpClient http, TimeProvider clock, string externalUrl, TimeSpan? attemptTimeout = null)
+public sealed class HttpNotifier(HttpClient http, TimeProvider clock, string externalUrl, TimeSpan? attemptTimeout = null) : INotificationChannel
 {
     private readonly TimeSpan timeout = attemptTimeout ?? TimeSpan.FromSeconds(10);
+
+    /// <inheritdoc />
+    public bool CanDeliverTo(ReceiverSpec receiver) => receiver is WebhookReceiver or SlackReceiver;
 
     /// <summary>Makes one attempt; a hang past the timeout, a refused connection or a non-2xx answer is a failed attempt.</summary>
     public async Task<DeliveryAttempt> SendAsync(Notification notification, CancellationToken cancellationToken)

@@ -44,6 +44,9 @@ public static class ServerApp
         builder.Services.AddSingleton<AlertEvaluation>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluation>());
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
+        builder.Services.AddSingleton<TenantNotifications>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
         builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
@@ -93,6 +96,8 @@ public static class ServerApp
         api.MapDeployments();
         api.MapMonitoring();
         api.MapAlerts();
+        api.MapSilences();
+        api.MapNotifications();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         return app;
