@@ -10,34 +10,25 @@ namespace Keelson.Server.Alerts;
 /// The hosted rule evaluation: every <see cref="AlertSettings.Tick"/>, in each database (demo, production), each tenant
 /// whose interval has passed is evaluated by whichever replica holds its lease (<see cref="SqlAlertRuleStore.TryLeaseAsync"/>),
 /// over the same sample source the monitoring queries read; states go to the database, alerts to that database's
-/// <see cref="Dispatcher"/>, whose due notifications are sent through <see cref="HttpNotifier"/>. Time comes from the
-/// registered <see cref="TimeProvider"/>, so tests drive evaluation instants.
+/// notification pipeline (<see cref="TenantNotifications.Sink"/>: grouping, silences, inhibition, the durable outbox).
+/// Time comes from the registered <see cref="TimeProvider"/>, so tests drive evaluation instants.
 /// </summary>
 public sealed partial class AlertEvaluation(
-    TenantDatabases databases, TenantMonitoring monitoring, IOptions<ServerOptions> options, TimeProvider time, ILogger<AlertEvaluation> logger) : BackgroundService
+    TenantDatabases databases, TenantMonitoring monitoring, TenantNotifications notifications, IOptions<ServerOptions> options, TimeProvider time,
+    ILogger<AlertEvaluation> logger) : BackgroundService
 {
-    private readonly HttpClient http = new();
     private readonly ConcurrentDictionary<(bool Demo, string Tenant), DateTimeOffset> evaluated = new();
     private readonly ConcurrentDictionary<(bool Demo, string Tenant), bool> held = new();
-    private readonly Dispatcher demoDispatcher = new(time);
-    private readonly Dispatcher productionDispatcher = new(time);
-    private HttpNotifier? notifier;
 
     /// <summary>This replica's lease owner name: host, process and a random part, unique across restarts.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     private AlertSettings Settings => options.Value.Alerts;
 
-    /// <summary>Sends notifications over HTTP (webhook and Slack receivers).</summary>
-    public HttpNotifier Notifier => LazyInitializer.EnsureInitialized(ref notifier, () => new HttpNotifier(http, time, Settings.ExternalUrl, Settings.NotifyTimeout));
-
-    /// <summary>The dispatcher (grouping and timers) of the demo or production database.</summary>
-    public Dispatcher DispatcherFor(bool isDemo) => isDemo ? demoDispatcher : productionDispatcher;
-
     /// <summary>The evaluation instant this replica last evaluated the tenant at, if it did.</summary>
     public DateTimeOffset? EvaluatedAt(bool isDemo, string tenantId) => evaluated.TryGetValue((isDemo, tenantId), out var at) ? at : null;
 
-    /// <summary>One pass: evaluates the due tenants whose lease this replica holds, then sends the due notifications.</summary>
+    /// <summary>One pass: evaluates the due tenants whose lease this replica holds.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         foreach (var demo in new[] { true, false })
@@ -51,8 +42,6 @@ public sealed partial class AlertEvaluation(
                 // The database may be down for a moment; the next tick tries again.
                 LogCycleFailed(e, demo ? "demo" : "production");
             }
-
-            await SendDueAsync(demo, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -99,16 +88,10 @@ public sealed partial class AlertEvaluation(
         held.Clear();
     }
 
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        http.Dispose();
-        base.Dispose();
-    }
-
     private async Task EvaluateDueAsync(bool demo, CancellationToken cancellationToken)
     {
-        if (!databases.IsOpen)
+        // Until the notification pipeline runs there is nowhere to publish to; evaluating anyway would lose transitions.
+        if (!databases.IsOpen || notifications.Sink(demo) is not { } sink)
         {
             return;
         }
@@ -144,33 +127,11 @@ public sealed partial class AlertEvaluation(
                 }
             }
 
-            var evaluator = new AlertEvaluator(monitoring.Source(demo), stores.AlertStates, DispatcherFor(demo));
+            var evaluator = new AlertEvaluator(monitoring.Source(demo), stores.AlertStates, sink);
             var published = await evaluator.EvaluateAsync(tenant, rules, now, cancellationToken).ConfigureAwait(false);
             await stores.AlertRules.MarkEvaluatedAsync(tenant, Owner, now, cancellationToken).ConfigureAwait(false);
             evaluated[(demo, tenant)] = now;
             LogEvaluated(tenant, rules.Count, published.Count, now);
-        }
-    }
-
-    private async Task SendDueAsync(bool demo, CancellationToken cancellationToken)
-    {
-        foreach (var notification in DispatcherFor(demo).CollectDue())
-        {
-            if (notification.Receiver is EmailReceiver)
-            {
-                LogNotSent(notification.TenantId, notification.ReceiverName, "e-mail delivery is not configured on this server");
-                continue;
-            }
-
-            var attempt = await Notifier.SendAsync(notification, cancellationToken).ConfigureAwait(false);
-            if (attempt.Succeeded)
-            {
-                LogSent(notification.TenantId, notification.ReceiverName, notification.Status, notification.Alerts.Length, attempt.StatusCode);
-            }
-            else
-            {
-                LogNotSent(notification.TenantId, notification.ReceiverName, attempt.Error ?? "unknown error");
-            }
         }
     }
 
@@ -182,10 +143,4 @@ public sealed partial class AlertEvaluation(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Evaluated {Rules} alert rules of {TenantId} at {At:O}: {Alerts} alerts published")]
     private partial void LogEvaluated(string tenantId, int rules, int alerts, DateTimeOffset at);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notified {Receiver} of {TenantId}: {Status}, {Alerts} alerts, HTTP {StatusCode}")]
-    private partial void LogSent(string tenantId, string receiver, string status, int alerts, int? statusCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification to {Receiver} of {TenantId} was not delivered: {Reason}")]
-    private partial void LogNotSent(string tenantId, string receiver, string reason);
 }

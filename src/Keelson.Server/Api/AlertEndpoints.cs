@@ -173,7 +173,7 @@ public static class AlertEndpoints
         return Results.Ok(AlertRuleResponse.From(rule));
     }
 
-    private static async Task<IResult> Test(HttpContext http, TenantDatabases databases, AlertEvaluation evaluation, TimeProvider time, string tenant_id, string alert_name, CancellationToken cancellationToken)
+    private static async Task<IResult> Test(HttpContext http, TenantDatabases databases, TenantNotifications notifications, TimeProvider time, string tenant_id, string alert_name, CancellationToken cancellationToken)
     {
         var stores = databases.For(DemoModeFilter.IsDemo(http));
         if (await stores.AlertRules.GetAsync(tenant_id, alert_name, cancellationToken).ConfigureAwait(false) is not { } record)
@@ -190,16 +190,10 @@ public static class AlertEndpoints
         foreach (var (action, receiver) in record.Actions.Zip(rule.Actions))
         {
             var name = ReceiverNames.Describe(receiver);
-            if (receiver is EmailReceiver)
-            {
-                results.Add(new TestDelivery(action.Type, name, "skipped", null, "e-mail delivery is not configured on this server", null));
-                continue;
-            }
-
             var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var notification = new Notification(tenant_id, $"{tenant_id}/{ReceiverNames.Identity(receiver)}:test", receiver, name,
                 ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("alertname", rule.Name)]), [alert], now, key);
-            var attempt = await evaluation.Notifier.SendAsync(notification, cancellationToken).ConfigureAwait(false);
+            var attempt = await notifications.SendNowAsync(notification, cancellationToken).ConfigureAwait(false);
             results.Add(new TestDelivery(action.Type, name, attempt.Succeeded ? "delivered" : "failed", attempt.StatusCode, attempt.Error, Math.Round(attempt.Duration.TotalMilliseconds, 1)));
         }
 

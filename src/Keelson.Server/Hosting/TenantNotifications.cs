@@ -70,9 +70,10 @@ public sealed class SmtpSettings
 /// to), the pipeline that writes due groups to the outbox after silences and inhibition, and the sender loop that
 /// claims and delivers outbox rows — so each replica sends, and a killed replica's rows are sent by the next one.
 /// </summary>
-public sealed class TenantNotifications(TenantDatabases databases, IOptions<NotificationSettings> options, ILoggerFactory loggers) : BackgroundService
+public sealed class TenantNotifications(TenantDatabases databases, IOptions<NotificationSettings> options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
     private readonly HttpClient http = new();
+    private IReadOnlyList<INotificationChannel>? channels;
     private readonly TaskCompletionSource<(NotificationPipeline Demo, NotificationPipeline Production)> pipelines = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<NotificationSender> senders = [];
 
@@ -82,6 +83,26 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
     /// <summary>Where the demo or production rule evaluator publishes its alerts; null before the server started.</summary>
     public IAlertSink? Sink(bool demo) =>
         pipelines.Task.IsCompletedSuccessfully ? (demo ? pipelines.Task.Result.Demo : pipelines.Task.Result.Production).Dispatcher : null;
+
+    /// <summary>The HTTP (webhook, Slack) and e-mail channels, made from the settings the first time they are needed.</summary>
+    public IReadOnlyList<INotificationChannel> Channels => LazyInitializer.EnsureInitialized(ref channels, () =>
+    {
+        var settings = options.Value;
+        var smtp = settings.Smtp.ToOptions(settings.AttemptTimeout);
+        smtp.Validate();
+        return [new HttpNotifier(http, time, settings.ExternalUrl, settings.AttemptTimeout), new EmailNotifier(smtp, time, settings.ExternalUrl)];
+    });
+
+    /// <summary>
+    /// One attempt straight to the receiver, outside the outbox and without retries: what a rule's "test" action sends,
+    /// so its caller sees the receiver's answer at once.
+    /// </summary>
+    public Task<DeliveryAttempt> SendNowAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var channel = Channels.First(c => c.CanDeliverTo(notification.Receiver));
+        return channel.SendAsync(notification, cancellationToken);
+    }
 
     /// <summary>The outbox of the demo or production database.</summary>
     public INotificationOutbox Outbox(bool demo) => new SqlNotificationOutbox(databases.For(demo).Database);
@@ -116,21 +137,14 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
     private (NotificationPipeline Pipeline, NotificationSender Sender) Create(bool demo, NotificationSettings settings)
     {
         var outbox = Outbox(demo);
-        var smtp = settings.Smtp.ToOptions(settings.AttemptTimeout);
-        smtp.Validate();
-        INotificationChannel[] channels =
-        [
-            new HttpNotifier(http, TimeProvider.System, settings.ExternalUrl, settings.AttemptTimeout),
-            new EmailNotifier(smtp, TimeProvider.System, settings.ExternalUrl),
-        ];
-        var sender = new NotificationSender(outbox, channels, new NotificationSenderOptions
+        var sender = new NotificationSender(outbox, Channels, new NotificationSenderOptions
         {
             Retry = new RetryPolicy { MaxAttempts = settings.MaxAttempts, InitialDelay = settings.InitialDelay, MaxDelay = settings.MaxDelay },
             ClaimLease = settings.ClaimLease,
             PollInterval = settings.PollInterval,
-        }, Owner, TimeProvider.System, loggers.CreateLogger<NotificationSender>());
+        }, Owner, time, loggers.CreateLogger<NotificationSender>());
         senders.Add(sender);
-        var pipeline = new NotificationPipeline(new Dispatcher(TimeProvider.System), Silences(demo), outbox, sender, TimeProvider.System, loggers.CreateLogger<NotificationPipeline>());
+        var pipeline = new NotificationPipeline(new Dispatcher(time), Silences(demo), outbox, sender, time, loggers.CreateLogger<NotificationPipeline>());
         return (pipeline, sender);
     }
 }

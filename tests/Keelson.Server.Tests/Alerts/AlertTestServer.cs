@@ -96,7 +96,9 @@ public sealed class AlertTestServer(string directory, TimeProvider clock, params
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("Keelson:DataDirectory", directory);
         builder.UseSetting("Keelson:Alerts:Tick", "00:00:00.020");
-        builder.UseSetting("Keelson:Alerts:ExternalUrl", "http://keelson.test");
+        builder.UseSetting("Keelson:Notifications:ExternalUrl", "http://keelson.test");
+        builder.UseSetting("Keelson:Notifications:FlushInterval", "00:00:00.020");
+        builder.UseSetting("Keelson:Notifications:PollInterval", "00:00:00.050");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
