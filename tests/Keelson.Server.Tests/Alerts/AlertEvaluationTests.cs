@@ -121,7 +121,8 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
         await b.PushAsync("ev-replicas", "cpu_usage", t0, TimeSpan.FromMinutes(8), _ => 99);
         Assert.Equal(HttpStatusCode.Created, (await a.SendAsync(HttpMethod.Post, "/api/v1/tenants/ev-replicas/alerts", Rule("1m"))).Status);
 
-        await RunAsync(clock, [a, b], "ev-replicas", t0, t0.AddMinutes(3));
+        // Steps of 15 s from the creation instant: a jump longer than the 30 s lease would hand the tenant over, rightly.
+        await RunAsync(clock, [a, b], "ev-replicas", t0.AddSeconds(-45), t0.AddMinutes(3));
         var received = await sink.WaitForAsync(2, TimeSpan.FromSeconds(3));
 
         Assert.Single(received);
@@ -129,7 +130,7 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
         var (_, events) = await b.SendAsync(HttpMethod.Get, "/api/v1/tenants/ev-replicas/alerts/events");
         Assert.Equal(["firing", "pending"], events["events"]!.AsArray().Select(e => e!["to"]!.GetValue<string>()));
         Assert.True(a.Evaluation.EvaluatedAt(true, "ev-replicas") is null || b.Evaluation.EvaluatedAt(true, "ev-replicas") is null,
-            "Both instances evaluated the tenant; the lease should have kept one out.");
+            $"Both instances evaluated the tenant (last at {a.Evaluation.EvaluatedAt(true, "ev-replicas"):O} and {b.Evaluation.EvaluatedAt(true, "ev-replicas"):O}); the lease should have kept one out.");
     }
 
     private static async Task PromtoolCheckMetricsAsync(string exposition)
