@@ -15,6 +15,27 @@ public static class StackFromRequest
     /// <summary>The cluster profile requests are planned and validated on unless they name one: it has the GPU pools the AI services want.</summary>
     public const string DefaultProfile = "aws-gpu";
 
+    /// <summary>The longest display name or description a request may carry, in characters.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>The longest description a request may carry, in characters.</summary>
+    public const int MaxDescriptionLength = 2000;
+
+    /// <summary>The presets a request may name (the planner computes the one its totals fit).</summary>
+    public static readonly IReadOnlyList<string> Presets = ["micro", "small", "medium", "large"];
+
+    /// <summary>The ECP-AI UI's GPU choices and the device each pins.</summary>
+    private static readonly Dictionary<string, GpuType?> GpuChoices = new(StringComparer.Ordinal)
+    {
+        ["auto"] = null, ["t4"] = GpuType.T4, ["v100"] = GpuType.V100, ["l40s"] = GpuType.L40S,
+    };
+
+    /// <summary>The ECP-AI UI's clouds Keelson has prices for, and the cluster profile each plans on.</summary>
+    private static readonly Dictionary<string, string> CloudProfiles = new(StringComparer.Ordinal)
+    {
+        ["iaas"] = DefaultProfile, ["aws"] = DefaultProfile, ["ncp"] = "ncp",
+    };
+
     /// <summary>The AI services a request may name, as the service catalog knows them.</summary>
     public static readonly IReadOnlyList<string> Services = [.. Enum.GetNames<AiServiceType>().Select(n => n.ToLowerInvariant())];
 
@@ -32,10 +53,49 @@ public static class StackFromRequest
             errors["tenant_id"] = [$"'{request.TenantId}' is not {allowed}"];
         }
 
-        var services = request.ServiceRequirements ?? [];
-        if (services.Count == 0)
+        CheckText(errors, "name", request.Name, MaxNameLength);
+        CheckText(errors, "description", request.Description, MaxDescriptionLength);
+        if (request.Preset is { } preset && !Presets.Contains(preset))
         {
-            errors["service_requirements"] = [$"needs at least one service with its concurrent sessions; services: {string.Join(", ", Services)}"];
+            errors["preset"] = [$"'{preset}' is not a preset; presets: {string.Join(", ", Presets)} (the planner computes the one the request fits)"];
+        }
+
+        if (request.TenancyMode is { } tenancy && tenancy is not ("small" or "large"))
+        {
+            errors["tenancy_mode"] = [$"'{tenancy}' is not a tenancy mode; use small or large"];
+        }
+
+        GpuType? pinned = null;
+        if (request.GpuType is { } gpuName)
+        {
+            if (GpuChoices.TryGetValue(gpuName.ToLowerInvariant(), out var gpu))
+            {
+                pinned = gpu;
+            }
+            else
+            {
+                errors["gpu_type"] = [$"'{gpuName}' is not a GPU type; use {string.Join(", ", GpuChoices.Keys)}"];
+            }
+        }
+
+        var profile = request.ClusterProfile;
+        if (profile is null && request.CloudProvider is { } cloud)
+        {
+            if (CloudProfiles.TryGetValue(cloud.ToLowerInvariant(), out var fromCloud))
+            {
+                profile = fromCloud;
+            }
+            else
+            {
+                errors["cloud_provider"] = [$"'{cloud}' has no price list in Keelson; use {string.Join(", ", CloudProfiles.Keys)} (iaas plans on {DefaultProfile}), or name a cluster_profile"];
+            }
+        }
+
+        // A count of 0 means "not used", as the ECP-AI UI sends every service with 0 for the ones it does not want.
+        var services = request.ServiceRequirements ?? [];
+        if (!services.Any(s => s.Value is not JsonValue zero || !zero.TryGetValue<int>(out var count) || count != 0))
+        {
+            errors["service_requirements"] = [$"needs at least one service with concurrent sessions above 0; services: {string.Join(", ", Services)}"];
         }
 
         var components = new JsonArray();
@@ -49,13 +109,25 @@ public static class StackFromRequest
                 continue;
             }
 
-            if (value is not JsonValue number || !number.TryGetValue<int>(out var sessions) || sessions < 1)
+            if (value is not JsonValue number || !number.TryGetValue<int>(out var sessions) || sessions < 0)
             {
-                errors[path] = ["must be a whole number of concurrent sessions, at least 1"];
+                errors[path] = ["must be a whole number of concurrent sessions, 0 (not used) or more"];
                 continue;
             }
 
-            components.Add(new JsonObject { ["name"] = name, ["kind"] = "ai-service", ["service"] = name, ["sessions"] = sessions });
+            if (sessions == 0)
+            {
+                continue;
+            }
+
+            var component = new JsonObject { ["name"] = name, ["kind"] = "ai-service", ["service"] = name, ["sessions"] = sessions };
+            if (pinned is { } device && Planning.Catalog.ServiceCatalog.Default[Enum.Parse<AiServiceType>(name, ignoreCase: true)].Gpu.ContainsKey(device))
+            {
+                // Services without a variant on that GPU (STT, TA, QA run on CPU) keep the planner's choice.
+                component["device"] = device.ToString();
+            }
+
+            components.Add(component);
             paths.Add(path);
         }
 
@@ -91,7 +163,7 @@ public static class StackFromRequest
                 ["environment"] = request.Environment ?? "prod",
             },
             ["sla"] = sla,
-            ["cluster"] = new JsonObject { ["profile"] = request.ClusterProfile ?? DefaultProfile },
+            ["cluster"] = new JsonObject { ["profile"] = profile ?? DefaultProfile },
             ["components"] = components,
         };
 
@@ -109,6 +181,23 @@ public static class StackFromRequest
         }
 
         return (null, errors);
+    }
+
+    private static void CheckText(Dictionary<string, string[]> errors, string field, string? text, int maxLength)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        if (text.Length > maxLength)
+        {
+            errors[field] = [$"is {text.Length} characters long; at most {maxLength} are allowed"];
+        }
+        else if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
+        {
+            errors[field] = ["contains control characters"];
+        }
     }
 
     // Stack paths back to request paths: metadata.tenant → tenant_id, sla.responseTime → sla_target.response_time,

@@ -17,7 +17,7 @@ public static class TenantEndpoints
     public static RouteGroupBuilder MapTenants(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/tenants/", List).WithName("ListTenants").WithSummary("Tenants of the selected database, a page at a time, with the seed's counts.").Produces<TenantList>();
+        api.MapGet("/tenants/", List).WithName("ListTenants").WithSummary("Tenants of the selected database, a page at a time, with the seed's counts (also at /tenants without the slash).").Produces<TenantList>();
         api.MapPost("/tenants/", Create).WithName("CreateTenant").WithSummary("Plan and save a tenant from the seed's request, or from a full stack document (application/yaml, or JSON with kind: Stack).")
             .Accepts<TenantRequest>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<TenantResponse>(StatusCodes.Status201Created).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict)
@@ -36,19 +36,57 @@ public static class TenantEndpoints
         return api;
     }
 
-    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, int? offset, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, Monitoring.TenantMonitoring monitoring, int? offset, int? limit, CancellationToken cancellationToken)
     {
         var from = Math.Max(offset ?? 0, 0);
         var size = Math.Clamp(limit ?? 50, 1, 500);
-        var page = await databases.For(DemoModeFilter.IsDemo(http)).Tenants.ListAsync(from, size, cancellationToken).ConfigureAwait(false);
+        var demo = DemoModeFilter.IsDemo(http);
+        var tenants = databases.For(demo).Tenants;
         var caller = ApiKeyFilter.CallerOf(http);
-        var visible = page.Items.Where(t => caller.MayAccess(t.TenantId)).Select(TenantResponse.From).ToList();
-        return caller.Admin
-            ? Results.Ok(new TenantList(visible, page.TotalCount, page.DemoCount, page.ActiveCount, from, size))
-            : Results.Ok(new TenantList(visible, visible.Count, visible.Count(t => t.IsDemo), visible.Count(t => t.Status == "running"), from, size));
+        if (!caller.Admin)
+        {
+            // A tenant-scoped key sees its one tenant: filtering a page of everyone's would hide it past page 1.
+            var own = caller.Tenant is { } id ? await tenants.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
+            var mine = own is null || from > 0 ? [] : new List<TenantResponse> { await WithUsageAsync(monitoring, demo, TenantResponse.From(own), cancellationToken).ConfigureAwait(false) };
+            var count = own is null ? 0 : 1;
+            return Results.Ok(new TenantList(mine, count, own is { IsDemo: true } ? 1 : 0, own?.Status == TenantStatus.Running ? 1 : 0, from, size));
+        }
+
+        var page = await tenants.ListAsync(from, size, cancellationToken).ConfigureAwait(false);
+        var visible = new List<TenantResponse>(page.Items.Count);
+        foreach (var tenant in page.Items)
+        {
+            visible.Add(await WithUsageAsync(monitoring, demo, TenantResponse.From(tenant), cancellationToken).ConfigureAwait(false));
+        }
+
+        return Results.Ok(new TenantList(visible, page.TotalCount, page.DemoCount, page.ActiveCount, from, size));
     }
 
-    private static async Task<IResult> Create(HttpContext http, TenantDatabases databases, CancellationToken cancellationToken)
+    /// <summary>How far back a usage figure may be and still be shown as the tenant's current use.</summary>
+    private static readonly TimeSpan UsageWindow = TimeSpan.FromMinutes(10);
+
+    private static readonly string[] UsageMetrics = ["cpu_usage", "memory_usage", "gpu_usage", "storage_usage"];
+
+    // The newest value of each usage series in the last few minutes, from the same source the monitoring queries read.
+    private static async Task<TenantResponse> WithUsageAsync(Monitoring.TenantMonitoring monitoring, bool demo, TenantResponse tenant, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        IReadOnlyList<Operations.Monitoring.MetricSample> samples;
+        try
+        {
+            samples = await monitoring.Source(demo).ReadAsync(new Operations.Monitoring.MetricSelector(tenant.TenantId, now - UsageWindow, now, UsageMetrics), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // An unreachable Prometheus leaves the figures unknown; the tenant list still answers.
+            return tenant;
+        }
+
+        var newest = samples.GroupBy(s => s.MetricName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Timestamp)!.Value, StringComparer.Ordinal);
+        return tenant.WithUsage(newest);
+    }
+
+    private static async Task<IResult> Create(HttpContext http, TenantDatabases databases, DeploymentClusters clusters, TenantDeployments runner, CancellationToken cancellationToken)
     {
         // Planned before anything is saved: a tenant that cannot be planned is never stored.
         var (input, problem) = await TenantInput.ReadAsync(http.Request, null, cancellationToken).ConfigureAwait(false);
@@ -71,7 +109,13 @@ public static class TenantEndpoints
         {
             var created = await stores.Tenants.CreateAsync(record, cancellationToken).ConfigureAwait(false);
             await Audit(stores.Audit, http, "tenant.create", created.TenantId, null, cancellationToken).ConfigureAwait(false);
-            return Results.Created($"/api/v1/tenants/{created.TenantId}", TenantResponse.From(created));
+            var response = TenantResponse.From(created) with { Success = true, EstimatedResources = Estimated(input), DeploymentStatus = "created" };
+            if (input.Request?.AutoDeploy == true)
+            {
+                response = await AutoDeployAsync(http, stores, clusters, runner, demo, created, response, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Results.Created($"/api/v1/tenants/{created.TenantId}", response);
         }
         catch (DuplicateTenantException)
         {
@@ -79,10 +123,39 @@ public static class TenantEndpoints
         }
     }
 
-    private static async Task<IResult> Get(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken) =>
-        await databases.For(DemoModeFilter.IsDemo(http)).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is { } tenant
-            ? Results.Ok(TenantResponse.From(tenant))
+    // The ECP-AI UI's create sends auto_deploy: true; the tenant is kept even when no deployment can start, as the original does.
+    private static async Task<TenantResponse> AutoDeployAsync(
+        HttpContext http, Operations.OperationsStores stores, DeploymentClusters clusters, TenantDeployments runner, bool demo, TenantRecord tenant, TenantResponse response, CancellationToken cancellationToken)
+    {
+        if (!demo && !clusters.HasProduction)
+        {
+            return response with { DeploymentStatus = "created_with_deploy_error", DeploymentError = "No production cluster is configured (Keelson:Clusters:Production); deploy later with POST /api/v1/tenants/{tenant_id}/deploy." };
+        }
+
+        var deployment = await stores.Deployments.CreateAsync(tenant.TenantId, tenant.Spec ?? "{}", null, cancellationToken).ConfigureAwait(false);
+        await Audit(stores.Audit, http, "deployment.create", tenant.TenantId, new JsonObject { ["deployment_id"] = deployment.Id, ["auto_deploy"] = true }, cancellationToken).ConfigureAwait(false);
+        runner.Wake(demo);
+        return response with { DeploymentStatus = "deploying", DeploymentId = deployment.Id };
+    }
+
+    private static EstimatedResources Estimated(TenantInput input)
+    {
+        var plan = PlanResponse.From(input.Plan);
+        var gpu = input.Plan.Components.FirstOrDefault(c => c.Gpus > 0)?.Device;
+        return new EstimatedResources(
+            new EstimatedGpu(gpu?.ToLowerInvariant(), plan.Resources.Gpu),
+            new EstimatedCpu(input.Plan.Components.Sum(c => c.Cpu.Value) / 1000.0),
+            new EstimatedAmount(plan.Resources.Memory),
+            new EstimatedAmount(plan.Resources.Storage));
+    }
+
+    private static async Task<IResult> Get(HttpContext http, TenantDatabases databases, Monitoring.TenantMonitoring monitoring, string tenant_id, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        return await databases.For(demo).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is { } tenant
+            ? Results.Ok(await WithUsageAsync(monitoring, demo, TenantResponse.From(tenant), cancellationToken).ConfigureAwait(false))
             : Problems.NotFound(tenant_id);
+    }
 
     private static async Task<IResult> Replace(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)
     {
@@ -190,7 +263,8 @@ public static class TenantEndpoints
         {
             TenantId = input.Stack.Metadata.Tenant,
             Name = input.Request?.Name ?? input.Stack.Metadata.DisplayName,
-            Preset = input.Request?.Preset ?? plan.Preset,
+            // The planner's preset, which the manifests are labelled with; a requested one was only checked to be a preset's name.
+            Preset = plan.Preset,
             IsDemo = demo,
             ServiceRequirementsJson = input.ServiceRequirements().ToJsonString(),
             SlaTargetJson = JsonSerializer.Serialize(input.SlaTarget(), TenantManifests.RequestJson),

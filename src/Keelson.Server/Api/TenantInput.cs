@@ -26,32 +26,20 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
     public static async Task<(TenantInput? Input, IResult? Problem)> ReadAsync(HttpRequest request, string? pathTenantId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string text;
-        try
+        var (read, unreadable) = await Http.JsonBody.ReadTextAsync(request, cancellationToken).ConfigureAwait(false);
+        if (read is null)
         {
-            using var reader = new StreamReader(request.Body);
-            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException e)
-        {
-            // Kestrel's body size limit: the same answer the framework's own binding gives, as a problem document.
-            return (null, TypedResults.Problem(statusCode: e.StatusCode, title: "The body could not be read", detail: e.Message, type: $"https://keelson.dev/problems/{e.StatusCode}"));
+            return (null, unreadable);
         }
 
+        var text = read;
         var yaml = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && YamlTypes.Contains(type.MediaType.Value, StringComparer.OrdinalIgnoreCase);
         if (!yaml)
         {
-            JsonNode? node;
-            try
+            var (node, invalid) = Http.JsonBody.Parse(text, "Send the seed's tenant request as JSON, or a stack document as application/yaml.");
+            if (invalid is not null)
             {
-                // The nesting limit of every Keelson reader; System.Text.Json's own default is 64.
-                node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = NestingLimit.MaxDepth });
-            }
-            catch (JsonException e)
-            {
-                return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not JSON",
-                    detail: string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message} Send the seed's tenant request as JSON, or a stack document as application/yaml."),
-                    type: "https://keelson.dev/problems/400"));
+                return (null, invalid);
             }
 
             if (node is not JsonObject body)

@@ -33,6 +33,26 @@ public sealed record TenantRequest
     /// <summary>dev, staging or prod (default prod).</summary>
     [JsonPropertyName("environment")]
     public string? Environment { get; init; }
+
+    /// <summary>The ECP-AI UI's <c>small</c> or <c>large</c> tenancy (default large): recorded and echoed; see docs/api.md.</summary>
+    [JsonPropertyName("tenancy_mode")]
+    public string? TenancyMode { get; init; }
+
+    /// <summary>The ECP-AI UI's GPU choice: <c>t4</c>, <c>v100</c>, <c>l40s</c> pin the device of every service that can run on it; <c>auto</c> lets the planner choose.</summary>
+    [JsonPropertyName("gpu_type")]
+    public string? GpuType { get; init; }
+
+    /// <summary>The ECP-AI UI's cloud: <c>aws</c> and <c>iaas</c> plan on aws-gpu, <c>ncp</c> on ncp; a <c>cluster_profile</c> wins over it.</summary>
+    [JsonPropertyName("cloud_provider")]
+    public string? CloudProvider { get; init; }
+
+    /// <summary>Whether creating the tenant also starts a durable deployment (default false; the ECP-AI UI always sends true).</summary>
+    [JsonPropertyName("auto_deploy")]
+    public bool? AutoDeploy { get; init; }
+
+    /// <summary>Free text shown on the tenant's page.</summary>
+    [JsonPropertyName("description")]
+    public string? Description { get; init; }
 }
 
 /// <summary>The seed's <c>sla_target</c>.</summary>

@@ -26,6 +26,7 @@ public static class ServerApp
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.DictionaryKeyPolicy = null;
+            options.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -51,6 +52,14 @@ public static class ServerApp
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+        // Browsers on another origin (the ECP-AI web UI's dev server) preflight every call that sends X-Demo-Mode or a key;
+        // only origins the configuration names are allowed, and without any the middleware is not installed at all.
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .WithOrigins([.. settings.CorsOrigins])
+            .AllowAnyMethod()
+            .AllowAnyHeader()
+            .WithExposedHeaders(Http.DemoModeFilter.ModeHeader, Http.RequestIdMiddleware.Header, "Location", "Content-Disposition")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -79,6 +88,11 @@ public static class ServerApp
             options.RequestDuration.Registry = metrics.Registry;
             options.ReduceStatusCodeCardinality();
         });
+        if (settings.CorsOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
+
         app.UseWebSockets();
         app.UseRateLimiter();
 

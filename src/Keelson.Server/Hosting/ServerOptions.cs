@@ -6,6 +6,12 @@ public sealed class ServerOptions
     /// <summary>Where the embedded SQLite databases live.</summary>
     public string DataDirectory { get; set; } = ".keelson/server";
 
+    /// <summary>The mode of a request that sends no <c>X-Demo-Mode</c> header (the ECP-AI web UI omits it on most calls).</summary>
+    public ServerMode DefaultMode { get; set; } = ServerMode.Demo;
+
+    /// <summary>Browser origins allowed to call the API (CORS), e.g. <c>http://localhost:3000</c> for the ECP-AI web UI's dev server; none by default.</summary>
+    public IList<string> CorsOrigins { get; } = [];
+
     /// <summary>Whether demo-mode requests need an API key too (production requests always do).</summary>
     public bool RequireApiKeyInDemo { get; set; }
 
@@ -32,6 +38,16 @@ public sealed class ServerOptions
 
     /// <summary>Largest request body accepted, in bytes (a validate-manifest body carries whole manifests).</summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+}
+
+/// <summary>Which database and cluster a request uses.</summary>
+public enum ServerMode
+{
+    /// <summary>The demo database and the embedded sandbox (or the configured demo cluster).</summary>
+    Demo,
+
+    /// <summary>The production database and cluster; always needs an API key.</summary>
+    Production,
 }
 
 /// <summary>The demo and production clusters.</summary>
