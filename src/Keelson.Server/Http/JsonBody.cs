@@ -64,7 +64,7 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not valid JSON",
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not JSON",
                 detail: string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message} {hint}").TrimEnd(),
                 type: "https://keelson.dev/problems/400"));
         }

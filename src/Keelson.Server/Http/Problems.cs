@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Keelson.Server.Http;
 
@@ -23,4 +24,19 @@ public static class Problems
     public static ProblemHttpResult Forbidden(Caller caller) => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden, title: "This key may not access that tenant",
         detail: $"The key is scoped to tenant '{caller?.Tenant}'.", type: "https://keelson.dev/problems/403");
+
+    /// <summary>
+    /// A one-line detail for a problem written without one: the field errors of a validation problem
+    /// (<c>field: message; …</c>), else the title. Clients such as the ECP-AI web UI show <c>detail</c> as the error text.
+    /// </summary>
+    public static string? DetailOf(ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (problem is HttpValidationProblemDetails { Errors.Count: > 0 } validation)
+        {
+            return string.Join("; ", validation.Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        }
+
+        return problem.Title;
+    }
 }

@@ -140,7 +140,7 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, unknownDeployment);
         Assert.Equal("Deployment '00000000-0000-0000-0000-000000000000' not found", deploymentProblem["title"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/v1/tenants/nobody/deployments")).Status);
-        Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Post, "/api/v1/tenants/dep-errors/deploy", demo: null)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(HttpMethod.Post, "/api/v1/tenants/dep-errors/deploy", demo: "yes")).Status);
 
         using var client = factory.CreateClient();
         using var plain = new HttpRequestMessage(HttpMethod.Get, "/ws/deployments/anything");
@@ -149,8 +149,8 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("A WebSocket upgrade is required", (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
         using var headerless = await client.GetAsync(new Uri("/ws/deployments/anything", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.BadRequest, headerless.StatusCode);
-        Assert.Equal("The X-Demo-Mode header is required", (await headerless.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
+        Assert.Equal((HttpStatusCode.BadRequest, "demo"), (headerless.StatusCode, Assert.Single(headerless.Headers.GetValues("X-Keelson-Mode"))));
+        Assert.Equal("A WebSocket upgrade is required", (await headerless.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
     }
 
     private async Task CreateAsync(string id, int chatbot = 20) =>

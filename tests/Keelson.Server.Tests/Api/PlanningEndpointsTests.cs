@@ -49,26 +49,40 @@ public sealed class PlanningEndpointsTests(ApiFactory factory) : IClassFixture<A
     }
 
     [Fact]
-    public async Task A_missing_demo_mode_header_is_a_400_problem()
+    public async Task A_missing_demo_mode_header_gets_the_default_demo_mode_and_says_so()
     {
+        // The ECP-AI web UI sends X-Demo-Mode on few of its calls; without it the server's default mode (demo) applies.
         using var client = factory.CreateClient();
         using var response = await client.PostAsJsonAsync("/api/v1/tenants/calculate-resources", CallCenter);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("The X-Demo-Mode header is required", problem["title"]!.GetValue<string>());
-        Assert.Equal(400, problem["status"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("demo", Assert.Single(response.Headers.GetValues("X-Keelson-Mode")));
+        Assert.Equal("medium", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["preset"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("TRUE", "demo")]
+    [InlineData(" false ", "production")]
+    public async Task Demo_mode_values_are_read_in_any_case(string value, string mode)
+    {
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/");
+        request.Headers.TryAddWithoutValidation("X-Demo-Mode", value);
+        using var response = await client.SendAsync(request);
+
+        // Production needs a key, demo does not: the status tells which mode was chosen as much as the header does.
+        Assert.Equal((mode == "demo" ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, mode), (response.StatusCode, Assert.Single(response.Headers.GetValues("X-Keelson-Mode"))));
     }
 
     [Theory]
     [InlineData("maybe")]
-    [InlineData("")]
+    [InlineData("1")]
     public async Task A_demo_mode_other_than_true_or_false_is_a_400(string value)
     {
         var (status, body) = await Post("/api/v1/tenants/calculate-resources", CallCenter, value);
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("X-Demo-Mode", body["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("The X-Demo-Mode header must be true or false", body["title"]!.GetValue<string>());
+        Assert.Contains($"got '{value}'", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,14 +91,14 @@ public sealed class PlanningEndpointsTests(ApiFactory factory) : IClassFixture<A
         var request = new JsonObject
         {
             ["tenant_id"] = "Bad_Id",
-            ["service_requirements"] = new JsonObject { ["callbot"] = 0, ["robot"] = 3 },
+            ["service_requirements"] = new JsonObject { ["callbot"] = -2, ["robot"] = 3 },
         };
         var (status, body) = await Post("/api/v1/tenants/calculate-resources", request);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         var errors = body["errors"]!.AsObject();
         Assert.Contains("DNS-1123", errors["tenant_id"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("at least 1", errors["service_requirements.callbot"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("0 (not used) or more", errors["service_requirements.callbot"]![0]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("unknown service 'robot'", errors["service_requirements.robot"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
