@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Keelson.Operations.Storage;
 
@@ -9,15 +10,21 @@ public sealed class SqlAuditLog(Database database) : IAuditLog
     /// <inheritdoc />
     public async Task<AuditEntry> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await InsertAsync(database, connection, null, entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="entry"/> on <paramref name="connection"/>, inside <paramref name="transaction"/> when given, so a change and its entry commit together.</summary>
+    internal static async Task<AuditEntry> InsertAsync(Database database, DbConnection connection, DbTransaction? transaction, AuditEntry entry, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(entry);
         var stored = entry with
         {
             Time = entry.Time == default ? database.Now() : entry.Time.ToUniversalTime(),
             DetailsJson = SecretMask.Apply(entry.DetailsJson),
         };
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            null,
+            transaction,
             $"INSERT INTO audit_log (at, actor, action, tenant_id, details) VALUES (@at, @actor, @action, @tenant, {database.Dialect.Json("@details")}) RETURNING id",
             ("@at", database.Dialect.Time(stored.Time)),
             ("@actor", stored.Actor),

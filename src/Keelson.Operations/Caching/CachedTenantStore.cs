@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keelson.Operations.Audit;
 using Keelson.Operations.Tenants;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -60,21 +61,30 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
         inner.ListAsync(offset, limit, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken)
+    public Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken) => CreateAsync(tenant, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken) => UpdateAsync(tenant, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken) => DeleteAsync(tenantId, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<TenantRecord> CreateAsync(TenantRecord tenant, AuditEntry? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var created = await inner.CreateAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var created = await inner.CreateAsync(tenant, audit, cancellationToken).ConfigureAwait(false);
         await InvalidateAsync(tenant.TenantId).ConfigureAwait(false);
         return created;
     }
 
     /// <inheritdoc />
-    public async Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken)
+    public async Task<TenantRecord> UpdateAsync(TenantRecord tenant, AuditEntry? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         try
         {
-            return await inner.UpdateAsync(tenant, cancellationToken).ConfigureAwait(false);
+            return await inner.UpdateAsync(tenant, audit, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -92,9 +102,9 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string tenantId, AuditEntry? audit, CancellationToken cancellationToken)
     {
-        var deleted = await inner.DeleteAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var deleted = await inner.DeleteAsync(tenantId, audit, cancellationToken).ConfigureAwait(false);
         await InvalidateAsync(tenantId).ConfigureAwait(false);
         return deleted;
     }

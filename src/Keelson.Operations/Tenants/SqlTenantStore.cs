@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Keelson.Operations.Audit;
 using Keelson.Operations.Storage;
 
 namespace Keelson.Operations.Tenants;
@@ -58,7 +59,16 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     }
 
     /// <inheritdoc />
-    public async Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken)
+    public Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken) => CreateAsync(tenant, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken) => UpdateAsync(tenant, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken) => DeleteAsync(tenantId, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<TenantRecord> CreateAsync(TenantRecord tenant, AuditEntry? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         TenantIds.Require(tenant.TenantId);
@@ -67,14 +77,17 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
         var json = database.Dialect;
         try
         {
-            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.Command(
-                null,
-                $"INSERT INTO tenants ({Columns}) VALUES (@id, @name, @preset, @demo, @status, {json.Json("@requirements")}, {json.Json("@resources")}, {json.Json("@sla")}, " +
-                "@cpu, @memory, @gpu, @storage, @gpuType, @spec, @version, @created, @updated)",
-                Parameters(created));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return created;
+            return await database.InTransactionAsync(async (connection, transaction) =>
+            {
+                await using var command = connection.Command(
+                    transaction,
+                    $"INSERT INTO tenants ({Columns}) VALUES (@id, @name, @preset, @demo, @status, {json.Json("@requirements")}, {json.Json("@resources")}, {json.Json("@sla")}, " +
+                    "@cpu, @memory, @gpu, @storage, @gpuType, @spec, @version, @created, @updated)",
+                    Parameters(created));
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await AuditAsync(connection, transaction, audit, cancellationToken).ConfigureAwait(false);
+                return created;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (DbException e) when (database.Dialect.IsUniqueViolation(e))
         {
@@ -83,26 +96,42 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     }
 
     /// <inheritdoc />
-    public async Task<TenantRecord> UpdateAsync(TenantRecord tenant, CancellationToken cancellationToken)
+    public async Task<TenantRecord> UpdateAsync(TenantRecord tenant, AuditEntry? audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var updated = tenant with { UpdatedAt = database.Now(), Version = tenant.Version + 1 };
         var json = database.Dialect;
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            null,
-            $"UPDATE tenants SET name = @name, preset = @preset, is_demo = @demo, status = @status, service_requirements = {json.Json("@requirements")}, " +
-            $"resources = {json.Json("@resources")}, sla_target = {json.Json("@sla")}, cpu_limit = @cpu, memory_limit = @memory, gpu_limit = @gpu, " +
-            "storage_limit = @storage, gpu_type = @gpuType, spec = @spec, version = @version, updated_at = @updated " +
-            "WHERE tenant_id = @id AND version = @expected RETURNING created_at",
-            [.. Parameters(updated), ("@expected", tenant.Version)]);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var stored = await database.InTransactionAsync(async (connection, transaction) =>
         {
-            // The creation time stays the stored one, whatever the caller's copy says.
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using var command = connection.Command(
+                transaction,
+                $"UPDATE tenants SET name = @name, preset = @preset, is_demo = @demo, status = @status, service_requirements = {json.Json("@requirements")}, " +
+                $"resources = {json.Json("@resources")}, sla_target = {json.Json("@sla")}, cpu_limit = @cpu, memory_limit = @memory, gpu_limit = @gpu, " +
+                "storage_limit = @storage, gpu_type = @gpuType, spec = @spec, version = @version, updated_at = @updated " +
+                "WHERE tenant_id = @id AND version = @expected RETURNING created_at",
+                [.. Parameters(updated), ("@expected", tenant.Version)]);
+            DateTimeOffset? created = null;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                return updated with { CreatedAt = reader.Time("created_at") };
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    created = reader.Time("created_at");
+                }
             }
+
+            // Nothing changed: no entry either (the transaction commits empty).
+            if (created is not null)
+            {
+                await AuditAsync(connection, transaction, audit, cancellationToken).ConfigureAwait(false);
+            }
+
+            return created;
+        }, cancellationToken).ConfigureAwait(false);
+
+        // The creation time stays the stored one, whatever the caller's copy says.
+        if (stored is { } createdAt)
+        {
+            return updated with { CreatedAt = createdAt };
         }
 
         throw await GetAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false) is null
@@ -124,11 +153,25 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string tenantId, AuditEntry? audit, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.Command(transaction, "DELETE FROM tenants WHERE tenant_id = @id", ("@id", tenantId));
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+
+            await AuditAsync(connection, transaction, audit, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task AuditAsync(DbConnection connection, DbTransaction transaction, AuditEntry? audit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(null, "DELETE FROM tenants WHERE tenant_id = @id", ("@id", tenantId));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        if (audit is not null)
+        {
+            await SqlAuditLog.InsertAsync(database, connection, transaction, audit, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private (string, object?)[] Parameters(TenantRecord t) =>

@@ -107,8 +107,7 @@ public static class TenantEndpoints
         var stores = databases.For(demo);
         try
         {
-            var created = await stores.Tenants.CreateAsync(record, cancellationToken).ConfigureAwait(false);
-            await Audit(stores.Audit, http, "tenant.create", created.TenantId, null, cancellationToken).ConfigureAwait(false);
+            var created = await stores.Tenants.CreateAsync(record, AuditEntryOf(http, "tenant.create", record.TenantId, null), cancellationToken).ConfigureAwait(false);
             var response = TenantResponse.From(created) with { Success = true, EstimatedResources = Estimated(input), DeploymentStatus = "created" };
             if (input.Request?.AutoDeploy == true)
             {
@@ -182,8 +181,7 @@ public static class TenantEndpoints
 
         try
         {
-            var updated = await stores.Tenants.UpdateAsync(record with { Version = current.Version, Status = current.Status }, cancellationToken).ConfigureAwait(false);
-            await Audit(stores.Audit, http, "tenant.update", tenant_id, null, cancellationToken).ConfigureAwait(false);
+            var updated = await stores.Tenants.UpdateAsync(record with { Version = current.Version, Status = current.Status }, AuditEntryOf(http, "tenant.update", tenant_id, null), cancellationToken).ConfigureAwait(false);
             return Results.Ok(TenantResponse.From(updated));
         }
         catch (ConcurrencyException)
@@ -223,13 +221,8 @@ public static class TenantEndpoints
             }
         }
 
-        if (!await stores.Tenants.DeleteAsync(tenant_id, cancellationToken).ConfigureAwait(false))
-        {
-            return Problems.NotFound(tenant_id);
-        }
-
-        await Audit(stores.Audit, http, "tenant.delete", tenant_id, new JsonObject { ["objects_removed"] = removed }, cancellationToken).ConfigureAwait(false);
-        return Results.NoContent();
+        var audit = AuditEntryOf(http, "tenant.delete", tenant_id, new JsonObject { ["objects_removed"] = removed });
+        return await stores.Tenants.DeleteAsync(tenant_id, audit, cancellationToken).ConfigureAwait(false) ? Results.NoContent() : Problems.NotFound(tenant_id);
     }
 
     private static async Task<IResult> Manifest(HttpContext http, TenantDatabases databases, string tenant_id, string? format, bool? include_monitoring, CancellationToken cancellationToken)
@@ -279,17 +272,21 @@ public static class TenantEndpoints
     }
 
     /// <summary>Records who did what to which tenant, with the request id and <paramref name="details"/>.</summary>
-    internal static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, JsonObject? details, CancellationToken cancellationToken)
+    internal static Task<AuditEntry> Audit(IAuditLog audit, HttpContext http, string action, string tenantId, JsonObject? details, CancellationToken cancellationToken) =>
+        audit.AppendAsync(AuditEntryOf(http, action, tenantId, details), cancellationToken);
+
+    /// <summary>The entry <see cref="Audit"/> writes, for a store that writes it in the change's own transaction.</summary>
+    internal static AuditEntry AuditEntryOf(HttpContext http, string action, string tenantId, JsonObject? details)
     {
         var caller = ApiKeyFilter.CallerOf(http);
-        return audit.AppendAsync(new AuditEntry
+        return new AuditEntry
         {
             Time = DateTimeOffset.UtcNow,
             Actor = caller.Admin ? "admin" : $"tenant-key:{caller.Tenant}",
             Action = action,
             TenantId = tenantId,
             DetailsJson = WithRequestId(details ?? [], http).ToJsonString(),
-        }, cancellationToken);
+        };
     }
 
     private static JsonObject WithRequestId(JsonObject details, HttpContext http)

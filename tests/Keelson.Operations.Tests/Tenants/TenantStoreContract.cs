@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Keelson.Operations.Audit;
 using Keelson.Operations.Storage;
 using Keelson.Operations.Tenants;
 using Keelson.Operations.Tests.Storage;
@@ -170,6 +171,34 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
         Assert.False(await store.DeleteAsync("t1", None));
         Assert.Null(await store.GetAsync("t1", None));
         Assert.Equal(0, (await store.ListAsync(0, 10, None)).TotalCount);
+    }
+
+    private static AuditEntry Entry(string action, string tenantId) =>
+        new() { Time = new DateTimeOffset(2024, 1, 15, 10, 30, 0, TimeSpan.Zero), Actor = "admin", Action = action, TenantId = tenantId, DetailsJson = "{}" };
+
+    [Fact]
+    public async Task A_change_and_its_audit_entry_are_written_together_or_not_at_all()
+    {
+        var store = Store(Database);
+        var audit = new SqlAuditLog(Database);
+        var created = await store.CreateAsync(Tenants.Seed("t1"), Entry("tenant.create", "t1"), None);
+        await store.UpdateAsync(created, Entry("tenant.update", "t1"), None);
+
+        // Refused changes leave no entry: a taken id, a stale version, a tenant that is not there.
+        await Assert.ThrowsAsync<DuplicateTenantException>(() => store.CreateAsync(Tenants.Seed("t1"), Entry("tenant.create", "t1"), None));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => store.UpdateAsync(created, Entry("tenant.update", "t1"), None));
+        Assert.False(await store.DeleteAsync("nobody", Entry("tenant.delete", "nobody"), None));
+        Assert.Equal(["tenant.update", "tenant.create"], (await audit.ListAsync(null, 0, 10, None)).Select(e => e.Action));
+
+        // The entry fails in the database after the tenant row was written (NULL actor): the tenant row is rolled back with it.
+        var broken = Entry("tenant.create", "t2") with { Actor = null! };
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => store.CreateAsync(Tenants.Seed("t2"), broken, None));
+        Assert.Null(await store.GetAsync("t2", None));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => store.DeleteAsync("t1", Entry("tenant.delete", "t1") with { Actor = null! }, None));
+        Assert.NotNull(await store.GetAsync("t1", None));
+
+        Assert.True(await store.DeleteAsync("t1", Entry("tenant.delete", "t1"), None));
+        Assert.Equal(["tenant.delete", "tenant.update", "tenant.create"], (await audit.ListAsync("t1", 0, 10, None)).Select(e => e.Action));
     }
 }
 
