@@ -211,8 +211,11 @@ ws.run_forever()
 check("the seed's WebSocket client receives cpu, memory and gpu",
       bool(received) and (received[0].get("cpu"), received[0].get("memory"), received[0].get("gpu")) == (65.5, 78.2, 85.0), str(received)[:300])
 
-# Troubleshooting: a request without X-Demo-Mode is refused.
-check("missing X-Demo-Mode is a 400", requests.get(f"{BASE_URL}/tenants/").status_code == 400)
+# Troubleshooting: a request without X-Demo-Mode gets the server's default mode (demo) and says so; a bad value is a 400.
+headerless = requests.get(f"{BASE_URL}/tenants/")
+check("missing X-Demo-Mode uses the default demo mode", headerless.status_code == 200 and headerless.headers.get("X-Keelson-Mode") == "demo",
+      f"{headerless.status_code} {headerless.headers.get('X-Keelson-Mode')}")
+check("an X-Demo-Mode other than true or false is a 400", requests.get(f"{BASE_URL}/tenants/", headers={"X-Demo-Mode": "maybe"}).status_code == 400)
 
 passed = sum(1 for _, ok in results if ok)
 print(f"seed clients: {passed} passed, {len(results) - passed} failed")

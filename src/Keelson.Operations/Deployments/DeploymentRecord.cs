@@ -18,6 +18,9 @@ public sealed record DeploymentRecord
     /// <summary>The deployment this one undoes, for a rollback; null otherwise.</summary>
     public string? RollbackOf { get; init; }
 
+    /// <summary>What it does with the tenant's objects: deploy, stop, start or restart.</summary>
+    public DeploymentAction Action { get; init; } = DeploymentAction.Deploy;
+
     /// <summary>Where the deployment is.</summary>
     public required DeploymentState State { get; init; }
 

@@ -121,7 +121,7 @@ public sealed partial class DeploymentWorkflow(
             await deployments.UpdateStateAsync(undone, DeploymentState.RolledBack, $"rolled back by deployment {deployment.Id} (revision {deployment.Revision})", cancellationToken).ConfigureAwait(false);
         }
 
-        await tenants.SetStatusAsync(deployment.TenantId, TenantStatus.Running, cancellationToken).ConfigureAwait(false);
+        await tenants.SetStatusAsync(deployment.TenantId, deployment.Action == DeploymentAction.Stop ? TenantStatus.Stopped : TenantStatus.Running, cancellationToken).ConfigureAwait(false);
         var done = await deployments.UpdateStateAsync(deployment.Id, DeploymentState.Succeeded, null, cancellationToken).ConfigureAwait(false);
 
         LogFinished(deployment.Id, deployment.TenantId, done.State);
@@ -215,11 +215,28 @@ public sealed partial class DeploymentWorkflow(
         return $"applied {objects.Count}: {string.Join(", ", objects.GroupBy(o => o.Kind).Select(g => $"{g.Count()} {g.Key}"))}";
     }
 
+    // A Service whose selected workloads all want zero replicas (a stopped tenant) can have no endpoints; waiting for one would never end.
+    private static bool WantsNoPods(IKubernetesObject<V1ObjectMeta> resource, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> all)
+    {
+        if (resource is not V1Service { Spec.Selector: { Count: > 0 } selector })
+        {
+            return false;
+        }
+
+        var backing = all.Select(o => o switch
+        {
+            V1Deployment d => (d.Spec.Template.Metadata?.Labels, d.Spec.Replicas ?? 1),
+            V1StatefulSet s => (s.Spec.Template.Metadata?.Labels, s.Spec.Replicas ?? 1),
+            _ => ((IDictionary<string, string>?)null, 0),
+        }).Where(w => w.Item1 is { } labels && selector.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value)).ToList();
+        return backing.Count > 0 && backing.All(w => w.Item2 == 0);
+    }
+
     private async Task<string> VerifyAsync(DeploymentTarget target, StepProgress progress, CancellationToken cancellationToken)
     {
         var deployer = DeployerFor(target);
         var ordered = Deployer.Ordered(target.Objects);
-        var (_, failure) = await deployer.WaitReadyAsync(ordered, progress, cancellationToken).ConfigureAwait(false);
+        var (_, failure) = await deployer.WaitReadyAsync([.. ordered.Where(o => !WantsNoPods(o, ordered))], progress, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             throw new DeploymentTargetException(failure);

@@ -8,6 +8,9 @@ public interface IDeploymentStore
     /// <see cref="Storage.RecordNotFoundException"/> when the tenant does not exist.</summary>
     Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="CreateAsync(string, string, string?, CancellationToken)"/>, for a stop, start or restart of the tenant.</summary>
+    Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, DeploymentAction action, CancellationToken cancellationToken);
+
     /// <summary>The deployment, or null.</summary>
     Task<DeploymentRecord?> GetAsync(string deploymentId, CancellationToken cancellationToken);
 

@@ -7,19 +7,23 @@ namespace Keelson.Operations.Deployments;
 /// <summary>Deployments, steps and leases in SQLite or PostgreSQL with shared SQL.</summary>
 public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
 {
-    private const string Columns = "id, tenant_id, revision, spec, rollback_of, state, error, lease_owner, lease_until, created_at, updated_at";
+    private const string Columns = "id, tenant_id, revision, spec, rollback_of, action, state, error, lease_owner, lease_until, created_at, updated_at";
     private const int RevisionAttempts = 5;
 
     private SqlDialect Dialect => database.Dialect;
 
     /// <inheritdoc />
-    public async Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken)
+    public Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken) =>
+        CreateAsync(tenantId, spec, rollbackOf, DeploymentAction.Deploy, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DeploymentRecord> CreateAsync(string tenantId, string spec, string? rollbackOf, DeploymentAction action, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await database.InTransactionAsync((connection, transaction) => InsertNextRevisionAsync(connection, transaction, tenantId, spec, rollbackOf, cancellationToken), cancellationToken)
+                return await database.InTransactionAsync((connection, transaction) => InsertNextRevisionAsync(connection, transaction, tenantId, spec, rollbackOf, action, cancellationToken), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (DbException e) when (Dialect.IsUniqueViolation(e) && attempt < RevisionAttempts)
@@ -182,7 +186,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    private async Task<DeploymentRecord> InsertNextRevisionAsync(DbConnection connection, DbTransaction transaction, string tenantId, string spec, string? rollbackOf, CancellationToken cancellationToken)
+    private async Task<DeploymentRecord> InsertNextRevisionAsync(DbConnection connection, DbTransaction transaction, string tenantId, string spec, string? rollbackOf, DeploymentAction action, CancellationToken cancellationToken)
     {
         await using (var exists = connection.Command(transaction, "SELECT 1 FROM tenants WHERE tenant_id = @tenant", ("@tenant", tenantId)))
         {
@@ -195,11 +199,12 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         var now = Dialect.Time(database.Now());
         await using var insert = connection.Command(
             transaction,
-            "INSERT INTO deployments (id, tenant_id, revision, spec, rollback_of, state, created_at, updated_at) " +
-            "SELECT @id, @tenant, COALESCE(MAX(revision), 0) + 1, @spec, @rollback, @state, @now, @now FROM deployments WHERE tenant_id = @tenant " +
+            "INSERT INTO deployments (id, tenant_id, revision, spec, rollback_of, action, state, created_at, updated_at) " +
+            "SELECT @id, @tenant, COALESCE(MAX(revision), 0) + 1, @spec, @rollback, @action, @state, @now, @now FROM deployments WHERE tenant_id = @tenant " +
             $"RETURNING {Columns}",
             ("@id", Guid.CreateVersion7(database.Now()).ToString()),
             ("@tenant", tenantId),
+            ("@action", WireName.Of(action)),
             ("@spec", spec),
             ("@rollback", rollbackOf),
             ("@state", WireName.Of(DeploymentState.Pending)),
@@ -230,6 +235,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         Revision = Convert.ToInt32(r.GetValue(r.GetOrdinal("revision")), CultureInfo.InvariantCulture),
         Spec = r.GetString(r.GetOrdinal("spec")),
         RollbackOf = r.NullableString("rollback_of"),
+        Action = WireName.Parse<DeploymentAction>(r.GetString(r.GetOrdinal("action"))),
         State = WireName.Parse<DeploymentState>(r.GetString(r.GetOrdinal("state"))),
         Error = r.NullableString("error"),
         LeaseOwner = r.NullableString("lease_owner"),

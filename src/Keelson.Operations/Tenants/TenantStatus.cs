@@ -12,6 +12,9 @@ public enum TenantStatus
     /// <summary>Deployed and serving; counted in <c>active_count</c>.</summary>
     Running,
 
+    /// <summary>Stopped on request: its workloads are at zero replicas, everything else is kept.</summary>
+    Stopped,
+
     /// <summary>The last deployment failed.</summary>
     Failed,
 

@@ -123,7 +123,7 @@ public static class DeploymentEndpoints
                 $"Deployment {deployment.Id} is the tenant's first succeeded deployment; delete the tenant to remove it.");
         }
 
-        var rollback = await stores.Deployments.CreateAsync(deployment.TenantId, previous.Spec, deployment.Id, cancellationToken).ConfigureAwait(false);
+        var rollback = await stores.Deployments.CreateAsync(deployment.TenantId, previous.Spec, deployment.Id, previous.Action, cancellationToken).ConfigureAwait(false);
         return await AcceptedAsync(http, stores, runner, demo, rollback, "deployment.rollback", cancellationToken).ConfigureAwait(false);
     }
 

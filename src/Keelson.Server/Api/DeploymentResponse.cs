@@ -13,6 +13,7 @@ public sealed record DeploymentResponse(
     [property: JsonPropertyName("finished")] bool Finished,
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("rollback_of")] string? RollbackOf,
+    [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("runner")] string? Runner,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
@@ -26,7 +27,7 @@ public sealed record DeploymentResponse(
         ArgumentNullException.ThrowIfNull(steps);
         return new DeploymentResponse(
             deployment.Id, deployment.TenantId, deployment.Revision, WireName.Of(deployment.State), deployment.Finished, deployment.Error, deployment.RollbackOf,
-            deployment.LeaseOwner, deployment.CreatedAt, deployment.UpdatedAt,
+            WireName.Of(deployment.Action), deployment.LeaseOwner, deployment.CreatedAt, deployment.UpdatedAt,
             [.. steps.Select(s => new DeploymentStepResponse(WireName.Of(s.Name), WireName.Of(s.State), s.Attempts, s.StartedAt, s.FinishedAt, s.Message))],
             new DeploymentLinks($"/api/v1/deployments/{deployment.Id}", $"/ws/deployments/{deployment.Id}", $"/api/v1/deployments/{deployment.Id}/rollback"));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Keelson.Operations;
 using Keelson.Operations.Audit;
 using Keelson.Operations.Deployments;
 using Keelson.Operations.Storage;
@@ -26,6 +27,11 @@ public static class TenantEndpoints
         api.MapPut("/tenants/{tenant_id}", Replace).WithName("ReplaceTenant").WithSummary("Re-plan and save a tenant's requirements (the seed's request or a stack document).")
             .Accepts<TenantRequest>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<TenantResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(ServerApp.MutationPolicy);
+        api.MapPatch("/tenants/{tenant_id}", Patch).WithName("PatchTenant")
+            .WithSummary("Change some fields of a tenant made from the seed's request (a JSON merge patch, RFC 7396), re-planned; status cannot be set.")
+            .Accepts<TenantRequest>("application/merge-patch+json", "application/json")
+            .Produces<TenantResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapDelete("/tenants/{tenant_id}", Delete).WithName("DeleteTenant").WithSummary("Remove the tenant's objects from its cluster, then the tenant and its deployment records.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -171,17 +177,55 @@ public static class TenantEndpoints
             return problem!;
         }
 
+        return await SaveAsync(http, stores, current, input, "tenant.update", cancellationToken).ConfigureAwait(false);
+    }
+
+    // RFC 7396 merge patch over the stored seed request: only what the body names changes, null removes a field.
+    private static async Task<IResult> Patch(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        var stores = databases.For(demo);
+        if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        var (patch, problem) = await JsonBody.ReadObjectAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (patch is null)
+        {
+            return problem!;
+        }
+
+        if (patch.ContainsKey("status"))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = ["follows the tenant's deployments and cannot be set; POST .../start, .../stop or .../deploy change it"],
+            }, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (current.Spec is not { } spec || JsonNode.Parse(spec) is not JsonObject stored || stored.ContainsKey("kind"))
+        {
+            return Problems.Conflict($"Tenant '{tenant_id}' was made from a stack document", "A merge patch applies to the seed's tenant request; send the whole stack with PUT instead.");
+        }
+
+        var (input, invalid) = TenantInput.FromRequestBody(MergePatch.Apply(stored, patch), tenant_id);
+        return input is null ? invalid! : await SaveAsync(http, stores, current, input, "tenant.patch", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> SaveAsync(HttpContext http, OperationsStores stores, TenantRecord current, TenantInput input, string action, CancellationToken cancellationToken)
+    {
+        var tenant_id = current.TenantId;
         if (input.Stack.Metadata.Tenant != tenant_id)
         {
             var field = input.Request is null ? "metadata.tenant" : "tenant_id";
             return Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"'{input.Stack.Metadata.Tenant}' does not match the tenant in the path, '{tenant_id}'"] }, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var record = RecordOf(input, demo);
-
+        var record = RecordOf(input, current.IsDemo);
         try
         {
-            var updated = await stores.Tenants.UpdateAsync(record with { Version = current.Version, Status = current.Status }, AuditEntryOf(http, "tenant.update", tenant_id, null), cancellationToken).ConfigureAwait(false);
+            var updated = await stores.Tenants.UpdateAsync(record with { Version = current.Version, Status = current.Status }, AuditEntryOf(http, action, tenant_id, null), cancellationToken).ConfigureAwait(false);
             return Results.Ok(TenantResponse.From(updated));
         }
         catch (ConcurrencyException)

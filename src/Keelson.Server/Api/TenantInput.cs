@@ -49,7 +49,7 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
 
             if (!body.ContainsKey("kind"))
             {
-                return FromRequest(body, pathTenantId);
+                return FromRequestBody(body, pathTenantId);
             }
         }
 
@@ -125,7 +125,8 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
             ConcurrentUsers = Stack.Sla.ConcurrentUsers,
         };
 
-    private static (TenantInput?, IResult?) FromRequest(JsonObject body, string? pathTenantId)
+    /// <summary>The seed's request as a JSON object, planned: the input, or the 422 problem.</summary>
+    internal static (TenantInput? Input, IResult? Problem) FromRequestBody(JsonObject body, string? pathTenantId)
     {
         TenantRequest request;
         try

@@ -103,6 +103,7 @@ public static class ServerApp
         app.MapScalarApiReference("/docs", options => options.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Keelson API"));
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
+        app.MapCompatibleHealth();
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapGet("/metrics/pushed", (Monitoring.TenantMonitoring monitoring) => Results.Text(monitoring.Latest.Exposition(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithName("PushedMetrics").WithTags("monitoring").WithSummary("Pushgateway-style: the latest pushed value of every series, labelled tenant and mode.");
@@ -110,6 +111,7 @@ public static class ServerApp
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
         api.MapTenants();
+        api.MapTenantLifecycle();
         api.MapDeployments();
         api.MapMonitoring();
         api.MapAlerts();

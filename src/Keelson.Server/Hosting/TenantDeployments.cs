@@ -1,3 +1,6 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
 using Keelson.Delivery;
 using Keelson.Operations.Deployments;
 using Keelson.Rendering;
@@ -107,12 +110,50 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
             try
             {
                 var (cluster, checkpoint) = await clusters.ForAsync(demo, manifest.Plan.Spec.Cluster, cancellationToken).ConfigureAwait(false);
-                return new DeploymentTarget(cluster, manifest.Namespace, [.. manifest.Objects.Select(o => o.Resource)], checkpoint);
+                return new DeploymentTarget(cluster, manifest.Namespace, [.. manifest.Objects.Select(o => Lifecycle.Apply(deployment, o.Resource))], checkpoint);
             }
             catch (InvalidOperationException e)
             {
                 throw new DeploymentTargetException(e.Message, e);
             }
+        }
+    }
+
+    /// <summary>How a stop or restart changes the rendered objects; a deploy or start delivers them as rendered.</summary>
+    internal static class Lifecycle
+    {
+        /// <summary>The annotation <c>kubectl rollout restart</c> sets on the pod template.</summary>
+        public const string RestartedAt = "kubectl.kubernetes.io/restartedAt";
+
+        /// <summary>
+        /// <paramref name="resource"/> as <paramref name="deployment"/>'s action delivers it. The restart stamp is the
+        /// deployment's creation time, so a resumed run applies exactly what the first run did.
+        /// </summary>
+        public static IKubernetesObject<V1ObjectMeta> Apply(Operations.Deployments.DeploymentRecord deployment, IKubernetesObject<V1ObjectMeta> resource)
+        {
+            switch (deployment.Action, resource)
+            {
+                case (DeploymentAction.Stop, V1Deployment d):
+                    d.Spec.Replicas = 0;
+                    break;
+                case (DeploymentAction.Stop, V1StatefulSet s):
+                    s.Spec.Replicas = 0;
+                    break;
+                case (DeploymentAction.Restart, V1Deployment d):
+                    Stamp(d.Spec.Template.Metadata ??= new V1ObjectMeta(), deployment.CreatedAt);
+                    break;
+                case (DeploymentAction.Restart, V1StatefulSet s):
+                    Stamp(s.Spec.Template.Metadata ??= new V1ObjectMeta(), deployment.CreatedAt);
+                    break;
+            }
+
+            return resource;
+        }
+
+        private static void Stamp(V1ObjectMeta template, DateTimeOffset at)
+        {
+            template.Annotations ??= new Dictionary<string, string>();
+            template.Annotations[RestartedAt] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         }
     }
 }

@@ -40,6 +40,18 @@ public abstract class DeploymentStoreContract(TestDatabase target) : StoreContra
     }
 
     [Fact]
+    public async Task The_action_is_stored_and_read_back_and_defaults_to_deploy()
+    {
+        var store = await WithTenantsAsync("a");
+        var deploy = await store.CreateAsync("a", "{}", null, None);
+        var stop = await store.CreateAsync("a", "{}", null, DeploymentAction.Stop, None);
+
+        Assert.Equal((DeploymentAction.Deploy, DeploymentAction.Stop), (deploy.Action, stop.Action));
+        Assert.Equal(DeploymentAction.Stop, (await store.GetAsync(stop.Id, None))!.Action);
+        Assert.Equal([DeploymentAction.Stop, DeploymentAction.Deploy], (await store.ListForTenantAsync("a", None)).Select(d => d.Action));
+    }
+
+    [Fact]
     public async Task Create_for_an_unknown_tenant_throws_RecordNotFoundException()
     {
         var store = await WithTenantsAsync();
