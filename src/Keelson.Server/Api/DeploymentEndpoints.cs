@@ -39,7 +39,7 @@ public static class DeploymentEndpoints
         ArgumentNullException.ThrowIfNull(ws);
         ws.MapGet("/deployments/{deployment_id}", StreamAsync).WithName("StreamDeployment").WithTags("deployments")
             .WithSummary("WebSocket: a deployment snapshot whenever a step changes, progress lines as they happen, closed when it ends.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces(StatusCodes.Status101SwitchingProtocols).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return ws;
     }
 

@@ -14,13 +14,16 @@ public static class MonitoringEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapPost("/tenants/{tenant_id}/monitoring", PushTenant).WithName("PushMetrics").WithTags("monitoring")
             .WithSummary("Store the seed's {timestamp, metrics} (or {batch: [...]}) for the tenant; 202 once queued for the batched writer.")
+            .Produces<PushAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/monitoring", PushBatch).WithName("PushMetricsBatch").WithTags("monitoring")
             .WithSummary("Store {batch: [{tenant_id, timestamp, metrics}, ...]} for several tenants at once.")
+            .Produces<PushAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapGet("/tenants/{tenant_id}/monitoring", MonitoringQueryEndpoint.Query).WithName("QueryMetrics").WithTags("monitoring")
             .WithSummary("The seed's ?metric_type=cpu&hours=24, plus metric, start, end, step and aggregation (avg, min, max, p95, last, rate): points and a summary per series.")
+            .Produces<MonitoringQueryEndpoint.MetricsAnswer>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

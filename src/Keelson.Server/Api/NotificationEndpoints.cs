@@ -15,6 +15,7 @@ public static class NotificationEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/tenants/{tenant_id}/notifications", List).WithName("ListNotifications").WithTags("alerts")
             .WithSummary("The tenant's notifications, newest first (?state=pending|sent|failed|dead, ?limit=100): state, attempts with outcome, status and error; receiver URLs are never shown.")
+            .Produces<JsonObject>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
     }

@@ -18,13 +18,13 @@ public static class SilenceEndpoints
     {
         ArgumentNullException.ThrowIfNull(api);
         api.MapPost("/silences", Create).WithName("CreateSilence").WithTags("alerts")
-            .WithSummary("Mute alerts whose labels match every matcher between startsAt and endsAt; 201 with the id.")
+            .WithSummary("Mute alerts whose labels match every matcher between startsAt and endsAt; 201 with the id.").Produces<JsonObject>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/silences", List).WithName("ListSilences").WithTags("alerts")
-            .WithSummary("Every silence, newest first; ?state=active|pending|expired filters.").ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapGet("/silences/{id}", Get).WithName("GetSilence").WithTags("alerts").WithSummary("One silence.").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Every silence, newest first; ?state=active|pending|expired filters.").Produces<JsonArray>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/silences/{id}", Get).WithName("GetSilence").WithTags("alerts").WithSummary("One silence.").Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/silences/{id}", Expire).WithName("ExpireSilence").WithTags("alerts")
-            .WithSummary("Expire a silence now (Alertmanager's DELETE); it stays listed as expired.").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Expire a silence now (Alertmanager's DELETE); it stays listed as expired.").Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -38,6 +38,7 @@ public static class TenantEndpoints
             .RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapGet("/tenants/{tenant_id}/manifest", Manifest).WithName("GetManifest")
             .WithSummary("The tenant's manifests: format=yaml (default), json, helm or kustomize (tar.gz); include_monitoring=true|false.")
+            .Produces<JsonNode>(StatusCodes.Status200OK, "application/yaml", "application/json", "application/gzip")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

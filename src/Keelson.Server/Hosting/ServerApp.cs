@@ -31,12 +31,7 @@ public static class ServerApp
             options.SerializerOptions.DictionaryKeyPolicy = null;
             options.SerializerOptions.AllowDuplicateProperties = false;
         });
-        builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Keelson orchestrator API";
-            document.Info.Description = "ECP-AI compatible tenant API: plan, render, validate and deliver AI call-center platforms.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer(Http.OpenApiConventions.ApplyAsync));
         builder.Services.AddSingleton<TenantDatabases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
         builder.Services.AddSingleton<DeploymentClusters>();
@@ -106,7 +101,7 @@ public static class ServerApp
         app.MapCompatibleHealth();
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapGet("/metrics/pushed", (Monitoring.TenantMonitoring monitoring) => Results.Text(monitoring.Latest.Exposition(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithName("PushedMetrics").WithTags("monitoring").WithSummary("Pushgateway-style: the latest pushed value of every series, labelled tenant and mode.");
+            .WithName("PushedMetrics").WithTags("monitoring").Produces<string>(StatusCodes.Status200OK, "text/plain").WithSummary("Pushgateway-style: the latest pushed value of every series, labelled tenant and mode.");
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();

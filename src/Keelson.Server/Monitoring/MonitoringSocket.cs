@@ -24,7 +24,8 @@ public static class MonitoringSocket
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/ws/monitoring/{tenant_id}", StreamAsync).WithName("StreamMetrics").WithTags("monitoring")
-            .WithSummary("WebSocket: the tenant's pushed samples as they are stored; {\"action\": \"subscribe\"|\"unsubscribe\", \"metrics\": [...]} chooses which.");
+            .WithSummary("WebSocket: the tenant's pushed samples as they are stored; {\"action\": \"subscribe\"|\"unsubscribe\", \"metrics\": [...]} chooses which.")
+            .Produces(StatusCodes.Status101SwitchingProtocols).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

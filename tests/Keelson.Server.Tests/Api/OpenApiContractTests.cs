@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Keelson.Testing;
+
+namespace Keelson.Server.Tests.Api;
+
+/// <summary>
+/// The contract of <c>/openapi/v1.json</c>: every operation in it is called, each answer's status and media type are
+/// declared for that operation, and each JSON body is valid against the declared schema — checked by
+/// python3-jsonschema (Draft 2020-12, as OpenAPI 3.1 uses), not by our own reading of the document.
+/// </summary>
+public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private const string Tenant = "oa-tenant";
+
+    private sealed record Call(string Template, string Method, string Path, string? Json = null, string? Demo = null, string? ContentType = "application/json");
+
+    [Fact]
+    public async Task Every_operation_is_called_and_every_answer_matches_the_document()
+    {
+        using var client = factory.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!.AsObject();
+
+        // What the calls need: a deployed tenant, a pushed sample, an alert rule, a silence.
+        var recorded = new List<JsonObject>();
+        var created = await SendAsync(client, recorded, new Call("/api/v1/tenants", "post", "/api/v1/tenants/", DeploymentEndpointsTests.Request(Tenant).ToJsonString()));
+        Assert.Equal(201, created.Status);
+        var deploy = await SendAsync(client, recorded, new Call("/api/v1/tenants/{tenant_id}/deploy", "post", $"/api/v1/tenants/{Tenant}/deploy"));
+        var deploymentId = deploy.Body!["deployment_id"]!.GetValue<string>();
+        await DeploymentClient.WaitFinishedAsync(client, deploymentId);
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var rule = """{"alert_name": "high_cpu", "condition": "cpu_usage > 80", "duration": "1m", "severity": "warning", "actions": [{"type": "webhook", "url": "http://127.0.0.1:9/hook"}]}""";
+        var silence = $$"""{"matchers": [{"name": "tenant", "value": "{{Tenant}}", "isRegex": false}], "startsAt": "{{DateTimeOffset.UtcNow:O}}", "endsAt": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "createdBy": "oa", "comment": "contract"}""";
+        var requirements = """{"tenant_id": "oa-calc", "service_requirements": {"chatbot": 10}}""";
+
+        Call[] calls =
+        [
+            new("/api/v1/tenants", "get", "/api/v1/tenants/"),
+            new("/api/v1/tenants/{tenant_id}", "get", $"/api/v1/tenants/{Tenant}"),
+            new("/api/v1/tenants/{tenant_id}", "get", "/api/v1/tenants/nobody"),
+            new("/api/v1/tenants/{tenant_id}", "put", $"/api/v1/tenants/{Tenant}", DeploymentEndpointsTests.Request(Tenant).ToJsonString()),
+            new("/api/v1/tenants/{tenant_id}", "patch", $"/api/v1/tenants/{Tenant}", """{"description": "contract"}"""),
+            new("/api/v1/tenants/{tenant_id}", "patch", $"/api/v1/tenants/{Tenant}", """{"status": "running"}"""),
+            new("/api/v1/tenants", "post", "/api/v1/tenants/", """{"tenant_id": "Bad_Id", "service_requirements": {"chatbot": -1}}"""),
+            new("/api/v1/tenants", "post", "/api/v1/tenants/", """{"tenant_id": "a", "tenant_id": "b"}"""),
+            new("/api/v1/tenants", "post", "/api/v1/tenants/", requirements, ContentType: null),
+            new("/api/v1/tenants", "get", "/api/v1/tenants/", Demo: "maybe"),
+            new("/api/v1/tenants", "get", "/api/v1/tenants/", Demo: "false"),
+            new("/api/v1/tenants/check-duplicate/{tenant_id}", "get", $"/api/v1/tenants/check-duplicate/{Tenant}"),
+            new("/api/v1/tenants/calculate-resources", "post", "/api/v1/tenants/calculate-resources", requirements),
+            new("/api/v1/calculate-resources", "post", "/api/v1/calculate-resources", """{"callbot": 10, "chatbot": 0}"""),
+            new("/api/v1/calculate-resources", "post", "/api/v1/calculate-resources", """{"callbot": "ten"}"""),
+            new("/api/v1/tenants/validate-manifest", "post", "/api/v1/tenants/validate-manifest", """{"manifest_content": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n"}"""),
+            new("/api/v1/tenants/{tenant_id}/manifest", "get", $"/api/v1/tenants/{Tenant}/manifest?format=json"),
+            new("/api/v1/tenants/{tenant_id}/deployments", "get", $"/api/v1/tenants/{Tenant}/deployments"),
+            new("/api/v1/deployments/{deployment_id}", "get", $"/api/v1/deployments/{deploymentId}"),
+            new("/api/v1/deployments/{deployment_id}", "get", "/api/v1/deployments/00000000-0000-0000-0000-000000000000"),
+            new("/api/v1/deployments/{deployment_id}/rollback", "post", $"/api/v1/deployments/{deploymentId}/rollback"),
+            new("/api/v1/tenants/{tenant_id}/monitoring", "post", $"/api/v1/tenants/{Tenant}/monitoring", $$$"""{"timestamp": "{{{now}}}", "metrics": {"cpu_usage": 42.5}}"""),
+            new("/api/v1/monitoring", "post", "/api/v1/monitoring", $$$"""{"batch": [{"tenant_id": "{{{Tenant}}}", "timestamp": "{{{now}}}", "metrics": {"memory_usage": 50}}]}"""),
+            new("/api/v1/tenants/{tenant_id}/monitoring", "get", $"/api/v1/tenants/{Tenant}/monitoring?metric_type=cpu&hours=1"),
+            new("/api/v1/tenants/{tenant_id}/alerts", "post", $"/api/v1/tenants/{Tenant}/alerts", rule),
+            new("/api/v1/tenants/{tenant_id}/alerts", "get", $"/api/v1/tenants/{Tenant}/alerts"),
+            new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}", "get", $"/api/v1/tenants/{Tenant}/alerts/high_cpu"),
+            new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}", "put", $"/api/v1/tenants/{Tenant}/alerts/high_cpu", rule),
+            new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}/disable", "post", $"/api/v1/tenants/{Tenant}/alerts/high_cpu/disable"),
+            new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}/enable", "post", $"/api/v1/tenants/{Tenant}/alerts/high_cpu/enable"),
+            new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}/test", "post", $"/api/v1/tenants/{Tenant}/alerts/high_cpu/test"),
+            new("/api/v1/tenants/{tenant_id}/alerts/active", "get", $"/api/v1/tenants/{Tenant}/alerts/active"),
+            new("/api/v1/tenants/{tenant_id}/alerts/events", "get", $"/api/v1/tenants/{Tenant}/alerts/events"),
+            new("/api/v1/tenants/{tenant_id}/alert-settings", "get", $"/api/v1/tenants/{Tenant}/alert-settings"),
+            new("/api/v1/tenants/{tenant_id}/alert-settings", "put", $"/api/v1/tenants/{Tenant}/alert-settings", """{"evaluation_interval": "30s"}"""),
+            new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}", "delete", $"/api/v1/tenants/{Tenant}/alerts/high_cpu"),
+            new("/api/v1/tenants/{tenant_id}/notifications", "get", $"/api/v1/tenants/{Tenant}/notifications"),
+            new("/api/v1/silences", "post", "/api/v1/silences", silence),
+            new("/api/v1/silences", "get", "/api/v1/silences"),
+            new("/api/v1/tenants/{tenant_id}/complete-deployment", "post", $"/api/v1/tenants/{Tenant}/complete-deployment"),
+            new("/api/v1/tenants/{tenant_id}/start", "post", $"/api/v1/tenants/{Tenant}/start"),
+            new("/api/v1/tenants/{tenant_id}/stop", "post", "/api/v1/tenants/nobody/stop"),
+            new("/api/v1/tenants/{tenant_id}/restart", "post", $"/api/v1/tenants/{Tenant}/restart"),
+            new("/api/v1/tenants/{tenant_id}/deploy", "post", "/api/v1/tenants/nobody/deploy"),
+            new("/ws/deployments/{deployment_id}", "get", $"/ws/deployments/{deploymentId}"),
+            new("/ws/monitoring/{tenant_id}", "get", $"/ws/monitoring/{Tenant}"),
+            new("/health", "get", "/health"),
+            new("/ready", "get", "/ready"),
+            new("/metrics/pushed", "get", "/metrics/pushed"),
+        ];
+        foreach (var call in calls)
+        {
+            await SendAsync(client, recorded, call);
+        }
+
+        // The silence and the restart made above give ids for the routes that need one.
+        var (_, silences) = recorded.Select(r => (r["path"]!.GetValue<string>(), r)).Last(r => r.Item1 == "/api/v1/silences" && r.r["method"]!.GetValue<string>() == "post");
+        var silenceId = silences["body"]!["silenceID"]!.GetValue<string>();
+        await SendAsync(client, recorded, new Call("/api/v1/silences/{id}", "get", $"/api/v1/silences/{silenceId}"));
+        await SendAsync(client, recorded, new Call("/api/v1/silences/{id}", "delete", $"/api/v1/silences/{silenceId}"));
+        foreach (var deployment in (await DeploymentClientList(client)).Where(d => !d["finished"]!.GetValue<bool>()))
+        {
+            await DeploymentClient.WaitFinishedAsync(client, deployment["deployment_id"]!.GetValue<string>());
+        }
+
+        await SendAsync(client, recorded, new Call("/api/v1/tenants/{tenant_id}", "delete", $"/api/v1/tenants/{Tenant}"));
+
+        // Every operation of the document was called at least once.
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Where(m => m.Key is "get" or "post" or "put" or "patch" or "delete").Select(m => $"{m.Key.ToUpperInvariant()} {p.Key}"))
+            .ToHashSet(StringComparer.Ordinal);
+        var called = recorded.Select(r => $"{r["method"]!.GetValue<string>().ToUpperInvariant()} {r["path"]!.GetValue<string>()}").ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(operations.Except(called).Order(StringComparer.Ordinal));
+        Assert.Empty(called.Except(operations).Order(StringComparer.Ordinal));
+
+        // The error calls really were errors, so their problem documents were checked too.
+        Assert.Contains(recorded, r => r["status"]!.GetValue<int>() == 415);
+        Assert.Contains(recorded, r => r["status"]!.GetValue<int>() == 401);
+        Assert.True(recorded.Count(r => r["status"]!.GetValue<int>() is >= 400 and < 500) >= 10);
+
+        var bundle = Path.Combine(factory.DataDirectory, "openapi-cases.json");
+        await File.WriteAllTextAsync(bundle, new JsonObject { ["document"] = document.DeepClone(), ["cases"] = new JsonArray([.. recorded]) }.ToJsonString());
+        var script = Path.Combine(AppContext.BaseDirectory, "openapi", "validate_responses.py");
+        var output = await ExternalProcess.RunAsync("/usr/bin/python3", [script, bundle], TimeSpan.FromMinutes(2));
+        Assert.Contains($"openapi responses: {recorded.Count} checked, 0 failures", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<IEnumerable<JsonNode>> DeploymentClientList(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tenants/{Tenant}/deployments");
+        using var response = await client.SendAsync(request);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["deployments"]!.AsArray()!.Select(d => d!);
+    }
+
+    private static async Task<(int Status, JsonNode? Body)> SendAsync(HttpClient client, List<JsonObject> recorded, Call call)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(call.Method.ToUpperInvariant()), call.Path);
+        if (call.Json is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(call.Json));
+            if (call.ContentType is not null)
+            {
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(call.ContentType);
+            }
+        }
+
+        if (call.Demo is not null)
+        {
+            request.Headers.Add("X-Demo-Mode", call.Demo);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var media = response.Content.Headers.ContentType?.MediaType;
+        JsonNode? body = null;
+        if (text.Length > 0 && media is "application/json" or "application/problem+json")
+        {
+            body = JsonNode.Parse(text);
+        }
+
+        recorded.Add(new JsonObject
+        {
+            ["name"] = $"{call.Method.ToUpperInvariant()} {call.Path}", ["path"] = call.Template, ["method"] = call.Method,
+            ["status"] = (int)response.StatusCode, ["media"] = media, ["body"] = body?.DeepClone(),
+        });
+        Assert.True(response.StatusCode != HttpStatusCode.InternalServerError, $"{call.Method} {call.Path} failed: {text}");
+        return ((int)response.StatusCode, body);
+    }
+}
