@@ -48,19 +48,29 @@ public static class DeploymentEndpoints
     {
         var demo = DemoModeFilter.IsDemo(http);
         var stores = databases.For(demo);
-        if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        var (tenant, problem) = await DeployableAsync(stores, clusters, demo, tenant_id, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
         {
-            return Problems.NotFound(tenant_id);
-        }
-
-        if (!demo && !clusters.HasProduction)
-        {
-            return Problems.Conflict("No production cluster is configured",
-                "Set Keelson:Clusters:Production:Kubeconfig (and :Context) or :InCluster, or deploy to the sandbox with X-Demo-Mode: true.");
+            return problem!;
         }
 
         var deployment = await stores.Deployments.CreateAsync(tenant_id, tenant.Spec ?? "{}", null, cancellationToken).ConfigureAwait(false);
         return await AcceptedAsync(http, stores, runner, demo, deployment, "deployment.create", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tenant, when it exists and its mode has a cluster to deliver to; otherwise the 404 or 409 problem.</summary>
+    internal static async Task<(Operations.Tenants.TenantRecord? Tenant, IResult? Problem)> DeployableAsync(
+        Operations.OperationsStores stores, DeploymentClusters clusters, bool demo, string tenantId, CancellationToken cancellationToken)
+    {
+        if (await stores.Tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        {
+            return (null, Problems.NotFound(tenantId));
+        }
+
+        return !demo && !clusters.HasProduction
+            ? (null, Problems.Conflict("No production cluster is configured",
+                "Set Keelson:Clusters:Production:Kubeconfig (and :Context) or :InCluster, or use the sandbox with X-Demo-Mode: true."))
+            : (tenant, null);
     }
 
     private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)

@@ -30,15 +30,20 @@ public static class SilenceEndpoints
 
     private static async Task<IResult> Create(HttpContext http, TenantNotifications notifications, CancellationToken cancellationToken)
     {
-        JsonElement body;
-        try
+        // The same strict reading as every other body: a content type, UTF-8, no repeated keys.
+        var (text, unreadable) = await Http.JsonBody.ReadTextAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (text is null)
         {
-            body = (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken).ConfigureAwait(false)).RootElement;
+            return unreadable!;
         }
-        catch (JsonException e)
+
+        using var document = Http.JsonBody.ParseDocument(text, out var invalid);
+        if (document is null)
         {
-            return TypedResults.Problem(statusCode: 400, title: "The body is not JSON", detail: e.Message, type: "https://keelson.dev/problems/400");
+            return invalid!;
         }
+
+        var body = document.RootElement;
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (body.ValueKind != JsonValueKind.Object)

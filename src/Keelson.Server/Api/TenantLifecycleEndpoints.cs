@@ -45,15 +45,10 @@ public static class TenantLifecycleEndpoints
     {
         var demo = DemoModeFilter.IsDemo(http);
         var stores = databases.For(demo);
-        if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        var (tenant, problem) = await DeploymentEndpoints.DeployableAsync(stores, clusters, demo, tenant_id, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
         {
-            return Problems.NotFound(tenant_id);
-        }
-
-        if (!demo && !clusters.HasProduction)
-        {
-            return Problems.Conflict("No production cluster is configured",
-                "Set Keelson:Clusters:Production:Kubeconfig (and :Context) or :InCluster, or use the sandbox with X-Demo-Mode: true.");
+            return problem!;
         }
 
         var history = await stores.Deployments.ListForTenantAsync(tenant_id, cancellationToken).ConfigureAwait(false);

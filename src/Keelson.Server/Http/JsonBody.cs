@@ -64,11 +64,30 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not JSON",
-                detail: string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message} {hint}").TrimEnd(),
-                type: "https://keelson.dev/problems/400"));
+            return (null, NotJson(e, hint));
         }
     }
+
+    /// <summary>As <see cref="Parse"/>, for code that reads a <see cref="JsonDocument"/>: the document, or null and the 400 problem.</summary>
+    public static JsonDocument? ParseDocument(string text, out IResult? problem)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            problem = null;
+            return JsonDocument.Parse(text, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            problem = NotJson(e, "");
+            return null;
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotJson(JsonException e, string hint) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not JSON",
+            detail: string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message} {hint}").TrimEnd(),
+            type: "https://keelson.dev/problems/400");
 
     /// <summary>A body that must be one JSON object: the object, or the 4xx problem.</summary>
     public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
