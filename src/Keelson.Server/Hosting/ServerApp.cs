@@ -109,7 +109,9 @@ public static class ServerApp
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
+        api.MapHardware();
         api.MapTenants();
+        api.MapPackages();
         api.MapDeployments();
         api.MapMonitoring();
         api.MapAlerts();
