@@ -157,7 +157,9 @@ public sealed partial record Server(
             PoolRole.Edge => "edge services",
             _ => "CPU services",
         };
-        var purpose = services.Count > 0 ? $"{role}: {string.Join(", ", services)}" : role;
+        var purpose = services.Count > 0 || pool.Pool.Role is PoolRole.Ingress or PoolRole.ControlPlane
+            ? services.Count > 0 ? $"{role}: {string.Join(", ", services)}" : role
+            : $"{role}: none of this tenant's services; the pool's minimum nodes for cluster add-ons";
         // Instance types carry no disk size: what the plan asks for is the persistent volumes of the pods placed here.
         var storage = components.Aggregate(Spec.Units.ByteSize.Zero, (sum, c) => sum + c.Storage);
         return new Server(
