@@ -41,7 +41,7 @@ public static class PackageEndpoints
         api.MapGet("/tenants/{tenant_id}/download-package", DownloadStored)
             .WithName("DownloadStoredPackage")
             .WithSummary("A zip of a stored tenant's manifest tree, README, plan and spec; cloud_provider (aws, ncp, iaas) re-plans it on that cloud's cluster profile.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -49,7 +49,7 @@ public static class PackageEndpoints
             .WithName("DownloadPackage")
             .WithSummary("A zip of the manifest tree, README, plan and spec for a flat service body (gpu_type, cloud_provider in the body or query); the tenant need not exist.")
             .Accepts<Dictionary<string, object>>("application/json")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

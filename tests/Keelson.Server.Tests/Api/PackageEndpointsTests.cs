@@ -107,7 +107,7 @@ public sealed class PackageEndpointsTests(ApiFactory factory) : IClassFixture<Ap
             Assert.Contains("manifests/application/callbot-deployment.yaml", names);
             Assert.Contains("manifests/scripts/deploy.sh", names);
             Assert.All(zip.Entries, e => Assert.Equal(new DateTime(1980, 1, 1), e.LastWriteTime.DateTime));
-            Assert.Equal(0x81ED, zip.GetEntry("manifests/scripts/deploy.sh")!.ExternalAttributes >> 16);
+            Assert.Equal(0x81ED, zip.GetEntry("manifests/scripts/deploy.sh")!.ExternalAttributes >>> 16);
             var spec = JsonNode.Parse(Read(zip, "spec.json"))!;
             Assert.Equal((30, "t4"), (spec["service_requirements"]!["callbot"]!.GetValue<int>(), spec["gpu_type"]!.GetValue<string>()));
             Assert.Contains($"preset: {preset}", Read(zip, "README.md"), StringComparison.Ordinal);
@@ -174,6 +174,33 @@ public sealed class PackageEndpointsTests(ApiFactory factory) : IClassFixture<Ap
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("cloud_provider", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_each_route()
+    {
+        using var client = factory.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
+        var paths = document["paths"]!;
+
+        var operations = new Dictionary<string, string>
+        {
+            ["/api/v1/tenants/calculate-detailed-hardware"] = "post",
+            ["/api/v1/tenants/{tenant_id}/generate-manifests"] = "post",
+            ["/api/v1/tenants/{tenant_id}/manifest-preview"] = "get",
+            ["/api/v1/tenants/{tenant_id}/download-package"] = "get",
+        };
+        foreach (var (path, method) in operations)
+        {
+            var operation = paths[path]?[method];
+            Assert.True(operation is not null, path);
+            Assert.False(string.IsNullOrEmpty(operation["summary"]?.GetValue<string>()), path);
+            Assert.NotNull(operation["responses"]!["200"]);
+        }
+
+        Assert.NotNull(paths["/api/v1/tenants/{tenant_id}/download-package"]!["post"]!["responses"]!["422"]);
+        Assert.NotNull(paths["/api/v1/tenants/{tenant_id}/manifest-preview"]!["get"]!["responses"]!["404"]);
+        Assert.Equal("binary", paths["/api/v1/tenants/{tenant_id}/download-package"]!["get"]!["responses"]!["200"]!["content"]?["application/zip"]?["schema"]?["format"]?.GetValue<string>());
     }
 
     private static string Read(ZipArchive zip, string name)
