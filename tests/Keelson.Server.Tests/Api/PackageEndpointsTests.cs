@@ -177,6 +177,39 @@ public sealed class PackageEndpointsTests(ApiFactory factory) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task A_tenant_made_from_a_stack_document_downloads_its_stack_and_can_move_cloud()
+    {
+        const string Stack = """
+            apiVersion: keelson.dev/v1alpha1
+            kind: Stack
+            metadata: {tenant: wiz-stack}
+            sla: {availability: 99.9%, responseTime: 200ms}
+            cluster: {profile: aws-gpu}
+            components:
+              - {name: bot, kind: ai-service, service: chatbot, sessions: 20}
+            """;
+        using var client = factory.CreateClient();
+        using (var created = await client.PostAsync(new Uri("/api/v1/tenants/", UriKind.Relative), new StringContent(Stack, Encoding.UTF8, "application/yaml")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var (own, _) = await Download(client, "/api/v1/tenants/wiz-stack/download-package");
+        using (var zip = new ZipArchive(new MemoryStream(own), ZipArchiveMode.Read))
+        {
+            Assert.Null(zip.GetEntry("spec.json"));
+            Assert.Equal(Stack + "\n", Read(zip, "stack.yaml"));
+            Assert.Contains("cluster profile: aws-gpu", Read(zip, "README.md"), StringComparison.Ordinal);
+        }
+
+        var (moved, _) = await Download(client, "/api/v1/tenants/wiz-stack/download-package?cloud_provider=ncp");
+        using var ncp = new ZipArchive(new MemoryStream(moved), ZipArchiveMode.Read);
+        var readme = Read(ncp, "README.md");
+        Assert.Contains("cluster profile: ncp", readme, StringComparison.Ordinal);
+        Assert.Contains("instead of the cluster the stored stack names", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_each_route()
     {
         using var client = factory.CreateClient();
@@ -242,5 +275,25 @@ public sealed class PackageEndpointsTests(ApiFactory factory) : IClassFixture<Ap
     {
         using var client = factory.CreateClient();
         return await DropInTests.SendWithAsync(client, method, path, json, demo: null);
+    }
+}
+
+/// <summary>The package routes under API keys: a tenant key renders only its own tenant; production needs a key.</summary>
+public sealed class PackageEndpointsKeyTests(KeyedApiFactory factory) : IClassFixture<KeyedApiFactory>
+{
+    [Fact]
+    public async Task A_scoped_key_generates_and_downloads_only_for_its_tenant()
+    {
+        using var client = factory.CreateClient();
+        const string Body = """{"callbot": 10, "chatbot": 0, "gpu_type": "t4"}""";
+
+        var (own, _, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/dep-mine/generate-manifests", Body, "true", "mine-key-1");
+        var (other, problem, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/someone-else/generate-manifests", Body, "true", "mine-key-1");
+        var (download, _, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/someone-else/download-package", Body, "true", "mine-key-1");
+        var (anonymous, unauthorised, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/dep-mine/generate-manifests", Body, "false");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized), (own, other, download, anonymous));
+        Assert.False(string.IsNullOrEmpty(problem["detail"]?.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(unauthorised["detail"]?.GetValue<string>()));
     }
 }
