@@ -18,12 +18,12 @@ public static class FlatServiceBody
     /// The tenant request the body and query describe, or errors keyed by the body's own field paths
     /// (a service is <c>callbot</c>, not <c>service_requirements.callbot</c>).
     /// </summary>
-    public static (TenantRequest? Request, Dictionary<string, string[]> Errors) Read(JsonObject body, string tenantId, IQueryCollection query)
+    public static (TenantRequest? Request, Dictionary<string, string[]> Errors) Read(JsonObject body, string tenantId, QueryOptions query)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(query);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        string? Option(string name)
+        string? Option(string name, string? fromQuery)
         {
             if (body[name] is { } node)
             {
@@ -36,12 +36,12 @@ public static class FlatServiceBody
                 return null;
             }
 
-            return query.TryGetValue(name, out var fromQuery) && fromQuery.Count > 0 ? fromQuery[^1] : null;
+            return fromQuery;
         }
 
-        var gpu = Option("gpu_type");
-        var tenancy = Option("tenancy_mode");
-        var cloud = Option("cloud_provider");
+        var gpu = Option("gpu_type", query.GpuType);
+        var tenancy = Option("tenancy_mode", query.TenancyMode);
+        var cloud = Option("cloud_provider", query.CloudProvider);
         if (body["include_cloud_mapping"] is { } mapping && (mapping is not JsonValue flag || !flag.TryGetValue<bool>(out _)))
         {
             errors["include_cloud_mapping"] = ["must be true or false (Keelson always answers both clouds' instance lists)"];
@@ -89,3 +89,6 @@ public static class FlatServiceBody
             e => e.Value,
             StringComparer.Ordinal);
 }
+
+/// <summary>The options of a flat-body route as the query string carries them (the original's only place for them).</summary>
+public sealed record QueryOptions(string? GpuType, string? TenancyMode, string? CloudProvider);

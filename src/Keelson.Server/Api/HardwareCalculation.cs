@@ -35,30 +35,30 @@ public sealed record HardwareCalculation(
     /// </summary>
     public const int KrwPerUsd = 1380;
 
-    /// <summary>The answer for one request: <paramref name="main"/> is the plan on the request's own cloud; <paramref name="aws"/> and <paramref name="ncp"/> the same services on each price list (ncp null with <paramref name="ncpUnavailable"/> when they cannot run there).</summary>
-    public static HardwareCalculation From(TenantRequest request, Plan main, Plan aws, Plan? ncp, string? ncpUnavailable)
+    /// <summary>The answer for one request: <paramref name="main"/> is the plan on the request's own cloud; <paramref name="aws"/> and <paramref name="ncp"/> the same services on each price list.</summary>
+    public static HardwareCalculation From(TenantRequest request, Plan main, CloudPlan aws, CloudPlan ncp)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(aws);
+        ArgumentNullException.ThrowIfNull(ncp);
         var input = new JsonObject();
         foreach (var service in StackFromRequest.Services)
         {
             input[service] = request.ServiceRequirements?.GetValueOrDefault(service) is JsonValue v && v.TryGetValue<int>(out var count) ? count : 0;
         }
 
-        var awsInstances = Instances(aws);
-        var ncpInstances = ncp is null ? [] : Instances(ncp);
-        var awsTotal = Total(aws, awsInstances);
-        long? ncpTotal = ncp is null ? null : Total(ncp, ncpInstances);
-        var tenancy = request.TenancyMode ?? "large";
+        var awsInstances = aws.Plan is null ? [] : Instances(aws.Plan);
+        var ncpInstances = ncp.Plan is null ? [] : Instances(ncp.Plan);
+        long? awsTotal = aws.Plan is null ? null : Total(aws.Plan, awsInstances);
+        long? ncpTotal = ncp.Plan is null ? null : Total(ncp.Plan, ncpInstances);
         return new HardwareCalculation(
             true,
             $"Planned by Keelson on {main.Spec.Cluster.Name}: {main.Pools.Where(p => p.Nodes > 0).Sum(p => p.Nodes)} nodes, preset {main.Preset}.",
             "keelson-planner",
             input,
             (request.GpuType ?? "auto").ToLowerInvariant(),
-            tenancy,
+            request.TenancyMode ?? "large",
             false,
             main.Preset,
             main.Spec.Cluster.Name,
@@ -67,13 +67,16 @@ public sealed record HardwareCalculation(
             awsInstances,
             ncpInstances,
             new CostAnalysis(
-                awsTotal, ncpTotal, ncpTotal is { } n ? awsTotal - n : null,
-                Math.Round(aws.Cost.OnDemandUsd, 2), ncp is null ? null : Math.Round(ncp.Cost.OnDemandUsd, 2),
-                Krw(aws.Cost.ControlPlaneUsd), ncp is null ? null : Krw(ncp.Cost.ControlPlaneUsd),
-                KrwPerUsd, aws.Spec.Cluster.PricesAsOf, ncp?.Spec.Cluster.PricesAsOf ?? ClusterProfilesPricesAsOf("ncp"), ncpUnavailable));
+                awsTotal, ncpTotal, awsTotal is { } a && ncpTotal is { } n ? a - n : null,
+                Usd(aws.Plan), Usd(ncp.Plan), ControlPlane(aws.Plan), ControlPlane(ncp.Plan),
+                KrwPerUsd, PricesAsOf(aws, "aws-gpu"), PricesAsOf(ncp, "ncp"), aws.Unavailable, ncp.Unavailable));
     }
 
-    private static string? ClusterProfilesPricesAsOf(string name) => Spec.Profiles.ClusterProfiles.Find(name)?.PricesAsOf;
+    private static double? Usd(Plan? plan) => plan is null ? null : Math.Round(plan.Cost.OnDemandUsd, 2);
+
+    private static long? ControlPlane(Plan? plan) => plan is null ? null : Krw(plan.Cost.ControlPlaneUsd);
+
+    private static string? PricesAsOf(CloudPlan cloud, string profile) => cloud.Plan?.Spec.Cluster.PricesAsOf ?? Spec.Profiles.ClusterProfiles.Find(profile)?.PricesAsOf;
 
     /// <summary>Servers by role: GPU pools, worker pools, and ingress and control-plane pools; pools without nodes are left out.</summary>
     private static HardwareSpecification Specification(Plan plan)
@@ -105,6 +108,9 @@ public sealed record HardwareCalculation(
     /// <summary>US dollars in whole won.</summary>
     public static long Krw(double usd) => (long)Math.Round(usd * KrwPerUsd, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>The request planned on one cloud's profile, or why it cannot run there.</summary>
+public sealed record CloudPlan(Plan? Plan, string? Unavailable);
 
 /// <summary>The calculator's servers by role, with their totals.</summary>
 public sealed record HardwareSpecification(
@@ -222,16 +228,17 @@ public sealed record CloudInstance(
     [property: JsonPropertyName("monthly_cost_usd")] double MonthlyCostUsd,
     [property: JsonPropertyName("total_cost_usd")] double TotalCostUsd);
 
-/// <summary>Both clouds' monthly on-demand totals in won (and dollars) and their difference.</summary>
+/// <summary>Both clouds' monthly on-demand totals in won (and dollars) and their difference; null for a cloud the services cannot run on, with the reason.</summary>
 public sealed record CostAnalysis(
-    [property: JsonPropertyName("aws_total_monthly_cost")] long AwsTotalMonthlyCost,
+    [property: JsonPropertyName("aws_total_monthly_cost")] long? AwsTotalMonthlyCost,
     [property: JsonPropertyName("ncp_total_monthly_cost")] long? NcpTotalMonthlyCost,
     [property: JsonPropertyName("cost_difference")] long? CostDifference,
-    [property: JsonPropertyName("aws_total_monthly_usd")] double AwsTotalMonthlyUsd,
+    [property: JsonPropertyName("aws_total_monthly_usd")] double? AwsTotalMonthlyUsd,
     [property: JsonPropertyName("ncp_total_monthly_usd")] double? NcpTotalMonthlyUsd,
-    [property: JsonPropertyName("aws_control_plane_monthly_krw")] long AwsControlPlaneMonthlyKrw,
+    [property: JsonPropertyName("aws_control_plane_monthly_krw")] long? AwsControlPlaneMonthlyKrw,
     [property: JsonPropertyName("ncp_control_plane_monthly_krw")] long? NcpControlPlaneMonthlyKrw,
     [property: JsonPropertyName("krw_per_usd")] int KrwPerUsd,
     [property: JsonPropertyName("aws_prices_as_of")] string? AwsPricesAsOf,
     [property: JsonPropertyName("ncp_prices_as_of")] string? NcpPricesAsOf,
+    [property: JsonPropertyName("aws_unavailable")] string? AwsUnavailable,
     [property: JsonPropertyName("ncp_unavailable")] string? NcpUnavailable);

@@ -23,14 +23,13 @@ public static class HardwareEndpoints
 
     private static async Task<IResult> Calculate(HttpContext http, string? gpu_type, string? tenancy_mode, string? cloud_provider, CancellationToken cancellationToken)
     {
-        _ = (gpu_type, tenancy_mode, cloud_provider); // read through the query collection so the body can win; declared for the OpenAPI document
         var (body, problem) = await Http.JsonBody.ReadObjectAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return problem!;
         }
 
-        var (request, errors) = FlatServiceBody.Read(body, PlanningEndpoints.CalculationTenant, http.Request.Query);
+        var (request, errors) = FlatServiceBody.Read(body, PlanningEndpoints.CalculationTenant, new QueryOptions(gpu_type, tenancy_mode, cloud_provider));
         if (request is null)
         {
             return FlatServiceBody.Invalid("The hardware request is not valid", errors);
@@ -49,13 +48,18 @@ public static class HardwareEndpoints
         }
 
         // The comparison plans the very same request on each price list; a cloud without the pinned GPU has no list.
-        var aws = On(request, "aws").Plan ?? main;
-        var (ncp, ncpUnavailable) = On(request, "ncp");
-        return Results.Ok(HardwareCalculation.From(request, main, aws, ncp, ncpUnavailable));
+        var (aws, awsUnavailable) = On(request, "aws", main);
+        var (ncp, ncpUnavailable) = On(request, "ncp", main);
+        return Results.Ok(HardwareCalculation.From(request, main, new CloudPlan(aws, awsUnavailable), new CloudPlan(ncp, ncpUnavailable)));
     }
 
-    private static (Plan? Plan, string? Unavailable) On(TenantRequest request, string cloud)
+    private static (Plan? Plan, string? Unavailable) On(TenantRequest request, string cloud, Plan main)
     {
+        if (main.Spec.Cluster.Name == StackFromRequest.ProfileOfCloud(cloud))
+        {
+            return (main, null);
+        }
+
         var (stack, errors) = FlatServiceBody.Build(request with { CloudProvider = cloud });
         if (stack is null)
         {

@@ -56,10 +56,9 @@ public static class PackageEndpoints
         return api;
     }
 
-    private static async Task<IResult> Generate(HttpContext http, string tenant_id, string? gpu_type, string? cloud_provider, CancellationToken cancellationToken)
+    private static async Task<IResult> Generate(HttpContext http, string tenant_id, string? gpu_type, string? tenancy_mode, string? cloud_provider, CancellationToken cancellationToken)
     {
-        _ = (gpu_type, cloud_provider); // read through the query collection so the body can win; declared for the OpenAPI document
-        var (rendered, problem) = await RenderBodyAsync(http, tenant_id, cancellationToken).ConfigureAwait(false);
+        var (rendered, problem) = await RenderBodyAsync(http, tenant_id, new QueryOptions(gpu_type, tenancy_mode, cloud_provider), cancellationToken).ConfigureAwait(false);
         if (rendered is null)
         {
             return problem!;
@@ -68,10 +67,9 @@ public static class PackageEndpoints
         return Results.Ok(GeneratedManifests.From(rendered.Value.Manifest));
     }
 
-    private static async Task<IResult> DownloadPosted(HttpContext http, string tenant_id, string? gpu_type, string? cloud_provider, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadPosted(HttpContext http, string tenant_id, string? gpu_type, string? tenancy_mode, string? cloud_provider, CancellationToken cancellationToken)
     {
-        _ = (gpu_type, cloud_provider);
-        var (rendered, problem) = await RenderBodyAsync(http, tenant_id, cancellationToken).ConfigureAwait(false);
+        var (rendered, problem) = await RenderBodyAsync(http, tenant_id, new QueryOptions(gpu_type, tenancy_mode, cloud_provider), cancellationToken).ConfigureAwait(false);
         if (rendered is null)
         {
             return problem!;
@@ -141,7 +139,7 @@ public static class PackageEndpoints
     }
 
     // The flat body read, checked, planned and rendered; or the 4xx problem.
-    private static async Task<((Manifest Manifest, TenantRequest Request)? Rendered, IResult? Problem)> RenderBodyAsync(HttpContext http, string tenantId, CancellationToken cancellationToken)
+    private static async Task<((Manifest Manifest, TenantRequest Request)? Rendered, IResult? Problem)> RenderBodyAsync(HttpContext http, string tenantId, QueryOptions query, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadObjectAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (body is null)
@@ -149,7 +147,7 @@ public static class PackageEndpoints
             return (null, problem);
         }
 
-        var (request, errors) = FlatServiceBody.Read(body, tenantId, http.Request.Query);
+        var (request, errors) = FlatServiceBody.Read(body, tenantId, query);
         if (request is null)
         {
             return (null, FlatServiceBody.Invalid("The request is not valid", errors));
