@@ -39,6 +39,13 @@ public static class StackFromRequest
     /// <summary>The AI services a request may name, as the service catalog knows them.</summary>
     public static readonly IReadOnlyList<string> Services = [.. Enum.GetNames<AiServiceType>().Select(n => n.ToLowerInvariant())];
 
+    /// <summary>The cluster profile an ECP-AI <c>cloud_provider</c> plans on, or null when Keelson has no price list for it.</summary>
+    public static string? ProfileOfCloud(string cloudProvider) =>
+        CloudProfiles.TryGetValue((cloudProvider ?? throw new ArgumentNullException(nameof(cloudProvider))).ToLowerInvariant(), out var profile) ? profile : null;
+
+    /// <summary>The clouds <see cref="ProfileOfCloud"/> knows, for messages.</summary>
+    public static IReadOnlyCollection<string> Clouds => CloudProfiles.Keys;
+
     /// <summary>The stack, or errors keyed by field path (the body of a 422).</summary>
     public static (StackSpec? Stack, Dictionary<string, string[]> Errors) Build(TenantRequest request)
     {

@@ -105,8 +105,10 @@ public static class ServerApp
 
         var api = app.MapGroup("/api/v1").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().WithTags("tenants");
         api.MapPlanning();
+        api.MapHardware();
         api.MapTenants();
         api.MapTenantLifecycle();
+        api.MapPackages();
         api.MapDeployments();
         api.MapMonitoring();
         api.MapAlerts();
