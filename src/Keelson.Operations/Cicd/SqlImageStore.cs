@@ -76,7 +76,7 @@ public sealed class SqlImageStore(Database database)
     }
 
     /// <summary>
-    /// Changes the service's image with <paramref name="change"/> (one version more, recorded as <paramref name="action"/>);
+    /// Changes the service's image with <paramref name="change"/> (one version more, recorded as <paramref name="action"/>; nothing when it changes nothing);
     /// <see cref="RecordNotFoundException"/> when the service has none. Returns the image as changed.
     /// </summary>
     public Task<ServiceImage> UpdateAsync(string serviceName, Func<ServiceImage, ServiceImage> change, string action, string actor, AuditEntry? audit, CancellationToken cancellationToken)
@@ -86,7 +86,14 @@ public sealed class SqlImageStore(Database database)
         {
             var current = await ReadOneAsync(connection, transaction, serviceName, cancellationToken).ConfigureAwait(false)
                 ?? throw new RecordNotFoundException("service image", serviceName);
-            var updated = change(current) with
+            var changed = change(current);
+            if (changed with { Id = current.Id, ServiceName = current.ServiceName, Version = current.Version, CreatedAt = current.CreatedAt, UpdatedAt = current.UpdatedAt } == current)
+            {
+                // Nothing changed (the UI saving its form untouched, a second deactivate): no new version.
+                return current;
+            }
+
+            var updated = changed with
             {
                 Id = current.Id, ServiceName = current.ServiceName, Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = database.Now(),
             };
