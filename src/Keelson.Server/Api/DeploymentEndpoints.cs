@@ -59,7 +59,8 @@ public static class DeploymentEndpoints
                 "Set Keelson:Clusters:Production:Kubeconfig (and :Context) or :InCluster, or deploy to the sandbox with X-Demo-Mode: true.");
         }
 
-        var deployment = await stores.Deployments.CreateAsync(tenant_id, tenant.Spec ?? "{}", null, cancellationToken).ConfigureAwait(false);
+        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var deployment = await stores.Deployments.CreateAsync(tenant_id, spec, null, cancellationToken).ConfigureAwait(false);
         return await AcceptedAsync(http, stores, runner, demo, deployment, "deployment.create", cancellationToken).ConfigureAwait(false);
     }
 
