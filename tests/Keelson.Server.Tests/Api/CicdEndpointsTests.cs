@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Keelson.Server.Tests.Api;
 
@@ -264,5 +265,61 @@ public sealed class CicdKeyTests(KeyedApiFactory factory) : IClassFixture<KeyedA
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Forbidden), (scoped, admin, read, settings));
         Assert.Contains("dep-mine", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("latest", created["image"]!["image_tag"]!.GetValue<string>());
+    }
+}
+
+/// <summary>The server with every log line of every category kept, to look for secrets in them.</summary>
+public sealed class LoggedApiFactory : ApiFactory
+{
+    /// <summary>Every formatted log line and exception text so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+    protected override void ConfigureSettings(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("Logging:LogLevel:Default", "Trace");
+        builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(Lines)));
+    }
+
+    private sealed class QueueLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new QueueLogger(lines, categoryName);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class QueueLogger(System.Collections.Concurrent.ConcurrentQueue<string> lines, string category) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            ArgumentNullException.ThrowIfNull(formatter);
+            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+        }
+    }
+}
+
+/// <summary>Registry credentials never reach the log, whatever the route does with them.</summary>
+public sealed class CicdLogTests(LoggedApiFactory factory) : IClassFixture<LoggedApiFactory>
+{
+    [Fact]
+    public async Task The_registry_password_is_in_no_log_line()
+    {
+        const string secret = "log-probe-s3cret";
+        using var client = factory.CreateClient();
+        var value = $$$"""{"setting_value": {"url": "harbor.example.com", "username": "robot", "password": "{{{secret}}}"}}""";
+        Assert.Equal(HttpStatusCode.OK, (await DropInTests.SendWithAsync(client, HttpMethod.Put, "/api/v1/cicd/global-settings/main_registry", value, null)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/cicd/test-registry-connection", $$"""{"url": "harbor.example.com", "password": "{{secret}}"}""", null)).Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await DropInTests.SendWithAsync(client, HttpMethod.Put, "/api/v1/cicd/global-settings/main_registry",
+            $$$"""{"setting_value": {"url": "bad url", "password": "{{{secret}}}"}}""", null)).Status);
+
+        Assert.NotEmpty(factory.Lines);
+        Assert.DoesNotContain(factory.Lines, line => line.Contains(secret, StringComparison.Ordinal));
     }
 }
