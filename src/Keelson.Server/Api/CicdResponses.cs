@@ -120,3 +120,37 @@ public sealed record ServiceImageRequest(
 
 /// <summary>The body of <c>POST /cicd/{service_name}/rollback</c>.</summary>
 public sealed record ImageRollbackRequest([property: JsonPropertyName("version")] int Version);
+
+/// <summary>The body of the settings routes: <c>setting_key</c> only on <c>POST</c>; <c>setting_category</c> required to create a key the UI does not know.</summary>
+public sealed record CicdSettingRequest(
+    [property: JsonPropertyName("setting_key")] string? SettingKey,
+    [property: JsonPropertyName("setting_category")] string? SettingCategory,
+    [property: JsonPropertyName("setting_value")] JsonObject? SettingValue,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("is_active")] bool? IsActive);
+
+/// <summary>The UI's registry form as "test connection" sends it; members other than these are ignored.</summary>
+public sealed record RegistryConnectionRequest(
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("username")] string? Username,
+    [property: JsonPropertyName("password")] string? Password,
+    [property: JsonPropertyName("registry_type")] string? RegistryType,
+    [property: JsonPropertyName("ssl_verify")] bool? SslVerify);
+
+/// <summary>The answer of "test connection": never a success, as nothing was contacted.</summary>
+public sealed record RegistryConnectionResult(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("checked")] bool Checked,
+    [property: JsonPropertyName("reachable")] bool? Reachable,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("registry")] RegistryConnectionTarget Registry);
+
+/// <summary>The registry address as understood, and whether credentials were provided, stored or absent.</summary>
+public sealed record RegistryConnectionTarget(
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("scheme")] string Scheme,
+    [property: JsonPropertyName("host")] string Host,
+    [property: JsonPropertyName("port")] int? Port,
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("registry_type")] string? RegistryType,
+    [property: JsonPropertyName("credentials")] string Credentials);

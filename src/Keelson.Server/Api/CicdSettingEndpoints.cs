@@ -39,13 +39,13 @@ public static partial class CicdSettingEndpoints
             .Produces<CicdSettingResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/cicd/global-settings", Create).WithName("CreateCicdSetting").WithTags("cicd")
             .WithSummary("Create a setting: {setting_key, setting_category, setting_value, description?, is_active?}; a registry is a setting of category registry.")
-            .Accepts<JsonObject>("application/json")
+            .Accepts<CicdSettingRequest>("application/json")
             .Produces<CicdSettingResponse>(StatusCodes.Status201Created).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapPut("/cicd/global-settings/{setting_key}", Save).WithName("SaveCicdSetting").WithTags("cicd")
             .WithSummary("Change a setting, or create it (the UI's four keys, or any key with setting_category): {setting_value?, description?, is_active?, setting_category?}. A credential left out of setting_value keeps the stored one; \"\" removes it.")
-            .Accepts<JsonObject>("application/json")
+            .Accepts<CicdSettingRequest>("application/json")
             .Produces<CicdSettingResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapDelete("/cicd/global-settings/{setting_key}", Delete).WithName("DeleteCicdSetting").WithTags("cicd")
@@ -59,8 +59,8 @@ public static partial class CicdSettingEndpoints
             .Produces<JsonObject>();
         api.MapPost("/cicd/test-registry-connection", TestConnection).WithName("TestRegistryConnection").WithTags("cicd")
             .WithSummary("Check a registry form without contacting the registry: the address is parsed and the answer says it was not checked (success false, checked false, reachable null).")
-            .Accepts<JsonObject>("application/json")
-            .Produces<JsonObject>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status400BadRequest)
+            .Accepts<RegistryConnectionRequest>("application/json")
+            .Produces<RegistryConnectionResult>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
@@ -228,19 +228,10 @@ public static partial class CicdSettingEndpoints
 
         var stored = await databases.For(DemoModeFilter.IsDemo(http)).CicdSettings.SecretAsync("main_registry", "password", cancellationToken).ConfigureAwait(false);
         var credentials = password is { Length: > 0 } ? "provided" : stored is not null ? "stored" : "none";
-        return Results.Ok(new JsonObject
-        {
-            ["success"] = false,
-            ["checked"] = false,
-            ["reachable"] = null,
-            ["message"] = $"Not checked: Keelson's API server does not contact registries. The address is well-formed ({address!.Scheme}://{address.Prefix}); " +
-                $"check it where images are pulled, e.g. `docker login {address.Prefix}` or `crane catalog {address.Prefix}`.",
-            ["registry"] = new JsonObject
-            {
-                ["url"] = url, ["scheme"] = address.Scheme, ["host"] = address.Host, ["port"] = address.Port, ["path"] = address.Path,
-                ["registry_type"] = type, ["credentials"] = credentials,
-            },
-        });
+        return Results.Ok(new RegistryConnectionResult(false, false, null,
+            $"Not checked: Keelson's API server does not contact registries. The address is well-formed ({address!.Scheme}://{address.Prefix}); " +
+            $"check it where images are pulled, e.g. `docker login {address.Prefix}` or `crane catalog {address.Prefix}`.",
+            new RegistryConnectionTarget(url!, address.Scheme, address.Host, address.Port, address.Path, type, credentials)));
     }
 
     private static void CheckRegistry(CicdFields fields, JsonObject value)
