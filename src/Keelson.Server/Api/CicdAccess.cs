@@ -35,6 +35,25 @@ public static class CicdAccess
         return new AuditEntry { Time = DateTimeOffset.UtcNow, Actor = Actor(http), Action = action, DetailsJson = details.ToJsonString() };
     }
 
+    /// <summary>A boolean query parameter: absent or empty is null; <c>true</c>/<c>false</c> in any case; anything else fails.</summary>
+    public static bool TryFlag(string? text, out bool? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        value = DemoModeFilter.Parse(text);
+        return value is not null;
+    }
+
+    /// <summary>400 naming a query parameter that is not a boolean.</summary>
+    public static IResult BadParameter(string parameter, string? value) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: $"The query parameter {parameter} must be true or false",
+        detail: $"{parameter}: '{value}' is not true or false.", type: "https://keelson.dev/problems/400",
+        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+
     /// <summary>422 with every field's problem.</summary>
     public static IResult Invalid(string title, CicdFields fields)
     {

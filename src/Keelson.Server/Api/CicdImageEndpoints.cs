@@ -24,7 +24,7 @@ public static class CicdImageEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).RequireRateLimiting(ServerApp.MutationPolicy);
         api.MapGet("/cicd/list", List).WithName("ListServiceImages").WithTags("cicd")
             .WithSummary("Service images newest first (inactive ones too unless is_active filters), with counts per category.")
-            .Produces<ServiceImageList>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+            .Produces<ServiceImageList>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/cicd/stats/overview", Stats).WithName("ServiceImageStats").WithTags("cicd")
             .WithSummary("Counts of all, active and inactive images, per category, and the five newest registrations.")
             .Produces<ServiceImageStats>();
@@ -84,15 +84,21 @@ public static class CicdImageEndpoints
         }
     }
 
-    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string? category, bool? is_active, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string? category, string? is_active, CancellationToken cancellationToken)
     {
+        // Bound as text: a value that is not a boolean is a 400 naming the parameter, not a binding failure.
+        if (!CicdAccess.TryFlag(is_active, out var active))
+        {
+            return CicdAccess.BadParameter("is_active", is_active);
+        }
+
         if (category is not null && !ServiceImage.Categories.Contains(category))
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["category"] = [$"'{category}' is not a category; use one of {string.Join(", ", ServiceImage.Categories)}"] },
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var images = await databases.For(DemoModeFilter.IsDemo(http)).Images.ListAsync(category, is_active, cancellationToken).ConfigureAwait(false);
+        var images = await databases.For(DemoModeFilter.IsDemo(http)).Images.ListAsync(category, active, cancellationToken).ConfigureAwait(false);
         return Results.Ok(new ServiceImageList(true, images.Count, CountByCategory(images), [.. images.Select(ServiceImageResponse.From)]));
     }
 

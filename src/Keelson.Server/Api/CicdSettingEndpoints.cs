@@ -34,7 +34,7 @@ public static partial class CicdSettingEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/cicd/global-settings", List).WithName("ListCicdSettings").WithTags("cicd")
             .WithSummary("Global CI/CD settings ordered by category and key (category filters; active_only=true by default); credentials show as has_<key>: true.")
-            .Produces<List<CicdSettingResponse>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+            .Produces<List<CicdSettingResponse>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/cicd/global-settings/{setting_key}", Get).WithName("GetCicdSetting").WithTags("cicd")
             .Produces<CicdSettingResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/cicd/global-settings", Create).WithName("CreateCicdSetting").WithTags("cicd")
@@ -65,8 +65,13 @@ public static partial class CicdSettingEndpoints
         return api;
     }
 
-    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string? category, bool? active_only, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string? category, string? active_only, CancellationToken cancellationToken)
     {
+        if (!CicdAccess.TryFlag(active_only, out var activeOnly))
+        {
+            return CicdAccess.BadParameter("active_only", active_only);
+        }
+
         // The UI calls "…/global-settings?" with an empty query; an empty category is no filter.
         if (category is { Length: > 0 } && !Categories.Contains(category))
         {
@@ -75,7 +80,7 @@ public static partial class CicdSettingEndpoints
         }
 
         var settings = await databases.For(DemoModeFilter.IsDemo(http)).CicdSettings
-            .ListAsync(category is { Length: > 0 } ? category : null, active_only ?? true, cancellationToken).ConfigureAwait(false);
+            .ListAsync(category is { Length: > 0 } ? category : null, activeOnly ?? true, cancellationToken).ConfigureAwait(false);
         return Results.Ok(settings.Select(CicdSettingResponse.From).ToList());
     }
 

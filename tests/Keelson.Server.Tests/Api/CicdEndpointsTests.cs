@@ -166,6 +166,9 @@ public sealed class CicdEndpointsTests(ApiFactory factory) : IClassFixture<ApiFa
         var notObject = await SendAsync(HttpMethod.Put, "/api/v1/cicd/global-settings/security_policy", """{"setting_value": [1]}""");
         var badTest = await SendAsync(HttpMethod.Post, "/api/v1/cicd/test-registry-connection", """{"url": "gopher://x"}""");
         var badCategory = await SendAsync(HttpMethod.Get, "/api/v1/cicd/global-settings?category=nope", null);
+        var badFlag = await SendAsync(HttpMethod.Get, "/api/v1/cicd/list?is_active=maybe", null);
+        Assert.Equal(HttpStatusCode.BadRequest, badFlag.Status);
+        Assert.Contains("is_active", badFlag.Body["detail"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
 
         Assert.Equal(
             [HttpStatusCode.Conflict, HttpStatusCode.BadRequest, HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.NotFound,
