@@ -69,6 +69,7 @@ public abstract class CicdStoreContract(TestDatabase target) : StoreContract(tar
         Clock.Advance(TimeSpan.FromMinutes(1));
         var deactivated = await store.UpdateAsync("callbot", i => i with { IsActive = false }, "deactivate", "admin", null, None);
         Assert.Equal((3, false, "1.1.0"), (deactivated.Version, deactivated.IsActive, deactivated.ImageTag));
+        Assert.Equal(3, (await store.UpdateAsync("callbot", i => i with { IsActive = false }, "deactivate", "admin", null, None)).Version);
 
         var rolledBack = await new SqlImageStore(OpenAnother()).RollbackAsync("callbot", 1, "admin", null, None);
         Assert.Equal((4, true, "1.0.0"), (rolledBack.Version, rolledBack.IsActive, rolledBack.ImageTag));
