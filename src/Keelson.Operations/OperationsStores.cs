@@ -1,6 +1,7 @@
 using Keelson.Operations.Alerts;
 using Keelson.Operations.Audit;
 using Keelson.Operations.Caching;
+using Keelson.Operations.Cicd;
 using Keelson.Operations.Deployments;
 using Keelson.Operations.Monitoring;
 using Keelson.Operations.Storage;
@@ -25,6 +26,8 @@ public sealed class OperationsStores : IAsyncDisposable
         Metrics = new SqlMetricStore(database);
         AlertRules = new SqlAlertRuleStore(database);
         AlertStates = new SqlAlertStateStore(database);
+        CicdSettings = new SqlCicdSettingStore(database);
+        Images = new SqlImageStore(database);
         this.redis = redis;
     }
 
@@ -51,6 +54,12 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Alert states and their transition history.</summary>
     public SqlAlertStateStore AlertStates { get; }
+
+    /// <summary>Global CI/CD settings, registries among them; credentials kept apart from the values.</summary>
+    public SqlCicdSettingStore CicdSettings { get; }
+
+    /// <summary>Service images and their version history.</summary>
+    public SqlImageStore Images { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

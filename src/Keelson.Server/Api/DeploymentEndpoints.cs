@@ -54,7 +54,8 @@ public static class DeploymentEndpoints
             return problem!;
         }
 
-        var deployment = await stores.Deployments.CreateAsync(tenant_id, tenant.Spec ?? "{}", null, cancellationToken).ConfigureAwait(false);
+        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var deployment = await stores.Deployments.CreateAsync(tenant_id, spec, null, cancellationToken).ConfigureAwait(false);
         return await AcceptedAsync(http, stores, runner, demo, deployment, "deployment.create", cancellationToken).ConfigureAwait(false);
     }
 

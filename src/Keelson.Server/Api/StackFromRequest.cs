@@ -105,6 +105,18 @@ public static class StackFromRequest
             errors["service_requirements"] = [$"needs at least one service with concurrent sessions above 0; services: {string.Join(", ", Services)}"];
         }
 
+        foreach (var (service, image) in request.ServiceImages ?? [])
+        {
+            if (!Services.Contains(service))
+            {
+                errors[$"service_images.{service}"] = [$"unknown service '{service}'; services: {string.Join(", ", Services)}"];
+            }
+            else if (image is null || Scalars.Check(Spec.Schema.ScalarType.Image, image) is not null)
+            {
+                errors[$"service_images.{service}"] = [$"'{image}' is not an image reference such as registry.example.com/team/app:1.2.3"];
+            }
+        }
+
         var components = new JsonArray();
         var paths = new List<string>();
         foreach (var (name, value) in services.OrderBy(s => s.Key, StringComparer.Ordinal))
@@ -132,6 +144,11 @@ public static class StackFromRequest
             {
                 // Services without a variant on that GPU (STT, TA, QA run on CPU) keep the planner's choice.
                 component["device"] = device.ToString();
+            }
+
+            if (request.ServiceImages?.GetValueOrDefault(name) is { } image)
+            {
+                component["image"] = image;
             }
 
             components.Add(component);

@@ -138,7 +138,8 @@ public static class TenantEndpoints
             return response with { DeploymentStatus = "created_with_deploy_error", DeploymentError = "No production cluster is configured (Keelson:Clusters:Production); deploy later with POST /api/v1/tenants/{tenant_id}/deploy." };
         }
 
-        var deployment = await stores.Deployments.CreateAsync(tenant.TenantId, tenant.Spec ?? "{}", null, cancellationToken).ConfigureAwait(false);
+        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var deployment = await stores.Deployments.CreateAsync(tenant.TenantId, spec, null, cancellationToken).ConfigureAwait(false);
         await Audit(stores.Audit, http, "deployment.create", tenant.TenantId, new JsonObject { ["deployment_id"] = deployment.Id, ["auto_deploy"] = true }, cancellationToken).ConfigureAwait(false);
         runner.Wake(demo);
         return response with { DeploymentStatus = "deploying", DeploymentId = deployment.Id };
@@ -278,12 +279,15 @@ public static class TenantEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not a format; use {string.Join(", ", ManifestDownload.Formats)}"] }, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (await databases.For(DemoModeFilter.IsDemo(http)).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        var stores = databases.For(DemoModeFilter.IsDemo(http));
+        if (await stores.Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
         {
             return Problems.NotFound(tenant_id);
         }
 
-        var (manifest, error) = TenantManifests.Render(tenant.Spec, new RenderOptions { Monitoring = include_monitoring });
+        // What a deployment started now would deliver: the active CI/CD image of each service.
+        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var (manifest, error) = TenantManifests.Render(spec, new RenderOptions { Monitoring = include_monitoring });
         if (manifest is null)
         {
             return Problems.Conflict($"Tenant '{tenant_id}' cannot be rendered", $"{error}. Replace it with PUT /api/v1/tenants/{tenant_id}.");

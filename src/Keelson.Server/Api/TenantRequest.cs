@@ -50,6 +50,11 @@ public sealed record TenantRequest
     [JsonPropertyName("auto_deploy")]
     public bool? AutoDeploy { get; init; }
 
+    /// <summary>The image each AI service runs, by service (<c>{"callbot": "harbor.example.com/ecp-ai/callbot:1.1.0"}</c>); the catalog's when absent.
+    /// Deployments pin the active CI/CD image of each service here (see <see cref="ServiceImagePins"/>).</summary>
+    [JsonPropertyName("service_images")]
+    public Dictionary<string, string>? ServiceImages { get; init; }
+
     /// <summary>Free text shown on the tenant's page.</summary>
     [JsonPropertyName("description")]
     public string? Description { get; init; }

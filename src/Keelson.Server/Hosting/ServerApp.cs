@@ -114,6 +114,7 @@ public static class ServerApp
         api.MapAlerts();
         api.MapSilences();
         api.MapNotifications();
+        api.MapCicd();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         return app;
