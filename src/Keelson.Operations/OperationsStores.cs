@@ -25,6 +25,8 @@ public sealed class OperationsStores : IAsyncDisposable
         Metrics = new SqlMetricStore(database);
         AlertRules = new SqlAlertRuleStore(database);
         AlertStates = new SqlAlertStateStore(database);
+        AlertOccurrences = new SqlAlertOccurrenceStore(database);
+        Thresholds = new Thresholds.SqlThresholdStore(database);
         this.redis = redis;
     }
 
@@ -51,6 +53,12 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Alert states and their transition history.</summary>
     public SqlAlertStateStore AlertStates { get; }
+
+    /// <summary>Alerts as occurrences across tenants (read from the alert states and history).</summary>
+    public SqlAlertOccurrenceStore AlertOccurrences { get; }
+
+    /// <summary>Monitoring threshold settings.</summary>
+    public Thresholds.SqlThresholdStore Thresholds { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(
