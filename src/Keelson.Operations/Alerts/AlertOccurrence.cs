@@ -25,4 +25,5 @@ public sealed record AlertOccurrence(long Id, string TenantId, string RuleName, 
 /// <param name="Severity">One severity label value only.</param>
 /// <param name="Firing">True: firing now; false: ended; null: both.</param>
 /// <param name="Since">Fired at or after this instant.</param>
-public sealed record AlertOccurrenceFilter(string? TenantId = null, string? Severity = null, bool? Firing = null, DateTimeOffset? Since = null);
+/// <param name="Category">One <c>category</c> label value only.</param>
+public sealed record AlertOccurrenceFilter(string? TenantId = null, string? Severity = null, bool? Firing = null, DateTimeOffset? Since = null, string? Category = null);

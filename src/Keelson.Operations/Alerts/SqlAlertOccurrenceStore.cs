@@ -37,13 +37,18 @@ public sealed class SqlAlertOccurrenceStore(Database database)
             parameters.Add(("@since", database.Dialect.Time(since)));
         }
 
-        if (filter.Severity is { } severity)
+        foreach (var (label, value, parameter) in new[] { ("severity", filter.Severity, "@severity"), ("category", filter.Category, "@category") })
         {
+            if (value is null)
+            {
+                continue;
+            }
+
             // Labels are serialized from a sorted dictionary by System.Text.Json, so the pair appears exactly like this;
             // a quote inside another label's value is escaped and cannot fake it.
-            var pair = JsonSerializer.Serialize(new Dictionary<string, string> { ["severity"] = severity })[1..^1];
-            inner += " AND e.labels LIKE @severity ESCAPE '!'";
-            parameters.Add(("@severity", $"%{pair.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal)}%"));
+            var pair = JsonSerializer.Serialize(new Dictionary<string, string> { [label] = value })[1..^1];
+            inner += $" AND e.labels LIKE {parameter} ESCAPE '!'";
+            parameters.Add((parameter, $"%{pair.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal)}%"));
         }
 
         if (filter.Firing is { } firing)

@@ -115,8 +115,13 @@ public static class ServerApp
         api.MapAlerts();
         api.MapSilences();
         api.MapNotifications();
+        api.MapOverview();
+        api.MapAdvancedMonitoring();
+        api.MapAlertsCompat();
+        api.MapThresholds();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
+        app.MapAdvancedMonitoringStream();
         return app;
     }
 }
