@@ -84,7 +84,7 @@ public static class AlertsCompatEndpoints
         var demo = DemoModeFilter.IsDemo(http);
         var stores = databases.For(demo);
         var now = time.GetUtcNow();
-        var filter = new AlertOccurrenceFilter(tenant_id ?? (caller.Admin ? null : caller.Tenant ?? "\0none"), severity, status switch
+        var filter = new AlertOccurrenceFilter(tenant_id ?? (caller.Admin ? null : caller.Tenant ?? ""), severity, status switch
         {
             "active" or "acknowledged" => true,
             "resolved" => false,

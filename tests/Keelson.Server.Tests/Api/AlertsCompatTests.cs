@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Keelson.Server.Tests.Alerts;
@@ -115,6 +114,4 @@ public sealed class AlertsCompatTests : IDisposable
         var (status, body, _) = await DropInTests.SendWithAsync(client, method, path, json, demo: null);
         return (status, body);
     }
-
-    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 }

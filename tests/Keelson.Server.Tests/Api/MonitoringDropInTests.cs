@@ -183,6 +183,30 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
         Assert.NotNull(problem["detail"]);
     }
 
+    [Fact]
+    public async Task Every_route_is_in_the_openapi_document_with_its_name_summary_and_responses()
+    {
+        using var client = factory.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Path: path.Key, Method: op.Key, Operation: op.Value!)))
+            .Where(o => o.Operation["operationId"] is not null)
+            .ToDictionary(o => o.Operation["operationId"]!.GetValue<string>(), o => o);
+        string[] names = ["Overview", "AdvancedRealtime", "AdvancedTenants", "AdvancedSla", "AdvancedAlerts", "AdvancedMonitoringStream", "ListAlerts", "SetAlertStatus",
+            "ThresholdPresets", "ApplyThresholdPreset", "DefaultThresholds", "ListThresholds", "CreateThresholds", "ReplaceThresholds", "DeleteThresholds"];
+        foreach (var name in names)
+        {
+            Assert.True(operations.TryGetValue(name, out var found), $"{name} is not in /openapi/v1.json");
+            Assert.False(string.IsNullOrWhiteSpace(found.Operation["summary"]?.GetValue<string>()), $"{name} has no summary");
+            Assert.NotNull(found.Operation["responses"]);
+        }
+
+        Assert.Equal("/api/v1/simulator/monitoring/advanced/realtime", operations["AdvancedRealtime"].Path);
+        Assert.Equal("put", operations["ReplaceThresholds"].Method);
+        Assert.NotNull(operations["SetAlertStatus"].Operation["responses"]!["409"]);
+        Assert.NotNull(operations["CreateThresholds"].Operation["responses"]!["422"]);
+    }
+
     private static long Millicores(string text) => text.EndsWith('m') ? long.Parse(text[..^1], CultureInfo.InvariantCulture) : (long)(double.Parse(text, CultureInfo.InvariantCulture) * 1000);
 
     private async Task CreateAsync(string id, bool autoDeploy, int chatbot)
