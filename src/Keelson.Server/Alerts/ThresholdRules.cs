@@ -28,7 +28,7 @@ public static class ThresholdRules
 
     private static readonly string[] Levels = ["warning", "critical"];
 
-    /// <summary>What applying did: rules written per tenant, and names left alone because the tenant has its own rule of that name.</summary>
+    /// <summary>What applying did: the tenants governed, rules now in force (written, or already up to date), and names left alone because the tenant has its own rule of that name.</summary>
     public sealed record Outcome(IReadOnlyList<string> Tenants, int RulesWritten, int RulesRemoved, IReadOnlyList<string> Conflicts);
 
     /// <summary>
@@ -64,7 +64,10 @@ public static class ThresholdRules
                         continue;
                     }
 
-                    await ReplaceAsync(stores, rule, cancellationToken).ConfigureAwait(false);
+                    if (!SameDefinition(current, rule))
+                    {
+                        await ReplaceAsync(stores, rule, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {
@@ -128,6 +131,11 @@ public static class ThresholdRules
             }
         }
     }
+
+    // An unchanged rule is left alone, so applying again (and the periodic sync) writes nothing and keeps the version.
+    private static bool SameDefinition(AlertRuleRecord current, AlertRuleRecord rule) =>
+        current.Condition == rule.Condition && current.For == rule.For && current.Severity == rule.Severity && current.Enabled == rule.Enabled
+        && current.Expr == rule.Expr && current.Labels.SequenceEqual(rule.Labels) && current.Annotations.SequenceEqual(rule.Annotations);
 
     /// <summary>Whether a rule was written from thresholds.</summary>
     public static bool IsManaged(AlertRuleRecord rule) => rule?.Labels.TryGetValue(ManagedLabel, out var value) == true && value == ManagedValue;

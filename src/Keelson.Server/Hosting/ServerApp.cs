@@ -47,6 +47,7 @@ public static class ServerApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AlertEvaluation>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluation>());
+        builder.Services.AddHostedService<ThresholdSync>();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();

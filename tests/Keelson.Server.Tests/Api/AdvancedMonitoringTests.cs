@@ -9,13 +9,14 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Keelson.Server.Tests.Api;
 
-/// <summary>The server with the advanced-monitoring WebSocket sending every 200 ms instead of 5 s.</summary>
+/// <summary>The server with the advanced-monitoring WebSocket sending every 200 ms instead of 5 s, and threshold rules synced every 200 ms.</summary>
 public sealed class FastStreamApiFactory : ApiFactory
 {
     protected override void ConfigureSettings(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("Keelson:Monitoring:AdvancedStreamInterval", "00:00:00.200");
+        builder.UseSetting("Keelson:Alerts:ThresholdSyncInterval", "00:00:00.200");
     }
 }
 
