@@ -30,6 +30,9 @@ public sealed class AdvancedMonitoringReport(OperationsStores stores, IMetricSam
     /// <summary>The availability target without a preset's SLA level (the original's).</summary>
     public const double AvailabilityTarget = 99.5;
 
+    // The embedded sandbox samples when a read reaches the present, stamping the samples with the moment it does.
+    private static readonly TimeSpan ReadSlack = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<string, (TimeSpan Window, IReadOnlyList<MetricSample> Samples)> cache = new(StringComparer.Ordinal);
 
     /// <summary>The instant the report describes.</summary>
@@ -45,7 +48,9 @@ public sealed class AdvancedMonitoringReport(OperationsStores stores, IMetricSam
             for (var i = 0; i < RealtimePoints; i++)
             {
                 var end = now - (RealtimeStep * i);
-                var inBucket = samples.Where(s => s.Timestamp > end - RealtimeStep && s.Timestamp <= end).ToList();
+
+                // The newest bucket also takes what the sandbox sampled while this read ran (stamped a moment after now).
+                var inBucket = samples.Where(s => s.Timestamp > end - RealtimeStep && (i == 0 || s.Timestamp <= end)).ToList();
                 if (inBucket.Count == 0)
                 {
                     continue;
@@ -207,7 +212,7 @@ public sealed class AdvancedMonitoringReport(OperationsStores stores, IMetricSam
             return cached.Samples;
         }
 
-        var samples = await MonitoringFigures.ReadAsync(source, tenantId, now - window, now, cancellationToken).ConfigureAwait(false);
+        var samples = await MonitoringFigures.ReadAsync(source, tenantId, now - window, now + ReadSlack, cancellationToken).ConfigureAwait(false);
         cache[tenantId] = (window, samples);
         return samples;
     }

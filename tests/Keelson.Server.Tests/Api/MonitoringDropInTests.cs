@@ -47,6 +47,18 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(tenants.Where(t => t!["status"]!.GetValue<string>() == "running").Sum(t => t!["gpu_limit"]?.GetValue<int>() ?? 0), usage["total_gpu"]!.GetValue<int>());
         Assert.Equal("running", running["status"]!.GetValue<string>());
 
+        // The running tenant is in the embedded sandbox: its figures come from the sandbox's own series (no agent pushed anything).
+        // Its pods report a moment after the tenant turns running: wait for the sandbox's first CPU sample.
+        var (_, series) = await PollAsync("/api/v1/tenants/ov-live/monitoring?metric=cpu_usage_percent&hours=1", s => s["series"]!.AsArray().Count > 0);
+        var (_, realtime) = await SendAsync(HttpMethod.Get, "/api/v1/simulator/monitoring/advanced/realtime");
+        var sandboxPoint = realtime["metrics"]!.AsArray().FirstOrDefault(p => p!["tenant_id"]!.GetValue<string>() == "ov-live");
+        Assert.True(sandboxPoint is not null, realtime.ToJsonString() + series.ToJsonString());
+        var summary = series["series"]![0]!["summary"]!;
+        Assert.InRange(sandboxPoint["cpu_usage"]!.GetValue<double>(), summary["min"]!.GetValue<double>() - 0.01, summary["max"]!.GetValue<double>() + 0.01);
+        Assert.NotNull(sandboxPoint["response_time"]);
+        Assert.Null(sandboxPoint["memory_usage"]);
+        Assert.DoesNotContain(realtime["metrics"]!.AsArray(), p => p!["tenant_id"]!.GetValue<string>() == "ov-idle");
+
         var presets = overview["tenants_by_preset"]!.AsArray();
         Assert.Equal(tenants.Count, presets.Sum(p => p!["count"]!.GetValue<int>()));
         Assert.Contains(presets, p => p!["preset"]!.GetValue<string>() == idle["preset"]!.GetValue<string>());
@@ -247,7 +259,7 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
     // Pushes are written in batches; the read sees them once the writer has flushed.
     private async Task<(HttpStatusCode Status, JsonNode Body)> PollAsync(string path, Func<JsonNode, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var answer = await SendAsync(HttpMethod.Get, path);
@@ -256,7 +268,7 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
                 return answer;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(200);
         }
     }
 
