@@ -120,6 +120,7 @@ public static class ServerApp
         api.MapAdvancedMonitoring();
         api.MapAlertsCompat();
         api.MapThresholds();
+        api.MapSimulatorHealth();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         app.MapAdvancedMonitoringStream();

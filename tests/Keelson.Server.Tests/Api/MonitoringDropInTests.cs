@@ -180,6 +180,16 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Delete, $"/api/v1/thresholds/{id}", null)).Status);
     }
 
+    [Fact]
+    public async Task The_settings_tab_reads_the_simulator_health_from_keelsons_clusters()
+    {
+        var (status, health) = await SendAsync(HttpMethod.Get, "/api/v1/simulator/health");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("healthy", health["status"]!.GetValue<string>());
+        Assert.Contains("sandbox", health["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("?page=0", "page")]
     [InlineData("?page_size=201", "page_size")]
@@ -205,7 +215,7 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
             .Where(o => o.Operation["operationId"] is not null)
             .ToDictionary(o => o.Operation["operationId"]!.GetValue<string>(), o => o);
         string[] names = ["Overview", "AdvancedRealtime", "AdvancedTenants", "AdvancedSla", "AdvancedAlerts", "AdvancedMonitoringStream", "ListAlerts", "SetAlertStatus",
-            "ThresholdPresets", "ApplyThresholdPreset", "DefaultThresholds", "ListThresholds", "CreateThresholds", "ReplaceThresholds", "DeleteThresholds"];
+            "ThresholdPresets", "ApplyThresholdPreset", "DefaultThresholds", "ListThresholds", "CreateThresholds", "ReplaceThresholds", "DeleteThresholds", "SimulatorHealth"];
         foreach (var name in names)
         {
             Assert.True(operations.TryGetValue(name, out var found), $"{name} is not in /openapi/v1.json");
