@@ -14,6 +14,9 @@ namespace Keelson.Server.Api;
 /// </summary>
 public static partial class AdvancedMonitoringEndpoints
 {
+    /// <summary>How often the WebSocket recomputes its <c>sla</c> body; the updates in between repeat the last one.</summary>
+    public static readonly TimeSpan SlaRefresh = TimeSpan.FromMinutes(1);
+
     /// <summary>The route prefix of the original router.</summary>
     public const string Prefix = "/simulator/monitoring/advanced";
 
@@ -97,6 +100,8 @@ public static partial class AdvancedMonitoringEndpoints
         var interval = monitoring.Settings.AdvancedStreamInterval > TimeSpan.Zero ? monitoring.Settings.AdvancedStreamInterval : TimeSpan.FromSeconds(5);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reading = DrainAsync(socket, stop);
+        JsonNode? sla = null;
+        var slaAt = DateTimeOffset.MinValue;
         try
         {
             while (!stop.IsCancellationRequested && socket.State == WebSocketState.Open)
@@ -106,11 +111,19 @@ public static partial class AdvancedMonitoringEndpoints
                 {
                     var report = await ReportAsync(mode.Value, caller, databases, monitoring, time, stop.Token).ConfigureAwait(false);
                     var silences = await notifications.Silences(mode.Value).CurrentAsync(stop.Token).ConfigureAwait(false);
+
+                    // 24 hours of samples per tenant is the costly read, and the UI applies the SLA body at most every 10 minutes.
+                    if (sla is null || report.Now - slaAt >= SlaRefresh)
+                    {
+                        sla = JsonSerializer.SerializeToNode(await report.SlaAsync(stop.Token).ConfigureAwait(false), json.Value.SerializerOptions);
+                        slaAt = report.Now;
+                    }
+
                     var data = new JsonObject
                     {
                         ["realtime"] = JsonSerializer.SerializeToNode(await report.RealtimeAsync(stop.Token).ConfigureAwait(false), json.Value.SerializerOptions),
                         ["tenants"] = JsonSerializer.SerializeToNode(await report.TenantsAsync(stop.Token).ConfigureAwait(false), json.Value.SerializerOptions),
-                        ["sla"] = JsonSerializer.SerializeToNode(await report.SlaAsync(stop.Token).ConfigureAwait(false), json.Value.SerializerOptions),
+                        ["sla"] = sla?.DeepClone(),
                         ["alerts"] = JsonSerializer.SerializeToNode(await report.AlertsAsync(silences, stop.Token).ConfigureAwait(false), json.Value.SerializerOptions),
                     };
                     await SendAsync(socket, new JsonObject { ["timestamp"] = report.Now, ["type"] = "monitoring_update", ["data"] = data }, stop.Token).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public static class ThresholdEndpoints
             .Produces<SettingResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/thresholds/", List).WithName("ListThresholds").WithTags("thresholds")
             .WithSummary("Stored settings, defaults first; ?category=, ?active_only=true|false.")
-            .Produces<IReadOnlyList<SettingResponse>>();
+            .Produces<IReadOnlyList<SettingResponse>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/thresholds/", Create).WithName("CreateThresholds").WithTags("thresholds")
             .WithSummary("Store a setting; with is_default true it replaces the default of its scope and writes its alert rules.")
             .Accepts<SettingRequest>("application/json").Produces<SaveResponse>()
@@ -144,10 +144,16 @@ public static class ThresholdEndpoints
     private static SettingResponse BuiltIn() => new(null, ThresholdCatalog.DefaultSettingId, null, "Default monitoring thresholds", "Keelson's built-in levels; not stored until saved.",
         "monitoring", ThresholdCatalog.Defaults, true, false, false, false, null, null, true, true, null, null, false, null, null);
 
-    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string? category, bool? active_only, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, string? category, string? active_only, CancellationToken cancellationToken)
     {
+        if (active_only is not null && DemoModeFilter.Parse(active_only) is null)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["active_only"] = [$"active_only must be true or false; got '{active_only}'"] },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
         var caller = ApiKeyFilter.CallerOf(http);
-        var settings = await databases.For(DemoModeFilter.IsDemo(http)).Thresholds.ListAsync(category, active_only ?? true, cancellationToken).ConfigureAwait(false);
+        var settings = await databases.For(DemoModeFilter.IsDemo(http)).Thresholds.ListAsync(category, DemoModeFilter.Parse(active_only) ?? true, cancellationToken).ConfigureAwait(false);
         return Results.Ok(settings.Where(s => s.TenantId is null || caller.MayAccess(s.TenantId)).Select(SettingResponse.From).ToList());
     }
 

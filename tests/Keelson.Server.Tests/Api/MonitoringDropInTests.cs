@@ -196,9 +196,10 @@ public sealed class MonitoringDropInTests(ApiFactory factory) : IClassFixture<Ap
     [InlineData("?page=abc", "page")]
     [InlineData("?status=open", "status")]
     [InlineData("?include_recent=maybe", "include_recent")]
-    public async Task A_bad_alert_query_is_a_422_naming_the_parameter(string query, string field)
+    [InlineData("thresholds/?active_only=sometimes", "active_only")]
+    public async Task A_bad_query_is_a_422_naming_the_parameter(string query, string field)
     {
-        var (status, problem) = await SendAsync(HttpMethod.Get, "/api/v1/alerts/" + query);
+        var (status, problem) = await SendAsync(HttpMethod.Get, query.StartsWith('?') ? "/api/v1/alerts/" + query : "/api/v1/" + query);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.NotNull(problem["errors"]![field]);
