@@ -28,6 +28,8 @@ public sealed class OperationsStores : IAsyncDisposable
         AlertStates = new SqlAlertStateStore(database);
         CicdSettings = new SqlCicdSettingStore(database);
         Images = new SqlImageStore(database);
+        AlertOccurrences = new SqlAlertOccurrenceStore(database);
+        Thresholds = new Thresholds.SqlThresholdStore(database);
         this.redis = redis;
     }
 
@@ -60,6 +62,12 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Service images and their version history.</summary>
     public SqlImageStore Images { get; }
+
+    /// <summary>Alerts as occurrences across tenants (read from the alert states and history).</summary>
+    public SqlAlertOccurrenceStore AlertOccurrences { get; }
+
+    /// <summary>Monitoring threshold settings.</summary>
+    public Thresholds.SqlThresholdStore Thresholds { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

@@ -11,4 +11,7 @@ public sealed class AlertSettings
 
     /// <summary>How long a replica's claim on a tenant's evaluation lasts unless renewed; a dead replica's tenants move after it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the default threshold settings' alert rules are brought to tenants created since (zero: only on save and apply).</summary>
+    public TimeSpan ThresholdSyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

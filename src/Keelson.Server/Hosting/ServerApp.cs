@@ -42,6 +42,7 @@ public static class ServerApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AlertEvaluation>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluation>());
+        builder.Services.AddHostedService<ThresholdSync>();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();
@@ -115,8 +116,14 @@ public static class ServerApp
         api.MapSilences();
         api.MapNotifications();
         api.MapCicd();
+        api.MapOverview();
+        api.MapAdvancedMonitoring();
+        api.MapAlertsCompat();
+        api.MapThresholds();
+        api.MapSimulatorHealth();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
+        app.MapAdvancedMonitoringStream();
         return app;
     }
 }

@@ -50,6 +50,9 @@ public sealed class MonitoringSettings
     /// <summary>How long sandbox samples are kept in memory for queries.</summary>
     public TimeSpan SandboxHistory { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often the ECP-AI advanced-monitoring WebSocket sends its <c>monitoring_update</c> (the original's 5 s).</summary>
+    public TimeSpan AdvancedStreamInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The store options these settings describe.</summary>
     public MetricStoreOptions StoreOptions() => new()
     {
