@@ -23,8 +23,14 @@ public static class ServerApp
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.Message;
+            }
+
             context.ProblemDetails.Detail ??= Http.Problems.DetailOf(context.ProblemDetails);
         });
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -76,7 +82,8 @@ public static class ServerApp
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
-        app.UseExceptionHandler();
+        // A query value that does not bind (?offset=abc) is the caller's error in every environment, named in the detail.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError });
         app.UseStatusCodePages();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         metrics.Observe(app.Services.GetRequiredService<TenantDatabases>());

@@ -189,6 +189,17 @@ public sealed class DropInTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.NotNull(bad["errors"]!["callbot"]);
     }
 
+    [Theory]
+    [InlineData("/api/v1/tenants/?offset=abc", "offset")]
+    [InlineData("/api/v1/tenants/?limit=1e9", "limit")]
+    public async Task A_query_value_that_does_not_bind_is_a_400_naming_the_parameter(string path, string parameter)
+    {
+        var (status, problem, headers) = await SendAsync(HttpMethod.Get, path, null);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (status, headers.ContentType));
+        Assert.Contains(parameter, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static async Task<bool> Delay()
     {
         await Task.Delay(100);
