@@ -30,9 +30,33 @@ public class ApiFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(directory))
+        if (disposing)
         {
-            Directory.Delete(directory, recursive: true);
+            DeleteDirectory(directory);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a test's data directory. The host has stopped, but a background writer that was cancelled (the sandbox's
+    /// checkpoint, a SQLite journal) can still be closing a file for a moment, so a failed delete is tried again; what
+    /// still cannot be deleted after two seconds is left in the temporary folder rather than failing the test class.
+    /// </summary>
+    internal static void DeleteDirectory(string path)
+    {
+        for (var attempt = 1; Directory.Exists(path); attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(100);
+            }
+            catch (IOException)
+            {
+                return;
+            }
         }
     }
 }

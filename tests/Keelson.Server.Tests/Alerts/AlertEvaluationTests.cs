@@ -22,7 +22,7 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
     public async Task DisposeAsync()
     {
         await sink.DisposeAsync();
-        Directory.Delete(directory, recursive: true);
+        ApiFactory.DeleteDirectory(directory);
     }
 
     private string Rule(string duration = "5m") => $$$"""

@@ -24,7 +24,7 @@ public sealed class AlertEndpointsTests : IAsyncLifetime
     {
         await server.DisposeAsync();
         await sink.DisposeAsync();
-        Directory.Delete(directory, recursive: true);
+        ApiFactory.DeleteDirectory(directory);
     }
 
     private static string Seed(string url, string name = "high_cpu_usage") => $$"""

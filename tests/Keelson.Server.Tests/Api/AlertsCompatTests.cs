@@ -15,7 +15,7 @@ public sealed class AlertsCompatTests : IDisposable
     private readonly string directory = Directory.CreateTempSubdirectory("keelson-alerts-compat-").FullName;
     private readonly DateTimeOffset t0 = new(DateTimeOffset.UtcNow.AddHours(-1).UtcTicks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => ApiFactory.DeleteDirectory(directory);
 
     [Fact]
     public async Task Applied_thresholds_fire_and_the_ui_pages_acknowledges_and_sees_them_resolve()

@@ -247,7 +247,7 @@ public sealed class CicdDurabilityTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            ApiFactory.DeleteDirectory(directory);
         }
     }
 }
