@@ -14,20 +14,23 @@ internal static class MetricsCommand
     /// <summary>The environment variable an API key may come from instead of <c>--api-key</c> (kept out of shell history).</summary>
     public const string ApiKeyVariable = "KEELSON_API_KEY";
 
+    // Terminal output, not HTML: keep '+' in offsets and non-ASCII names readable.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create(Terminal terminal)
     {
         var target = new Argument<string>("tenant") { Description = "Tenant id, or a stack file whose metadata.tenant names it." };
         var server = new Option<string>("--server") { Description = "Base URL of keelson serve.", DefaultValueFactory = _ => "http://127.0.0.1:8001" };
         var apiKey = new Option<string?>("--api-key") { Description = $"API key (X-API-Key); default ${ApiKeyVariable}. Not needed for demo mode on loopback." };
         var demo = new Option<string>("--demo") { Description = "Query demo (true) or production (false) data (X-Demo-Mode).", DefaultValueFactory = _ => "true" };
-        demo.AcceptOnlyFromAmong("true", "false");
+        demo.OnlyFrom("true", "false");
         var metric = new Option<string[]>("--metric", "-m") { Description = "Metric type or name, e.g. cpu or cpu_usage (repeatable; none: all).", AllowMultipleArgumentsPerToken = false };
         var since = new Option<string>("--since") { Description = "How far back from now, e.g. 15m, 1h, 7d.", DefaultValueFactory = _ => "1h" };
         var step = new Option<string?>("--step") { Description = "One point per step, e.g. 1m (default: the raw samples)." };
         var aggregation = new Option<string>("--aggregation") { Description = "How a step's samples are reduced.", DefaultValueFactory = _ => "avg" };
-        aggregation.AcceptOnlyFromAmong("avg", "min", "max", "p95", "last", "rate");
+        aggregation.OnlyFrom("avg", "min", "max", "p95", "last", "rate");
         var output = new Option<string>("--output", "-o") { Description = "Output format: a table with a small chart per series, or the server's JSON.", DefaultValueFactory = _ => "table" };
-        output.AcceptOnlyFromAmong("table", "json");
+        output.OnlyFrom("table", "json");
 
         var command = new Command("metrics", "Query a tenant's metrics (pushed, sandbox or Prometheus) from a running keelson serve: a summary and a small chart per series.");
         command.Arguments.Add(target);
@@ -113,14 +116,16 @@ internal static class MetricsCommand
             if ((int)status is < 200 or > 299 || answer is not JsonObject)
             {
                 // The server's problem details say what was wrong (unknown tenant, missing key, bad parameter).
-                var detail = answer?["detail"]?.GetValue<string>() ?? answer?["title"]?.GetValue<string>() ?? body.Trim();
-                await terminal.Error.WriteLineAsync($"keelson: {baseUri} answered {(int)status} {status}: {detail}").ConfigureAwait(false);
+                var title = answer?["title"]?.GetValue<string>();
+                var detail = answer?["detail"]?.GetValue<string>();
+                var said = title is not null && detail is not null ? $"{title}: {detail}" : title ?? detail ?? body.Trim();
+                await terminal.Error.WriteLineAsync($"keelson: {baseUri} answered {(int)status} {status}: {said}").ConfigureAwait(false);
                 return KeelsonCli.Findings;
             }
 
             if (parse.GetValue(output) == "json")
             {
-                await terminal.Out.WriteLineAsync(answer.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                await terminal.Out.WriteLineAsync(answer.ToJsonString(Indented)).ConfigureAwait(false);
             }
             else
             {

@@ -9,9 +9,9 @@ internal static class TopCommand
     public static Command Create(Terminal terminal)
     {
         var sortBy = new Option<string>("--sort-by") { Description = "Order rows by name, or heaviest first by cpu or memory.", DefaultValueFactory = _ => "name" };
-        sortBy.AcceptOnlyFromAmong("name", "cpu", "memory");
+        sortBy.OnlyFrom("name", "cpu", "memory");
         var output = new Option<string>("--output", "-o") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        output.AcceptOnlyFromAmong("table", "json");
+        output.OnlyFrom("table", "json");
         return StackCommands.Create(
             terminal,
             "top",
