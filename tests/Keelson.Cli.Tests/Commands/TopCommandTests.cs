@@ -74,6 +74,25 @@ public sealed class TopCommandTests : IDisposable
         Assert.Contains("run keelson up first", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Top_of_a_real_cluster_points_at_kubectl_top()
+    {
+        // A cluster reached through a kubeconfig (here the sandbox facade) has its own metrics-server.
+        var server = await SandboxApiServer.StartAsync(new SandboxCluster(new SandboxEngine(Keelson.Spec.Profiles.ClusterProfiles.Get("aws-general"))), new SandboxApiOptions { Port = 0, Speed = 0 }, CancellationToken.None);
+        await using (server)
+        {
+            var kubeconfig = Path.Combine(state, "kubeconfig");
+            await SandboxKubeconfig.WriteAsync(kubeconfig, server.Url, CancellationToken.None);
+
+            var (exit, output, error) = await Cli.Run("top", stack, "--kubeconfig", kubeconfig);
+
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);
+            Assert.Contains($"keelson: top reads the embedded sandbox; for ", error, StringComparison.Ordinal);
+            Assert.Contains($"use kubectl top pods -n {Namespace}", error, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("--sort-by", "heat", "keelson: --sort-by 'heat' is not allowed; use one of name, cpu, memory")]
     [InlineData("--output", "yaml", "keelson: --output 'yaml' is not allowed; use one of table, json")]
