@@ -30,6 +30,8 @@ public static class KeelsonCli
         root.Subcommands.Add(StackCommands.Status(terminal));
         root.Subcommands.Add(StackCommands.Diff(terminal));
         root.Subcommands.Add(StackCommands.Down(terminal));
+        root.Subcommands.Add(TopCommand.Create(terminal));
+        root.Subcommands.Add(MetricsCommand.Create(terminal));
         root.Subcommands.Add(SimulateCommand.Create(terminal));
         root.Subcommands.Add(ServeCommand.Create(terminal));
         root.Subcommands.Add(SandboxCommand.Create(terminal));
