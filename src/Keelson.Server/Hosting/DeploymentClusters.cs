@@ -141,7 +141,7 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
                         LogSandbox(name, sandbox.Url, sandbox.Kubeconfig);
                     }
                 }
-                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException or KeyNotFoundException or NullReferenceException or FormatException)
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException or KeyNotFoundException or FormatException)
                 {
                     // A file that is not a saved sandbox must not keep the API down; the first demo deployment reports it.
                     LogUnreadable(name, e.GetType().Name);
