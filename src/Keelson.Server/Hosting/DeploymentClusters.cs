@@ -21,6 +21,7 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, EmbeddedSandbox> sandboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<bool, KubernetesCluster> configured = [];
+    private int disposed;
 
     private ServerOptions Settings => options.Value;
 
@@ -160,6 +161,12 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
     /// <summary>Stops the embedded sandboxes, saving them.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Registered as a singleton and as a hosted service, the container disposes it twice.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var sandbox in sandboxes.Values)
         {
             await sandbox.DisposeAsync().ConfigureAwait(false);
