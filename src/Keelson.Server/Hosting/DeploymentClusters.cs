@@ -13,13 +13,15 @@ namespace Keelson.Server;
 /// The clusters deployments go to. Demo: <c>Keelson:Clusters:Demo</c> when configured, else the embedded sandbox of
 /// the tenant's cluster profile, served on loopback through the Kubernetes API facade (so it is thread-safe, its
 /// clock runs, and <c>kubectl --kubeconfig DATA/sandbox/PROFILE.kubeconfig</c> can look at it) and saved under the
-/// data directory after every step. Production: <c>Keelson:Clusters:Production</c>, or none.
+/// data directory after every step. Production: <c>Keelson:Clusters:Production</c>, or none. At start, every sandbox
+/// saved by an earlier process is served again and its kubeconfig rewritten for the new port, deployments or not.
 /// </summary>
-public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, ILogger<DeploymentClusters> logger) : IAsyncDisposable, IHealthCheck
+public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, ILogger<DeploymentClusters> logger) : IAsyncDisposable, IHealthCheck, IHostedService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, EmbeddedSandbox> sandboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<bool, KubernetesCluster> configured = [];
+    private int disposed;
 
     private ServerOptions Settings => options.Value;
 
@@ -52,7 +54,7 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
 
             if (!sandboxes.TryGetValue(profile.Name, out var sandbox))
             {
-                sandboxes[profile.Name] = sandbox = await EmbeddedSandbox.StartAsync(profile, SandboxDirectory, Settings.Clusters.SandboxSpeed, cancellationToken).ConfigureAwait(false);
+                sandboxes[profile.Name] = sandbox = (await EmbeddedSandbox.StartAsync(profile.Name, profile, SandboxDirectory, Settings.Clusters.SandboxSpeed, cancellationToken).ConfigureAwait(false))!;
                 LogSandbox(profile.Name, sandbox.Url, sandbox.Kubeconfig);
             }
 
@@ -114,9 +116,57 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
             : HealthCheckResult.Unhealthy(string.Join("; ", problems));
     }
 
+    /// <summary>
+    /// Serves every sandbox an earlier process saved under <see cref="SandboxDirectory"/> again and rewrites its
+    /// kubeconfig: the old one points at a port that process no longer listens on, and <c>kubectl</c> must work
+    /// after a restart whether or not a deployment is left to resume. Nothing when demo deployments use a configured cluster.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Settings.Clusters.Demo.Configured || !Directory.Exists(SandboxDirectory))
+        {
+            return;
+        }
+
+        var saved = Directory.EnumerateFiles(SandboxDirectory, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var name in saved.Where(n => !sandboxes.ContainsKey(n)))
+            {
+                try
+                {
+                    if (await EmbeddedSandbox.StartAsync(name, null, SandboxDirectory, Settings.Clusters.SandboxSpeed, cancellationToken).ConfigureAwait(false) is { } sandbox)
+                    {
+                        sandboxes[name] = sandbox;
+                        LogSandbox(name, sandbox.Url, sandbox.Kubeconfig);
+                    }
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException or KeyNotFoundException or FormatException)
+                {
+                    // A file that is not a saved sandbox must not keep the API down; the first demo deployment reports it.
+                    LogUnreadable(name, e.GetType().Name);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Stops the embedded sandboxes, saving them.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Registered as a singleton and as a hosted service, the container disposes it twice.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var sandbox in sandboxes.Values)
         {
             await sandbox.DisposeAsync().ConfigureAwait(false);
@@ -154,6 +204,9 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo cluster: the embedded sandbox of profile {Profile} serves at {Url}; kubectl --kubeconfig {Kubeconfig} get pods -A")]
     private partial void LogSandbox(string profile, Uri url, string kubeconfig);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The saved sandbox {Profile} could not be read ({ExceptionType}); it is not served until a demo deployment needs it")]
+    private partial void LogUnreadable(string profile, string exceptionType);
+
     /// <summary>One profile's sandbox behind the API facade on loopback, with a client and its state file.</summary>
     private sealed class EmbeddedSandbox : IAsyncDisposable
     {
@@ -177,14 +230,20 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
 
         public T Inspect<T>(Func<SandboxCluster, T> work) => server.Inspect(work);
 
-        public static async Task<EmbeddedSandbox> StartAsync(ClusterProfile profile, string directory, double speed, CancellationToken cancellationToken)
+        // The saved state of sandbox <name>, else a new one of <profile>; null when there is neither.
+        public static async Task<EmbeddedSandbox?> StartAsync(string name, ClusterProfile? profile, string directory, double speed, CancellationToken cancellationToken)
         {
-            var statePath = Path.Combine(directory, profile.Name + ".json");
-            var engine = await SandboxState.LoadAsync(statePath, null, cancellationToken).ConfigureAwait(false) ?? new SandboxEngine(profile);
+            var statePath = Path.Combine(directory, name + ".json");
+            var engine = await SandboxState.LoadAsync(statePath, null, cancellationToken).ConfigureAwait(false) ?? (profile is null ? null : new SandboxEngine(profile));
+            if (engine is null)
+            {
+                return null;
+            }
+
             var server = await SandboxApiServer.StartAsync(new SandboxCluster(engine), new SandboxApiOptions { Speed = speed }, cancellationToken).ConfigureAwait(false);
-            var kubeconfig = Path.Combine(directory, profile.Name + ".kubeconfig");
+            var kubeconfig = Path.Combine(directory, name + ".kubeconfig");
             await SandboxKubeconfig.WriteAsync(kubeconfig, server.Url, cancellationToken).ConfigureAwait(false);
-            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null, $"the embedded sandbox ({profile.Name})"), statePath, kubeconfig);
+            return new EmbeddedSandbox(server, KubernetesCluster.Connect(kubeconfig, null, $"the embedded sandbox ({name})"), statePath, kubeconfig);
         }
 
         public async Task CheckpointAsync(CancellationToken cancellationToken)

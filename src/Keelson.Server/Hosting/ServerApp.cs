@@ -23,6 +23,11 @@ public static class ServerApp
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
+            if (DependencyFailures.Describe(context, context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DependencyFailures))))
+            {
+                return;
+            }
+
             if (context.Exception is BadHttpRequestException bad)
             {
                 context.ProblemDetails.Detail = bad.Message;
@@ -41,6 +46,8 @@ public static class ServerApp
         builder.Services.AddSingleton<TenantDatabases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
         builder.Services.AddSingleton<DeploymentClusters>();
+        // Before the deployments resume, so they find the saved sandboxes served again.
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeploymentClusters>());
         builder.Services.AddSingleton<TenantDeployments>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDeployments>());
         builder.Services.AddSingleton<Monitoring.TenantMonitoring>();
@@ -83,7 +90,13 @@ public static class ServerApp
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         // A query value that does not bind (?offset=abc) is the caller's error in every environment, named in the detail.
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError });
+        // An outage of a database or Redis is 503 with Retry-After and the dependency's name (DependencyFailures); the
+        // middleware's own error log would print the exception's message, which can name hosts, so it is left out for those.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = DependencyFailures.StatusCodeOf,
+            SuppressDiagnosticsCallback = context => DependencyFailures.Classify(context.Exception, null) is not null,
+        });
         app.UseStatusCodePages();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         metrics.Observe(app.Services.GetRequiredService<TenantDatabases>());

@@ -16,7 +16,8 @@ public sealed class DemoModeFilter(IOptions<ServerOptions> options) : IEndpointF
     /// <summary>The response header naming the mode that served the request: <c>demo</c> or <c>production</c>.</summary>
     public const string ModeHeader = "X-Keelson-Mode";
 
-    private const string ItemKey = "keelson.demo";
+    /// <summary>Where the filter keeps the request's mode in <see cref="HttpContext.Items"/>.</summary>
+    internal const string ItemKey = "keelson.demo";
 
     /// <summary>Whether the request is in demo mode (set by this filter before the endpoint runs).</summary>
     public static bool IsDemo(HttpContext context)

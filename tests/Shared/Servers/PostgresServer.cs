@@ -36,11 +36,17 @@ public sealed class PostgresServer : IAsyncLifetime
 
         await RunAsync(initdb, ["-D", Data, "-U", "keelson", "-A", "trust", "-E", "UTF8", "--no-sync"]).ConfigureAwait(false);
         port = ExternalProcess.FreePort();
-        await RunAsync(pgCtl, [
-            "-D", Data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "120",
-            "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200",
-            "start"]).ConfigureAwait(false);
+        await ResumeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Stops the server at once (connections cut, as in an outage); <see cref="ResumeAsync"/> starts it again on the same port.</summary>
+    public Task StopAsync() => RunAsync(pgCtl, ["-D", Data, "-m", "immediate", "-w", "stop"]);
+
+    /// <summary>Starts the server (again) on its port, with its data.</summary>
+    public Task ResumeAsync() => RunAsync(pgCtl, [
+        "-D", Data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "120",
+        "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200",
+        "start"]);
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
