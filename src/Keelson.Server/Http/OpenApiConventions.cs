@@ -7,7 +7,7 @@ namespace Keelson.Server.Http;
 /// <summary>
 /// What every API operation shares but no endpoint declares itself: the <c>X-Demo-Mode</c> header, the key schemes
 /// (<c>X-API-Key</c> or a bearer token; demo requests from loopback may omit it), and the problems the filters and
-/// body reader answer with (400, 401, 403, 415, 429).
+/// body reader answer with (400, 401, 403, 415, 429, 503).
 /// </summary>
 public static class OpenApiConventions
 {
@@ -85,6 +85,7 @@ public static class OpenApiConventions
             Add(document, operation, "415", "The body has no content type.");
         }
 
+        Add(document, operation, "503", "A database or Redis is not answering (the problem names which); retry after the Retry-After seconds.");
         if (method != HttpMethod.Get)
         {
             Add(document, operation, "429", "Too many changes from this client; retry after the Retry-After seconds.");
