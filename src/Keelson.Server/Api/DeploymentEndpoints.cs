@@ -54,7 +54,7 @@ public static class DeploymentEndpoints
             return problem!;
         }
 
-        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var spec = await AlertRulePins.SnapshotAsync(stores, tenant, cancellationToken).ConfigureAwait(false);
         var deployment = await stores.Deployments.CreateAsync(tenant_id, spec, null, cancellationToken).ConfigureAwait(false);
         return await AcceptedAsync(http, stores, runner, demo, deployment, "deployment.create", cancellationToken).ConfigureAwait(false);
     }

@@ -138,7 +138,7 @@ public static class TenantEndpoints
             return response with { DeploymentStatus = "created_with_deploy_error", DeploymentError = "No production cluster is configured (Keelson:Clusters:Production); deploy later with POST /api/v1/tenants/{tenant_id}/deploy." };
         }
 
-        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var spec = await AlertRulePins.SnapshotAsync(stores, tenant, cancellationToken).ConfigureAwait(false);
         var deployment = await stores.Deployments.CreateAsync(tenant.TenantId, spec, null, cancellationToken).ConfigureAwait(false);
         await Audit(stores.Audit, http, "deployment.create", tenant.TenantId, new JsonObject { ["deployment_id"] = deployment.Id, ["auto_deploy"] = true }, cancellationToken).ConfigureAwait(false);
         runner.Wake(demo);
@@ -286,7 +286,7 @@ public static class TenantEndpoints
         }
 
         // What a deployment started now would deliver: the active CI/CD image of each service.
-        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var spec = await AlertRulePins.SnapshotAsync(stores, tenant, cancellationToken).ConfigureAwait(false);
         var (manifest, error) = TenantManifests.Render(spec, new RenderOptions { Monitoring = include_monitoring });
         if (manifest is null)
         {

@@ -71,7 +71,7 @@ public static class TenantLifecycleEndpoints
                 $"There is nothing on its cluster to {WireName.Of(action)}; POST .../start or .../deploy delivers it first.");
         }
 
-        var spec = await ServiceImagePins.PinAsync(stores.Images, tenant.Spec, cancellationToken).ConfigureAwait(false);
+        var spec = await AlertRulePins.SnapshotAsync(stores, tenant, cancellationToken).ConfigureAwait(false);
         var deployment = await stores.Deployments.CreateAsync(tenant_id, spec, null, action, cancellationToken).ConfigureAwait(false);
         await TenantEndpoints.Audit(stores.Audit, http, $"tenant.{WireName.Of(action)}", tenant_id, new JsonObject { ["deployment_id"] = deployment.Id }, cancellationToken).ConfigureAwait(false);
         runner.Wake(demo);

@@ -21,7 +21,7 @@ public static class TenantManifests
 
         var planned = Planner.Default.Plan(stack);
         return planned.Succeeded
-            ? (ManifestRenderer.Default.Render(planned.Plan!, options), null)
+            ? (AlertRulePins.WithRules(ManifestRenderer.Default.Render(planned.Plan!, options), spec, options), null)
             : (null, "the stored request cannot be planned: " + string.Join("; ", planned.Problems.Select(p => $"{p.Path}: {p.Message}")));
     }
 }
