@@ -54,7 +54,7 @@ public static class AlertRulePins
     {
         ArgumentNullException.ThrowIfNull(rules);
         var text = spec ?? "{}";
-        if (Request(text) is not { } request)
+        if (TenantInput.SeedRequest(text) is not { } request)
         {
             return text;
         }
@@ -78,7 +78,7 @@ public static class AlertRulePins
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Monitoring == false || spec is null || Request(spec)?[Member] is not JsonArray pinned || pinned.Count == 0)
+        if (options.Monitoring == false || spec is null || TenantInput.SeedRequest(spec)?[Member] is not JsonArray pinned || pinned.Count == 0)
         {
             return manifest;
         }
@@ -87,17 +87,5 @@ public static class AlertRulePins
         var tenant = manifest.Plan.Spec.Metadata.Tenant;
         var resource = AlertRuleRendering.Wrap(tenant, manifest.Namespace, rules);
         return manifest with { Objects = [.. manifest.Objects, new RenderedObject(resource, null, ObjectGroup.Monitoring)] };
-    }
-
-    private static JsonObject? Request(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) is JsonObject request && !request.ContainsKey("kind") ? request : null;
-        }
-        catch (JsonException)
-        {
-            return null; // a YAML stack document
-        }
     }
 }

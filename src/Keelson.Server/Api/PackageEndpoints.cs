@@ -176,9 +176,7 @@ public static class PackageEndpoints
     {
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(spec) is System.Text.Json.Nodes.JsonObject o && !o.ContainsKey("kind")
-                ? o.Deserialize<TenantRequest>(TenantManifests.RequestJson)
-                : null;
+            return TenantInput.SeedRequest(spec)?.Deserialize<TenantRequest>(TenantManifests.RequestJson);
         }
         catch (JsonException)
         {

@@ -29,17 +29,7 @@ public static class ServiceImagePins
     {
         ArgumentNullException.ThrowIfNull(active);
         var text = spec ?? "{}";
-        JsonObject? request;
-        try
-        {
-            request = JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return text; // a YAML stack document
-        }
-
-        if (request is null || request.ContainsKey("kind") || request["service_requirements"] is not JsonObject services)
+        if (TenantInput.SeedRequest(text) is not { } request || request["service_requirements"] is not JsonObject services)
         {
             return text;
         }

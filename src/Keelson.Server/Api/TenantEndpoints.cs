@@ -206,7 +206,7 @@ public static class TenantEndpoints
             }, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (current.Spec is not { } spec || JsonNode.Parse(spec) is not JsonObject stored || stored.ContainsKey("kind"))
+        if (TenantInput.SeedRequest(current.Spec) is not { } stored)
         {
             return Problems.Conflict($"Tenant '{tenant_id}' was made from a stack document", "A merge patch applies to the seed's tenant request; send the whole stack with PUT instead.");
         }

@@ -68,17 +68,7 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
     public static (StackSpec? Stack, string? Error) StackOf(string? spec)
     {
         var text = spec ?? "{}";
-        JsonObject? request = null;
-        try
-        {
-            request = JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            // Not JSON: a YAML stack document.
-        }
-
-        if (request is not null && !request.ContainsKey("kind"))
+        if (SeedRequest(text) is { } request)
         {
             TenantRequest stored;
             try
@@ -96,6 +86,27 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
 
         var parsed = StackParser.Parse(text, "spec");
         return parsed.Succeeded ? (parsed.Value, null) : (null, "the stored stack is not valid: " + string.Join("; ", parsed.Diagnostics.Select(d => d.ToString())));
+    }
+
+    /// <summary>
+    /// A stored tenant spec as the seed's request (a JSON object without <c>kind</c>); null for a stack document (YAML,
+    /// or JSON with <c>kind</c>), for anything that is not JSON, and for none.
+    /// </summary>
+    public static JsonObject? SeedRequest(string? spec)
+    {
+        if (spec is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(spec) is JsonObject request && !request.ContainsKey("kind") ? request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The seed's <c>service_requirements</c> of this input: as sent, or the stack's AI services with their sessions.</summary>

@@ -81,7 +81,7 @@ public sealed record TenantResponse(
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var services = JsonNode.Parse(tenant.ServiceRequirementsJson);
-        var request = SpecRequest(tenant.Spec);
+        var request = TenantInput.SeedRequest(tenant.Spec);
 
         // The planned services, so a tenant made from a stack counts its workers and databases too; a seed request plans one per service.
         var planned = JsonNode.Parse(tenant.ResourcesJson)?["services"] as JsonArray;
@@ -107,24 +107,6 @@ public sealed record TenantResponse(
             StorageUsage = Of("storage_usage"),
             GpuInfo = GpuInfo is null ? null : GpuInfo with { Utilization = Of("gpu_usage") },
         };
-    }
-
-    // The seed's request as stored (a JSON object without kind); a stack document has none of its fields.
-    private static JsonObject? SpecRequest(string? spec)
-    {
-        if (spec is null || !spec.StartsWith('{'))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(spec) is JsonObject o && !o.ContainsKey("kind") ? o : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }
 
