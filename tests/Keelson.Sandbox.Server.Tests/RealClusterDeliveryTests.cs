@@ -104,22 +104,30 @@ public sealed class RealClusterDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Watch_streams_changes_of_a_kind()
     {
+        // The object exists before the watch starts, so its synthetic ADDED proves the stream is open before the
+        // deletion: no sleep that a loaded machine could outrun.
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var map = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "watched", NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["a"] = "1" } };
+        await cluster.ApplyAsync(map, CancellationToken.None);
         var seen = new List<ClusterEvent>();
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watching = Task.Run(async () =>
         {
             await foreach (var change in cluster.WatchAsync("v1", "ConfigMap", "default", cancel.Token))
             {
                 seen.Add(change);
+                if (change.Resource.Metadata.Name == "watched")
+                {
+                    open.TrySetResult();
+                }
+
                 if (change.Type == WatchEventType.Deleted)
                 {
                     return;
                 }
             }
         });
-        await Task.Delay(300);
-        var map = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "watched", NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["a"] = "1" } };
-        await cluster.ApplyAsync(map, CancellationToken.None);
+        await open.Task.WaitAsync(cancel.Token);
         Assert.True(await cluster.DeleteAsync(ObjectKey.Of(map), CancellationToken.None));
         await watching.WaitAsync(cancel.Token);
 

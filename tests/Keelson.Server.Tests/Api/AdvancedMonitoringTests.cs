@@ -37,8 +37,9 @@ public sealed class AdvancedMonitoringTests(FastStreamApiFactory factory) : ICla
         await PushAsync("adv-measured", now.AddSeconds(-90), new JsonObject { ["cpu_usage"] = 40.0, ["error_rate"] = 2.0, ["response_time"] = 120.0, ["requests_per_second"] = 30.0 });
         await PushAsync("adv-measured", now.AddSeconds(-30), new JsonObject { ["cpu_usage"] = 60.0, ["error_rate"] = 2.0, ["response_time"] = 120.0, ["requests_per_second"] = 50.0 });
 
-        // AdvancedMonitoring.tsx: realtime's metrics[] items.
-        var (realtimeStatus, realtime) = await PollAsync($"{Advanced}/realtime", r => r["metrics"]!.AsArray().Any(p => p!["tenant_id"]!.GetValue<string>() == "adv-measured"));
+        // AdvancedMonitoring.tsx: realtime's metrics[] items. Pushes are stored asynchronously (202), so wait until both have landed.
+        var (realtimeStatus, realtime) = await PollAsync($"{Advanced}/realtime", r => r["metrics"]!.AsArray()
+            .Any(p => p!["tenant_id"]!.GetValue<string>() == "adv-measured" && p["requests_per_second"]?.GetValue<double>() == 40.0));
         Assert.Equal(HttpStatusCode.OK, realtimeStatus);
         Assert.True(realtime["success"]!.GetValue<bool>());
         var point = realtime["metrics"]!.AsArray().Single(p => p!["tenant_id"]!.GetValue<string>() == "adv-measured")!;
