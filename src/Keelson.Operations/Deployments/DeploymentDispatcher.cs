@@ -12,6 +12,7 @@ namespace Keelson.Operations.Deployments;
 public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, DeploymentWorkflow workflow, TimeProvider time, ILogger<DeploymentDispatcher> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastStarted = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0, 1);
 
     /// <summary>This replica's lease owner name: host, process and a random part, unique across restarts.</summary>
@@ -57,13 +58,23 @@ public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, D
         await Task.WhenAll(running.Values).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a run for each tenant's oldest unfinished deployment that this replica is not running already.</summary>
+    /// <summary>
+    /// Starts a run for each tenant's oldest unfinished deployment that this replica is not running already, up to
+    /// <see cref="DeploymentOptions.MaxConcurrent"/> at once: tenants this replica started least recently go first, so
+    /// one tenant's queue of deployments cannot keep another's waiting. A deployment waiting for capacity is looked at
+    /// again only every <see cref="DeploymentOptions.CapacityRetryInterval"/>.
+    /// </summary>
     public async Task ScanAsync(CancellationToken stopping)
     {
         var unfinished = await deployments.ListUnfinishedAsync(stopping).ConfigureAwait(false);
         var now = time.GetUtcNow();
         // Lowest revision, not earliest creation time: two replicas' clocks (or one insert overtaking another) may disagree on time.
-        foreach (var oldest in unfinished.GroupBy(d => d.TenantId).Select(g => g.MinBy(d => d.Revision)!))
+        var candidates = unfinished.GroupBy(d => d.TenantId).Select(g => g.MinBy(d => d.Revision)!)
+            .Where(d => !(d.State == DeploymentState.WaitingForCapacity && now - d.UpdatedAt < Options.CapacityRetryInterval))
+            .OrderBy(d => lastStarted.TryGetValue(d.TenantId, out var at) ? at : DateTimeOffset.MinValue)
+            .ThenBy(d => d.CreatedAt)
+            .ThenBy(d => d.Id, StringComparer.Ordinal);
+        foreach (var oldest in candidates)
         {
             // A lease held elsewhere is skipped without a write; the lease row itself decides when it is close.
             var heldElsewhere = oldest.LeaseOwner is { } owner && owner != Owner && oldest.LeaseUntil > now;
@@ -72,6 +83,12 @@ public sealed partial class DeploymentDispatcher(IDeploymentStore deployments, D
                 continue;
             }
 
+            if (running.Count >= Options.MaxConcurrent)
+            {
+                break;
+            }
+
+            lastStarted[oldest.TenantId] = now;
             var started = new TaskCompletionSource();
             if (running.TryAdd(oldest.TenantId, started.Task))
             {

@@ -40,5 +40,5 @@ public sealed record DeploymentRecord
     public required DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>Whether it has ended (succeeded, failed or rolled back); unfinished ones are resumed.</summary>
-    public bool Finished => State is not (DeploymentState.Pending or DeploymentState.Running);
+    public bool Finished => State is not (DeploymentState.Pending or DeploymentState.Running or DeploymentState.WaitingForCapacity);
 }

@@ -9,6 +9,9 @@ public enum DeploymentState
     /// <summary>A replica holds the lease and runs its steps.</summary>
     Running,
 
+    /// <summary>The cluster cannot hold it yet; nothing was applied, and it is looked at again until room appears or the wait times out.</summary>
+    WaitingForCapacity,
+
     /// <summary>Every step succeeded.</summary>
     Succeeded,
 

@@ -9,11 +9,29 @@ namespace Keelson.Operations.Deployments;
 /// <param name="Namespace">The namespace holding the stack's inventory.</param>
 /// <param name="Objects">The rendered objects.</param>
 /// <param name="Checkpoint">Makes the cluster's state durable after a step, when it is not by itself (the embedded sandbox); null for a real cluster.</param>
+/// <param name="Capacity">Whether the cluster can hold the objects' pods now, asked in the plan step; null when nothing can tell.</param>
 public sealed record DeploymentTarget(
     ICluster Cluster,
     string Namespace,
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects,
-    Func<CancellationToken, Task>? Checkpoint = null);
+    Func<CancellationToken, Task>? Checkpoint = null,
+    Func<CancellationToken, Task<CapacityVerdict>>? Capacity = null);
+
+/// <summary>Whether a cluster can hold a deployment's pods, and a sentence saying so or naming the pool, resource and amount missing.</summary>
+public sealed record CapacityVerdict(bool Fits, string Message);
+
+/// <summary>What a deployment does when its cluster cannot hold it (<c>Keelson:Deployments:Capacity</c>).</summary>
+public enum CapacityPolicy
+{
+    /// <summary>Waits in <see cref="DeploymentState.WaitingForCapacity"/>, looking again every retry interval, up to the wait timeout.</summary>
+    Wait,
+
+    /// <summary>Fails at once in the plan step with the reason; nothing is applied.</summary>
+    Fail,
+
+    /// <summary>Does not look: pods stay pending and the verify step times out, as with plain <c>kubectl apply</c>.</summary>
+    Off,
+}
 
 /// <summary>Turns a deployment's stored request into its target: plans, renders, and picks the demo or production cluster.</summary>
 public interface IDeploymentTargets

@@ -33,6 +33,18 @@ public sealed record DeploymentOptions
 
     /// <summary>The wait before the first retry of a step; it doubles with each retry (cluster time).</summary>
     public TimeSpan TransientBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>What a deployment does when the cluster cannot hold its pods: wait for room, fail at once, or not look.</summary>
+    public CapacityPolicy Capacity { get; init; } = CapacityPolicy.Wait;
+
+    /// <summary>How long a deployment waits for capacity, from its first look, before it fails with the reason.</summary>
+    public TimeSpan CapacityWaitTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often a waiting deployment looks at the cluster again.</summary>
+    public TimeSpan CapacityRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many deployments one replica runs at once (per database); tenants take turns for the slots.</summary>
+    public int MaxConcurrent { get; init; } = 8;
 }
 
 /// <summary>
@@ -91,14 +103,22 @@ public sealed partial class DeploymentWorkflow(
                 return await FailAsync(deployment, steps, step, target, cancellationToken).ConfigureAwait(false);
             }
 
-            step = step with { State = DeploymentStepState.Running, Attempts = step.Attempts + 1, StartedAt = time.GetUtcNow(), FinishedAt = null, Message = null };
-            await Record(steps, step, step.Attempts > 1 ? $"started again (attempt {step.Attempts}): the last attempt was interrupted" : "started", cancellationToken).ConfigureAwait(false);
+            // A deployment waiting for capacity keeps the time of its first look, which its wait is measured from.
+            var waiting = deployment.State == DeploymentState.WaitingForCapacity;
+            step = step with { State = DeploymentStepState.Running, Attempts = step.Attempts + 1, StartedAt = waiting ? step.StartedAt ?? time.GetUtcNow() : time.GetUtcNow(), FinishedAt = null, Message = null };
+            await Record(steps, step, waiting ? "looking for capacity again" : step.Attempts > 1 ? $"started again (attempt {step.Attempts}): the last attempt was interrupted" : "started", cancellationToken).ConfigureAwait(false);
             LogStep(deployment.Id, deployment.TenantId, name, step.Attempts);
             string message;
+            string? shortfall = null;
             try
             {
                 target ??= await targets.ResolveAsync(deployment, cancellationToken).ConfigureAwait(false);
                 message = await RunStepAsync(deployment, name, target, cancellationToken).ConfigureAwait(false);
+                if (name == DeploymentStepName.Plan)
+                {
+                    (message, shortfall) = await CheckCapacityAsync(deployment, target, step.StartedAt!.Value, message, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (target.Checkpoint is { } checkpoint)
                 {
                     await checkpoint(cancellationToken).ConfigureAwait(false);
@@ -109,6 +129,19 @@ public sealed partial class DeploymentWorkflow(
                 step = step with { State = DeploymentStepState.Failed, FinishedAt = time.GetUtcNow(), Message = e.Message };
                 await Record(steps, step, $"failed: {e.Message}", cancellationToken).ConfigureAwait(false);
                 return await FailAsync(deployment, steps, step, target, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (shortfall is not null)
+            {
+                // Nothing was applied: the run ends here, giving its slot and lease up, and a later scan looks again.
+                await Record(steps, step with { State = DeploymentStepState.Pending, Message = shortfall }, shortfall, cancellationToken).ConfigureAwait(false);
+                LogWaiting(deployment.Id, deployment.TenantId, shortfall);
+                return await deployments.UpdateStateAsync(deployment.Id, DeploymentState.WaitingForCapacity, shortfall, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (waiting)
+            {
+                deployment = await deployments.UpdateStateAsync(deployment.Id, DeploymentState.Running, null, cancellationToken).ConfigureAwait(false);
             }
 
             await Record(steps, step with { State = DeploymentStepState.Succeeded, FinishedAt = time.GetUtcNow(), Message = message }, message, cancellationToken).ConfigureAwait(false);
@@ -133,15 +166,49 @@ public sealed partial class DeploymentWorkflow(
     private static bool IsStepFailure(Exception e, CancellationToken cancellationToken) =>
         !(e is OperationCanceledException && cancellationToken.IsCancellationRequested) && e is not OutOfMemoryException;
 
-    private async Task<string> RunStepAsync(DeploymentRecord deployment, DeploymentStepName name, DeploymentTarget target, CancellationToken cancellationToken)
+    private Task<string> RunStepAsync(DeploymentRecord deployment, DeploymentStepName name, DeploymentTarget target, CancellationToken cancellationToken)
     {
         var progress = new StepProgress(events, deployment.Id, name, time);
+        return RetryTransientAsync(deployment, name, target, () => RunStepOnceAsync(name, target, progress, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The plan step's message with the capacity verdict, and the reason to wait when the policy is to wait and the
+    /// cluster cannot hold the pods yet; <see cref="DeploymentTargetException"/> when the policy is to fail or the wait is over.
+    /// </summary>
+    private async Task<(string Message, string? Shortfall)> CheckCapacityAsync(
+        DeploymentRecord deployment, DeploymentTarget target, DateTimeOffset firstLook, string message, CancellationToken cancellationToken)
+    {
+        if (options.Capacity == CapacityPolicy.Off || target.Capacity is not { } capacity)
+        {
+            return (message, null);
+        }
+
+        var verdict = await RetryTransientAsync(deployment, DeploymentStepName.Plan, target, () => capacity(cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (verdict.Fits)
+        {
+            return ($"{message}; capacity: {verdict.Message}", null);
+        }
+
+        if (options.Capacity == CapacityPolicy.Fail)
+        {
+            throw new DeploymentTargetException($"the cluster cannot hold it: {verdict.Message}");
+        }
+
+        var waited = time.GetUtcNow() - firstLook;
+        return waited >= options.CapacityWaitTimeout
+            ? throw new DeploymentTargetException($"no capacity appeared within {options.CapacityWaitTimeout}: {verdict.Message}")
+            : (message, $"waiting for capacity: {verdict.Message}");
+    }
+
+    private async Task<T> RetryTransientAsync<T>(DeploymentRecord deployment, DeploymentStepName name, DeploymentTarget target, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
         var wait = options.TransientBackoff;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await RunStepOnceAsync(name, target, progress, cancellationToken).ConfigureAwait(false);
+                return await call().ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < options.TransientAttempts && TransientErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
@@ -330,6 +397,9 @@ public sealed partial class DeploymentWorkflow(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId} of {TenantId}: step {Step} try {Attempt} failed transiently ({Error}); retrying")]
     private partial void LogTransient(string deploymentId, string tenantId, DeploymentStepName step, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId} of {TenantId} is {Reason}")]
+    private partial void LogWaiting(string deploymentId, string tenantId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {DeploymentId} of {TenantId} {State}")]
     private partial void LogFinished(string deploymentId, string tenantId, DeploymentState state);

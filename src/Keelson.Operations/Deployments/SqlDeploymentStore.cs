@@ -62,10 +62,11 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
     /// <inheritdoc />
     public Task<IReadOnlyList<DeploymentRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT {Columns} FROM deployments WHERE state IN (@pending, @running) ORDER BY created_at, id",
+            $"SELECT {Columns} FROM deployments WHERE state IN (@pending, @running, @waiting) ORDER BY created_at, id",
             cancellationToken,
             ("@pending", WireName.Of(DeploymentState.Pending)),
-            ("@running", WireName.Of(DeploymentState.Running)));
+            ("@running", WireName.Of(DeploymentState.Running)),
+            ("@waiting", WireName.Of(DeploymentState.WaitingForCapacity)));
 
     /// <inheritdoc />
     public async Task<DeploymentRecord> UpdateStateAsync(string deploymentId, DeploymentState state, string? errorMessage, CancellationToken cancellationToken)
@@ -157,14 +158,15 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
                 await using var mark = connection.Command(
                     transaction,
                     "UPDATE deployments SET lease_owner = @owner, lease_until = @until, updated_at = @now " +
-                    "WHERE id = @deployment AND tenant_id = @tenant AND state IN (@pending, @running)",
+                    "WHERE id = @deployment AND tenant_id = @tenant AND state IN (@pending, @running, @waiting)",
                     ("@owner", owner),
                     ("@until", Dialect.Time(until)),
                     ("@now", Dialect.Time(database.Now())),
                     ("@deployment", deploymentId),
                     ("@tenant", tenantId),
                     ("@pending", WireName.Of(DeploymentState.Pending)),
-                    ("@running", WireName.Of(DeploymentState.Running)));
+                    ("@running", WireName.Of(DeploymentState.Running)),
+                    ("@waiting", WireName.Of(DeploymentState.WaitingForCapacity)));
                 if (await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
                 {
                     return true;

@@ -28,7 +28,6 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
     public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, DateTime> unneededSince = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, V1Node> templates = new(StringComparer.Ordinal);
     private DateTime lastScaleUp = DateTime.MinValue;
     private DateTime lastScan = DateTime.MinValue;
     private string lastScaleUpInput = "";
@@ -82,7 +81,7 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
     }
 
     /// <summary>The pool a node belongs to.</summary>
-    public static string PoolOf(V1Node node) => node.Metadata.Labels?.TryGetValue(NodeFactory.PoolLabel, out var pool) == true ? pool : "";
+    public static string PoolOf(V1Node node) => ScaleUpSimulation.PoolOf(node);
 
     private static void FinishBooting(SandboxContext context)
     {
@@ -131,37 +130,13 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
             upcoming.AddNode(Ready(node));
         }
 
-        var counts = profile.Pools.ToDictionary(p => p.Name, p => context.Store.List<V1Node>().Count(n => PoolOf(n) == p.Name));
-        var added = new List<(NodePool Pool, V1Node Template)>();
+        var simulation = new ScaleUpSimulation(profile, scheduler, upcoming, context.Now);
         foreach (var pod in waiting.OrderByDescending(p => PodResources.Request(p.Spec, "cpu", milli: true)).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
         {
-            if (scheduler.Schedule(pod, upcoming).NodeName is { } there)
-            {
-                upcoming.Bind(pod, there);
-                continue;
-            }
-
-            // Each zone of a pool is a template of its own, as with one node group per zone: a pod spread
-            // across zones fits only a node in the zone its constraint allows.
-            var choice = profile.Pools
-                .Where(p => counts[p.Name] < p.MaxNodes)
-                .OrderBy(p => p.Instance.Prices.OnDemandUsd)
-                .ThenBy(p => p.Name, StringComparer.Ordinal)
-                .SelectMany(p => NodeFactory.Zones(p).Select(zone => (Pool: p, Zone: zone)))
-                .FirstOrDefault(c => scheduler.Fits(pod, Template(c.Pool, c.Zone), upcoming));
-            if (choice.Pool is not { } pool)
-            {
-                continue;
-            }
-
-            var planned = NodeFactory.Create(pool, counts[pool.Name]++, context.Now, choice.Zone);
-            planned.Metadata.Name = $"{planned.Metadata.Name}-planned";
-            upcoming.AddNode(planned);
-            upcoming.Bind(pod, planned.Metadata.Name);
-            added.Add((pool, planned));
+            simulation.Place(pod);
         }
 
-        foreach (var (pool, planned) in added)
+        foreach (var (pool, planned) in simulation.Planned)
         {
             var node = AddNode(context, pool, booting: true, planned.Metadata.Labels["topology.kubernetes.io/zone"]);
             context.Event(node.Metadata, "Node", "Normal", "TriggeredScaleUp", $"cluster-autoscaler added {node.Metadata.Name} to pool {pool.Name} for pending pods");
@@ -248,20 +223,6 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
     }
 
     // One template node per pool, as the autoscaler's node-group templates: asked "would the pod fit a new node?".
-    private V1Node Template(NodePool pool, string zone)
-    {
-        var key = $"{pool.Name}/{zone}";
-        if (!templates.TryGetValue(key, out var template))
-        {
-            template = NodeFactory.Create(pool, 0, DateTime.UnixEpoch, zone);
-            template.Metadata.Name = $"{pool.Name}-template-{zone}";
-            template.Metadata.Labels["kubernetes.io/hostname"] = template.Metadata.Name;
-            templates[key] = template;
-        }
-
-        return template;
-    }
-
     private static V1Node Ready(V1Node booting)
     {
         var node = Copy.Deep(booting);

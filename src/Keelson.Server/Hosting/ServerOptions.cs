@@ -1,3 +1,5 @@
+using Keelson.Operations.Deployments;
+
 namespace Keelson.Server;
 
 /// <summary>The <c>Keelson</c> configuration section (appsettings.json, <c>KEELSON__…</c> variables, flags).</summary>
@@ -93,4 +95,16 @@ public sealed class DeploymentSettings
 
     /// <summary>How often each replica looks for unfinished deployments.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>When the cluster cannot hold a deployment's pods: <c>Wait</c> (in <c>waiting_for_capacity</c>), <c>Fail</c> at once, or <c>Off</c>.</summary>
+    public CapacityPolicy Capacity { get; set; } = CapacityPolicy.Wait;
+
+    /// <summary>How long a deployment waits for capacity before it fails with the reason.</summary>
+    public TimeSpan CapacityWaitTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often a deployment waiting for capacity looks again.</summary>
+    public TimeSpan CapacityRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many deployments one replica runs at once per database; tenants take turns for the slots.</summary>
+    public int MaxConcurrent { get; set; } = 8;
 }

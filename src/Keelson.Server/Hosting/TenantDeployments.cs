@@ -4,6 +4,7 @@ using k8s.Models;
 using Keelson.Delivery;
 using Keelson.Operations.Deployments;
 using Keelson.Rendering;
+using Keelson.Sandbox.Scheduling;
 using Keelson.Server.Api;
 using Microsoft.Extensions.Options;
 
@@ -90,7 +91,12 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
             stores.Tenants,
             new Targets(clusters, demo),
             Events,
-            new DeploymentOptions { ReadyTimeout = settings.ReadyTimeout, PollInterval = settings.PollInterval, LeaseDuration = settings.LeaseDuration, ScanInterval = settings.ScanInterval },
+            new DeploymentOptions
+            {
+                ReadyTimeout = settings.ReadyTimeout, PollInterval = settings.PollInterval, LeaseDuration = settings.LeaseDuration, ScanInterval = settings.ScanInterval,
+                Capacity = settings.Capacity, CapacityWaitTimeout = settings.CapacityWaitTimeout, CapacityRetryInterval = settings.CapacityRetryInterval,
+                MaxConcurrent = settings.MaxConcurrent,
+            },
             TimeProvider.System,
             loggers.CreateLogger<DeploymentWorkflow>());
         return new DeploymentDispatcher(stores.Deployments, workflow, TimeProvider.System, loggers.CreateLogger<DeploymentDispatcher>());
@@ -109,8 +115,15 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
 
             try
             {
-                var (cluster, checkpoint) = await clusters.ForAsync(demo, manifest.Plan.Spec.Cluster, cancellationToken).ConfigureAwait(false);
-                return new DeploymentTarget(cluster, manifest.Namespace, [.. manifest.Objects.Select(o => Lifecycle.Apply(deployment, o.Resource))], checkpoint);
+                var profile = manifest.Plan.Spec.Cluster;
+                var (cluster, checkpoint) = await clusters.ForAsync(demo, profile, cancellationToken).ConfigureAwait(false);
+                List<IKubernetesObject<V1ObjectMeta>> objects = [.. manifest.Objects.Select(o => Lifecycle.Apply(deployment, o.Resource))];
+                return new DeploymentTarget(cluster, manifest.Namespace, objects, checkpoint, async token =>
+                {
+                    // The pools' maxima are the stack's cluster profile: what its cluster autoscaler may grow each pool to.
+                    var forecast = await CapacityForecast.ReadAsync(cluster, profile, manifest.Namespace, objects, token).ConfigureAwait(false);
+                    return new CapacityVerdict(forecast.Fits, forecast.Describe());
+                });
             }
             catch (InvalidOperationException e)
             {
