@@ -263,6 +263,147 @@ public abstract class DeploymentWorkflowContract(TestDatabase target) : StoreCon
         replica.Dispatcher.Dispose();
     }
 
+    [Fact]
+    public async Task A_deployment_the_cluster_cannot_hold_fails_at_once_naming_the_pool_and_applies_nothing()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        await FillClusterAsync();
+        var before = targets.Cluster.Applies;
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+
+        var done = await Workflow(store, tenants, options: new DeploymentOptions { Capacity = CapacityPolicy.Fail }).RunAsync(deployment, None);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(done.Error ?? "", @"^plan failed: the cluster cannot hold it: pool \S+ is at \d+ of its maximum \d+ nodes: \d+ pod\(s\) do not fit \((Deployment|StatefulSet)/[a-z-]+ ×\d+.*\), missing [\d.]+ CPU, [\d.]+ GiB memory"), done.Error);
+        Assert.Equal(before, targets.Cluster.Applies);
+        var steps = await store.ListStepsAsync(deployment.Id, None);
+        Assert.Equal(DeploymentStepState.Failed, Step(steps, DeploymentStepName.Plan).State);
+        Assert.All(steps.Where(s => s.Name > DeploymentStepName.Plan), s => Assert.Equal((DeploymentStepState.Pending, 0), (s.State, s.Attempts)));
+        Assert.Null(await InventoryAsync());
+    }
+
+    [Fact]
+    public async Task A_deployment_waits_for_capacity_without_applying_and_resumes_when_room_appears()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        var hog = await FillClusterAsync();
+        var before = targets.Cluster.Applies;
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+        var lines = new ConcurrentQueue<DeploymentEvent>();
+        using var subscription = events.Subscribe(deployment.Id, lines.Enqueue);
+        var workflow = Workflow(store, tenants);
+
+        var waiting = await workflow.RunAsync(deployment, None);
+
+        Assert.Equal(DeploymentState.WaitingForCapacity, waiting.State);
+        Assert.False(waiting.Finished);
+        Assert.StartsWith("waiting for capacity: pool ", waiting.Error, StringComparison.Ordinal);
+        Assert.Equal(before, targets.Cluster.Applies);
+        var plan = Step(await store.ListStepsAsync(deployment.Id, None), DeploymentStepName.Plan);
+        Assert.Equal((DeploymentStepState.Pending, waiting.Error), (plan.State, plan.Message));
+        Assert.Contains(await store.ListUnfinishedAsync(None), d => d.Id == deployment.Id);
+        Assert.Equal(TenantStatus.Deploying, (await tenants.GetAsync("a", None))!.Status);
+
+        // Looking again while the cluster is still full keeps it waiting, measured from the first look.
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var still = await workflow.RunAsync(waiting, None);
+        Assert.Equal(DeploymentState.WaitingForCapacity, still.State);
+        Assert.Equal(plan.StartedAt, Step(await store.ListStepsAsync(deployment.Id, None), DeploymentStepName.Plan).StartedAt);
+
+        Assert.True(await targets.Cluster.DeleteAsync(ObjectKey.Of(hog), None));
+        await targets.Cluster.WaitAsync(TimeSpan.FromSeconds(30), None);
+        var done = await workflow.RunAsync(still, None);
+
+        Assert.Equal(DeploymentState.Succeeded, done.State);
+        Assert.Null(done.Error);
+        Assert.Matches(@"; capacity: \d+ pods fit", Message(await store.ListStepsAsync(deployment.Id, None), DeploymentStepName.Plan));
+        Assert.Contains(lines, l => l.Step == DeploymentStepName.Plan && l.Message == "looking for capacity again");
+        Assert.Equal(1, (await InventoryAsync())!.Revision);
+    }
+
+    [Fact]
+    public async Task A_deployment_that_waits_past_the_timeout_fails_with_the_reason()
+    {
+        var (store, tenants) = await WithTenantsAsync("a");
+        await FillClusterAsync();
+        var deployment = await store.CreateAsync("a", "restaurant", null, None);
+        var workflow = Workflow(store, tenants, options: new DeploymentOptions { CapacityWaitTimeout = TimeSpan.FromMinutes(5) });
+        var waiting = await workflow.RunAsync(deployment, None);
+        Assert.Equal(DeploymentState.WaitingForCapacity, waiting.State);
+
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var done = await workflow.RunAsync(waiting, None);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.StartsWith("plan failed: no capacity appeared within 00:05:00: pool ", done.Error, StringComparison.Ordinal);
+        Assert.Equal(TenantStatus.Failed, (await tenants.GetAsync("a", None))!.Status);
+    }
+
+    [Fact]
+    public async Task One_slot_is_taken_in_turn_by_tenants_not_by_one_tenants_queue()
+    {
+        var (store, tenants) = await WithTenantsAsync("a", "b", "c");
+        var created = new List<DeploymentRecord>();
+        foreach (var tenant in new[] { "a", "a", "a", "b", "c" })
+        {
+            created.Add(await store.CreateAsync(tenant, "restaurant", null, None));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var order = new ConcurrentQueue<string>();
+        var subscriptions = created.Select(d => events.Subscribe(d.Id, e =>
+        {
+            if (e.Step == DeploymentStepName.Validate && e.Message == "started")
+            {
+                order.Enqueue($"start {d.TenantId}{d.Revision}");
+            }
+            else if (e.Step == DeploymentStepName.Verify && e.Message.Contains(" objects ready", StringComparison.Ordinal))
+            {
+                order.Enqueue($"end {d.TenantId}{d.Revision}");
+            }
+        })).ToList();
+        var workflow = Workflow(store, tenants, options: new DeploymentOptions { MaxConcurrent = 1 });
+        using var dispatcher = new DeploymentDispatcher(store, workflow, Clock, NullLogger<DeploymentDispatcher>.Instance);
+        using var stop = new CancellationTokenSource();
+        var loop = Task.Run(() => dispatcher.RunAsync(stop.Token));
+
+        await WaitUntilAsync(async () => (await store.ListUnfinishedAsync(None)).Count == 0, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await loop;
+        subscriptions.ForEach(s => s.Dispose());
+
+        Assert.Equal(["start a1", "end a1", "start b1", "end b1", "start c1", "end c1", "start a2", "end a2", "start a3", "end a3"], order);
+    }
+
+    // Another namespace's pods fill the pools, which may not grow: 400 pending pods of one CPU are ahead in line.
+    private async Task<V1Deployment> FillClusterAsync()
+    {
+        targets.CapacityProfile = SandboxTargets.Fixed;
+        await targets.Cluster.ApplyAsync(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "hog" } }, None);
+        var hog = new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = "hog", NamespaceProperty = "hog" },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 400,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "hog" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "hog" } },
+                    Spec = new V1PodSpec
+                    {
+                        Containers = [new V1Container { Name = "hog", Image = "hog/hog:1", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1"), ["memory"] = new("1Gi") } } }],
+                    },
+                },
+            },
+        };
+        await targets.Cluster.ApplyAsync(hog, None);
+        await targets.Cluster.WaitAsync(TimeSpan.FromSeconds(5), None);
+        return hog;
+    }
+
     private (DeploymentWorkflow Workflow, DeploymentDispatcher Dispatcher) Replica()
     {
         // Its own connection pool, as a second server process has.
@@ -272,8 +413,8 @@ public abstract class DeploymentWorkflowContract(TestDatabase target) : StoreCon
         return (workflow, new DeploymentDispatcher(store, workflow, Clock, NullLogger<DeploymentDispatcher>.Instance));
     }
 
-    private DeploymentWorkflow Workflow(IDeploymentStore store, ITenantStore tenants, TimeSpan? readyTimeout = null) =>
-        new(store, tenants, targets, events, new DeploymentOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromMinutes(15), ScanInterval = TimeSpan.FromMilliseconds(100) }, Clock, NullLogger<DeploymentWorkflow>.Instance);
+    private DeploymentWorkflow Workflow(IDeploymentStore store, ITenantStore tenants, TimeSpan? readyTimeout = null, DeploymentOptions? options = null) =>
+        new(store, tenants, targets, events, (options ?? new DeploymentOptions()) with { ReadyTimeout = readyTimeout ?? TimeSpan.FromMinutes(15), ScanInterval = TimeSpan.FromMilliseconds(100) }, Clock, NullLogger<DeploymentWorkflow>.Instance);
 
     private async Task<(SqlDeploymentStore Store, SqlTenantStore Tenants)> WithTenantsAsync(params string[] tenantIds)
     {

@@ -6,6 +6,8 @@ using Keelson.Planning;
 using Keelson.Rendering;
 using Keelson.Sandbox;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Scheduling;
+using Keelson.Spec.Model;
 using Keelson.Spec.Parsing;
 using Keelson.Testing;
 
@@ -64,8 +66,21 @@ internal sealed class SandboxTargets : IDeploymentTargets
             }
         }
 
-        return Task.FromResult(new DeploymentTarget(Cluster, Restaurant.Namespace, objects));
+        Func<CancellationToken, Task<CapacityVerdict>>? capacity = CapacityProfile is { } profile
+            ? async token =>
+            {
+                var forecast = await CapacityForecast.ReadAsync(Cluster, profile, Restaurant.Namespace, objects, token);
+                return new CapacityVerdict(forecast.Fits, forecast.Describe());
+            }
+            : null;
+        return Task.FromResult(new DeploymentTarget(Cluster, Restaurant.Namespace, objects, Capacity: capacity));
     }
+
+    /// <summary>The pools the capacity check reads maxima from; null (the default) leaves the check out.</summary>
+    public ClusterProfile? CapacityProfile { get; set; }
+
+    /// <summary>The restaurant's cluster profile with no pool allowed to grow beyond its minimum.</summary>
+    public static ClusterProfile Fixed => Restaurant.Plan.Spec.Cluster with { Pools = [.. Restaurant.Plan.Spec.Cluster.Pools.Select(p => p with { MaxNodes = p.MinNodes })] };
 
     /// <summary>The rendered gateway of a spec, to name its pods in faults.</summary>
     public V1Deployment Gateway(string spec) =>
