@@ -86,6 +86,11 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
     {
         var stores = databases.For(demo);
         var settings = options.Value.Deployments;
+        if (settings.MaxConcurrent < 1)
+        {
+            throw new InvalidOperationException($"Keelson:Deployments:MaxConcurrent must be at least 1; it is {settings.MaxConcurrent}.");
+        }
+
         var workflow = new DeploymentWorkflow(
             stores.Deployments,
             stores.Tenants,
