@@ -46,3 +46,12 @@ wrk -t2 -c16 -d30s --latency -s "$root/bench/http/get-tenant.lua" "$url/api/v1/t
 
 echo "== GET /api/v1/tenants/{id} at about 2,000 requests/s (16 connections, 7 ms pause before each request; 30 s)"
 wrk -t2 -c16 -d30s --latency -s "$root/bench/http/get-tenant-paced.lua" "$url/api/v1/tenants/bench-tenant" | tail -1
+
+# Issue 19: the same paced reads while the server runs deployments on its embedded sandbox. Ten demo tenants are
+# each deployed again as soon as their last deployment finishes, so ten are in flight through the whole window.
+echo "== GET /api/v1/tenants/{id} at about 2,000 requests/s while 10 deployments run (30 s)"
+python3 "$root/bench/http/deployments.py" "$url" 10 50 &
+deploying=$!
+sleep 10
+wrk -t2 -c16 -d30s --latency -s "$root/bench/http/get-tenant-paced.lua" "$url/api/v1/tenants/bench-tenant" | tail -1
+wait "$deploying"
