@@ -45,10 +45,25 @@ public static partial class AlertRuleInput
         HttpRequest request, string tenantId, string? pathName, IReadOnlyCollection<string> storedSeries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // The same strict reading as every other body (415 without a content type, 413, UTF-8, no repeated keys),
+        // then the typed reading that names an unknown or mistyped field.
+        var (text, unreadable) = await Http.JsonBody.ReadTextAsync(request, cancellationToken).ConfigureAwait(false);
+        if (text is null)
+        {
+            return (null, null, unreadable);
+        }
+
+        using var document = Http.JsonBody.ParseDocument(text, out var notJson);
+        if (document is null)
+        {
+            return (null, null, notJson);
+        }
+
         AlertRuleRequest? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<AlertRuleRequest>(request.Body, Json, cancellationToken).ConfigureAwait(false);
+            body = document.Deserialize<AlertRuleRequest>(Json);
         }
         catch (JsonException e)
         {

@@ -117,6 +117,35 @@ public sealed class AlertEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bodies_are_read_as_strictly_as_every_other_route_and_nothing_is_stored()
+    {
+        await server.CreateTenantAsync("al-strict");
+        using var client = server.CreateClient();
+        async Task<(HttpStatusCode Status, JsonNode Problem)> PostAsync(HttpContent content)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/al-strict/alerts") { Content = content };
+            request.Headers.Add("X-Demo-Mode", "true");
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        }
+
+        var untyped = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Seed("https://hooks.example.com/x")));
+        var (noType, noTypeProblem) = await PostAsync(untyped);
+        var twice = Seed("https://hooks.example.com/x").Replace("\"duration\": \"5m\"", "\"duration\": \"5m\", \"duration\": \"1h\"", StringComparison.Ordinal);
+        var (repeated, repeatedProblem) = await PostAsync(new StringContent(twice, System.Text.Encoding.UTF8, "application/json"));
+        var (unknown, unknownProblem) = await PostAsync(new StringContent("{\"alert_name\": \"x\", \"condition\": \"cpu_usage > 1\", \"durration\": \"5m\"}", System.Text.Encoding.UTF8, "application/json"));
+        var (_, list) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-strict/alerts");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, noType);
+        Assert.Contains("Content-Type", noTypeProblem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, repeated);
+        Assert.Contains("duration", repeatedProblem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown);
+        Assert.Equal("durration", unknownProblem["field"]!.GetValue<string>());
+        Assert.Equal(0, list["total"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task The_test_notification_reaches_a_real_receiver_and_reports_a_failing_one()
     {
         await server.CreateTenantAsync("al-test");
