@@ -50,7 +50,7 @@ public sealed class InMemoryAlertStateStore : IAlertStateStore
 /// advances each rule's Prometheus state machine, saves states and transitions, and publishes the firing alerts (and each
 /// newly resolved one) to the <see cref="IAlertSink"/>.
 /// </summary>
-public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore store, IAlertSink sink)
+public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore store, IAlertSink sink, IInstantQuery? prometheus = null)
 {
     /// <summary>Runs one evaluation cycle of <paramref name="tenantId"/> at <paramref name="at"/>; returns the alerts published.</summary>
     public async Task<IReadOnlyList<NotifiableAlert>> EvaluateAsync(string tenantId, IReadOnlyList<AlertRule> rules, DateTimeOffset at, CancellationToken cancellationToken)
@@ -77,7 +77,19 @@ public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore
         foreach (var rule in enabled)
         {
             var before = previous.GetValueOrDefault(rule.Name);
-            var step = AlertStateMachine.Step(before, at, ConditionEvaluator.Evaluate(rule.Condition, tenantId, at, Read), rule.For, rule.KeepFiringFor);
+            var (evaluated, result) = await ResultAsync(rule, tenantId, at, Read, cancellationToken).ConfigureAwait(false);
+            if (!evaluated)
+            {
+                // Prometheus refused or did not answer: as with a rule evaluation error there, the alert stays where it was.
+                if (before is not null)
+                {
+                    states[rule.Name] = before;
+                }
+
+                continue;
+            }
+
+            var step = AlertStateMachine.Step(before, at, result, rule.For, rule.KeepFiringFor);
             var current = step.State;
             if (current is not null)
             {
@@ -102,5 +114,36 @@ public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore
         await store.SaveAsync(tenantId, states, transitions, cancellationToken).ConfigureAwait(false);
         await sink.PublishAsync(published, cancellationToken).ConfigureAwait(false);
         return published;
+    }
+
+    /// <summary>Errors of the last cycle's PromQL rules, by rule name (Prometheus's rule health); empty when all answered.</summary>
+    public IReadOnlyDictionary<string, string> Errors => errors;
+
+    private readonly Dictionary<string, string> errors = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The rule's value at <paramref name="at"/>, or null when its condition does not hold. A rule with a PromQL
+    /// <c>expr</c> is asked of Prometheus when one is configured: a non-empty result holds, with the value of its first
+    /// series by label set (Keelson keeps one alert per rule and tenant, where Prometheus would keep one per series).
+    /// </summary>
+    private async Task<(bool Evaluated, double? Value)> ResultAsync(
+        AlertRule rule, string tenantId, DateTimeOffset at, Func<string, IReadOnlyList<MetricSample>> read, CancellationToken cancellationToken)
+    {
+        if (rule.PromQL is not { } expr || prometheus is null)
+        {
+            return (true, ConditionEvaluator.Evaluate(rule.Condition, tenantId, at, read));
+        }
+
+        try
+        {
+            var result = await prometheus.QueryAsync(expr, at, cancellationToken).ConfigureAwait(false);
+            errors.Remove(rule.Name);
+            return (true, result.Count == 0 ? null : result[0].Value);
+        }
+        catch (Exception e) when (e is PrometheusQueryException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            errors[rule.Name] = e.Message;
+            return (false, null);
+        }
     }
 }

@@ -15,3 +15,13 @@ public interface IMetricSampleSource
 
 /// <summary>Which samples to read: one tenant, a closed time window, and metric types or names (none = all).</summary>
 public sealed record MetricSelector(string TenantId, DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string> Metrics);
+
+/// <summary>Instant PromQL queries against a real Prometheus (<c>/api/v1/query</c>), for alert rules that carry an <c>expr</c>.</summary>
+public interface IInstantQuery
+{
+    /// <summary>The query's result at <paramref name="at"/>, ordered by label set; <see cref="PrometheusQueryException"/> when it is refused.</summary>
+    Task<IReadOnlyList<InstantSample>> QueryAsync(string promql, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>One series of an instant query's result.</summary>
+public sealed record InstantSample(System.Collections.Immutable.ImmutableSortedDictionary<string, string> Labels, double Value);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 
@@ -18,7 +19,7 @@ public sealed record PrometheusSourceOptions(Uri BaseAddress, string TenantLabel
 /// answers the same shape whether the numbers were pushed to Keelson or scraped by the cluster's Prometheus.
 /// Series of one name (one per pod, say) are summed per instant, as a dashboard's <c>sum by (__name__)</c> would.
 /// </summary>
-public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOptions options) : IMetricSampleSource
+public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOptions options) : IMetricSampleSource, IInstantQuery
 {
     /// <summary>Most points Prometheus returns per series; the step is widened to stay under it.</summary>
     public const int MaxPoints = 11_000;
@@ -39,13 +40,8 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
             $"step={step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}"));
 
         using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var document = await ReadAsync(response, query, cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
-        if (!response.IsSuccessStatusCode || root.GetProperty("status").GetString() != "success")
-        {
-            var error = root.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
-            throw new PrometheusQueryException($"Prometheus at {options.BaseAddress} answered {(int)response.StatusCode} to '{query}': {error}");
-        }
 
         // name -> instant -> summed value; SortedDictionary keeps the answer ordered by name then time.
         var sums = new SortedDictionary<string, SortedDictionary<DateTimeOffset, double>>(StringComparer.Ordinal);
@@ -74,6 +70,43 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
         }
 
         return [.. sums.SelectMany(s => s.Value.Select(p => MetricSample.Of(selector.TenantId, s.Key, p.Value, p.Key)))];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InstantSample>> QueryAsync(string promql, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(promql);
+        var uri = new Uri(options.BaseAddress, $"api/v1/query?query={Uri.EscapeDataString(promql)}&time={Unix(at)}");
+        using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
+        using var document = await ReadAsync(response, promql, cancellationToken).ConfigureAwait(false);
+        var data = document.RootElement.GetProperty("data");
+        var result = data.GetProperty("result");
+        static double Parse(JsonElement pair) =>
+            double.TryParse(pair[1].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN;
+        return data.GetProperty("resultType").GetString() switch
+        {
+            "vector" => [.. result.EnumerateArray()
+                .Select(s => new InstantSample(
+                    s.GetProperty("metric").EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal),
+                    Parse(s.GetProperty("value"))))
+                .OrderBy(s => string.Join(',', s.Labels.Select(l => $"{l.Key}={l.Value}")), StringComparer.Ordinal)],
+            "scalar" => [new InstantSample(ImmutableSortedDictionary<string, string>.Empty, Parse(result))],
+            var other => throw new PrometheusQueryException($"Prometheus at {options.BaseAddress} answered '{promql}' with a {other}; an alert expression must give an instant vector"),
+        };
+    }
+
+    private async Task<JsonDocument> ReadAsync(HttpResponseMessage response, string query, CancellationToken cancellationToken)
+    {
+        var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var root = document.RootElement;
+        if (!response.IsSuccessStatusCode || root.GetProperty("status").GetString() != "success")
+        {
+            var error = root.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
+            document.Dispose();
+            throw new PrometheusQueryException($"Prometheus at {options.BaseAddress} answered {(int)response.StatusCode} to '{query}': {error}");
+        }
+
+        return document;
     }
 
     /// <summary>The PromQL selector: the tenant's label, and the wanted names or <c>type_*</c> families.</summary>

@@ -127,8 +127,13 @@ public sealed partial class AlertEvaluation(
                 }
             }
 
-            var evaluator = new AlertEvaluator(monitoring.Source(demo), stores.AlertStates, sink);
+            var evaluator = new AlertEvaluator(monitoring.Source(demo), stores.AlertStates, sink, monitoring.Instant(demo));
             var published = await evaluator.EvaluateAsync(tenant, rules, now, cancellationToken).ConfigureAwait(false);
+            foreach (var (rule, error) in evaluator.Errors)
+            {
+                LogRuleUnusable(tenant, rule, error);
+            }
+
             await stores.AlertRules.MarkEvaluatedAsync(tenant, Owner, now, cancellationToken).ConfigureAwait(false);
             evaluated[(demo, tenant)] = now;
             LogEvaluated(tenant, rules.Count, published.Count, now);

@@ -54,6 +54,12 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         ? sandbox.Value is { } simulated ? new CombinedSampleSource([databases.For(true).Metrics, simulated]) : databases.For(true).Metrics
         : prometheus.Value ?? (IMetricSampleSource)databases.For(false).Metrics;
 
+    /// <summary>
+    /// Where alert rules with a PromQL <c>expr</c> are evaluated: production's Prometheus when one is configured; none
+    /// for demo, whose numbers are pushed or simulated and never reach a Prometheus.
+    /// </summary>
+    public IInstantQuery? Instant(bool isDemo) => isDemo ? null : prometheus.Value;
+
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {

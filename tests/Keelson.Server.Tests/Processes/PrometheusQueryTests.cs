@@ -72,6 +72,57 @@ public sealed class PrometheusQueryTests
         }
     }
 
+    [Fact]
+    public async Task A_production_rule_with_a_promql_expr_is_evaluated_by_prometheus_instead_of_its_condition()
+    {
+        var folder = Directory.CreateTempSubdirectory("keelson-prom-alert-").FullName;
+        var prometheusPort = ExternalProcess.FreePort();
+        try
+        {
+            await using var server = await ServerProcess.StartAsync("R", [
+                "--Keelson:DataDirectory", Path.Combine(folder, "data"),
+                "--Keelson:AdminKeys:0", Key,
+                "--Keelson:Monitoring:Prometheus", $"http://127.0.0.1:{prometheusPort.ToString(CultureInfo.InvariantCulture)}",
+                "--Keelson:Monitoring:PrometheusTenantLabel", "tenant",
+                "--Keelson:Monitoring:PrometheusMinimumStep", "00:00:01"], folder, CancellationToken.None);
+            await using var prometheus = await PrometheusServer.StartAsync(server.Url.Authority, "/metrics/pushed", prometheusPort);
+            Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-alert"), demo: false));
+            Assert.Equal(HttpStatusCode.Accepted, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/prom-alert/monitoring",
+                new JsonObject { ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ["metrics"] = new JsonObject { ["cpu_usage"] = 65.5 } }, demo: false));
+            await prometheus.WaitForAsync("cpu_usage{tenant=\"prom-alert\",mode=\"production\"}", TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.OK, await SendAsync(server, HttpMethod.Put, "/api/v1/tenants/prom-alert/alert-settings", new JsonObject { ["evaluation_interval"] = "1s" }, demo: false));
+
+            // Each rule's condition says the opposite of its expr, so the state shows which one was evaluated.
+            JsonObject Rule(string name, string condition, string expr) => new() { ["alert_name"] = name, ["condition"] = condition, ["expr"] = expr, ["duration"] = "0s" };
+            Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/prom-alert/alerts",
+                Rule("expr_holds", "cpu_usage > 1000", "max by (tenant) (cpu_usage{tenant=\"prom-alert\",mode=\"production\"}) > 50"), demo: false));
+            Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/prom-alert/alerts",
+                Rule("expr_fails", "cpu_usage > 1", "max(cpu_usage{tenant=\"prom-alert\"}) > 1000"), demo: false));
+            Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/prom-alert/alerts",
+                Rule("expr_invalid", "cpu_usage > 1", "rate(cpu_usage[5m]"), demo: false));
+
+            JsonArray active = [];
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && !active.Any(a => a!["alert_name"]!.GetValue<string>() == "expr_holds"))
+            {
+                await Task.Delay(250);
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/prom-alert/alerts/active");
+                request.Headers.Add("X-API-Key", Key);
+                request.Headers.Add("X-Demo-Mode", "false");
+                using var response = await server.Http.SendAsync(request);
+                active = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["alerts"]!.AsArray();
+            }
+
+            var firing = Assert.Single(active)!;
+            Assert.Equal(("expr_holds", "firing", 65.5), (firing["alert_name"]!.GetValue<string>(), firing["state"]!.GetValue<string>(), firing["value"]!.GetValue<double>()));
+            Assert.Contains("Alert rule expr_invalid of prom-alert cannot be evaluated", server.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static async Task<HttpStatusCode> SendAsync(ServerProcess server, HttpMethod method, string path, JsonObject body, bool demo)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
