@@ -111,7 +111,12 @@ public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore
             }
         }
 
-        await store.SaveAsync(tenantId, states, transitions, cancellationToken).ConfigureAwait(false);
+        // Most tenants are quiet most of the time: a cycle that changed nothing writes nothing.
+        if (transitions.Count > 0 || states.Count != previous.Count || states.Any(s => !previous.TryGetValue(s.Key, out var was) || was != s.Value))
+        {
+            await store.SaveAsync(tenantId, states, transitions, cancellationToken).ConfigureAwait(false);
+        }
+
         await sink.PublishAsync(published, cancellationToken).ConfigureAwait(false);
         return published;
     }
