@@ -6,6 +6,12 @@ public sealed record MetricStoreOptions
     /// <summary>How long raw samples are kept (the seed's default of Prometheus: 15 days).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(15);
 
+    /// <summary>How long 1-minute roll-ups of deleted samples are kept.</summary>
+    public TimeSpan MinuteRollupRetention { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long 1-hour roll-ups are kept.</summary>
+    public TimeSpan HourRollupRetention { get; init; } = TimeSpan.FromDays(400);
+
     /// <summary>How often retention runs.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -22,6 +28,8 @@ public sealed record MetricStoreOptions
     public void Validate()
     {
         if (Retention <= TimeSpan.Zero) throw new ArgumentException("Retention must be positive, e.g. 15.00:00:00.", nameof(Retention));
+        if (MinuteRollupRetention < Retention) throw new ArgumentException("MinuteRollupRetention must be at least Retention: roll-ups answer for what raw samples no longer cover.", nameof(MinuteRollupRetention));
+        if (HourRollupRetention < MinuteRollupRetention) throw new ArgumentException("HourRollupRetention must be at least MinuteRollupRetention.", nameof(HourRollupRetention));
         if (RetentionInterval <= TimeSpan.Zero) throw new ArgumentException("RetentionInterval must be positive.", nameof(RetentionInterval));
         if (MaxSeriesPerTenant < 1) throw new ArgumentException("MaxSeriesPerTenant must be at least 1.", nameof(MaxSeriesPerTenant));
         if (QueueCapacity < 1) throw new ArgumentException("QueueCapacity must be at least 1.", nameof(QueueCapacity));

@@ -96,10 +96,16 @@ public sealed partial class MetricWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes samples older than the retention window, measured on the clock; returns how many.</summary>
+    /// <summary>Folds samples older than the retention window into roll-ups and deletes them, and ages the roll-ups out, measured on the clock; returns how many samples were deleted.</summary>
     public async Task<long> ApplyRetentionAsync(CancellationToken cancellationToken)
     {
-        var deleted = await store.DeleteOlderThanAsync(clock.GetUtcNow() - options.Retention, cancellationToken).ConfigureAwait(false);
+        // Cuts fall on bucket boundaries: raw samples by the minute, so every minute bucket is folded whole, and minute
+        // buckets by the hour, so hour buckets take over exactly where the minutes end.
+        var now = clock.GetUtcNow();
+        static DateTimeOffset Floor(DateTimeOffset time, TimeSpan unit) => new(time.UtcTicks - (time.UtcTicks % unit.Ticks), TimeSpan.Zero);
+        var deleted = await store.DeleteOlderThanAsync(Floor(now - options.Retention, TimeSpan.FromMinutes(1)), cancellationToken).ConfigureAwait(false);
+        await store.DeleteRollupsOlderThanAsync(TimeSpan.FromMinutes(1), Floor(now - options.MinuteRollupRetention, TimeSpan.FromHours(1)), cancellationToken).ConfigureAwait(false);
+        await store.DeleteRollupsOlderThanAsync(TimeSpan.FromHours(1), Floor(now - options.HourRollupRetention, TimeSpan.FromHours(1)), cancellationToken).ConfigureAwait(false);
         if (deleted > 0)
         {
             // Series whose last sample aged out no longer count against the limit: reload from the store on next push.

@@ -43,14 +43,112 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
+    /// <summary>The roll-up resolutions, finest first: 1 minute and 1 hour.</summary>
+    public static IReadOnlyList<TimeSpan> Resolutions { get; } = [TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)];
+
+    /// <summary>
+    /// The selected samples, ordered by name then time. Where raw samples no longer reach (retention deleted them),
+    /// roll-ups answer: 1-minute buckets as far back as they go, then 1-hour buckets, each one point at the bucket's
+    /// start with the mean of the samples it holds. Retention cuts on bucket boundaries, so the three do not overlap.
+    /// </summary>
     public async Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selector);
         var dialect = database.Dialect;
-        var sql = new StringBuilder(
-            "SELECT tenant_id, metric_type, metric_name, metric_value, timestamp FROM monitoring_data WHERE tenant_id = @tenant AND timestamp >= @start AND timestamp <= @end");
-        var parameters = new List<(string, object?)> { ("@tenant", selector.TenantId), ("@start", dialect.Time(selector.Start)), ("@end", dialect.Time(selector.End)) };
+        var (filter, parameters) = Filter(selector, "timestamp");
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var samples = new List<MetricSample>();
+        await using (var command = connection.Command(null,
+            $"SELECT tenant_id, metric_type, metric_name, metric_value, timestamp FROM monitoring_data WHERE {filter} ORDER BY metric_name, timestamp", [.. parameters]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                samples.Add(new MetricSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.Time("timestamp")));
+            }
+        }
+
+        // Roll-ups answer only for buckets that end by the tenant's oldest raw sample, and a coarser resolution only for
+        // buckets that end by the finer one's first: no stretch of time is counted twice.
+        var upTo = await OldestAsync(connection, "SELECT MIN(timestamp) FROM monitoring_data WHERE tenant_id = @tenant", selector.TenantId, null, cancellationToken).ConfigureAwait(false);
+        var older = new List<MetricSample>();
+        foreach (var resolution in Resolutions)
+        {
+            var end = upTo is { } bound ? bound - resolution : selector.End;
+            if (selector.Start > end)
+            {
+                break;
+            }
+
+            var (rollupFilter, rollupParameters) = Filter(selector with { End = end < selector.End ? end : selector.End }, "bucket_start");
+            await using (var command = connection.Command(null,
+                $"SELECT tenant_id, metric_type, metric_name, value_sum / sample_count, bucket_start FROM monitoring_rollups WHERE resolution = @resolution AND {rollupFilter}",
+                [.. rollupParameters, ("@resolution", (int)resolution.TotalSeconds)]))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    older.Add(new MetricSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.Time("bucket_start")));
+                }
+            }
+
+            if (await OldestAsync(connection, "SELECT MIN(bucket_start) FROM monitoring_rollups WHERE tenant_id = @tenant AND resolution = @resolution", selector.TenantId,
+                    (int)resolution.TotalSeconds, cancellationToken).ConfigureAwait(false) is { } first && (upTo is null || first < upTo))
+            {
+                upTo = first;
+            }
+        }
+
+        return older.Count == 0 ? samples : [.. older.Concat(samples).OrderBy(s => s.MetricName, StringComparer.Ordinal).ThenBy(s => s.Timestamp)];
+    }
+
+    /// <summary>
+    /// Folds every sample older than <paramref name="cutoff"/> into the 1-minute and 1-hour roll-ups (count, sum, min,
+    /// max; added to a bucket that already holds earlier samples), then deletes those samples, in one transaction;
+    /// returns how many samples were deleted.
+    /// </summary>
+    public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var postgres = database.Provider == DatabaseProvider.Postgres;
+            foreach (var resolution in Resolutions)
+            {
+                var bucket = (postgres, resolution.TotalSeconds) switch
+                {
+                    (true, 60) => "date_trunc('minute', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+                    (true, _) => "date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+                    (false, 60) => "substr(timestamp, 1, 16) || ':00.0000000Z'",
+                    (false, _) => "substr(timestamp, 1, 13) || ':00:00.0000000Z'",
+                };
+                var (least, greatest) = postgres ? ("LEAST", "GREATEST") : ("min", "max");
+                await using var rollup = connection.Command(transaction,
+                    "INSERT INTO monitoring_rollups (tenant_id, metric_type, metric_name, resolution, bucket_start, sample_count, value_sum, value_min, value_max) " +
+                    $"SELECT tenant_id, MIN(metric_type), metric_name, @resolution, {bucket}, COUNT(*), SUM(metric_value), MIN(metric_value), MAX(metric_value) " +
+                    "FROM monitoring_data WHERE timestamp < @cutoff GROUP BY tenant_id, metric_name, 5 " +
+                    "ON CONFLICT (tenant_id, metric_name, resolution, bucket_start) DO UPDATE SET " +
+                    "sample_count = monitoring_rollups.sample_count + excluded.sample_count, value_sum = monitoring_rollups.value_sum + excluded.value_sum, " +
+                    $"value_min = {least}(monitoring_rollups.value_min, excluded.value_min), value_max = {greatest}(monitoring_rollups.value_max, excluded.value_max)",
+                    ("@resolution", (int)resolution.TotalSeconds), ("@cutoff", database.Dialect.Time(cutoff)));
+                await rollup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var delete = connection.Command(transaction, "DELETE FROM monitoring_data WHERE timestamp < @cutoff", ("@cutoff", database.Dialect.Time(cutoff)));
+            return (long)await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> DeleteRollupsOlderThanAsync(TimeSpan resolution, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.Command(null, "DELETE FROM monitoring_rollups WHERE resolution = @resolution AND bucket_start < @cutoff",
+            ("@resolution", (int)resolution.TotalSeconds), ("@cutoff", database.Dialect.Time(cutoff)));
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private (string Sql, List<(string, object?)> Parameters) Filter(MetricSelector selector, string column)
+    {
+        var sql = new StringBuilder($"tenant_id = @tenant AND {column} >= @start AND {column} <= @end");
+        var parameters = new List<(string, object?)> { ("@tenant", selector.TenantId), ("@start", database.Dialect.Time(selector.Start)), ("@end", database.Dialect.Time(selector.End)) };
         if (selector.Metrics.Count > 0)
         {
             var names = string.Join(", ", selector.Metrics.Select((m, i) => $"@m{i}"));
@@ -58,25 +156,21 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
             parameters.AddRange(selector.Metrics.Select((m, i) => ($"@m{i}", (object?)m)));
         }
 
-        sql.Append(" ORDER BY metric_name, timestamp");
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(null, sql.ToString(), [.. parameters]);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var samples = new List<MetricSample>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            samples.Add(new MetricSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.Time("timestamp")));
-        }
-
-        return samples;
+        return (sql.ToString(), parameters);
     }
 
-    /// <inheritdoc />
-    public async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset?> OldestAsync(DbConnection connection, string sql, string tenantId, int? resolution, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var delete = connection.Command(null, "DELETE FROM monitoring_data WHERE timestamp < @cutoff", ("@cutoff", database.Dialect.Time(cutoff)));
-        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = resolution is { } r
+            ? connection.Command(null, sql, ("@tenant", tenantId), ("@resolution", r))
+            : connection.Command(null, sql, ("@tenant", tenantId));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
+        {
+            string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+            DateTimeOffset time => time,
+            _ => null,
+        };
     }
 
     /// <inheritdoc />

@@ -8,6 +8,12 @@ public sealed class MonitoringSettings
     /// <summary>How long raw samples are kept; pushes older than this are refused.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(15);
 
+    /// <summary>How long 1-minute roll-ups of samples past <see cref="Retention"/> are kept.</summary>
+    public TimeSpan MinuteRollupRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long 1-hour roll-ups are kept.</summary>
+    public TimeSpan HourRollupRetention { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>Distinct metric names one tenant may have.</summary>
     public int MaxSeriesPerTenant { get; set; } = 1000;
 
@@ -57,6 +63,8 @@ public sealed class MonitoringSettings
     public MetricStoreOptions StoreOptions() => new()
     {
         Retention = Retention,
+        MinuteRollupRetention = MinuteRollupRetention,
+        HourRollupRetention = HourRollupRetention,
         MaxSeriesPerTenant = MaxSeriesPerTenant,
         QueueCapacity = QueueCapacity,
         BatchSize = BatchSize,

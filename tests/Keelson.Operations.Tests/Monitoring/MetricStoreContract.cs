@@ -1,4 +1,5 @@
 using Keelson.Operations.Monitoring;
+using Keelson.Operations.Storage;
 using Keelson.Operations.Tests.Storage;
 using Keelson.Testing;
 
@@ -91,11 +92,59 @@ public abstract class MetricStoreContract(TestDatabase target) : StoreContract(t
         await writer.FlushAsync(None);
 
         Assert.Equal(0, await writer.ApplyRetentionAsync(None));
-        Clock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromSeconds(1));
+        // Retention cuts on whole minutes (so each minute is rolled up whole): a sample goes within a minute of aging out.
+        Clock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromSeconds(59));
+        Assert.Equal(0, await writer.ApplyRetentionAsync(None));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         var deleted = await writer.ApplyRetentionAsync(None);
 
         Assert.Equal(1, deleted);
-        Assert.Equal([2.0], (await store.ReadAsync(new MetricSelector("shop", Now.AddDays(-30), Now, []), None)).Select(s => s.Value));
+        Assert.Equal([2.0], (await store.ReadAsync(new MetricSelector("shop", Now.AddDays(-6), Now, []), None)).Select(s => s.Value));
+
+        // The deleted sample lives on in its minute roll-up, which answers a query reaching back that far.
+        Assert.Equal([1.0, 2.0], (await store.ReadAsync(new MetricSelector("shop", Now.AddDays(-30), Now, []), None)).Select(s => s.Value));
+    }
+
+    [Fact]
+    public async Task Retention_folds_what_it_deletes_into_minute_and_hour_rollups_that_answer_older_queries()
+    {
+        var store = new SqlMetricStore(Database);
+        var options = new MetricStoreOptions { Retention = TimeSpan.FromHours(2), MinuteRollupRetention = TimeSpan.FromHours(6), HourRollupRetention = TimeSpan.FromDays(2) };
+        await using var writer = new MetricWriter(store, options, Clock);
+        var start = Now;
+        Assert.Equal(30, start.Minute);
+
+        // Three hours of one sample every 15 s whose value is its index: minute m holds 4m..4m+3.
+        await store.WriteAsync([.. Enumerable.Range(0, 720).Select(i => MetricSample.Of("shop", "cpu_usage", i, start.AddSeconds(15 * i)))], None);
+        Clock.Advance(TimeSpan.FromHours(3));
+
+        Assert.Equal(240, await writer.ApplyRetentionAsync(None));
+        var recent = await store.ReadAsync(new MetricSelector("shop", start, Now, ["cpu"]), None);
+        Assert.Equal(60 + 480, recent.Count);
+        Assert.Equal(Enumerable.Range(0, 60).Select(m => (start.AddMinutes(m), (4 * m) + 1.5)), recent.Take(60).Select(s => (s.Timestamp, s.Value)));
+        Assert.Equal(Enumerable.Range(240, 480).Select(i => (double)i), recent.Skip(60).Select(s => s.Value));
+
+        // Five hours on, raw samples are all gone and the first two hours' minute buckets too: hour buckets answer before the minutes left.
+        Clock.Advance(TimeSpan.FromHours(5));
+        Assert.Equal(480, await writer.ApplyRetentionAsync(None));
+        // Minute buckets are cut on the hour (before 12:00), so the 10:00 and 11:00 hours answer, then the minutes from 12:00.
+        var old = await store.ReadAsync(new MetricSelector("shop", start.AddHours(-1), Now, []), None);
+        Assert.Equal(2 + 90, old.Count);
+        Assert.Equal([(start.AddMinutes(-30), 59.5), (start.AddMinutes(30), 239.5)], old.Take(2).Select(s => (s.Timestamp, s.Value)));
+        Assert.Equal(Enumerable.Range(90, 90).Select(m => (start.AddMinutes(m), (4 * m) + 1.5)), old.Skip(2).Select(s => (s.Timestamp, s.Value)));
+
+        // The 11:00 bucket was folded in two runs (11:00–11:29, then 11:30–11:59): counts add, minimum and maximum merge.
+        await using var connection = await Database.OpenConnectionAsync(None);
+        await using var bucket = connection.Command(null,
+            "SELECT sample_count, value_min, value_max FROM monitoring_rollups WHERE resolution = 3600 AND bucket_start = @at", ("@at", Database.Dialect.Time(start.AddMinutes(30))));
+        await using var reader = await bucket.ExecuteReaderAsync(None);
+        Assert.True(await reader.ReadAsync(None));
+        Assert.Equal((240L, 120.0, 359.0), (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetDouble(1), reader.GetDouble(2)));
+
+        // Past the hour roll-ups' retention nothing is left.
+        Clock.Advance(TimeSpan.FromDays(2));
+        await writer.ApplyRetentionAsync(None);
+        Assert.Empty(await store.ReadAsync(new MetricSelector("shop", start.AddHours(-1), Now, []), None));
     }
 
     [Fact]

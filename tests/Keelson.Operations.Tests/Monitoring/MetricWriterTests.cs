@@ -69,6 +69,8 @@ public sealed class MetricWriterTests
 
         public Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+        public Task<long> DeleteRollupsOlderThanAsync(TimeSpan resolution, DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.FromResult(0L);
+
         public Task<IReadOnlyList<string>> SeriesAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
     }
 }
