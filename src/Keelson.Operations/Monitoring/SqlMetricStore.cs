@@ -9,8 +9,6 @@ namespace Keelson.Operations.Monitoring;
 /// <summary>Samples in the <c>monitoring_data</c> table of the operations database (SQLite, or PostgreSQL with monthly partitions).</summary>
 public sealed class SqlMetricStore(Database database) : IMetricStore
 {
-    // 5 parameters a row: 200 rows stay far below SQLite's and PostgreSQL's parameter limits.
-    private const int RowsPerStatement = 200;
     private readonly ConcurrentDictionary<string, bool> partitions = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
@@ -32,10 +30,24 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
 
         await database.InTransactionAsync(async (connection, transaction) =>
         {
-            for (var offset = 0; offset < samples.Count; offset += RowsPerStatement)
+            if (connection is Npgsql.NpgsqlConnection postgres)
             {
-                var rows = samples.Skip(offset).Take(RowsPerStatement).ToList();
-                await using var insert = InsertCommand(connection, transaction, rows);
+                await CopyAsync(postgres, samples, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
+            // SQLite's fastest bulk form: one prepared single-row insert, executed per row inside the transaction.
+            await using var insert = connection.Command(transaction,
+                "INSERT INTO monitoring_data (tenant_id, metric_type, metric_name, metric_value, timestamp) VALUES (@t, @y, @n, @v, @s)",
+                ("@t", ""), ("@y", ""), ("@n", ""), ("@v", 0.0), ("@s", ""));
+            await insert.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var sample in samples)
+            {
+                insert.Parameters[0].Value = sample.TenantId;
+                insert.Parameters[1].Value = sample.MetricType;
+                insert.Parameters[2].Value = sample.MetricName;
+                insert.Parameters[3].Value = sample.Value;
+                insert.Parameters[4].Value = database.Dialect.Time(sample.Timestamp);
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -188,22 +200,22 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         return names;
     }
 
-    private DbCommand InsertCommand(DbConnection connection, DbTransaction transaction, List<MetricSample> rows)
+    // PostgreSQL's fastest bulk form: a binary COPY, inside the caller's transaction.
+    private static async Task CopyAsync(Npgsql.NpgsqlConnection connection, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("INSERT INTO monitoring_data (tenant_id, metric_type, metric_name, metric_value, timestamp) VALUES ");
-        var parameters = new (string, object?)[rows.Count * 5];
-        for (var i = 0; i < rows.Count; i++)
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY monitoring_data (tenant_id, metric_type, metric_name, metric_value, timestamp) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        foreach (var sample in samples)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@t{i}, @y{i}, @n{i}, @v{i}, @s{i})");
-            var row = rows[i];
-            parameters[i * 5] = ($"@t{i}", row.TenantId);
-            parameters[(i * 5) + 1] = ($"@y{i}", row.MetricType);
-            parameters[(i * 5) + 2] = ($"@n{i}", row.MetricName);
-            parameters[(i * 5) + 3] = ($"@v{i}", row.Value);
-            parameters[(i * 5) + 4] = ($"@s{i}", database.Dialect.Time(row.Timestamp));
+            await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(sample.TenantId, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(sample.MetricType, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(sample.MetricName, NpgsqlTypes.NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(sample.Value, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(sample.Timestamp.UtcDateTime, NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
         }
 
-        return connection.Command(transaction, sql.ToString(), parameters);
+        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DateTime MonthOf(DateTimeOffset time) => new(time.UtcDateTime.Year, time.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc);
