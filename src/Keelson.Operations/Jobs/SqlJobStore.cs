@@ -186,6 +186,21 @@ public sealed partial class SqlJobStore(Database database)
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Every tenant's queue names, so the gauges show zero for a queue with no jobs.</summary>
+    public async Task<IReadOnlyList<(string TenantId, string Queue)>> AllQueuesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = connection.Command(null, "SELECT tenant_id, name FROM job_queues ORDER BY tenant_id, name");
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return list;
+    }
+
     /// <summary>Pending, admitted and running jobs per tenant and queue, for the queue gauges.</summary>
     public async Task<IReadOnlyList<(string TenantId, string Queue, JobState State, long Count)>> CountsAsync(CancellationToken cancellationToken)
     {

@@ -102,6 +102,11 @@ public sealed class JobEndpointsTests(JobApiFactory factory) : IClassFixture<Job
         await WaitAsync(client, "jobs-cancel", [longId], j => j["state"]!.GetValue<string>() == "running");
         Assert.Equal("pending", (await Send(client, HttpMethod.Get, $"/api/v1/tenants/jobs-cancel/jobs/{nextId}")).Body["state"]!.GetValue<string>());
 
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("keelson_queue_pending_jobs{tenant=\"jobs-cancel\",queue=\"batch\",mode=\"demo\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("keelson_queue_running_jobs{tenant=\"jobs-cancel\",queue=\"batch\",mode=\"demo\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("keelson_queue_admitted_jobs{tenant=\"jobs-cancel\",queue=\"batch\",mode=\"demo\"} 0\n", metrics, StringComparison.Ordinal);
+
         var (status, cancelled, _) = await Send(client, HttpMethod.Post, $"/api/v1/tenants/jobs-cancel/jobs/{longId}/cancel");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("cancelled", cancelled["state"]!.GetValue<string>());
@@ -110,6 +115,7 @@ public sealed class JobEndpointsTests(JobApiFactory factory) : IClassFixture<Job
         var left = await factory.Services.GetRequiredService<DeploymentClusters>().InspectSandboxesAsync(s => s.Engine.Store.List<V1Job>("jobs-cancel").Select(j => j.Metadata.Name).ToList(), default);
         Assert.Equal([$"next-{nextId}-a1"], left.SelectMany(l => l));
 
+        Assert.Contains("keelson_queue_pending_jobs{tenant=\"jobs-cancel\",queue=\"batch\",mode=\"demo\"} 0\n", await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, (await Send(client, HttpMethod.Post, $"/api/v1/tenants/jobs-cancel/jobs/{nextId}/cancel")).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await Send(client, HttpMethod.Post, $"/api/v1/tenants/jobs-cancel/jobs/{nextId}/retry")).Status);
         var retried = (await Send(client, HttpMethod.Post, $"/api/v1/tenants/jobs-cancel/jobs/{longId}/retry")).Body;
