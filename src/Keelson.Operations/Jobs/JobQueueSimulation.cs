@@ -100,9 +100,13 @@ public static class JobQueueSimulation
             }
         }
 
-        var all = (await cluster.ListAsync("batch/v1", "Job", ns, null, cancellationToken).ConfigureAwait(false)).OfType<V1Job>().ToList();
-        var gpuHours = all.Where(j => j.Status?.StartTime is not null && j.Status.CompletionTime is not null)
-            .Sum(j => (j.Status.CompletionTime!.Value - j.Status.StartTime!.Value).TotalHours * records[int.Parse(j.Metadata.Labels[JobManifest.JobIdLabel], CultureInfo.InvariantCulture) - 1].Spec.Request.Gpus);
+        // GPU-hours the jobs used: each finished pod's running time (not the Job's, which includes waiting to be scheduled).
+        var pods = (await cluster.ListAsync("v1", "Pod", ns, null, cancellationToken).ConfigureAwait(false)).OfType<V1Pod>();
+        var gpuHours = pods
+            .Select(p => (Pod: p, Ended: p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated))
+            .Where(p => p.Ended is { StartedAt: not null, FinishedAt: not null })
+            .Sum(p => (p.Ended!.FinishedAt!.Value - p.Ended.StartedAt!.Value).TotalHours
+                * records[int.Parse(p.Pod.Metadata.Labels[JobManifest.JobIdLabel], CultureInfo.InvariantCulture) - 1].Spec.Gpus);
         return new QueueSimulationReport(
             makespan ?? limit, gpuHours, nodeHours, nodeHours * nodePool.Instance.Prices.OnDemandUsd, samples.Count == 0 ? 0 : samples.Max(s => s.Nodes), samples.Count == 0 ? 0 : samples[^1].Nodes, samples);
     }
