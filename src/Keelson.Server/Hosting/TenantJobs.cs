@@ -97,7 +97,18 @@ public sealed partial class TenantJobs(TenantDatabases databases, DeploymentClus
                     target.NamespaceApplied = true;
                 }
 
-                await target.Cluster.ApplyAsync(JobManifest.Build(job, target.Namespace, pool), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await target.Cluster.ApplyAsync(JobManifest.Build(job, target.Namespace, pool), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Delivery.Kubernetes.ClusterException e) when (e.Code is 400 or 403 or 409 or 422)
+                {
+                    // The cluster refuses this Job (a policy, an admission webhook, a quota): that job fails with the
+                    // cluster's reason and its quota is released; the other jobs of the pass go on.
+                    await jobs.FinishAsync(job.Id, job.Attempt, false, $"the cluster refused the Kubernetes Job: {e.Reason}: {e.Message}", cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 target.Changed = true;
                 await jobs.MarkRunningAsync(job.Id, job.Attempt, cancellationToken).ConfigureAwait(false);
                 LogCreated(job.TenantId, job.Id, key.Name, pool.Name);
