@@ -124,6 +124,66 @@ public sealed class JobEndpointsTests(JobApiFactory factory) : IClassFixture<Job
         Assert.Equal("cancelled", (await Send(client, HttpMethod.Post, $"/api/v1/tenants/jobs-cancel/jobs/{longId}/cancel")).Body["state"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task On_the_sandbox_a_higher_priority_job_preempts_a_running_one_which_is_admitted_again_after_it()
+    {
+        using var client = await TenantWithQueueAsync("jobs-preempt");
+        var low = (await Send(client, HttpMethod.Post, "/api/v1/tenants/jobs-preempt/jobs", Job("low", "4", run: "3m", priority: 1))).Body["id"]!.GetValue<long>();
+        await WaitAsync(client, "jobs-preempt", [low], j => j["state"]!.GetValue<string>() == "running");
+        var high = (await Send(client, HttpMethod.Post, "/api/v1/tenants/jobs-preempt/jobs", Job("high", "4", run: "60s", priority: 10))).Body["id"]!.GetValue<long>();
+
+        var done = await WaitAsync(client, "jobs-preempt", [low, high], j => j["state"]!.GetValue<string>() == "succeeded");
+
+        var lowAttempts = done[0]["attempts"]!.AsArray();
+        Assert.Equal(("preempted", $"preempted by job {high}"), (lowAttempts[0]!["outcome"]!.GetValue<string>(), lowAttempts[0]!["message"]!.GetValue<string>()));
+        Assert.Equal(("succeeded", 2), (lowAttempts[1]!["outcome"]!.GetValue<string>(), done[0]["attempt"]!.GetValue<int>()));
+
+        // Exact admission order: low, then high (evicting low), then low again once high ended.
+        var order = done.SelectMany(j => j["attempts"]!.AsArray().Select(a => (Job: j["name"]!.GetValue<string>(), At: Time(a!["admitted_at"]), Attempt: a["attempt"]!.GetValue<int>())))
+            .OrderBy(a => a.At).Select(a => $"{a.Job}#{a.Attempt}");
+        Assert.Equal(["low#1", "high#1", "low#2"], order);
+        Assert.True(Time(lowAttempts[1]!["admitted_at"]) >= Time(done[1]["attempts"]![0]!["ended_at"]));
+
+        // The preempted attempt's Kubernetes Job was deleted; the second attempt ran under its own name.
+        var left = await factory.Services.GetRequiredService<DeploymentClusters>().InspectSandboxesAsync(s => s.Engine.Store.List<V1Job>("jobs-preempt").Select(j => j.Metadata.Name).Order(StringComparer.Ordinal).ToList(), default);
+        Assert.Equal(new[] { $"high-{high}-a1", $"low-{low}-a2" }.Order(StringComparer.Ordinal), left.SelectMany(l => l));
+    }
+
+    [Fact]
+    public async Task On_the_sandbox_StrictFIFO_holds_younger_jobs_behind_its_head_and_BestEffortFIFO_lets_them_pass()
+    {
+        using var client = await TenantWithQueueAsync("jobs-fifo");
+        var best = Queue.DeepClone().AsObject();
+        best["queueing_strategy"] = "BestEffortFIFO";
+        Assert.Equal(HttpStatusCode.Created, (await Send(client, HttpMethod.Put, "/api/v1/tenants/jobs-fifo/job-queues/best", best)).Status);
+        var ids = new Dictionary<string, long>();
+        foreach (var queue in new[] { "batch", "best" })
+        {
+            // a takes 3 of 4 CPUs; b (2 CPUs) cannot fit beside it; c (1 CPU) could.
+            foreach (var (name, cpu) in new[] { ("a", "3"), ("b", "2"), ("c", "1") })
+            {
+                var job = Job($"{queue}-{name}", cpu, run: "60s");
+                job["queue"] = queue;
+                ids[$"{queue}-{name}"] = (await Send(client, HttpMethod.Post, "/api/v1/tenants/jobs-fifo/jobs", job)).Body["id"]!.GetValue<long>();
+            }
+        }
+
+        var done = await WaitAsync(client, "jobs-fifo", [.. ids.Values], j => j["state"]!.GetValue<string>() == "succeeded");
+        var byName = done.ToDictionary(j => j["name"]!.GetValue<string>());
+        DateTimeOffset Admitted(string name) => Time(byName[name]["attempts"]![0]!["admitted_at"]);
+        DateTimeOffset Ended(string name) => Time(byName[name]["attempts"]![0]!["ended_at"]);
+
+        // StrictFIFO (the queue named batch): b blocks c until a ends; then b and c go in that order.
+        Assert.True(Admitted("batch-b") >= Ended("batch-a"));
+        Assert.True(Admitted("batch-c") >= Ended("batch-a"));
+        Assert.Equal(["batch-a", "batch-b", "batch-c"], ids.Keys.Where(n => n.StartsWith("batch-", StringComparison.Ordinal)).OrderBy(Admitted).ThenBy(n => ids[n]));
+
+        // BestEffortFIFO: c passes b and runs beside a; b waits for a.
+        Assert.True(Admitted("best-c") < Ended("best-a"));
+        Assert.True(Admitted("best-b") >= Ended("best-a"));
+        Assert.Equal(["best-a", "best-c", "best-b"], ids.Keys.Where(n => n.StartsWith("best-", StringComparison.Ordinal)).OrderBy(Admitted).ThenBy(n => ids[n]));
+    }
+
     [Theory]
     [InlineData("queue", "\"nightly\"", "queue", "unknown queue \"nightly\"; the tenant's queues: batch")]
     [InlineData("image", "\"registry.example.com/quant/backtest\"", "image", "has no tag or digest")]
