@@ -184,6 +184,31 @@ public sealed class JobEndpointsTests(JobApiFactory factory) : IClassFixture<Job
         Assert.Equal(["best-a", "best-c", "best-b"], ids.Keys.Where(n => n.StartsWith("best-", StringComparison.Ordinal)).OrderBy(Admitted).ThenBy(n => ids[n]));
     }
 
+    [Fact]
+    public async Task On_the_sandbox_a_queue_borrows_its_idle_cohort_members_quota_up_to_its_limit()
+    {
+        using var client = await TenantWithQueueAsync("jobs-cohort");
+        var teamA = JsonNode.Parse("""{"cohort": "research", "flavors": [{"pool": "general", "nominal": {"cpu": "2", "memory": "8Gi"}, "borrowing_limit": {"cpu": "2", "memory": "8Gi"}}]}""")!.AsObject();
+        var teamB = JsonNode.Parse("""{"cohort": "research", "flavors": [{"pool": "general", "nominal": {"cpu": "2", "memory": "8Gi"}}]}""")!.AsObject();
+        Assert.Equal(HttpStatusCode.Created, (await Send(client, HttpMethod.Put, "/api/v1/tenants/jobs-cohort/job-queues/team-a", teamA)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Send(client, HttpMethod.Put, "/api/v1/tenants/jobs-cohort/job-queues/team-b", teamB)).Status);
+        var ids = new List<long>();
+        foreach (var (name, cpu) in new[] { ("a1", "2"), ("a2", "2"), ("a3", "1") })
+        {
+            var job = Job(name, cpu, run: "60s");
+            job["queue"] = "team-a";
+            ids.Add((await Send(client, HttpMethod.Post, "/api/v1/tenants/jobs-cohort/jobs", job)).Body["id"]!.GetValue<long>());
+        }
+
+        var done = await WaitAsync(client, "jobs-cohort", ids, j => j["state"]!.GetValue<string>() == "succeeded");
+        DateTimeOffset Admitted(int i) => Time(done[i]["attempts"]![0]!["admitted_at"]);
+        DateTimeOffset Ended(int i) => Time(done[i]["attempts"]![0]!["ended_at"]);
+
+        // a2 ran beside a1 on team-b's idle quota; a3 would exceed the cohort's 4 CPUs and waited for one of them.
+        Assert.True(Admitted(1) < Ended(0), "a2 did not borrow");
+        Assert.True(Admitted(2) >= new[] { Ended(0), Ended(1) }.Min());
+    }
+
     [Theory]
     [InlineData("queue", "\"nightly\"", "queue", "unknown queue \"nightly\"; the tenant's queues: batch")]
     [InlineData("image", "\"registry.example.com/quant/backtest\"", "image", "has no tag or digest")]
