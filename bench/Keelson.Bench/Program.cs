@@ -3,6 +3,13 @@ using Keelson.Bench;
 
 // dotnet run -c Release --project bench/Keelson.Bench -- --filter '*' [--job short]
 // dotnet run -c Release --project bench/Keelson.Bench -- --export-validate-inputs FILE   (input of tests/schema/kubernetes-models/bench.mjs)
+// dotnet run -c Release --project bench/Keelson.Bench -- --night-simulation   (seed 001's night, docs/performance.md)
+if (args is ["--night-simulation"])
+{
+    Console.WriteLine(await NightSimulation.RunAsync());
+    return;
+}
+
 if (args is ["--export-validate-inputs", var path])
 {
     ValidateBenchmarks.ExportInputs(path);

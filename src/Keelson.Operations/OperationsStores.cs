@@ -30,6 +30,7 @@ public sealed class OperationsStores : IAsyncDisposable
         Images = new SqlImageStore(database);
         AlertOccurrences = new SqlAlertOccurrenceStore(database);
         Thresholds = new Thresholds.SqlThresholdStore(database);
+        Jobs = new Jobs.SqlJobStore(database);
         this.redis = redis;
     }
 
@@ -68,6 +69,9 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Monitoring threshold settings.</summary>
     public Thresholds.SqlThresholdStore Thresholds { get; }
+
+    /// <summary>Batch job queues, jobs and their admissions.</summary>
+    public Jobs.SqlJobStore Jobs { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

@@ -35,6 +35,12 @@ internal abstract class SqlDialect
     /// <summary>SQL for the migration bookkeeping table.</summary>
     public abstract string CreateMigrationsTable { get; }
 
+    /// <summary>
+    /// The suffix of a SELECT that locks its rows for this transaction and skips rows another transaction holds
+    /// (PostgreSQL); empty on SQLite, whose immediate transaction already holds the database's only write lock.
+    /// </summary>
+    public abstract string ForUpdateSkipLocked { get; }
+
     private sealed class SqliteDialect : SqlDialect
     {
         public override string MigrationFolder => "sqlite";
@@ -60,6 +66,8 @@ internal abstract class SqlDialect
 
         public override string CreateMigrationsTable =>
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+        public override string ForUpdateSkipLocked => "";
     }
 
     private sealed class PostgresDialect : SqlDialect
@@ -84,5 +92,7 @@ internal abstract class SqlDialect
 
         public override string CreateMigrationsTable =>
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)";
+
+        public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
     }
 }

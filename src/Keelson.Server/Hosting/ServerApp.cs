@@ -60,6 +60,9 @@ public static class ServerApp
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
+        builder.Services.Configure<JobSettings>(builder.Configuration.GetSection("Keelson:Jobs"));
+        builder.Services.AddSingleton<TenantJobs>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TenantJobs>());
         builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
@@ -141,6 +144,7 @@ public static class ServerApp
         api.MapAlertsCompat();
         api.MapThresholds();
         api.MapSimulatorHealth();
+        api.MapJobs();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         app.MapAdvancedMonitoringStream();

@@ -16,6 +16,9 @@ public sealed class ServerMetrics
     private readonly Gauge deployments;
     private readonly Gauge alerts;
     private readonly Gauge alertsForState;
+    private readonly Gauge pendingJobs;
+    private readonly Gauge admittedJobs;
+    private readonly Gauge runningJobs;
 
     /// <summary>Creates the registry and its gauges.</summary>
     public ServerMetrics()
@@ -32,6 +35,11 @@ public sealed class ServerMetrics
             "alertname", "alertstate", "tenant", "severity", "mode");
         alertsForState = factory.CreateGauge("ALERTS_FOR_STATE", "When each pending or firing alert became active, in Unix seconds (Prometheus's ALERTS_FOR_STATE).",
             "alertname", "tenant", "severity", "mode");
+
+        // Queue length for scaling a queue worker on it (KEDA, an HPA External metric), as seed 001 scales on its queue.
+        pendingJobs = factory.CreateGauge("keelson_queue_pending_jobs", "Jobs waiting for admission, per tenant and queue.", "tenant", "queue", "mode");
+        admittedJobs = factory.CreateGauge("keelson_queue_admitted_jobs", "Jobs admitted whose Kubernetes Job is being created, per tenant and queue.", "tenant", "queue", "mode");
+        runningJobs = factory.CreateGauge("keelson_queue_running_jobs", "Jobs whose Kubernetes Job runs, per tenant and queue.", "tenant", "queue", "mode");
     }
 
     /// <summary>The registry <c>/metrics</c> serves.</summary>
@@ -49,6 +57,7 @@ public sealed class ServerMetrics
             }
 
             var active = new List<(string Mode, ActiveAlertState Alert)>();
+            var queues = new List<(string Mode, string Tenant, string Queue, Operations.Jobs.JobState State, long Count)>();
             foreach (var (mode, demo) in new[] { ("demo", true), ("production", false) })
             {
                 var stores = databases.For(demo);
@@ -62,10 +71,39 @@ public sealed class ServerMetrics
                 }
 
                 active.AddRange((await stores.AlertRules.ActiveAsync(null, cancellationToken).ConfigureAwait(false)).Select(a => (mode, a)));
+                foreach (var (tenant, queue) in await stores.Jobs.AllQueuesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    queues.Add((mode, tenant, queue, Operations.Jobs.JobState.Pending, 0));
+                }
+
+                queues.AddRange((await stores.Jobs.CountsAsync(cancellationToken).ConfigureAwait(false)).Select(c => (mode, c.TenantId, c.Queue, c.State, c.Count)));
             }
 
             SetAlerts(active);
+            SetQueues(queues);
         });
+    }
+
+    // Every known queue gets all three series (zero included); series of deleted queues without jobs go away.
+    private void SetQueues(List<(string Mode, string Tenant, string Queue, Operations.Jobs.JobState State, long Count)> counts)
+    {
+        var keys = counts.Select(c => (c.Mode, c.Tenant, c.Queue)).Distinct().ToList();
+        var current = keys.Select(k => string.Join('\u0001', k.Tenant, k.Queue, k.Mode)).ToHashSet(StringComparer.Ordinal);
+        foreach (var gauge in new[] { pendingJobs, admittedJobs, runningJobs })
+        {
+            foreach (var labels in gauge.GetAllLabelValues().Where(l => !current.Contains(string.Join('\u0001', l))).ToList())
+            {
+                gauge.RemoveLabelled(labels);
+            }
+        }
+
+        foreach (var (mode, tenant, queue) in keys)
+        {
+            long Count(Operations.Jobs.JobState s) => counts.Where(c => c.Mode == mode && c.Tenant == tenant && c.Queue == queue && c.State == s).Sum(c => c.Count);
+            pendingJobs.WithLabels(tenant, queue, mode).Set(Count(Operations.Jobs.JobState.Pending));
+            admittedJobs.WithLabels(tenant, queue, mode).Set(Count(Operations.Jobs.JobState.Admitted));
+            runningJobs.WithLabels(tenant, queue, mode).Set(Count(Operations.Jobs.JobState.Running));
+        }
     }
 
     // Read from the database, not from this replica's evaluations: every replica shows every tenant's alerts, whoever evaluates them.
