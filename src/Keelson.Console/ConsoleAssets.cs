@@ -10,11 +10,13 @@ namespace Keelson.Console;
 
 /// <summary>
 /// The console's browser files, embedded in this assembly: its own (<c>/_console/…</c>), Blazor's script
-/// (<c>/_framework/blazor.web.js</c>) and Fluent UI's web components and styles (<c>/_content/Microsoft.FluentUI.AspNetCore.Components/…</c>).
+/// (<c>/_framework/blazor.web.js</c>), Fluent UI's web components and styles (<c>/_content/Microsoft.FluentUI.AspNetCore.Components/…</c>)
+/// and Plotly's charts (<c>/_content/Plotly.Blazor/…</c>).
 /// </summary>
 internal static class ConsoleAssets
 {
     private const string FluentPrefix = "_content/Microsoft.FluentUI.AspNetCore.Components/";
+    private const string PlotlyPrefix = "_content/Plotly.Blazor/";
 
     // URL path (without the leading slash) → (resource name, ETag), built once from the assembly's manifest.
     private static readonly FrozenDictionary<string, (string Resource, string ETag)> Files = Load();
@@ -24,6 +26,7 @@ internal static class ConsoleAssets
         endpoints.MapGet("/_console/{**path}", (string path, HttpContext http) => Serve("_console/" + path, http)).ExcludeFromDescription();
         endpoints.MapGet("/_framework/blazor.web.js", (HttpContext http) => Serve("_framework/blazor.web.js", http)).ExcludeFromDescription();
         endpoints.MapGet("/" + FluentPrefix + "{**path}", (string path, HttpContext http) => Serve(FluentPrefix + path, http)).ExcludeFromDescription();
+        endpoints.MapGet("/" + PlotlyPrefix + "{**path}", (string path, HttpContext http) => Serve(PlotlyPrefix + path, http)).ExcludeFromDescription();
     }
 
     private static IResult Serve(string path, HttpContext http)
@@ -58,6 +61,7 @@ internal static class ConsoleAssets
                 _ when name.StartsWith("console/", StringComparison.Ordinal) => "_console/" + name["console/".Length..],
                 _ when name.StartsWith("framework/", StringComparison.Ordinal) => "_framework/" + name["framework/".Length..],
                 _ when name.StartsWith("fluent/", StringComparison.Ordinal) => FluentPrefix + name["fluent/".Length..],
+                _ when name.StartsWith("plotly/", StringComparison.Ordinal) => PlotlyPrefix + name["plotly/".Length..],
                 _ => null,
             };
             if (path is not null)

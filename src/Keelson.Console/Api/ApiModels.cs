@@ -45,3 +45,12 @@ public sealed record DeploymentEvent(DateTimeOffset At, string Step, [property: 
 
 /// <summary>A downloaded file.</summary>
 public sealed record Download(string FileName, string ContentType, byte[] Content);
+
+/// <summary>The answer of <c>GET /api/v1/tenants/{id}/monitoring</c>.</summary>
+public sealed record MetricsAnswer(string Source, IReadOnlyList<MetricSeries> Series);
+
+/// <summary>One series of a metrics answer.</summary>
+public sealed record MetricSeries(string MetricName, string MetricType, string Source, IReadOnlyList<MetricPointView> Points);
+
+/// <summary>One point of a series.</summary>
+public sealed record MetricPointView(DateTimeOffset Timestamp, double Value);

@@ -91,6 +91,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(page);
         var axe = Repo.File("tests", "Keelson.Server.Tests", "Console", "axe", "node_modules", "axe-core", "axe.min.js");
         Assert.True(File.Exists(axe), $"{axe} is missing: run npm ci in its folder (./test does)");
+        // Colours are judged as shown: a message bar still fading in would count as low contrast.
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
         await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = axe });
         var violations = await page.EvaluateAsync<JsonElement>("""
             async () => (await axe.run(document, { resultTypes: ["violations"] })).violations

@@ -198,6 +198,36 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         await ConsoleBrowser.AssertAccessibleAsync(page, "tenants in the dark theme");
     }
 
+    [Fact]
+    public async Task Samples_pushed_to_the_API_are_charted_and_a_new_one_moves_the_chart_live()
+    {
+        await CreateAsync("soylent", new JsonObject { ["chatbot"] = 5 });
+        await PushAsync("soylent", DateTimeOffset.UtcNow.AddMinutes(-3), new JsonObject { ["cpu_usage"] = 40.0, ["latency_ms"] = 120.0 });
+        var page = await browser.OpenAsync(await browser.NewPageAsync(), "demo/tenants/soylent/metrics");
+        var cpu = page.GetByTestId("chart-cpu_usage");
+        await Expect(cpu).ToHaveAttributeAsync("data-points", "1");
+        await Expect(page.GetByTestId("chart-latency_ms")).ToHaveAttributeAsync("data-points", "1");
+        await Expect(page.GetByTestId("metrics-live")).ToContainTextAsync("Live");
+        // Plotly drew the series: one trace, one marker per point.
+        await Expect(cpu.Locator(".scatterlayer .trace")).ToHaveCountAsync(1);
+        await Expect(cpu.Locator(".scatterlayer .point")).ToHaveCountAsync(1);
+
+        // A sample pushed now arrives over /ws/monitoring and is drawn without a reload.
+        await PushAsync("soylent", DateTimeOffset.UtcNow, new JsonObject { ["cpu_usage"] = 75.0 });
+        await Expect(cpu).ToHaveAttributeAsync("data-points", "2");
+        await Expect(cpu.Locator(".scatterlayer .point")).ToHaveCountAsync(2);
+        await Expect(cpu).ToContainTextAsync("last 75");
+        await ConsoleBrowser.ScreenshotAsync(page, "metrics");
+        await ConsoleBrowser.AssertAccessibleAsync(page, "metrics");
+    }
+
+    private async Task PushAsync(string tenant, DateTimeOffset at, JsonObject metrics)
+    {
+        using var response = await browser.Server.Http.PostAsJsonAsync($"/api/v1/tenants/{tenant}/monitoring",
+            new JsonObject { ["timestamp"] = at.ToString("O", CultureInfo.InvariantCulture), ["metrics"] = metrics });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     private static async Task<double> BodyLuminanceAsync(IPage page) => await page.EvaluateAsync<double>("""
         () => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; }
         """);
