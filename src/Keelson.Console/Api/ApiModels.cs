@@ -54,3 +54,15 @@ public sealed record MetricSeries(string MetricName, string MetricType, string S
 
 /// <summary>One point of a series.</summary>
 public sealed record MetricPointView(DateTimeOffset Timestamp, double Value);
+
+/// <summary>One alert rule.</summary>
+public sealed record AlertRuleView(string AlertName, string Condition, string Promql, string Duration, string Severity, bool Enabled);
+
+/// <summary>A tenant's rules.</summary>
+public sealed record AlertRuleListView(IReadOnlyList<AlertRuleView> Alerts, int Total);
+
+/// <summary>A pending or firing alert.</summary>
+public sealed record ActiveAlertView(string AlertName, string State, string Severity, double Value, DateTimeOffset ActiveAt, DateTimeOffset? FiredAt);
+
+/// <summary>A tenant's pending and firing alerts.</summary>
+public sealed record ActiveAlertListView(IReadOnlyList<ActiveAlertView> Alerts, int Total);
