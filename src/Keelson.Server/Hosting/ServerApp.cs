@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Keelson.Console;
 using Keelson.Server.Alerts;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
@@ -57,6 +58,7 @@ public static class ServerApp
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluation>());
         builder.Services.AddHostedService<ThresholdSync>();
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddKeelsonConsole();
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
@@ -148,6 +150,7 @@ public static class ServerApp
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         app.MapAdvancedMonitoringStream();
+        app.MapKeelsonConsole();
         return app;
     }
 }

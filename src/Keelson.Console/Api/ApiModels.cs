@@ -1,0 +1,68 @@
+namespace Keelson.Console.Api;
+
+/// <summary>One row of <c>GET /api/v1/tenants/</c>.</summary>
+public sealed record TenantRow(
+    string TenantId, string Name, string Preset, string Status, bool IsDemo, int ServicesCount,
+    int? GpuLimit, string? GpuType, string TenancyMode, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, int>? ServiceConfig);
+
+/// <summary>A page of tenants with the database's counts.</summary>
+public sealed record TenantPage(IReadOnlyList<TenantRow> Tenants, int TotalCount, int DemoCount, int ActiveCount);
+
+/// <summary>The answer of <c>POST /api/v1/tenants/calculate-resources</c>.</summary>
+public sealed record PlanView(string Preset, PlanTotals Resources, IReadOnlyList<PlannedService> Services, IReadOnlyList<PlannedPool> Nodes, PlanCost EstimatedCost);
+
+/// <summary>Requested resources at peak.</summary>
+public sealed record PlanTotals(string Cpu, string Memory, int Gpu, string Storage);
+
+/// <summary>One planned component.</summary>
+public sealed record PlannedService(string Name, string Kind, string Pool, string Device, int? Sessions, int MinReplicas, int Replicas, int MaxReplicas, string Cpu, string Memory, int Gpu, double MonthlyUsd, string Rationale);
+
+/// <summary>Nodes of one pool, beside the bin-packing lower bound.</summary>
+public sealed record PlannedPool(string Pool, string InstanceType, int Nodes, int OffPeakNodes, int LowerBound, string LowerBoundBy, string NodesReason, double MonthlyUsd);
+
+/// <summary>Monthly cost on demand and with the stack's savings (spot, reserved, scale-down).</summary>
+public sealed record PlanCost(double MonthlyUsd, double OptimisedMonthlyUsd, string Summary);
+
+/// <summary>One finding of the validator.</summary>
+public sealed record Finding(string Id, string Severity, [property: System.Text.Json.Serialization.JsonPropertyName("object")] string? Resource, string? File, int? Line, string? Path, string Message, string? Hint);
+
+/// <summary>The answer of <c>POST /api/v1/tenants/validate-manifest</c>.</summary>
+public sealed record ValidationView(bool Valid, IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors, IReadOnlyList<Finding> Findings);
+
+/// <summary>A durable deployment and its steps.</summary>
+public sealed record DeploymentView(
+    string DeploymentId, string TenantId, int Revision, string Status, bool Finished, string? Error, string? RollbackOf, string Action,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<DeploymentStepView> Steps);
+
+/// <summary>One step of a deployment.</summary>
+public sealed record DeploymentStepView(string Name, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Message);
+
+/// <summary>The deployments of one tenant, newest first.</summary>
+public sealed record DeploymentHistory(string TenantId, IReadOnlyList<DeploymentView> Deployments);
+
+/// <summary>A progress line of the deployment stream: an object applied, waited for or pruned.</summary>
+public sealed record DeploymentEvent(DateTimeOffset At, string Step, [property: System.Text.Json.Serialization.JsonPropertyName("object")] string? Resource, string Message);
+
+/// <summary>A downloaded file.</summary>
+public sealed record Download(string FileName, string ContentType, byte[] Content);
+
+/// <summary>The answer of <c>GET /api/v1/tenants/{id}/monitoring</c>.</summary>
+public sealed record MetricsAnswer(string Source, IReadOnlyList<MetricSeries> Series);
+
+/// <summary>One series of a metrics answer.</summary>
+public sealed record MetricSeries(string MetricName, string MetricType, string Source, IReadOnlyList<MetricPointView> Points);
+
+/// <summary>One point of a series.</summary>
+public sealed record MetricPointView(DateTimeOffset Timestamp, double Value);
+
+/// <summary>One alert rule.</summary>
+public sealed record AlertRuleView(string AlertName, string Condition, string Promql, string Duration, string Severity, bool Enabled);
+
+/// <summary>A tenant's rules.</summary>
+public sealed record AlertRuleListView(IReadOnlyList<AlertRuleView> Alerts, int Total);
+
+/// <summary>A pending or firing alert.</summary>
+public sealed record ActiveAlertView(string AlertName, string State, string Severity, double Value, DateTimeOffset ActiveAt, DateTimeOffset? FiredAt);
+
+/// <summary>A tenant's pending and firing alerts.</summary>
+public sealed record ActiveAlertListView(IReadOnlyList<ActiveAlertView> Alerts, int Total);

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Keelson.Server.Tests.Processes;
+using Keelson.Testing;
+using Microsoft.Playwright;
+
+namespace Keelson.Server.Tests.Console;
+
+/// <summary>
+/// A real <c>keelson serve</c> process and the Debian <c>chromium</c> driven by Playwright (pointed at that executable,
+/// so nothing is downloaded), shared by the console's browser tests. The server has an admin key and a tenant key.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncLifetime
+{
+    /// <summary>The admin key of the server.</summary>
+    public const string AdminKey = "console-admin-key-0123456789";
+
+    /// <summary>A key scoped to <see cref="ScopedTenant"/>.</summary>
+    public const string TenantKey = "console-tenant-key-0123456789";
+
+    /// <summary>The tenant <see cref="TenantKey"/> may see.</summary>
+    public const string ScopedTenant = "scoped-a";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("keelson-console-").FullName;
+    private IPlaywright? playwright;
+
+    /// <summary>The server.</summary>
+    internal ServerProcess Server { get; private set; } = default!;
+
+    /// <summary>The browser.</summary>
+    public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>Where downloads are saved.</summary>
+    public string Downloads => Directory.CreateDirectory(Path.Combine(folder, "downloads")).FullName;
+
+    /// <summary>The console's address.</summary>
+    public string Url(string path) => new Uri(Server.Url, path).ToString();
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync()
+    {
+        Server = await ServerProcess.StartAsync("console", [
+            "--Keelson:DataDirectory", Path.Combine(folder, "data"),
+            "--Keelson:AdminKeys:0", AdminKey,
+            $"--Keelson:TenantKeys:{TenantKey}", ScopedTenant,
+            "--Keelson:MutationsPerMinute", "10000",
+        ], folder, CancellationToken.None);
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExternalProcess.Find("chromium", "chromium"),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu"],
+        });
+    }
+
+    /// <summary>A fresh browser tab (its own session storage) of the given size.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            AcceptDownloads = true,
+            ColorScheme = scheme,
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Opens a console page and waits until its circuit is up and it shows its heading.</summary>
+    public async Task<IPage> OpenAsync(IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync(Url(path));
+        await page.WaitForSelectorAsync("html[data-console-ready=true] main h1");
+        return page;
+    }
+
+    /// <summary>Saves a screenshot to docs/images (read by a person, used by the README).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Repo.File("docs", "images", $"console-{name}.png"), FullPage = fullPage });
+    }
+
+    /// <summary>
+    /// Runs axe-core (from npm, tests/Keelson.Server.Tests/Console/axe) on the page and fails with the list of serious
+    /// or critical violations, if any.
+    /// </summary>
+    public static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var axe = Repo.File("tests", "Keelson.Server.Tests", "Console", "axe", "node_modules", "axe-core", "axe.min.js");
+        Assert.True(File.Exists(axe), $"{axe} is missing: run npm ci in its folder (./test does)");
+        // Colours are judged as shown: a message bar still fading in would count as low contrast.
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)");
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = axe });
+        var violations = await page.EvaluateAsync<JsonElement>("""
+            async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+              .filter(v => v.impact === "serious" || v.impact === "critical")
+              // An expanded tree item's visible text includes its child items, while its name is its own label, as the
+              // WAI-ARIA tree pattern has it; label-content-name-mismatch flags those, and only those are let through.
+              .map(v => ({ ...v, nodes: v.id !== "label-content-name-mismatch" ? v.nodes
+                : v.nodes.filter(n => !document.querySelector(n.target[0])?.matches("fluent-tree-item.nested")) }))
+              .filter(v => v.nodes.length > 0)
+              .map(v => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`)
+            """);
+        Assert.True(violations.GetArrayLength() == 0, $"axe on {what}:\n{string.Join("\n", violations.EnumerateArray().Select(v => v.GetString()))}");
+    }
+
+    /// <inheritdoc/>
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still being closed by the stopped server; the temp folder is cleaned by the system.
+        }
+    }
+}
