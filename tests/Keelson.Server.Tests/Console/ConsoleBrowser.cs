@@ -75,11 +75,19 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Saves a screenshot to docs/images (read by a person, used by the README).</summary>
+    /// <summary>
+    /// Saves a screenshot: to docs/images (read by a person, used by the README) when <c>KEELSON_SCREENSHOTS=docs</c>,
+    /// else beside the test run, so an ordinary run leaves the working tree as it was.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Repo.File("docs", "images", $"console-{name}.png"), FullPage = fullPage });
+        var folder = Environment.GetEnvironmentVariable("KEELSON_SCREENSHOTS") == "docs"
+            ? Repo.File("docs", "images")
+            : Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+        var path = Path.Combine(folder, $"console-{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        Assert.True(new FileInfo(path).Length > 1000, $"the screenshot {path} is empty");
     }
 
     /// <summary>
