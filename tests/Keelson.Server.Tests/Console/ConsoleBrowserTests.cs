@@ -41,8 +41,19 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         await ConsoleBrowser.ScreenshotAsync(page, "create-plan", fullPage: true);
         await ConsoleBrowser.AssertAccessibleAsync(page, "new tenant");
 
-        await page.GetByTestId("create-tenant").ClickAsync();
-        await page.WaitForURLAsync("**/demo/tenants/globex", new() { WaitUntil = WaitUntilState.Commit });
+        // On a loaded machine the circuit can take a while; if the page answers with a problem instead, say what it showed.
+        var create = page.GetByTestId("create-tenant");
+        await Expect(create).ToBeEnabledAsync();
+        await create.ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync("**/demo/tenants/globex", new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Creating did not open the tenant's page; the page shows: {await page.Locator("main").InnerTextAsync()}");
+        }
+
         await Expect(page.GetByTestId("tenant-status")).ToHaveTextAsync("pending");
         var stored = await browser.Server.Http.GetFromJsonAsync<JsonObject>("/api/v1/tenants/globex");
         Assert.Equal((200, "Globex Corp"), (stored!["service_config"]!["callbot"]!.GetValue<int>(), stored["name"]!.GetValue<string>()));
