@@ -30,6 +30,7 @@ public sealed class OperationsStores : IAsyncDisposable
         Images = new SqlImageStore(database);
         AlertOccurrences = new SqlAlertOccurrenceStore(database);
         Thresholds = new Thresholds.SqlThresholdStore(database);
+        Models = new Models.SqlModelStore(database);
         this.redis = redis;
     }
 
@@ -68,6 +69,9 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Monitoring threshold settings.</summary>
     public Thresholds.SqlThresholdStore Thresholds { get; }
+
+    /// <summary>Model versions, aliases and serving settings (the files are the server's, under its data directory).</summary>
+    public Models.SqlModelStore Models { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(
