@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Keelson.Server.Alerts;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
+using Keelson.Server.Inference;
 using Keelson.Server.Monitoring;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
@@ -57,6 +58,8 @@ public static class ServerApp
         builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluation>());
         builder.Services.AddHostedService<ThresholdSync>();
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<ModelMetrics>();
+        builder.Services.AddSingleton<TenantModels>();
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
@@ -141,6 +144,8 @@ public static class ServerApp
         api.MapAlertsCompat();
         api.MapThresholds();
         api.MapSimulatorHealth();
+        api.MapModels();
+        app.MapInference();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         app.MapAdvancedMonitoringStream();
