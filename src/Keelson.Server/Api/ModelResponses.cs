@@ -2,14 +2,14 @@ using Keelson.Operations.Models;
 
 namespace Keelson.Server.Api;
 
-/// <summary>One input or output of a model as the API shows it; -1 marks an open dimension, named in <c>dimension_names</c> when the model names it.</summary>
-public sealed record TensorSpecResponse(string Name, string Datatype, IReadOnlyList<long> Shape, IReadOnlyList<string?> DimensionNames)
+/// <summary>One input or output of a model as the API shows it; -1 marks an open dimension, named in <c>dimension_names</c> when the model names it ("" otherwise).</summary>
+public sealed record TensorSpecResponse(string Name, string Datatype, IReadOnlyList<long> Shape, IReadOnlyList<string> DimensionNames)
 {
     /// <summary>From the registry's record.</summary>
     public static TensorSpecResponse From(TensorSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new(spec.Name, spec.Datatype, spec.Shape, spec.DimensionNames);
+        return new(spec.Name, spec.Datatype, spec.Shape, [.. spec.DimensionNames.Select(n => n ?? "")]);
     }
 }
 

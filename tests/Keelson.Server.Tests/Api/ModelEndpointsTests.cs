@@ -35,7 +35,7 @@ public sealed class ModelEndpointsTests(ModelEndpointsTests.Factory factory) : I
         Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)), body["digest"]!.GetValue<string>());
         Assert.Equal((1, bytes.Length, 13, "keelson-tests", "admin"), (body["version"]!.GetValue<int>(), body["size_bytes"]!.GetValue<int>(), body["opset"]!.GetValue<int>(),
             body["producer_name"]!.GetValue<string>(), body["uploaded_by"]!.GetValue<string>()));
-        Assert.Equal("""[{"name":"a","datatype":"FP32","shape":[2,3],"dimension_names":[null,null]},{"name":"b","datatype":"INT64","shape":[2,3],"dimension_names":[null,null]}]""",
+        Assert.Equal("""[{"name":"a","datatype":"FP32","shape":[2,3],"dimension_names":["",""]},{"name":"b","datatype":"INT64","shape":[2,3],"dimension_names":["",""]}]""",
             body["inputs"]!.ToJsonString());
         Assert.Equal(["sum", "product"], body["outputs"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()));
 
