@@ -32,6 +32,7 @@ public static class KeelsonCli
         root.Subcommands.Add(StackCommands.Down(terminal));
         root.Subcommands.Add(TopCommand.Create(terminal));
         root.Subcommands.Add(MetricsCommand.Create(terminal));
+        root.Subcommands.Add(ModelsCommand.Create(terminal));
         root.Subcommands.Add(SimulateCommand.Create(terminal));
         root.Subcommands.Add(ServeCommand.Create(terminal));
         root.Subcommands.Add(SandboxCommand.Create(terminal));
