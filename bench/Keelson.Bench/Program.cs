@@ -3,6 +3,13 @@ using Keelson.Bench;
 
 // dotnet run -c Release --project bench/Keelson.Bench -- --filter '*' [--job short]
 // dotnet run -c Release --project bench/Keelson.Bench -- --export-validate-inputs FILE   (input of tests/schema/kubernetes-models/bench.mjs)
+// dotnet run -c Release --project bench/Keelson.Bench -- --inference [SECONDS]   (raw ONNX Runtime vs the V2 endpoint; docs/performance.md)
+if (args is ["--inference", ..])
+{
+    await InferenceBench.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5));
+    return;
+}
+
 if (args is ["--export-validate-inputs", var path])
 {
     ValidateBenchmarks.ExportInputs(path);

@@ -11,6 +11,8 @@ namespace Keelson.Operations.Models;
 /// </summary>
 public sealed class SqlModelStore(Database database)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, OnnxModelInfo> Descriptions = new(StringComparer.Ordinal);
+
     private const string VersionColumns = "tenant_id, name, version, digest, size_bytes, info, uploaded_by, uploaded_at";
 
     private SqlDialect Dialect => database.Dialect;
@@ -96,6 +98,47 @@ public sealed class SqlModelStore(Database database)
             ("@tenant", tenantId), ("@name", name), ("@alias", label));
         var found = await ReadAllAsync(select, cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0] with { Aliases = [label] };
+    }
+
+    /// <summary>
+    /// For serving, in one query: the version a label names (a number, an alias, or null for the <c>production</c> alias
+    /// when set, else the newest version) and the model's serving settings; null when nothing matches.
+    /// </summary>
+    public async Task<(ModelVersion Version, ModelServing Serving)?> ResolveForServingAsync(string tenantId, string name, string? label, CancellationToken cancellationToken)
+    {
+        var isNumber = int.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out var number);
+        var version = isNumber ? "@number"
+            : label is not null ? "(SELECT a.version FROM model_aliases a WHERE a.tenant_id = @tenant AND a.name = @name AND a.alias = @alias)"
+            : "COALESCE((SELECT a.version FROM model_aliases a WHERE a.tenant_id = @tenant AND a.name = @name AND a.alias = 'production'), " +
+              "(SELECT MAX(l.version) FROM model_versions l WHERE l.tenant_id = @tenant AND l.name = @name))";
+        var parameters = new List<(string, object?)> { ("@tenant", tenantId), ("@name", name) };
+        if (isNumber)
+        {
+            parameters.Add(("@number", number));
+        }
+        else if (label is not null)
+        {
+            parameters.Add(("@alias", label));
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = connection.Command(null,
+            $"SELECT {string.Join(", ", VersionColumns.Split(", ").Select(c => "v." + c))}, m.max_batch_size, m.max_queue_delay_us, m.max_concurrency " +
+            $"FROM model_versions v JOIN models m ON m.tenant_id = v.tenant_id AND m.name = v.name WHERE v.tenant_id = @tenant AND v.name = @name AND v.version = {version}",
+            [.. parameters]);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var found = ReadVersion(reader);
+        return (found, new ModelServing
+        {
+            MaxBatchSize = Convert.ToInt32(reader.GetValue(8), CultureInfo.InvariantCulture),
+            MaxQueueDelayMicroseconds = Convert.ToInt32(reader.GetValue(9), CultureInfo.InvariantCulture),
+            MaxConcurrency = Convert.ToInt32(reader.GetValue(10), CultureInfo.InvariantCulture),
+        });
     }
 
     /// <summary>Deletes a version no alias points at; false when there is no such version, <see cref="ModelConflictException"/> naming the aliases otherwise.</summary>
@@ -278,19 +321,27 @@ public sealed class SqlModelStore(Database database)
         var versions = new List<ModelVersion>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            versions.Add(new ModelVersion
-            {
-                TenantId = reader.GetString(0),
-                Name = reader.GetString(1),
-                Version = Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture),
-                Digest = reader.GetString(3),
-                SizeBytes = Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
-                Info = ModelInfoJson.Read(reader.GetString(5)),
-                UploadedBy = reader.GetString(6),
-                UploadedAt = reader.Time("uploaded_at"),
-            });
+            versions.Add(ReadVersion(reader));
         }
 
         return versions;
+    }
+
+    private static ModelVersion ReadVersion(DbDataReader reader)
+    {
+        var digest = reader.GetString(3);
+        return new ModelVersion
+        {
+            TenantId = reader.GetString(0),
+            Name = reader.GetString(1),
+            Version = Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture),
+            Digest = digest,
+            SizeBytes = Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
+
+            // A digest's description never changes, so it is parsed once per process rather than on every request.
+            Info = Descriptions.GetOrAdd(digest, _ => ModelInfoJson.Read(reader.GetString(5))),
+            UploadedBy = reader.GetString(6),
+            UploadedAt = reader.Time("uploaded_at"),
+        };
     }
 }

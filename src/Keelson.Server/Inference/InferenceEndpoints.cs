@@ -97,17 +97,24 @@ public static class InferenceEndpoints
             return notJson!;
         }
 
-        var (found, problem) = await ResolveAsync(name, version, http, models, cancellationToken).ConfigureAwait(false);
-        if (found is null)
+        var (tenant, problem) = TenantOf(name, http, models);
+        if (tenant is null)
         {
             return problem!;
         }
 
+        // One query resolves the version and its serving settings, so an alias moved meanwhile gives the old or the new version whole.
+        var registry = models.For(DemoModeFilter.IsDemo(http));
+        if (await registry.Store.ResolveForServingAsync(tenant, name, version, cancellationToken).ConfigureAwait(false) is not { } resolved)
+        {
+            return NotFound(tenant, name, version);
+        }
+
+        var (found, serving) = resolved;
+
         try
         {
             var request = V2Json.Read(document);
-            var registry = models.For(DemoModeFilter.IsDemo(http));
-            var serving = await registry.Store.ServingAsync(found.TenantId, name, cancellationToken).ConfigureAwait(false);
             var outputs = await models.Runtime.InferAsync(found, registry.Files.PathOf(found.Digest), serving, request.Inputs, request.Outputs, cancellationToken).ConfigureAwait(false);
             return new V2ResponseResult(name, found.Version, request.Id, outputs);
         }
@@ -118,6 +125,22 @@ public static class InferenceEndpoints
     }
 
     private static async Task<(ModelVersion? Found, IResult? Problem)> ResolveAsync(string name, string? version, HttpContext http, TenantModels models, CancellationToken cancellationToken)
+    {
+        var (tenant, problem) = TenantOf(name, http, models);
+        if (tenant is null)
+        {
+            return (null, problem);
+        }
+
+        var store = models.For(DemoModeFilter.IsDemo(http)).Store;
+        var found = version is not null
+            ? await store.ResolveAsync(tenant, name, version, cancellationToken).ConfigureAwait(false)
+            : await store.ResolveAsync(tenant, name, "production", cancellationToken).ConfigureAwait(false)
+              ?? await store.ResolveAsync(tenant, name, null, cancellationToken).ConfigureAwait(false);
+        return found is not null ? (found, null) : (null, NotFound(tenant, name, version));
+    }
+
+    private static (string? Tenant, IResult? Problem) TenantOf(string name, HttpContext http, TenantModels models)
     {
         if (!ModelEndpoints.IsModelName(name))
         {
@@ -132,19 +155,11 @@ public static class InferenceEndpoints
             return (null, Error(400, "Which tenant's model?", $"Name the tenant in the {TenantHeader} header, use a tenant's key, or run the server for one tenant (Keelson:Models:Tenant)."));
         }
 
-        if (!caller.MayAccess(tenant))
-        {
-            return (null, Problems.Forbidden(caller));
-        }
-
-        var store = models.For(DemoModeFilter.IsDemo(http)).Store;
-        var found = version is not null
-            ? await store.ResolveAsync(tenant, name, version, cancellationToken).ConfigureAwait(false)
-            : await store.ResolveAsync(tenant, name, "production", cancellationToken).ConfigureAwait(false)
-              ?? await store.ResolveAsync(tenant, name, null, cancellationToken).ConfigureAwait(false);
-        return found is not null ? (found, null) : (null, Error(404, $"Model '{name}' has no version '{version ?? "production or newest"}'",
-            $"Tenant '{tenant}' has no {(version is null ? "version" : $"version or alias '{version}'")} of model '{name}' in the selected database; upload one at /api/v1/tenants/{tenant}/models/{name}/versions."));
+        return caller.MayAccess(tenant) ? (tenant, null) : (null, Problems.Forbidden(caller));
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string tenant, string name, string? version) => Error(404, $"Model '{name}' has no version '{version ?? "production or newest"}'",
+        $"Tenant '{tenant}' has no {(version is null ? "version" : $"version or alias '{version}'")} of model '{name}' in the selected database; upload one at /api/v1/tenants/{tenant}/models/{name}/versions.");
 
     // OIP V2 clients read "error"; Keelson's clients read the problem's "detail": both are filled.
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Error(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail,

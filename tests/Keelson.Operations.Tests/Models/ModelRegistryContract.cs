@@ -94,6 +94,22 @@ public abstract class ModelRegistryContract(TestDatabase target) : StoreContract
         Assert.Equal(2, (await store.ResolveAsync("acme", "scorer", null, None))!.Version);
         Assert.Equal(["production", "staging"], (await store.ListVersionsAsync("acme", "scorer", None))[0].Aliases);
         Assert.Null(await store.ResolveAsync("acme", "scorer", "canary", None));
+
+        // Serving resolves in one query: no label is production (set here, so 2), a number or alias is that version.
+        await store.SetServingAsync("acme", "scorer", new ModelServing { MaxBatchSize = 4 }, null, None);
+        await store.SetAliasAsync("acme", "scorer", "production", 1, "admin", null, None);
+        Assert.Equal((1, 4), await Served(null));
+        Assert.Equal((2, 4), await Served("staging"));
+        Assert.Equal((2, 4), await Served("2"));
+        Assert.Null(await store.ResolveForServingAsync("acme", "scorer", "canary", None));
+        Assert.Null(await store.ResolveForServingAsync("acme", "scorer", "7", None));
+        Assert.Null(await store.ResolveForServingAsync("acme", "nothing", null, None));
+        await store.DeleteAliasAsync("acme", "scorer", "production", null, None);
+        Assert.Equal((2, 4), await Served(null));
+        await store.SetAliasAsync("acme", "scorer", "production", 2, "admin", null, None);
+
+        async Task<(int, int)?> Served(string? label) =>
+            await store.ResolveForServingAsync("acme", "scorer", label, None) is { } r ? (r.Version.Version, r.Serving.MaxBatchSize) : null;
         await Assert.ThrowsAsync<RecordNotFoundException>(() => store.SetAliasAsync("acme", "scorer", "production", 9, "admin", null, None));
 
         var refused = await Assert.ThrowsAsync<ModelConflictException>(() => Registry.DeleteVersionAsync("acme", "scorer", 2, "admin", "r", None));
