@@ -157,8 +157,11 @@ public sealed class ModelExecutor : IAsyncDisposable
                 continue;
             }
 
+            // A free slot first: while every slot computes, requests pile up and join this batch without any timer.
+            await slots.WaitAsync().ConfigureAwait(false);
             var batch = new List<Pending> { first };
             var rows = first.Rows;
+            var waited = false;
             while (rows < Serving.MaxBatchSize)
             {
                 if (reader.TryPeek(out var next))
@@ -175,33 +178,29 @@ public sealed class ModelExecutor : IAsyncDisposable
                 }
 
                 var remaining = delay - Stopwatch.GetElapsedTime(first.Enqueued);
-                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
+                if (remaining <= TimeSpan.Zero || waited && remaining < TimeSpan.FromMilliseconds(1))
+                {
+                    break;
+                }
+
+                waited = true;
+                if (!await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
                 {
                     break;
                 }
             }
 
-            await slots.WaitAsync().ConfigureAwait(false);
             _ = Task.Run(() => Execute(batch, rows));
         }
     }
 
     private static async Task<bool> WaitForMoreAsync(ChannelReader<Pending> reader, TimeSpan remaining)
     {
-        // Timers tick in whole milliseconds; a shorter remaining delay spins briefly instead of sleeping a full tick.
+        // Timers tick in whole milliseconds: a shorter remaining delay gives the requests already on their way one
+        // scheduling turn to arrive rather than spinning, which a busy machine cannot afford.
         if (remaining < TimeSpan.FromMilliseconds(1))
         {
-            var until = Stopwatch.GetTimestamp() + (long)(remaining.TotalSeconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < until)
-            {
-                if (reader.TryPeek(out _))
-                {
-                    return true;
-                }
-
-                await Task.Yield();
-            }
-
+            await Task.Yield();
             return reader.TryPeek(out _);
         }
 
