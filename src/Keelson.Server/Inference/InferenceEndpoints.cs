@@ -24,6 +24,8 @@ public static class InferenceEndpoints
     public static void MapInference(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/v2", () => TypedResults.Ok(new V2ServerMetadata("keelson", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [])))
+            .WithName("V2ServerMetadata").WithTags("inference").WithSummary("OIP V2 server metadata: name, version, protocol extensions (none).").Produces<V2ServerMetadata>();
         app.MapGet("/v2/health/live", () => TypedResults.Ok(new V2Health(true, true))).WithName("V2Live").WithTags("inference")
             .WithSummary("OIP V2 liveness: the process answers.").Produces<V2Health>();
         app.MapGet("/v2/health/ready", (TenantDatabases databases) => databases.IsOpen

@@ -11,6 +11,9 @@ public sealed record V2ModelMetadata(string Name, IReadOnlyList<string> Versions
 /// <summary>OIP V2 readiness of a model version (loaded and able to serve).</summary>
 public sealed record V2ModelReady(string Name, string Version, bool Ready);
 
+/// <summary>OIP V2 server metadata: the server's name and version and the protocol extensions it implements.</summary>
+public sealed record V2ServerMetadata(string Name, string Version, IReadOnlyList<string> Extensions);
+
 /// <summary>OIP V2 server liveness or readiness.</summary>
 public sealed record V2Health(bool Live, bool Ready);
 

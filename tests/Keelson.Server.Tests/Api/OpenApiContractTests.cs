@@ -138,6 +138,7 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new("/api/v1/tenants/{tenant_id}/models/{name}/aliases", "get", $"/api/v1/tenants/{Tenant}/models/scorer/aliases"),
             new("/api/v1/tenants/{tenant_id}/models/{name}/serving", "get", $"/api/v1/tenants/{Tenant}/models/scorer/serving"),
             new("/api/v1/tenants/{tenant_id}/models/{name}/serving", "put", $"/api/v1/tenants/{Tenant}/models/scorer/serving", """{"max_batch_size": 8, "max_queue_delay_us": 500, "max_concurrency": 2}"""),
+            new("/v2", "get", "/v2"),
             new("/v2/health/live", "get", "/v2/health/live"),
             new("/v2/health/ready", "get", "/v2/health/ready"),
             new("/v2/models/{name}", "get", "/v2/models/scorer", ModelTenant: Tenant),

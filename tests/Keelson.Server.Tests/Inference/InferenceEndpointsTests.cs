@@ -60,6 +60,8 @@ public sealed class InferenceEndpointsTests(InferenceEndpointsTests.Factory fact
         using var client = factory.CreateClient();
         await SetUpAsync(client);
         Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/health/live", null)).Status);
+        var (_, server) = await ModelClient.SendAsync(client, HttpMethod.Get, "/v2", null);
+        Assert.Equal(("keelson", 0), (server!["name"]!.GetValue<string>(), server["extensions"]!.AsArray().Count));
         Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/health/ready", null)).Status);
 
         var (status, metadata) = await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/dyn", Tenant);
