@@ -10,6 +10,13 @@ if (args is ["--night-simulation"])
     return;
 }
 
+// dotnet run -c Release --project bench/Keelson.Bench -- --inference [SECONDS]   (raw ONNX Runtime vs the V2 endpoint; docs/performance.md)
+if (args is ["--inference", ..])
+{
+    await InferenceBench.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5));
+    return;
+}
+
 if (args is ["--export-validate-inputs", var path])
 {
     ValidateBenchmarks.ExportInputs(path);

@@ -33,6 +33,7 @@ public static class KeelsonCli
         root.Subcommands.Add(TopCommand.Create(terminal));
         root.Subcommands.Add(MetricsCommand.Create(terminal));
         root.Subcommands.Add(JobsCommand.Create(terminal));
+        root.Subcommands.Add(ModelsCommand.Create(terminal));
         root.Subcommands.Add(SimulateCommand.Create(terminal));
         root.Subcommands.Add(ServeCommand.Create(terminal));
         root.Subcommands.Add(SandboxCommand.Create(terminal));

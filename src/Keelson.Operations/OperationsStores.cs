@@ -31,6 +31,7 @@ public sealed class OperationsStores : IAsyncDisposable
         AlertOccurrences = new SqlAlertOccurrenceStore(database);
         Thresholds = new Thresholds.SqlThresholdStore(database);
         Jobs = new Jobs.SqlJobStore(database);
+        Models = new Models.SqlModelStore(database);
         this.redis = redis;
     }
 
@@ -72,6 +73,9 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Batch job queues, jobs and their admissions.</summary>
     public Jobs.SqlJobStore Jobs { get; }
+
+    /// <summary>Model versions, aliases and serving settings (the files are the server's, under its data directory).</summary>
+    public Models.SqlModelStore Models { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

@@ -4,6 +4,7 @@ using Keelson.Console;
 using Keelson.Server.Alerts;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
+using Keelson.Server.Inference;
 using Keelson.Server.Monitoring;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
@@ -59,6 +60,8 @@ public static class ServerApp
         builder.Services.AddHostedService<ThresholdSync>();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddKeelsonConsole();
+        builder.Services.AddSingleton<ModelMetrics>();
+        builder.Services.AddSingleton<TenantModels>();
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
@@ -147,6 +150,8 @@ public static class ServerApp
         api.MapThresholds();
         api.MapSimulatorHealth();
         api.MapJobs();
+        api.MapModels();
+        app.MapInference();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         app.MapAdvancedMonitoringStream();

@@ -38,6 +38,9 @@ public sealed class ServerOptions
     /// <summary>Alert evaluation and notification: tick, lease, receiver timeout, external URL.</summary>
     public AlertSettings Alerts { get; } = new();
 
+    /// <summary>The model registry and inference: upload limit, memory budget, request size limit, default tenant of <c>/v2</c>.</summary>
+    public ModelSettings Models { get; } = new();
+
     /// <summary>Largest request body accepted, in bytes (a validate-manifest body carries whole manifests).</summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -37,7 +37,7 @@ public static class OpenApiConventions
 
         foreach (var (path, item) in document.Paths)
         {
-            if (!(path.StartsWith("/api/v1", StringComparison.Ordinal) || path.StartsWith("/ws/", StringComparison.Ordinal)) || item.Operations is null)
+            if (!(path.StartsWith("/api/v1", StringComparison.Ordinal) || path.StartsWith("/ws/", StringComparison.Ordinal) || path.StartsWith("/v2/models", StringComparison.Ordinal)) || item.Operations is null)
             {
                 continue;
             }

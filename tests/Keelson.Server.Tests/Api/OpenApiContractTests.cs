@@ -14,7 +14,7 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
 {
     private const string Tenant = "oa-tenant";
 
-    private sealed record Call(string Template, string Method, string Path, string? Json = null, string? Demo = null, string? ContentType = "application/json");
+    private sealed record Call(string Template, string Method, string Path, string? Json = null, string? Demo = null, string? ContentType = "application/json", byte[]? Bytes = null, string? ModelTenant = null);
 
     [Fact]
     public async Task Every_operation_is_called_and_every_answer_matches_the_document()
@@ -33,6 +33,9 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
         var rule = """{"alert_name": "high_cpu", "condition": "cpu_usage > 80", "duration": "1m", "severity": "warning", "actions": [{"type": "webhook", "url": "http://127.0.0.1:9/hook"}]}""";
         var silence = $$"""{"matchers": [{"name": "tenant", "value": "{{Tenant}}", "isRegex": false}], "startsAt": "{{DateTimeOffset.UtcNow:O}}", "endsAt": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "createdBy": "oa", "comment": "contract"}""";
         var requirements = """{"tenant_id": "oa-calc", "service_requirements": {"chatbot": 10}}""";
+        var model = await TestModels.BytesAsync("dynamic_mlp");
+        const string Versions = "/api/v1/tenants/{tenant_id}/models/{name}/versions";
+        const string Infer = """{"inputs": [{"name": "x", "datatype": "FP32", "shape": [2, 4], "data": [1, 2, 3, 4, 5, 6, 7, 8]}]}""";
 
         Call[] calls =
         [
@@ -135,6 +138,32 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new("/api/v1/thresholds", "get", "/api/v1/thresholds/"),
             new("/api/v1/thresholds", "post", "/api/v1/thresholds/", """{"name": "사용자 모니터링 임계값", "description": "d", "category": "monitoring", "thresholds": {"cpu": {"warning": 70, "critical": 90}}, "notifications_enabled": true, "email_enabled": false, "sms_enabled": false, "slack_enabled": false, "is_default": false}"""),
             new("/api/v1/thresholds/{setting_id}", "delete", "/api/v1/thresholds/threshold_nothere"),
+            new(Versions, "post", $"/api/v1/tenants/{Tenant}/models/scorer/versions", "", ContentType: "application/octet-stream", Bytes: model),
+            new(Versions, "post", $"/api/v1/tenants/{Tenant}/models/scorer/versions", "", ContentType: "application/octet-stream", Bytes: model),
+            new(Versions, "post", $"/api/v1/tenants/{Tenant}/models/scorer/versions", "", ContentType: "application/octet-stream", Bytes: model[..100]),
+            new("/api/v1/tenants/{tenant_id}/models", "get", $"/api/v1/tenants/{Tenant}/models"),
+            new(Versions, "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions"),
+            new(Versions + "/{version}", "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions/1"),
+            new(Versions + "/{version}", "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions/canary"),
+            new("/api/v1/tenants/{tenant_id}/models/{name}/aliases/{alias}", "put", $"/api/v1/tenants/{Tenant}/models/scorer/aliases/production", """{"version": 1}"""),
+            new("/api/v1/tenants/{tenant_id}/models/{name}/aliases/{alias}", "put", $"/api/v1/tenants/{Tenant}/models/scorer/aliases/staging", """{"version": 2}"""),
+            new("/api/v1/tenants/{tenant_id}/models/{name}/aliases", "get", $"/api/v1/tenants/{Tenant}/models/scorer/aliases"),
+            new("/api/v1/tenants/{tenant_id}/models/{name}/serving", "get", $"/api/v1/tenants/{Tenant}/models/scorer/serving"),
+            new("/api/v1/tenants/{tenant_id}/models/{name}/serving", "put", $"/api/v1/tenants/{Tenant}/models/scorer/serving", """{"max_batch_size": 8, "max_queue_delay_us": 500, "max_concurrency": 2}"""),
+            new("/v2", "get", "/v2"),
+            new("/v2/health/live", "get", "/v2/health/live"),
+            new("/v2/health/ready", "get", "/v2/health/ready"),
+            new("/v2/models/{name}", "get", "/v2/models/scorer", ModelTenant: Tenant),
+            new("/v2/models/{name}/versions/{version}", "get", "/v2/models/scorer/versions/staging", ModelTenant: Tenant),
+            new("/v2/models/{name}/ready", "get", "/v2/models/scorer/ready", ModelTenant: Tenant),
+            new("/v2/models/{name}/versions/{version}/ready", "get", "/v2/models/scorer/versions/2/ready", ModelTenant: Tenant),
+            new("/v2/models/{name}/infer", "post", "/v2/models/scorer/infer", Infer, ModelTenant: Tenant),
+            new("/v2/models/{name}/infer", "post", "/v2/models/scorer/infer", """{"inputs": [{"name": "x", "datatype": "INT64", "shape": [1, 4], "data": [1, 2, 3, 4]}]}""", ModelTenant: Tenant),
+            new("/v2/models/{name}/versions/{version}/infer", "post", "/v2/models/scorer/versions/2/infer", Infer, ModelTenant: Tenant),
+            new("/v2/models/{name}/versions/{version}/infer", "post", "/v2/models/nothing/versions/2/infer", Infer, ModelTenant: Tenant),
+            new(Versions + "/{version}", "delete", $"/api/v1/tenants/{Tenant}/models/scorer/versions/1"),
+            new("/api/v1/tenants/{tenant_id}/models/{name}/aliases/{alias}", "delete", $"/api/v1/tenants/{Tenant}/models/scorer/aliases/production"),
+            new(Versions + "/{version}", "delete", $"/api/v1/tenants/{Tenant}/models/scorer/versions/1"),
             new("/health", "get", "/health"),
             new("/ready", "get", "/ready"),
             new("/metrics/pushed", "get", "/metrics/pushed"),
@@ -186,9 +215,14 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
     private static async Task<(int Status, JsonNode? Body)> SendAsync(HttpClient client, List<JsonObject> recorded, Call call)
     {
         using var request = new HttpRequestMessage(new HttpMethod(call.Method.ToUpperInvariant()), call.Path);
+        if (call.ModelTenant is not null)
+        {
+            request.Headers.Add("X-Keelson-Tenant", call.ModelTenant);
+        }
+
         if (call.Json is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(call.Json));
+            request.Content = new ByteArrayContent(call.Bytes ?? Encoding.UTF8.GetBytes(call.Json));
             if (call.ContentType is not null)
             {
                 request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(call.ContentType);

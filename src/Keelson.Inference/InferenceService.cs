@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Keelson.Operations.Models;
+
+namespace Keelson.Inference;
+
+/// <summary>
+/// Serves registry model versions: one <see cref="ModelExecutor"/> per version (rebuilt when its serving settings
+/// change) over one shared <see cref="SessionCache"/>.
+/// </summary>
+public sealed class InferenceService(InferenceOptions options, IInferenceObserver? observer) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<ModelKey, ModelExecutor> executors = new();
+    private readonly Lock swap = new();
+
+    /// <summary>The loaded sessions.</summary>
+    public SessionCache Sessions { get; } = new(options, observer);
+
+    /// <summary>The settings in force.</summary>
+    public InferenceOptions Options => options;
+
+    /// <summary>Checks the request against the version's declaration, runs it and returns the requested outputs.</summary>
+    public Task<IReadOnlyList<InferenceTensor>> InferAsync(
+        ModelVersion version, string path, ModelServing serving, IReadOnlyList<InferenceTensor> inputs, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var checkedInputs = RequestChecks.Inputs(version.Info, inputs, options.MaxRequestElements);
+        var names = RequestChecks.Outputs(version.Info, outputs);
+        return ExecutorFor(version, path, serving).InferAsync(checkedInputs, names, cancellationToken);
+    }
+
+    /// <summary>The executor of a version with these settings (a new one when they changed).</summary>
+    public ModelExecutor ExecutorFor(ModelVersion version, string path, ModelServing serving)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var key = new ModelKey(version.TenantId, version.Name, version.Version);
+        if (executors.TryGetValue(key, out var current) && current.Serving == serving)
+        {
+            return current;
+        }
+
+        lock (swap)
+        {
+            if (executors.TryGetValue(key, out current) && current.Serving == serving)
+            {
+                return current;
+            }
+
+            var created = new ModelExecutor(key, version.Info, version.Digest, path, serving, Sessions, observer);
+            executors[key] = created;
+            if (current is not null)
+            {
+                // Requests already queued on the old executor finish there; it is closed once they have had time to.
+                _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => current.DisposeAsync().AsTask(), TaskScheduler.Default);
+            }
+
+            return created;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var executor in executors.Values)
+        {
+            await executor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Sessions.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+using Keelson.Inference;
+
+namespace Keelson.Server;
+
+/// <summary>The <c>Keelson:Models</c> section: registry upload limit and the inference runtime's settings.</summary>
+public sealed class ModelSettings
+{
+    /// <summary>Largest model file accepted, in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Most bytes of loaded sessions (estimated as twice the file size); least recently used ones are unloaded beyond it.</summary>
+    public long MemoryBudgetBytes { get; set; } = 1L << 30;
+
+    /// <summary>Most tensor elements (all inputs together) in one inference request.</summary>
+    public long MaxRequestElements { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>ONNX Runtime's threads inside one operator.</summary>
+    public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Use CUDA when this ONNX Runtime build offers it.</summary>
+    public bool PreferCuda { get; set; } = true;
+
+    /// <summary>
+    /// The tenant whose models <c>/v2/models/…</c> serves when a request names none (no <c>X-Keelson-Tenant</c> header, no
+    /// tenant-scoped key): set for a server run in the inference role for one tenant.
+    /// </summary>
+    public string? Tenant { get; set; }
+
+    /// <summary>The runtime's options.</summary>
+    public InferenceOptions Inference() => new()
+    {
+        MemoryBudgetBytes = MemoryBudgetBytes, MaxRequestElements = MaxRequestElements, IntraOpThreads = IntraOpThreads, PreferCuda = PreferCuda,
+    };
+}

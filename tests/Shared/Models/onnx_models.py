@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Builds the small ONNX models the model-registry and inference tests use, and computes reference outputs with numpy.
+
+  onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx and weights.npz to DIR
+  onnx_models.py reference DIR MODEL REQUEST.json
+      prints {"name": [values...], ...}: the outputs MODEL gives for the request's inputs ({"inputs": [{name, shape, data}]}),
+      computed with numpy from the saved weights, never by ONNX Runtime.
+
+Weights come from a fixed numpy seed, so every build writes the same bytes (the registry's dedup relies on that).
+"""
+import json
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 13
+
+
+def weights():
+    rng = np.random.RandomState(20261206)
+    return {
+        "w1": rng.randn(4, 8).astype(np.float32), "b1": rng.randn(8).astype(np.float32),
+        "w2": rng.randn(8, 3).astype(np.float32), "b2": rng.randn(3).astype(np.float32),
+        # A second version of the MLP with other weights: the alias-promotion test tells versions apart by output.
+        "v2_w1": rng.randn(4, 8).astype(np.float32), "v2_b1": rng.randn(8).astype(np.float32),
+        "v2_w2": rng.randn(8, 3).astype(np.float32), "v2_b2": rng.randn(3).astype(np.float32),
+    }
+
+
+def mlp(w, prefix, batch, graph_name):
+    init = [numpy_helper.from_array(w[prefix + k], name=k) for k in ("w1", "b1", "w2", "b2")]
+    nodes = [
+        helper.make_node("MatMul", ["x", "w1"], ["h0"]),
+        helper.make_node("Add", ["h0", "b1"], ["h1"]),
+        helper.make_node("Relu", ["h1"], ["h2"]),
+        helper.make_node("MatMul", ["h2", "w2"], ["h3"]),
+        helper.make_node("Add", ["h3", "b2"], ["y"]),
+    ]
+    graph = helper.make_graph(nodes, graph_name,
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, 3])], init)
+    return model(graph)
+
+
+def two_inputs():
+    nodes = [
+        helper.make_node("Cast", ["b"], ["bf"], to=TensorProto.FLOAT),
+        helper.make_node("Add", ["a", "bf"], ["sum"]),
+        helper.make_node("Mul", ["a", "bf"], ["product"]),
+    ]
+    graph = helper.make_graph(nodes, "two_inputs",
+                              [helper.make_tensor_value_info("a", TensorProto.FLOAT, [2, 3]),
+                               helper.make_tensor_value_info("b", TensorProto.INT64, [2, 3])],
+                              [helper.make_tensor_value_info("sum", TensorProto.FLOAT, [2, 3]),
+                               helper.make_tensor_value_info("product", TensorProto.FLOAT, [2, 3])])
+    return model(graph)
+
+
+def model(graph):
+    m = helper.make_model(graph, producer_name="keelson-tests", producer_version="1.0", opset_imports=[helper.make_opsetid("", OPSET)])
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    return m
+
+
+def build(directory):
+    w = weights()
+    np.savez(f"{directory}/weights.npz", **w)
+    onnx.save(mlp(w, "", 1, "mlp"), f"{directory}/mlp.onnx")
+    onnx.save(mlp(w, "", "batch", "dynamic_mlp"), f"{directory}/dynamic_mlp.onnx")
+    onnx.save(mlp(w, "v2_", "batch", "dynamic_mlp_v2"), f"{directory}/mlp_v2.onnx")
+    onnx.save(two_inputs(), f"{directory}/two_inputs.onnx")
+
+
+def reference(directory, name, request):
+    w = dict(np.load(f"{directory}/weights.npz"))
+    inputs = {t["name"]: np.array(t["data"]).reshape(t["shape"]) for t in request["inputs"]}
+    if name in ("mlp", "dynamic_mlp", "mlp_v2"):
+        p = "v2_" if name == "mlp_v2" else ""
+        x = inputs["x"].astype(np.float32)
+        h = np.maximum(x @ w[p + "w1"] + w[p + "b1"], 0)
+        return {"y": (h @ w[p + "w2"] + w[p + "b2"]).astype(np.float32)}
+    if name == "two_inputs":
+        a, b = inputs["a"].astype(np.float32), inputs["b"].astype(np.float32)
+        return {"sum": a + b, "product": a * b}
+    raise SystemExit(f"unknown model {name}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "build":
+        build(sys.argv[2])
+    elif sys.argv[1] == "reference":
+        with open(sys.argv[4]) as f:
+            outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
+        print(json.dumps({k: {"shape": list(v.shape), "data": [float(f) for f in v.reshape(-1)]} for k, v in outputs.items()}))
+    else:
+        raise SystemExit(__doc__)
