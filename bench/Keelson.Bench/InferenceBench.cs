@@ -50,7 +50,7 @@ internal static class InferenceBench
             }
 
             await app.StopAsync();
-            Console.WriteLine(string.Join('\n', rows));
+            System.Console.WriteLine(string.Join('\n', rows));
         }
         finally
         {

@@ -33,7 +33,7 @@ public static class NightSimulation
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var report = await JobQueueSimulation.RunAsync(cluster, profile, "gpu-t4", "quant", jobs, queue, TimeSpan.FromMinutes(1), TimeSpan.FromHours(48), default);
             runs.Add((name, report, watch.Elapsed));
-            Console.Error.WriteLine($"{name}: {watch.Elapsed.TotalSeconds:F0} s wall");
+            System.Console.Error.WriteLine($"{name}: {watch.Elapsed.TotalSeconds:F0} s wall");
         }
 
         var text = new StringBuilder();

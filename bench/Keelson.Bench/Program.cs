@@ -6,7 +6,7 @@ using Keelson.Bench;
 // dotnet run -c Release --project bench/Keelson.Bench -- --night-simulation   (seed 001's night, docs/performance.md)
 if (args is ["--night-simulation"])
 {
-    Console.WriteLine(await NightSimulation.RunAsync());
+    System.Console.WriteLine(await NightSimulation.RunAsync());
     return;
 }
 
