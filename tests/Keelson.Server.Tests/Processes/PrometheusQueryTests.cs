@@ -20,16 +20,11 @@ public sealed class PrometheusQueryTests
     public async Task A_production_query_is_answered_by_prometheus_scraping_the_pushed_samples()
     {
         var folder = Directory.CreateTempSubdirectory("keelson-prom-query-").FullName;
-        var prometheusPort = ExternalProcess.FreePort();
         try
         {
-            await using var server = await ServerProcess.StartAsync("P", [
-                "--Keelson:DataDirectory", Path.Combine(folder, "data"),
-                "--Keelson:AdminKeys:0", Key,
-                "--Keelson:Monitoring:Prometheus", $"http://127.0.0.1:{prometheusPort.ToString(CultureInfo.InvariantCulture)}",
-                "--Keelson:Monitoring:PrometheusTenantLabel", "tenant",
-                "--Keelson:Monitoring:PrometheusMinimumStep", "00:00:01"], folder, CancellationToken.None);
-            await using var prometheus = await PrometheusServer.StartAsync(server.Url.Authority, "/metrics/pushed", prometheusPort);
+            var (server, prometheus) = await StartAsync("P", folder);
+            await using var _ = server;
+            await using var __ = prometheus;
 
             Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-acme"), demo: false));
             Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-acme"), demo: true));
@@ -76,16 +71,11 @@ public sealed class PrometheusQueryTests
     public async Task A_production_rule_with_a_promql_expr_is_evaluated_by_prometheus_instead_of_its_condition()
     {
         var folder = Directory.CreateTempSubdirectory("keelson-prom-alert-").FullName;
-        var prometheusPort = ExternalProcess.FreePort();
         try
         {
-            await using var server = await ServerProcess.StartAsync("R", [
-                "--Keelson:DataDirectory", Path.Combine(folder, "data"),
-                "--Keelson:AdminKeys:0", Key,
-                "--Keelson:Monitoring:Prometheus", $"http://127.0.0.1:{prometheusPort.ToString(CultureInfo.InvariantCulture)}",
-                "--Keelson:Monitoring:PrometheusTenantLabel", "tenant",
-                "--Keelson:Monitoring:PrometheusMinimumStep", "00:00:01"], folder, CancellationToken.None);
-            await using var prometheus = await PrometheusServer.StartAsync(server.Url.Authority, "/metrics/pushed", prometheusPort);
+            var (server, prometheus) = await StartAsync("R", folder);
+            await using var _ = server;
+            await using var __ = prometheus;
             Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-alert"), demo: false));
             Assert.Equal(HttpStatusCode.Accepted, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/prom-alert/monitoring",
                 new JsonObject { ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ["metrics"] = new JsonObject { ["cpu_usage"] = 65.5 } }, demo: false));
@@ -120,6 +110,27 @@ public sealed class PrometheusQueryTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    // keelson serve reading production's samples from a real prometheus that scrapes its /metrics/pushed.
+    private static async Task<(ServerProcess Server, PrometheusServer Prometheus)> StartAsync(string name, string folder)
+    {
+        var prometheusPort = ExternalProcess.FreePort();
+        var server = await ServerProcess.StartAsync(name, [
+            "--Keelson:DataDirectory", Path.Combine(folder, "data"),
+            "--Keelson:AdminKeys:0", Key,
+            "--Keelson:Monitoring:Prometheus", $"http://127.0.0.1:{prometheusPort.ToString(CultureInfo.InvariantCulture)}",
+            "--Keelson:Monitoring:PrometheusTenantLabel", "tenant",
+            "--Keelson:Monitoring:PrometheusMinimumStep", "00:00:01"], folder, CancellationToken.None);
+        try
+        {
+            return (server, await PrometheusServer.StartAsync(server.Url.Authority, "/metrics/pushed", prometheusPort));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
         }
     }
 
