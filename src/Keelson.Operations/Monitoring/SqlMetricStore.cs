@@ -176,13 +176,9 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         await using var command = resolution is { } r
             ? connection.Command(null, sql, ("@tenant", tenantId), ("@resolution", r))
             : connection.Command(null, sql, ("@tenant", tenantId));
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
-        {
-            string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
-            DateTimeOffset time => time,
-            _ => null,
-        };
+        // MIN over no rows is one NULL row; otherwise the stored time, read as every other time column is.
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0) ? reader.Time(0) : null;
     }
 
     /// <inheritdoc />

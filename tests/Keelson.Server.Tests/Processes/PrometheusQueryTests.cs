@@ -23,8 +23,8 @@ public sealed class PrometheusQueryTests
         try
         {
             var (server, prometheus) = await StartAsync("P", folder);
-            await using var _ = server;
-            await using var __ = prometheus;
+            await using var serverLifetime = server;
+            await using var prometheusLifetime = prometheus;
 
             Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-acme"), demo: false));
             Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-acme"), demo: true));
@@ -74,8 +74,8 @@ public sealed class PrometheusQueryTests
         try
         {
             var (server, prometheus) = await StartAsync("R", folder);
-            await using var _ = server;
-            await using var __ = prometheus;
+            await using var serverLifetime = server;
+            await using var prometheusLifetime = prometheus;
             Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/", ServerCrashTests.TenantRequest("prom-alert"), demo: false));
             Assert.Equal(HttpStatusCode.Accepted, await SendAsync(server, HttpMethod.Post, "/api/v1/tenants/prom-alert/monitoring",
                 new JsonObject { ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ["metrics"] = new JsonObject { ["cpu_usage"] = 65.5 } }, demo: false));
