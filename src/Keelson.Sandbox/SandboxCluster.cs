@@ -14,10 +14,11 @@ using Keelson.Sandbox.Store;
 namespace Keelson.Sandbox;
 
 /// <summary>
-/// The sandbox behind the cluster interface. Apply follows server-side apply for a single manager: the applied
-/// object replaces the fields Keelson set before, the server keeps what it owns (uid, creation time, status, a
-/// Service's cluster IP), the generation moves only when the spec changes, and an unchanged apply is a no-op.
-/// Ownership of individual fields by several managers is not tracked.
+/// The sandbox behind the cluster interface. Apply through it is Keelson's own forced server-side apply as field
+/// manager <c>keelson</c>: the applied object replaces the fields Keelson set before, the server keeps what it owns
+/// (uid, creation time, status, a Service's cluster IP), the generation moves only when the spec changes, and an
+/// unchanged apply is a no-op. <c>managedFields</c> records it as an <c>Apply</c> by <c>keelson</c> owning every
+/// field it sets, taken from other managers (the API facade records its callers' applies and updates itself).
 /// </summary>
 public sealed class SandboxCluster(SandboxEngine engine) : ICluster
 {
@@ -45,8 +46,22 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         return Task.FromResult(Apply(resource));
     }
 
+    /// <summary>The field manager Keelson's own applies are recorded under, as the real-cluster driver names itself.</summary>
+    public const string FieldManagerName = "keelson";
+
     /// <summary>The synchronous form of <see cref="ApplyAsync"/>, for the API facade and tests.</summary>
-    public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource) => Apply(resource, dryRun: false);
+    public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var applied = KubeObjects.Clone(resource);
+        var existing = Engine.Store.Get(StoreKey.Of(applied));
+        var live = existing is null ? null : Fields.FieldOwnershipJson.Of(existing);
+        var entries = Fields.FieldManager.ApplyReplacing(
+            applied.Kind, live, Fields.FieldOwnershipJson.Of(applied), Fields.FieldManager.Decode(existing?.Metadata.ManagedFields),
+            FieldManagerName, applied.ApiVersion, Fields.FieldOwnershipJson.Seconds(Engine.Clock.UtcDateTime));
+        applied.Metadata.ManagedFields = Fields.FieldManager.Encode(entries);
+        return Apply(applied, dryRun: false);
+    }
 
     /// <summary>
     /// Applies, or with <paramref name="dryRun"/> runs every check and server-set field of an apply and returns the
@@ -245,9 +260,11 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         return node.ToJsonString();
     }
 
+    // Labels, annotations and field ownership: metadata whose change is a change.
     private static string Labels(IKubernetesObject<V1ObjectMeta> resource) =>
         JsonSerializer.Serialize(new JsonObject
         {
+            ["managedFields"] = JsonSerializer.SerializeToNode(resource.Metadata.ManagedFields, ManifestYaml.JsonOptions),
             ["labels"] = JsonSerializer.SerializeToNode(resource.Metadata.Labels?.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
             ["annotations"] = JsonSerializer.SerializeToNode(resource.Metadata.Annotations?.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
         });

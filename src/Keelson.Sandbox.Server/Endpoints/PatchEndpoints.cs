@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Keelson.Rendering.Output;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Server.Patching;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Server.Resources;
@@ -14,9 +17,9 @@ namespace Keelson.Sandbox.Server.Endpoints;
 /// <summary>
 /// PATCH: JSON patch (<c>kubectl patch --type=json</c>, <c>rollout undo</c>), JSON merge patch, strategic merge
 /// patch (what <c>kubectl apply</c>, <c>edit</c> and <c>set image</c> send) and server-side apply
-/// (<c>kubectl apply --server-side</c>), each with <c>dryRun</c> and <c>fieldValidation</c>. Server-side apply
-/// creates a missing object and otherwise merges the applied configuration into the live one; field ownership is
-/// not tracked, so a field dropped from a later apply stays, and there are no conflicts.
+/// (<c>kubectl apply --server-side</c>), each with <c>dryRun</c> and <c>fieldValidation</c>. Every patch is recorded in
+/// <c>managedFields</c> as an update by its field manager; server-side apply follows field ownership
+/// (<see cref="FieldManager"/>): conflicts, <c>force</c>, removal of fields a manager stopped applying.
 /// </summary>
 internal static class PatchEndpoints
 {
@@ -45,24 +48,84 @@ internal static class PatchEndpoints
         var target = ResourceTarget.From(context);
         var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchType(context.Request);
+        RequireApplyOptions(options, type);
         var (patch, problems) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         var (result, created) = gate.Run(cluster =>
         {
-            if (type == ApplyPatch && cluster.Engine.Store.Get(StoredObjects.Key(target.Resource, target.Namespace, target.RequiredName)) is null)
+            if (type == ApplyPatch)
             {
-                var applied = patch.AsObject();
-                FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems), target.Resource);
-                return (StoredObjects.Create(cluster, target, applied, options.DryRun), true);
+                return ServerSideApply(context, cluster, target, options, patch.AsObject(), problems);
             }
 
             var live = ResourceViews.ToNode(StoredObjects.Get(cluster, target), target.Resource);
             var patched = Patch(type, live, patch);
             FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems), target, patch.ToJsonString());
-            return (StoredObjects.Replace(cluster, target, patched, options.DryRun), false);
+            return (StoredObjects.Replace(cluster, target, patched, options.DryRun, new FieldOwnership(options.Manager)), false);
         });
 
         // The API server answers an apply that creates the object with 201 Created, as a POST would.
         return ApiJson.Result(ResourceViews.ToNode(result, target.Resource), created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Server-side apply: the applied configuration merged into the live object under field ownership (a missing
+    /// object is created), a 409 Conflict listing each field another manager owns with another value unless
+    /// <c>force=true</c>. Returns the stored (or, dry run, would-be) object and whether it was created.
+    /// </summary>
+    private static (IKubernetesObject<V1ObjectMeta> Result, bool Created) ServerSideApply(HttpContext context, SandboxCluster cluster, ResourceTarget target, WriteOptions options, JsonObject applied, IReadOnlyList<string> problems)
+    {
+        var existing = cluster.Engine.Store.Get(StoredObjects.Key(target.Resource, target.Namespace, target.RequiredName));
+        var live = existing is null ? null : ResourceViews.ToNode(existing, target.Resource);
+        (live?["metadata"] as JsonObject)?.Remove("managedFields");
+        var now = FieldOwnershipJson.Seconds(cluster.Engine.Clock.UtcDateTime);
+        JsonObject merged;
+        IReadOnlyList<ManagerEntry> entries;
+        try
+        {
+            (merged, entries) = FieldManager.Apply(
+                target.Resource.Kind, live, applied, FieldManager.Decode(existing?.Metadata.ManagedFields), options.Manager, target.Resource.ApiVersion, options.Force, now);
+        }
+        catch (FieldConflictException e)
+        {
+            throw ConflictOf(e);
+        }
+
+        var ownership = new FieldOwnership(options.Manager, Applied: entries);
+        if (existing is null)
+        {
+            FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems), target.Resource);
+            return (StoredObjects.Create(cluster, target, merged, options.DryRun, ownership), true);
+        }
+
+        FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(merged, problems), target, applied.ToJsonString());
+        return (StoredObjects.Replace(cluster, target, merged, options.DryRun, ownership), false);
+    }
+
+    // The API server's apply conflict: 409 Conflict, one FieldManagerConflict cause per field (kubectl prints the message).
+    private static ApiException ConflictOf(FieldConflictException conflict) =>
+        new(StatusCodes.Status409Conflict, "Conflict", conflict.Message)
+        {
+            Causes = [.. conflict.Conflicts.Select(c => (JsonNode)new JsonObject
+            {
+                ["reason"] = "FieldManagerConflict",
+                ["message"] = $"conflict with {c.Owner.Describe()}",
+                ["field"] = c.Path.ToString(),
+            })],
+        };
+
+    /// <summary>An apply needs a field manager; <c>force</c> is for applies only (422 otherwise, as upstream).</summary>
+    public static void RequireApplyOptions(WriteOptions options, string type)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (type == ApplyPatch && options.FieldManager is null)
+        {
+            throw WriteOptions.Invalid("PatchOptions", "fieldManager: Required value: is required for apply patch");
+        }
+
+        if (type != ApplyPatch && options.Force)
+        {
+            throw WriteOptions.Invalid("PatchOptions", "force: Forbidden: may not be specified for non-apply patch");
+        }
     }
 
     /// <summary>The patched object; a resourceVersion in the patch is kept, so a stale one is a conflict.</summary>

@@ -35,7 +35,7 @@ internal static class ScaleEndpoints
         var target = Scalable(context);
         var options = WriteOptions.From(context.Request, "UpdateOptions");
         var body = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        return ApiJson.Result(gate.Run(cluster => SetReplicas(cluster, target, body, options.DryRun)));
+        return ApiJson.Result(gate.Run(cluster => SetReplicas(cluster, target, body, options)));
     }
 
     private static async Task<IResult> PatchAsync(HttpContext context, SandboxGate gate)
@@ -43,9 +43,10 @@ internal static class ScaleEndpoints
         var target = Scalable(context);
         var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchEndpoints.PatchType(context.Request);
+        PatchEndpoints.RequireApplyOptions(options, type);
         var (patch, _) = await PatchEndpoints.ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         return ApiJson.Result(gate.Run(cluster =>
-            SetReplicas(cluster, target, PatchEndpoints.Patch(type, ApiJson.ToNode(Scale(StoredObjects.Get(cluster, target))).AsObject(), patch), options.DryRun)));
+            SetReplicas(cluster, target, PatchEndpoints.Patch(type, ApiJson.ToNode(Scale(StoredObjects.Get(cluster, target))).AsObject(), patch), options)));
     }
 
     private static ResourceTarget Scalable(HttpContext context)
@@ -54,7 +55,7 @@ internal static class ScaleEndpoints
         return target.Resource.Scalable ? target : throw ApiException.NoResource(context.Request.Path);
     }
 
-    private static V1Scale SetReplicas(SandboxCluster cluster, ResourceTarget target, JsonObject scale, bool dryRun)
+    private static V1Scale SetReplicas(SandboxCluster cluster, ResourceTarget target, JsonObject scale, WriteOptions options)
     {
         var replicas = scale["spec"]?["replicas"]?.GetValue<int>() ?? throw ApiException.Invalid(target.Resource.Plural, target.RequiredName, "spec.replicas: Required value");
         if (replicas < 0)
@@ -77,7 +78,9 @@ internal static class ScaleEndpoints
             case V1StatefulSet s: s.Spec.Replicas = replicas; break;
         }
 
-        return Scale(StoredObjects.Apply(cluster, scaled, dryRun));
+        // Recorded on the scaled object as an update through the subresource: the manager owns .spec.replicas.
+        scaled.Metadata.ManagedFields = new FieldOwnership(options.Manager, "scale").Record(existing, scaled, target.Resource, cluster.Engine.Clock.UtcDateTime);
+        return Scale(StoredObjects.Apply(cluster, scaled, options.DryRun));
     }
 
     // autoscaling/v1 Scale: desired replicas in spec, observed replicas and the pod selector in status.

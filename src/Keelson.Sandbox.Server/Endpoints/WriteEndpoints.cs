@@ -31,7 +31,7 @@ internal static class WriteEndpoints
         var target = ResourceTarget.From(context);
         var options = WriteOptions.From(context.Request, "CreateOptions");
         var body = await ValidatedBodyAsync(context, target, options).ConfigureAwait(false);
-        var created = gate.Run(cluster => StoredObjects.Create(cluster, target, body, options.DryRun));
+        var created = gate.Run(cluster => StoredObjects.Create(cluster, target, body, options.DryRun, new FieldOwnership(options.Manager)));
         return ApiJson.Result(ResourceViews.ToNode(created, target.Resource), StatusCodes.Status201Created);
     }
 
@@ -40,7 +40,7 @@ internal static class WriteEndpoints
         var target = ResourceTarget.From(context);
         var options = WriteOptions.From(context.Request, "UpdateOptions");
         var body = await ValidatedBodyAsync(context, target, options).ConfigureAwait(false);
-        var replaced = gate.Run(cluster => StoredObjects.Replace(cluster, target, body, options.DryRun));
+        var replaced = gate.Run(cluster => StoredObjects.Replace(cluster, target, body, options.DryRun, new FieldOwnership(options.Manager)));
         return ApiJson.Result(ResourceViews.ToNode(replaced, target.Resource));
     }
 

@@ -21,8 +21,11 @@ internal static class StoredObjects
     public static IEnumerable<IKubernetesObject<V1ObjectMeta>> List(SandboxCluster cluster, ApiResource resource, string? ns) =>
         cluster.Engine.Store.List(resource.Group, resource.Kind, ns);
 
-    /// <summary>POST: a new object; one that exists is a 409, a missing namespace a 404. A dry run stores nothing.</summary>
-    public static IKubernetesObject<V1ObjectMeta> Create(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun)
+    /// <summary>
+    /// POST: a new object; one that exists is a 409, a missing namespace a 404. <paramref name="ownership"/> says what
+    /// <c>managedFields</c> records. A dry run stores nothing.
+    /// </summary>
+    public static IKubernetesObject<V1ObjectMeta> Create(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun, FieldOwnership ownership)
     {
         var resource = Admit(target, body);
         var meta = resource.Metadata;
@@ -42,11 +45,15 @@ internal static class StoredObjects
         }
 
         meta.ResourceVersion = null;
+        meta.ManagedFields = ownership.Record(null, resource, target.Resource, cluster.Engine.Clock.UtcDateTime);
         return Apply(cluster, resource, dryRun);
     }
 
-    /// <summary>PUT (and the end of every PATCH): the object replaced; a stale resourceVersion is a 409. A dry run stores nothing.</summary>
-    public static IKubernetesObject<V1ObjectMeta> Replace(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun)
+    /// <summary>
+    /// PUT (and the end of every PATCH): the object replaced; a stale resourceVersion is a 409. <paramref name="ownership"/>
+    /// says what <c>managedFields</c> records (what a request sends there is not taken). A dry run stores nothing.
+    /// </summary>
+    public static IKubernetesObject<V1ObjectMeta> Replace(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun, FieldOwnership ownership)
     {
         var resource = Admit(target, body);
         RequireName(target, resource.Metadata);
@@ -61,6 +68,7 @@ internal static class StoredObjects
             throw ApiException.Conflict(target.Resource.Plural, target.RequiredName);
         }
 
+        resource.Metadata.ManagedFields = ownership.Record(existing, resource, target.Resource, cluster.Engine.Clock.UtcDateTime);
         return Apply(cluster, resource, dryRun);
     }
 
