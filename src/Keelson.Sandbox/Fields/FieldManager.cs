@@ -123,7 +123,13 @@ public static class FieldManager
             .ToList();
         if (conflicts.Count > 0 && !force)
         {
-            throw new FieldConflictException(conflicts);
+            // kubectl's own applier takes over, without conflicts, what client-side apply set with the same values.
+            var allowed = manager == KubectlApplier ? FromLastApplied(kind, live) : FieldSet.Empty;
+            var remaining = conflicts.Where(c => !allowed.Contains(c.Path)).ToList();
+            if (remaining.Count > 0)
+            {
+                throw new FieldConflictException(remaining);
+            }
         }
 
         var result = others.Select(e => e with { Fields = e.Fields.Except(comparison.Changed).Except(comparison.Removed) }).ToList();
@@ -149,6 +155,35 @@ public static class FieldManager
         var unchanged = live is not null && previous is not null && previous.Fields.Paths.SetEquals(appliedSet.Paths) && FieldSets.Compare(kind, live, resource).IsSame;
         result.Add(self with { Time = unchanged ? previous!.Time : now });
         return Owned(kind, resource, result);
+    }
+
+    /// <summary>The field manager of <c>kubectl apply --server-side</c>, which may take over from client-side apply.</summary>
+    public const string KubectlApplier = "kubectl";
+
+    private const string LastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+    // Upgrading from client-side to server-side apply (the API server's last-applied manager): conflicts are allowed on
+    // the fields of the last-applied-configuration annotation whose live value is still the one it recorded.
+    private static FieldSet FromLastApplied(string kind, JsonObject live)
+    {
+        if (live["metadata"]?["annotations"]?[LastApplied] is not JsonValue annotation || !annotation.TryGetValue<string>(out var text))
+        {
+            return FieldSet.Empty;
+        }
+
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject lastApplied)
+            {
+                return FieldSet.Empty;
+            }
+
+            return FieldSets.Applied(kind, lastApplied).Except(FieldSets.Compare(kind, live, lastApplied).Modified);
+        }
+        catch (JsonException)
+        {
+            return FieldSet.Empty;
+        }
     }
 
     // Fields the manager applied before and applies no more, owned by nobody now, leave the object; an object or

@@ -46,7 +46,8 @@ public sealed class PatchEndpointsTests
             spec:
               replicas: 3
             """;
-        (status, var applied) = await server.SendAsync(HttpMethod.Patch, Web + "?fieldManager=test&force=true", yaml, "application/apply-patch+yaml");
+        // Another manager's apply merges into what "test" applied (the same manager dropping the template would remove it).
+        (status, var applied) = await server.SendAsync(HttpMethod.Patch, Web + "?fieldManager=other&force=true", yaml, "application/apply-patch+yaml");
         Assert.Equal(200, status);
         Assert.Equal(3, (int)applied!["spec"]!["replicas"]!);
         Assert.Equal("team-a", (string?)applied["metadata"]!["labels"]!["owner"]);

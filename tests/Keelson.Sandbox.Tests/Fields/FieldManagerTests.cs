@@ -125,4 +125,25 @@ public class FieldManagerTests
         Assert.Equal("""{"f:metadata":{"f:labels":{".":{},"f:x":{}}}}""", ((JsonObject)encoded[1].FieldsV1).ToJsonString(FieldSetsTests.Relaxed));
         Assert.Equal(entries.Select(e => e.Fields.ToString()), FieldManager.Decode(encoded).Select(e => e.Fields.ToString()));
     }
+
+    [Fact]
+    public void Kubectl_takes_over_what_client_side_apply_set_to_the_same_values_but_not_what_changed_since()
+    {
+        const string lastApplied = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"m"},"data":{"a":"1","b":"1"}}""";
+        var live = Map("""{"a":"1","b":"1"}""");
+        live["metadata"]!["annotations"] = new JsonObject { ["kubectl.kubernetes.io/last-applied-configuration"] = lastApplied };
+        var entries = FieldManager.Update("ConfigMap", null, live, [], "kubectl-client-side-apply", "v1", null, T0);
+
+        // "kubectl" changing b (still as last applied) takes it; another manager conflicts.
+        var (taken, after) = Apply(live, Map("""{"a":"1","b":"2"}"""), entries, "kubectl");
+        Assert.Equal("2", taken["data"]!["b"]!.GetValue<string>());
+        Assert.DoesNotContain(".data.b", after.Single(e => e.Manager == "kubectl-client-side-apply").Fields.ToString(), StringComparison.Ordinal);
+        Assert.Throws<FieldConflictException>(() => Apply(live, Map("""{"a":"1","b":"2"}"""), entries, "bob"));
+
+        // A value edited since the last client-side apply is a conflict even for kubectl.
+        var edited = live.DeepClone().AsObject();
+        edited["data"]!["b"] = "9";
+        var conflict = Assert.Throws<FieldConflictException>(() => Apply(edited, Map("""{"a":"1","b":"2"}"""), entries, "kubectl"));
+        Assert.Equal(".data.b", Assert.Single(conflict.Conflicts).Path.ToString());
+    }
 }
