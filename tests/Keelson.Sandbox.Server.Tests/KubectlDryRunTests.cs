@@ -57,10 +57,11 @@ public sealed class KubectlDryRunTests(RestaurantCluster cluster) : IClassFixtur
     [Fact]
     public async Task Server_side_apply_dry_run_returns_the_would_be_object()
     {
-        // Created without kubectl's last-applied annotation, which would make kubectl re-apply that configuration too.
+        // Created without kubectl's last-applied annotation, which would make kubectl re-apply that configuration too;
+        // kubectl-create owns data.mode, so the apply forces its change.
         await Kubectl.RunAsync("create", "-f", await ManifestAsync("applied", "v1"));
         var before = StoreVersion();
-        var output = await Kubectl.OkAsync("apply", "--server-side", "--dry-run=server", "-f", await ManifestAsync("applied", "v4"), "-o", "jsonpath={.data.mode}");
+        var output = await Kubectl.OkAsync("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", await ManifestAsync("applied", "v4"), "-o", "jsonpath={.data.mode}");
         Assert.Equal("v4", output);
         Assert.Equal(before, StoreVersion());
     }

@@ -83,11 +83,20 @@ public sealed class KubectlTests(RestaurantCluster cluster) : IClassFixture<Rest
     }
 
     [Fact]
-    public async Task Server_side_apply_is_accepted_for_every_object()
+    public async Task Server_side_apply_after_client_side_apply_takes_over_all_but_the_defaulted_claim_templates()
     {
-        var output = await Kubectl.OkAsync("apply", "--server-side", "-f", cluster.ManifestPath);
+        // kubectl's server-side applier takes over what client-side apply set, except a field whose live value is not
+        // the last-applied one: the StatefulSet's volumeClaimTemplates, an atomic list the server filled defaults into
+        // (volumeMode), so applying it unchanged would change it. A real API server answers the same conflict.
+        var (exit, output, error) = await Kubectl.RunAsync("apply", "--server-side", "-f", cluster.ManifestPath);
+        Assert.Equal(1, exit);
         Assert.Contains("deployment.apps/user serverside-applied", output, StringComparison.Ordinal);
         Assert.Contains("prometheusrule.monitoring.coreos.com/restaurant-system-slo serverside-applied", output, StringComparison.Ordinal);
+        var conflicts = error.Split('\n').Where(l => l.StartsWith("Apply failed", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.Equal(["Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.volumeClaimTemplates"], conflicts);
+
+        var forced = await Kubectl.OkAsync("apply", "--server-side", "--force-conflicts", "-f", cluster.ManifestPath);
+        Assert.Contains("statefulset.apps/db serverside-applied", forced, StringComparison.Ordinal);
     }
 
     [Fact]
