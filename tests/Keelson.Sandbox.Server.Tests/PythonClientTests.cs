@@ -74,6 +74,25 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
         Assert.Equal([("ADDED", "a", true), ("MODIFIED", "b", true), ("DELETED", "b", true)], events);
     }
 
+    [Fact]
+    public async Task Server_side_apply_conflicts_is_forced_and_removes_what_a_manager_stops_applying()
+    {
+        var result = await RunAsync("apply", "py-apply");
+        Assert.Equal((409, "Conflict"), ((int)result["conflict"]!["status"]!, (string?)result["conflict"]!["reason"]));
+        Assert.Equal("""[{"field":".data.a","message":"conflict with \"alice\"","reason":"FieldManagerConflict"}]""", Sorted(result["conflict"]!["causes"]!));
+
+        // Bob forced a; alice then applied no data, so b (hers alone) went and a (bob's) stayed; both own the label.
+        Assert.Equal("""{"a":"2"}""", result["data"]!.ToJsonString());
+        Assert.Equal(
+            """[["alice","Apply",{"f:metadata":{"f:labels":{"f:app":{}}}},true],["bob","Apply",{"f:data":{"f:a":{}},"f:metadata":{"f:labels":{"f:app":{}}}},true]]""",
+            result["managers"]!.ToJsonString());
+    }
+
+    // Causes with their keys in order, as Python's json.dumps keeps the server's order and C# compares text.
+    private static string Sorted(JsonNode causes) =>
+        new JsonArray([.. causes.AsArray().Select(c => (JsonNode)new JsonObject(c!.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))])
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     private async Task<JsonNode> RunAsync(string scenario, string ns)
     {
         var kubeconfig = Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, "kubeconfig");

@@ -121,6 +121,36 @@ def scenario_leases(core, ns):
     }
 
 
+def scenario_apply(core, ns):
+    """Server-side apply through the client's ApiClient (22.x has no typed apply): conflict, force, field removal."""
+
+    def apply(data, manager, force=False):
+        query = [("fieldManager", manager)] + ([("force", "true")] if force else [])
+        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "applied", "labels": {"app": "py"}}}
+        if data is not None:
+            body["data"] = data
+        return core.api_client.call_api(
+            "/api/v1/namespaces/{namespace}/configmaps/{name}", "PATCH", {"namespace": ns, "name": "applied"}, query,
+            {"Content-Type": "application/apply-patch+yaml", "Accept": "application/json"}, body=json.dumps(body),
+            response_type="V1ConfigMap", auth_settings=["BearerToken"], _return_http_data_only=True)
+
+    apply({"a": "1", "b": "1"}, "alice")
+    try:
+        apply({"a": "2"}, "bob")
+        conflict = None
+    except client.exceptions.ApiException as e:
+        status = json.loads(e.body)
+        conflict = {"status": e.status, "reason": status["reason"], "causes": status["details"]["causes"]}
+    apply({"a": "2"}, "bob", force=True)
+    apply(None, "alice")
+    read = core.read_namespaced_config_map("applied", ns)
+    return {
+        "conflict": conflict,
+        "data": read.data,
+        "managers": [[m.manager, m.operation, m.fields_v1, isinstance(m.time, datetime.datetime)] for m in read.metadata.managed_fields],
+    }
+
+
 def main():
     kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
     config.load_kube_config(config_file=kubeconfig)
