@@ -88,6 +88,16 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
             result["managers"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task Delete_collection_takes_what_the_selector_matches_and_a_too_old_watch_is_410_Expired()
+    {
+        KubectlCollectionTests.PushOutOldConfigMapVersions(cluster.Server.Server);
+        var result = await RunAsync("collection", "py-collection");
+        Assert.Equal(["c"], result["left"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(410, (int)result["expired"]!["status"]!);
+        Assert.StartsWith("Expired: too old resource version: 1 (", (string?)result["expired"]!["reason"], StringComparison.Ordinal);
+    }
+
     // Causes with their keys in order, as Python's json.dumps keeps the server's order and C# compares text.
     private static string Sorted(JsonNode causes) =>
         new JsonArray([.. causes.AsArray().Select(c => (JsonNode)new JsonObject(c!.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))])

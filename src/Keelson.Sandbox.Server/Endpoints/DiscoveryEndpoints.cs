@@ -75,7 +75,8 @@ internal static class DiscoveryEndpoints
                 SingularName = r.Singular,
                 Namespaced = r.Namespaced,
                 Kind = r.Kind,
-                Verbs = [.. ApiResource.Verbs],
+                // Namespaces have no deletecollection upstream.
+                Verbs = [.. ApiResource.Verbs.Where(v => v != "deletecollection" || r.Kind != "Namespace")],
                 ShortNames = r.ShortNames.Count == 0 ? null : [.. r.ShortNames],
                 Categories = ResourceCatalog.Categories(r),
             });

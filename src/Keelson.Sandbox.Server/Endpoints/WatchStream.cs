@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
@@ -13,7 +14,8 @@ namespace Keelson.Sandbox.Server.Endpoints;
 /// <summary>
 /// A watch: newline-delimited <c>{"type","object"}</c> frames. From resourceVersion 0 (or none) it starts with every
 /// current object as ADDED; from a list's version it replays what changed since, then streams live changes
-/// until the client leaves, <c>timeoutSeconds</c> passes or the server stops.
+/// until the client leaves, <c>timeoutSeconds</c> passes or the server stops. From a version older than the kept
+/// history it sends one ERROR event with a 410 Expired Status and ends, as the API server's watch cache does.
 /// </summary>
 internal static class WatchStream
 {
@@ -30,11 +32,20 @@ internal static class WatchStream
         // Subscribing and reading the backlog under one lock turn: nothing is missed between them or seen twice.
         var (backlog, feed) = gate.Run(cluster =>
         {
+            IReadOnlyList<ClusterEvent>? since = null;
+            if (query.ResourceVersion is { } version and > 0)
+            {
+                since = history.Since(resource, version);
+                if (since is null)
+                {
+                    return (Backlog: [Expired(version, history.OldestKept(resource))], Feed: null);
+                }
+            }
+
             var feed = cluster.Engine.Store.Watch(resource.Group, resource.Kind, target.Namespace, lifetime.Token);
-            var since = query.ResourceVersion is { } version and > 0 ? history.Since(resource, version) : null;
             var changes = since?.Where(e => target.Namespace is null || e.Resource.Metadata.NamespaceProperty == target.Namespace)
                 ?? StoredObjects.List(cluster, resource, target.Namespace).Select(o => new ClusterEvent(WatchEventType.Added, o));
-            return (Backlog: Frames(changes, resource, query, cluster.Engine.Clock.UtcDateTime), Feed: feed);
+            return (Backlog: Frames(changes, resource, query, cluster.Engine.Clock.UtcDateTime), Feed: (ChannelReader<ClusterEvent>?)feed);
         });
 
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -43,6 +54,13 @@ internal static class WatchStream
 
         // Clients wait for the headers before they read events; send them even when there is no backlog.
         await context.Response.Body.FlushAsync(lifetime.Token).ConfigureAwait(false);
+        if (feed is null)
+        {
+            // A version older than the kept history: one ERROR event with a 410 Expired Status, and the stream ends.
+            await WriteAsync(context.Response, backlog, lifetime.Token).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await WriteAsync(context.Response, backlog, lifetime.Token).ConfigureAwait(false);
@@ -63,6 +81,14 @@ internal static class WatchStream
             // The client left, the timeout passed or the server is stopping: the stream simply ends.
         }
     }
+
+    // The watch cache's answer to a version it no longer has, as an event: "too old resource version: V (OLDEST)".
+    private static string Expired(long version, long oldest) =>
+        new JsonObject
+        {
+            ["type"] = "ERROR",
+            ["object"] = ApiException.Status("Failure", StatusCodes.Status410Gone, "Expired", $"too old resource version: {version} ({oldest})", null),
+        }.ToJsonString();
 
     private static List<string> Frames(IEnumerable<ClusterEvent> changes, ApiResource resource, ListQuery query, DateTime now)
     {

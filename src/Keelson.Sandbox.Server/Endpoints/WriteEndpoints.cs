@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Keelson.Sandbox.Server.Endpoints;
 
-/// <summary>POST (create), PUT (replace) and DELETE, each with <c>dryRun</c>; create and replace with <c>fieldValidation</c>.</summary>
+/// <summary>
+/// POST (create), PUT (replace), DELETE and DELETE on a collection (<c>deletecollection</c>, with label and field
+/// selectors), each with <c>dryRun</c>; create and replace with <c>fieldValidation</c>.
+/// </summary>
 internal static class WriteEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -17,6 +20,7 @@ internal static class WriteEndpoints
         foreach (var template in ResourceRoutes.Collections)
         {
             app.MapPost(template, CreateAsync);
+            app.MapDelete(template, DeleteCollectionAsync);
         }
 
         foreach (var template in ResourceRoutes.Items)
@@ -50,6 +54,43 @@ internal static class WriteEndpoints
         var options = WriteOptions.From(context.Request, "DeleteOptions");
         var (grace, dryRun) = await DeleteOptionsAsync(context.Request, options).ConfigureAwait(false);
         return ApiJson.Result(gate.Run(cluster => StoredObjects.Delete(cluster, target, grace, dryRun)));
+    }
+
+    // Every object of the collection the selectors match, deleted as one DELETE each would (scheduled pods
+    // terminate gracefully); the answer is the list of what was deleted, as the API server's. Namespaces have no
+    // deletecollection upstream, and a namespaced resource's is per namespace.
+    private static async Task<IResult> DeleteCollectionAsync(HttpContext context, SandboxGate gate)
+    {
+        var target = ResourceTarget.From(context);
+        var resource = target.Resource;
+        if (resource.Kind == "Namespace" || (resource.Namespaced && target.Namespace is null))
+        {
+            throw ApiException.MethodNotAllowed(context.Request.Method, context.Request.Path);
+        }
+
+        var query = ListQuery.From(context.Request, resource);
+        var options = WriteOptions.From(context.Request, "DeleteOptions");
+        var (grace, dryRun) = await DeleteOptionsAsync(context.Request, options).ConfigureAwait(false);
+        return ApiJson.Result(gate.Run(cluster =>
+        {
+            var matching = StoredObjects.List(cluster, resource, target.Namespace)
+                .Where(o => query.Matches(o, ResourceViews.ToNode(o, resource))).ToList();
+            var deleted = new JsonArray();
+            foreach (var item in matching)
+            {
+                var before = ResourceViews.ToNode(item, resource);
+                var result = StoredObjects.Delete(cluster, target with { Name = item.Metadata.Name }, grace, dryRun);
+                deleted.Add(result is JsonObject { } answer && (string?)answer["kind"] != "Status" ? answer : before);
+            }
+
+            return new JsonObject
+            {
+                ["apiVersion"] = resource.ApiVersion,
+                ["kind"] = resource.Kind + "List",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = cluster.Engine.Store.ResourceVersion.ToString(CultureInfo.InvariantCulture) },
+                ["items"] = deleted,
+            };
+        }));
     }
 
     // The body without repeated keys, after fieldValidation has refused, reported or ignored its problems.

@@ -11,7 +11,7 @@ namespace Keelson.Sandbox.Server.Resources;
 public sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced, IReadOnlyList<string> ShortNames, bool Scalable = false)
 {
     /// <summary>The verbs every served resource supports.</summary>
-    public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"];
+    public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
     /// <summary><c>group/version</c>, or just the version for the core group.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

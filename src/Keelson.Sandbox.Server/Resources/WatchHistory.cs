@@ -46,6 +46,14 @@ internal sealed class WatchHistory
         return version >= feed.Covers;
     }
 
+    /// <summary>The version before the oldest change kept: a watch from before it cannot be served.</summary>
+    public long OldestKept(ApiResource resource)
+    {
+        var feed = feeds[resource];
+        feed.Drain();
+        return feed.Covers;
+    }
+
     /// <summary>Moves every pending change into the history and forgets the oldest beyond the bound.</summary>
     public void DrainAll()
     {

@@ -151,6 +151,23 @@ def scenario_apply(core, ns):
     }
 
 
+def scenario_collection(core, ns):
+    """delete_collection with a label selector, then a watch from a version older than the kept history."""
+    for name, batch in [("a", "old"), ("b", "old"), ("c", "new")]:
+        body = config_map(name, "1")
+        body.metadata.labels = {"batch": batch}
+        core.create_namespaced_config_map(ns, body)
+    core.delete_collection_namespaced_config_map(ns, label_selector="batch=old")
+    left = [c.metadata.name for c in core.list_namespaced_config_map(ns, label_selector="batch").items]
+    try:
+        for _ in watch.Watch().stream(core.list_namespaced_config_map, ns, resource_version="1", timeout_seconds=5):
+            pass
+        expired = None
+    except client.exceptions.ApiException as e:
+        expired = {"status": e.status, "reason": e.reason}
+    return {"left": left, "expired": expired}
+
+
 def main():
     kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
     config.load_kube_config(config_file=kubeconfig)
