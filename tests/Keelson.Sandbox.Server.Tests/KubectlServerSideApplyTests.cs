@@ -132,6 +132,22 @@ public sealed class KubectlServerSideApplyTests(RestaurantCluster cluster) : ICl
     }
 
     [Fact]
+    public async Task ManagedFields_set_to_one_empty_entry_are_cleared_and_an_apply_may_not_carry_them()
+    {
+        await Kubectl.OkAsync("apply", "--server-side", "-f", await MapAsync("ssa-reset", "{a: '1'}"));
+        await Kubectl.OkAsync("patch", "configmap", "ssa-reset", "--type=merge", "-p", """{"metadata":{"managedFields":[{}]}}""");
+        Assert.Empty(await Kubectl.OkAsync("get", "configmap", "ssa-reset", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields}"));
+
+        // With nobody owning data.a, another applier changes it without a conflict.
+        await Kubectl.OkAsync("apply", "--server-side", "--field-manager=bob", "-f", await MapAsync("ssa-reset", "{a: '2'}"));
+        Assert.Equal(["bob/Apply"], (await OwnersAsync("configmap", "ssa-reset")).Keys);
+
+        var (status, body) = await cluster.Server.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/ssa-reset?fieldManager=bob",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa-reset","managedFields":[]}}""", "application/apply-patch+yaml");
+        Assert.Equal((400, "metadata.managedFields must be nil"), (status, (string?)body!["message"]));
+    }
+
+    [Fact]
     public async Task A_conflict_Status_lists_each_field_as_a_FieldManagerConflict_cause()
     {
         await Kubectl.OkAsync("apply", "--server-side", "--field-manager=alice", "-f", await MapAsync("ssa-causes", "{a: '1', b: '1'}"));

@@ -74,6 +74,11 @@ internal static class PatchEndpoints
     /// </summary>
     private static (IKubernetesObject<V1ObjectMeta> Result, bool Created) ServerSideApply(HttpContext context, SandboxCluster cluster, ResourceTarget target, WriteOptions options, JsonObject applied, IReadOnlyList<string> problems)
     {
+        if (applied["metadata"]?["managedFields"] is not null)
+        {
+            throw ApiException.BadRequest("metadata.managedFields must be nil");
+        }
+
         var existing = cluster.Engine.Store.Get(StoredObjects.Key(target.Resource, target.Namespace, target.RequiredName));
         var live = existing is null ? null : ResourceViews.ToNode(existing, target.Resource);
         (live?["metadata"] as JsonObject)?.Remove("managedFields");
