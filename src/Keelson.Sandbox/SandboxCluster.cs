@@ -46,9 +46,6 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         return Task.FromResult(Apply(resource));
     }
 
-    /// <summary>The field manager Keelson's own applies are recorded under, as the real-cluster driver names itself.</summary>
-    public const string FieldManagerName = "keelson";
-
     /// <summary>The synchronous form of <see cref="ApplyAsync"/>, for the API facade and tests.</summary>
     public IKubernetesObject<V1ObjectMeta> Apply(IKubernetesObject<V1ObjectMeta> resource)
     {
@@ -58,7 +55,7 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         var live = existing is null ? null : Fields.FieldOwnershipJson.Of(existing);
         var entries = Fields.FieldManager.ApplyReplacing(
             applied.Kind, live, Fields.FieldOwnershipJson.Of(applied), Fields.FieldManager.Decode(existing?.Metadata.ManagedFields),
-            FieldManagerName, applied.ApiVersion, Fields.FieldOwnershipJson.Seconds(Engine.Clock.UtcDateTime));
+            ICluster.FieldManager, applied.ApiVersion, Fields.FieldOwnershipJson.Seconds(Engine.Clock.UtcDateTime));
         applied.Metadata.ManagedFields = Fields.FieldManager.Encode(entries);
         return Apply(applied, dryRun: false);
     }

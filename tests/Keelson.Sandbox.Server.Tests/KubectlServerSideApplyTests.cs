@@ -25,6 +25,12 @@ public sealed class KubectlServerSideApplyTests(RestaurantCluster cluster) : ICl
         var yaml = await Kubectl.OkAsync("get", "configmap", "ssa-drop", "-o", "yaml", "--show-managed-fields");
         Assert.Matches(@"(?m)^  managedFields:\n  - apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1:\n      f:data:\n        f:a: \{\}\n    manager: kubectl\n    operation: Apply\n    time: ""20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ""$", yaml);
         Assert.DoesNotContain("managedFields", await Kubectl.OkAsync("get", "configmap", "ssa-drop", "-o", "yaml"), StringComparison.Ordinal);
+
+        // The same apply again changes nothing: no new resourceVersion, the entry's time kept.
+        var before = await Kubectl.OkAsync("get", "configmap", "ssa-drop", "--show-managed-fields", "-o", "jsonpath={.metadata.resourceVersion} {.metadata.managedFields[0].time}");
+        cluster.Server.Server.Advance(TimeSpan.FromMinutes(5));
+        await Kubectl.OkAsync("apply", "--server-side", "-f", await MapAsync("ssa-drop", "{a: '1'}"));
+        Assert.Equal(before, await Kubectl.OkAsync("get", "configmap", "ssa-drop", "--show-managed-fields", "-o", "jsonpath={.metadata.resourceVersion} {.metadata.managedFields[0].time}"));
     }
 
     [Fact]

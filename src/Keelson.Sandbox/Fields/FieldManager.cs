@@ -152,7 +152,7 @@ public static class FieldManager
         var self = new ManagerEntry(manager, ManagerEntry.Apply, apiVersion, null, now, appliedSet);
         var previous = entries.FirstOrDefault(e => e.Identity == self.Identity);
         var result = entries.Where(e => e.Identity != self.Identity).Select(e => e with { Fields = e.Fields.Except(appliedSet) }).ToList();
-        var unchanged = live is not null && previous is not null && previous.Fields.Paths.SetEquals(appliedSet.Paths) && FieldSets.Compare(kind, live, resource).IsSame;
+        var unchanged = live is not null && previous is not null && previous.Fields.Paths.SetEquals(appliedSet.Paths) && FieldSets.Compare(kind, live, resource).Changed.IsEmpty;
         result.Add(self with { Time = unchanged ? previous!.Time : now });
         return Owned(kind, resource, result);
     }
