@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using k8s;
 using k8s.Models;
 using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Endpoints;
@@ -100,6 +101,15 @@ public sealed class SandboxApiServer : IAsyncDisposable
         stopping.Dispose();
     }
 
+    // What the API server creates itself is recorded, as upstream, as an update by kube-apiserver.
+    private static IKubernetesObject<V1ObjectMeta> OwnedByApiServer(SandboxCluster cluster, IKubernetesObject<V1ObjectMeta> resource)
+    {
+        var now = Fields.FieldOwnershipJson.Seconds(cluster.Engine.Clock.UtcDateTime);
+        resource.Metadata.ManagedFields = Fields.FieldManager.Encode(
+            Fields.FieldManager.Update(resource.Kind, null, Fields.FieldOwnershipJson.Of(resource), [], "kube-apiserver", resource.ApiVersion, null, now));
+        return resource;
+    }
+
     // Every real cluster has "default" (kubectl puts objects without a namespace there) with the API server's own
     // "kubernetes" Service in it; a sandbox saved before nodes and pods had addresses gets them.
     private static void EnsureClusterBasics(SandboxCluster cluster)
@@ -109,7 +119,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         {
             var ns = new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "default" } };
             ObjectDefaults.Apply(ns);
-            cluster.Apply(ns);
+            cluster.Apply(OwnedByApiServer(cluster, ns), dryRun: false);
         }
 
         if (store.Get<V1Service>("default", "kubernetes") is null)
@@ -127,7 +137,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
                 Spec = new V1ServiceSpec { ClusterIP = "10.96.0.1", Ports = [new V1ServicePort { Name = "https", Port = 443, TargetPort = 6443 }] },
             };
             ObjectDefaults.Apply(service);
-            cluster.Apply(service);
+            cluster.Apply(OwnedByApiServer(cluster, service), dryRun: false);
         }
 
         foreach (var node in store.List<V1Node>().Where(n => n.Status is not null && n.Status.Addresses is null).ToList())

@@ -138,6 +138,14 @@ public sealed class KubectlServerSideApplyTests(RestaurantCluster cluster) : ICl
     }
 
     [Fact]
+    public async Task What_the_server_creates_itself_is_an_update_by_kube_apiserver()
+    {
+        var owners = await OwnersAsync("service", "kubernetes");
+        Assert.Equal(["kube-apiserver/Update"], owners.Keys);
+        Assert.Contains("""k:{\"port\":443,\"protocol\":\"TCP\"}""", owners["kube-apiserver/Update"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ManagedFields_set_to_one_empty_entry_are_cleared_and_an_apply_may_not_carry_them()
     {
         await Kubectl.OkAsync("apply", "--server-side", "-f", await MapAsync("ssa-reset", "{a: '1'}"));
