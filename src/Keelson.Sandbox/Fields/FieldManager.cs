@@ -108,6 +108,13 @@ public static class FieldManager
             return (configuration, Owned(kind, configuration, [self]));
         }
 
+        if (entries.Count == 0)
+        {
+            // An object nobody is recorded as owning (written before field management) is first taken as an update of
+            // the whole object by before-first-apply, as upstream does, so the apply meets its fields as owned.
+            entries = Update(kind, null, live, [], BeforeFirstApply, apiVersion, null, now);
+        }
+
         var previous = entries.FirstOrDefault(e => e.Identity == self.Identity);
         var others = entries.Where(e => e.Identity != self.Identity).ToList();
         var merged = StructuredMerge.Merge(kind, live, configuration);
@@ -156,6 +163,9 @@ public static class FieldManager
         result.Add(self with { Time = unchanged ? previous!.Time : now });
         return Owned(kind, resource, result);
     }
+
+    /// <summary>The owner of every field of an object that had no managed fields when it was first applied to.</summary>
+    public const string BeforeFirstApply = "before-first-apply";
 
     /// <summary>The field manager of <c>kubectl apply --server-side</c>, which may take over from client-side apply.</summary>
     public const string KubectlApplier = "kubectl";

@@ -146,4 +146,15 @@ public class FieldManagerTests
         var conflict = Assert.Throws<FieldConflictException>(() => Apply(edited, Map("""{"a":"1","b":"2"}"""), entries, "kubectl"));
         Assert.Equal(".data.b", Assert.Single(conflict.Conflicts).Path.ToString());
     }
+
+    [Fact]
+    public void An_object_without_managed_fields_is_owned_by_before_first_apply_when_first_applied_to()
+    {
+        var live = Map("""{"a":"1","b":"1"}""");
+        var conflict = Assert.Throws<FieldConflictException>(() => Apply(live, Map("""{"a":"2"}"""), [], "alice"));
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"before-first-apply\" using v1: .data.a", conflict.Message);
+
+        var (_, entries) = Apply(live, Map("""{"a":"1"}"""), [], "alice");
+        Assert.Equal(["alice/Apply", "before-first-apply/Update"], entries.Select(e => $"{e.Manager}/{e.Operation}").Order(StringComparer.Ordinal));
+    }
 }
