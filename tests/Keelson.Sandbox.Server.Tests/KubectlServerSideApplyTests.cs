@@ -152,9 +152,12 @@ public sealed class KubectlServerSideApplyTests(RestaurantCluster cluster) : ICl
         await Kubectl.OkAsync("patch", "configmap", "ssa-reset", "--type=merge", "-p", """{"metadata":{"managedFields":[{}]}}""");
         Assert.Empty(await Kubectl.OkAsync("get", "configmap", "ssa-reset", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields}"));
 
-        // With nobody owning data.a, another applier changes it without a conflict.
-        await Kubectl.OkAsync("apply", "--server-side", "--field-manager=bob", "-f", await MapAsync("ssa-reset", "{a: '2'}"));
-        Assert.Equal(["bob/Apply"], (await OwnersAsync("configmap", "ssa-reset")).Keys);
+        // With no managed fields left, the next apply finds every field owned by before-first-apply, as upstream.
+        var (exit, _, error) = await Kubectl.RunAsync("apply", "--server-side", "--field-manager=bob", "-f", await MapAsync("ssa-reset", "{a: '2'}"));
+        Assert.Equal(1, exit);
+        Assert.Contains("conflict with \"before-first-apply\" using v1: .data.a", error, StringComparison.Ordinal);
+        await Kubectl.OkAsync("apply", "--server-side", "--field-manager=bob", "--force-conflicts", "-f", await MapAsync("ssa-reset", "{a: '2'}"));
+        Assert.Equal(["before-first-apply/Update", "bob/Apply"], (await OwnersAsync("configmap", "ssa-reset")).Keys.Order(StringComparer.Ordinal));
 
         var (status, body) = await cluster.Server.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/ssa-reset?fieldManager=bob",
             """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa-reset","managedFields":[]}}""", "application/apply-patch+yaml");

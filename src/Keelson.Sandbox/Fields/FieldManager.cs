@@ -14,10 +14,13 @@ namespace Keelson.Sandbox.Fields;
 /// </summary>
 public static class FieldManager
 {
-    /// <summary>The entries of an object's <c>metadata.managedFields</c>; entries that are not <c>FieldsV1</c> are dropped.</summary>
+    /// <summary>
+    /// The entries of an object's <c>metadata.managedFields</c>; entries that are not <c>FieldsV1</c>, and empty ones, are
+    /// dropped (a manager may be unnamed: a client that sends neither a field manager nor a User-Agent).
+    /// </summary>
     public static IReadOnlyList<ManagerEntry> Decode(IEnumerable<V1ManagedFieldsEntry>? entries) =>
-        [.. (entries ?? []).Where(e => e.FieldsType is null or "FieldsV1" && !string.IsNullOrEmpty(e.Manager)).Select(e => new ManagerEntry(
-            e.Manager,
+        [.. (entries ?? []).Where(e => e.FieldsType is null or "FieldsV1" && (e.FieldsV1 is not null || e.Manager is not null)).Select(e => new ManagerEntry(
+            e.Manager ?? "",
             e.Operation ?? ManagerEntry.Update,
             e.ApiVersion ?? "",
             string.IsNullOrEmpty(e.Subresource) ? null : e.Subresource,

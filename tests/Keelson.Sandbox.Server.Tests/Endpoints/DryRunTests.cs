@@ -26,7 +26,7 @@ public sealed class DryRunTests
         await using var server = await Objects.ShopAsync();
         await server.SendAsync(HttpMethod.Post, ConfigMaps, Objects.ConfigMap("a", "web", "1"));
         var before = Version(server);
-        var (status, applied) = await server.SendAsync(HttpMethod.Patch, ConfigMaps + "/a?dryRun=All&fieldManager=test", Objects.ConfigMap("a", "web", "2"), "application/apply-patch+yaml");
+        var (status, applied) = await server.SendAsync(HttpMethod.Patch, ConfigMaps + "/a?dryRun=All&fieldManager=test&force=true", Objects.ConfigMap("a", "web", "2"), "application/apply-patch+yaml");
         Assert.Equal(200, status);
         Assert.Equal("2", (string?)applied!["data"]!["value"]);
         Assert.Equal(before, Version(server));
