@@ -122,4 +122,76 @@ public sealed class QueuedJobAdmitterTests
         var term = Assert.Single(admitted.Spec.Template.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms);
         Assert.Equal(("keelson.dev/pool", "general"), (term.MatchExpressions[0].Key, term.MatchExpressions[0].Values[0]));
     }
+
+    // withinQueue: LowerPriority lets a high-priority job evict a running low-priority one.
+    private const string Preempting = """
+        metadata: {tenant: pipes}
+        cluster: {profile: aws-general}
+        queues:
+          - name: etl
+            preemption: {withinQueue: LowerPriority}
+            flavors: [{pool: general, nominal: {cpu: 4, memory: 16Gi}}]
+        components:
+          - name: low
+            kind: job
+            image: registry.example.com/etl/low:1.0
+            deadline: 1h
+            queue: etl
+            resources: {requests: {cpu: "3", memory: 2Gi}, limits: {cpu: "3", memory: 2Gi}}
+        """;
+
+    private const string High = """
+          - name: high
+            kind: job
+            image: registry.example.com/etl/high:1.0
+            deadline: 1h
+            queue: etl
+            priority: 100
+            resources: {requests: {cpu: "2", memory: 2Gi}, limits: {cpu: "2", memory: 2Gi}}
+        """;
+
+    [Fact]
+    public async Task Deploy_does_not_wait_for_queued_jobs_redeploy_leaves_them_to_the_admitter_and_a_higher_priority_job_preempts()
+    {
+        var (cluster, admitter) = Deliver(Preempting);
+        var job = () => Jobs(cluster).ToDictionary(j => j.Metadata.Name);
+        Assert.True(job()["low"].Spec.Suspend);
+
+        var first = await admitter.PassAsync(CancellationToken.None);
+        Assert.Equal([("low", "general")], first.Admitted);
+        await cluster.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+        Assert.Equal(1, job()["low"].Status.Active);
+
+        // The whole stack delivered again, with a second, more important job: delivery finishes at once (queued Jobs
+        // are ready when created) and leaves the running low job as the admitter made it.
+        var spec = StackParser.Parse(Preempting + "\n" + High, "stack.yaml").Value!;
+        var manifest = ManifestRenderer.Default.Render(Planner.Default.Plan(spec).Plan!);
+        var result = await new Deployer(cluster).DeployAsync("pipes", [.. manifest.Objects.Select(o => o.Resource)], null, CancellationToken.None);
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("suspended, waiting for admission in queue etl", result.Objects.Single(o => o.Key.Kind == "Job" && o.Key.Name == "high").Readiness.Message);
+        Assert.False(job()["low"].Spec.Suspend);
+        Assert.Equal(1, job()["low"].Status.Active);
+
+        // high (2 CPU) does not fit beside low (3 CPU) in 4 CPU: low is suspended, its pod stopped, high admitted.
+        admitter = new QueuedJobAdmitter(spec, cluster);
+        var second = await admitter.PassAsync(CancellationToken.None);
+        Assert.Equal(["low"], second.Evicted);
+        Assert.Equal([("high", "general")], second.Admitted);
+        await cluster.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.True(job()["low"].Spec.Suspend);
+        Assert.Equal("preempted by high", job()["low"].Metadata.Annotations[QueuedJobAdmitter.WaitingAnnotation]);
+        Assert.Equal(0, job()["low"].Status.Active);
+
+        // Once high is done, low is admitted again and runs to the end.
+        var readmitted = new List<string>();
+        for (var i = 0; i < 60 && JobManifest.Outcome(job()["low"]) is null; i++)
+        {
+            readmitted.AddRange((await admitter.PassAsync(CancellationToken.None)).Admitted.Select(a => a.Job));
+            await cluster.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+
+        Assert.Equal(["low"], readmitted);
+        Assert.Equal((true, true), (JobManifest.Outcome(job()["high"])?.Succeeded, JobManifest.Outcome(job()["low"])?.Succeeded));
+        Assert.True(job()["low"].Status.CompletionTime > job()["high"].Status.CompletionTime);
+    }
 }
