@@ -11,11 +11,13 @@ namespace Keelson.Operations.Jobs;
 /// <param name="Evicted">Jobs suspended again to make room (preempted).</param>
 /// <param name="Pending">Every Job still waiting, with why.</param>
 /// <param name="PendingPerQueue">Waiting Jobs per queue, every declared queue listed (zero included): the <c>keelson_queue_pending_jobs</c> reading.</param>
+/// <param name="RunningPerQueue">Admitted, unfinished Jobs per queue after the pass, every declared queue listed.</param>
 public sealed record QueuedAdmissionPass(
     IReadOnlyList<(string Job, string Flavor)> Admitted,
     IReadOnlyList<string> Evicted,
     IReadOnlyDictionary<string, string> Pending,
-    IReadOnlyDictionary<string, int> PendingPerQueue);
+    IReadOnlyDictionary<string, int> PendingPerQueue,
+    IReadOnlyDictionary<string, int> RunningPerQueue);
 
 /// <summary>
 /// Admits the Jobs of a stack's namespace that name one of its queues, on the cluster itself, as Kueue's job
@@ -71,6 +73,8 @@ public sealed class QueuedJobAdmitter
             }
         }
 
+        // Admission numbers keep rising over finished Jobs too (while they are kept), so they read as an admission order.
+        var lastOrder = listed.OfType<V1Job>().Select(AdmittedOrder).Append(0).Max();
         var result = engine.Decide(pending, admitted);
         var evicted = new List<string>();
         var done = new List<(string, string)>();
@@ -87,7 +91,7 @@ public sealed class QueuedJobAdmitter
                 evicted.Add(victim);
             }
 
-            var order = admitted.Select(a => a.AdmittedSequence).Append(0).Max() + 1 + done.Count;
+            var order = lastOrder + 1 + done.Count;
             var pool = stack.Cluster.Pools.First(p => p.Name == decision.Flavor);
             await UpdateAsync(jobs[decision.Workload.Id], j => Admit(j, pool, order), cancellationToken).ConfigureAwait(false);
             done.Add((decision.Workload.Id, decision.Flavor));
@@ -108,7 +112,14 @@ public sealed class QueuedJobAdmitter
             perQueue[queue] = perQueue.GetValueOrDefault(queue) + 1;
         }
 
-        return new QueuedAdmissionPass(done, evicted, result.Pending, perQueue);
+        var running = stack.Queues.ToDictionary(q => q.Name, _ => 0, StringComparer.Ordinal);
+        foreach (var name in admitted.Select(a => a.Workload.Id).Except(evicted).Concat(done.Select(d => d.Item1)))
+        {
+            var queue = jobs[name].Metadata.Labels[QueuedJobs.QueueLabel];
+            running[queue] = running.GetValueOrDefault(queue) + 1;
+        }
+
+        return new QueuedAdmissionPass(done, evicted, result.Pending, perQueue, running);
     }
 
     /// <summary>A Job as admission sees it: its pods' requests times parallelism, its priority and creation order.</summary>
