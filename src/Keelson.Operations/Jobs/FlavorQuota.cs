@@ -15,9 +15,11 @@ namespace Keelson.Operations.Jobs;
 public sealed record FlavorQuota(string Flavor, GpuType? Gpu, Quantities Nominal, Quantities? BorrowingLimit = null, Quantities? LendingLimit = null)
 {
     /// <summary>What the queue lends to the cohort: its nominal quota, capped per resource by the lending limit.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public Quantities Lendable => LendingLimit is { } limit ? Min(Nominal, limit) : Nominal;
 
     /// <summary>What only the queue itself may use: nominal minus what it lends.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public Quantities Guaranteed => Nominal - Lendable;
 
     private static Quantities Min(Quantities a, Quantities b) => new(Math.Min(a.MilliCpu, b.MilliCpu), Math.Min(a.MemoryBytes, b.MemoryBytes), Math.Min(a.Gpus, b.Gpus));

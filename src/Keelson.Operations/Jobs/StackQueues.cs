@@ -21,7 +21,12 @@ public static class StackQueues
     private static FlavorQuota Flavor(ClusterProfile cluster, QueueFlavor flavor)
     {
         var pool = cluster.Pools.First(p => p.Name == flavor.Pool);
-        return new FlavorQuota(pool.Name, pool.Instance.Gpus > 0 ? pool.Instance.Gpu : null, Amount(flavor.Nominal), flavor.BorrowingLimit is { } limit ? Amount(limit) : null);
+        return new FlavorQuota(
+            pool.Name,
+            pool.Instance.Gpus > 0 ? pool.Instance.Gpu : null,
+            Amount(flavor.Nominal),
+            flavor.BorrowingLimit is { } limit ? Amount(limit) : null,
+            flavor.LendingLimit is { } lending ? Amount(lending) : null);
     }
 
     private static Quantities Amount(QueueQuota quota) => new(quota.Cpu.Value, quota.Memory.Bytes, quota.Gpus);

@@ -26,7 +26,8 @@ public sealed record JobQueueSpec(string Name, IReadOnlyList<QueueFlavor> Flavor
 /// <param name="Pool">The node pool (Kueue's ResourceFlavor).</param>
 /// <param name="Nominal">What the queue owns.</param>
 /// <param name="BorrowingLimit">How much more it may borrow; null means no limit (only meaningful in a cohort).</param>
-public sealed record QueueFlavor(string Pool, QueueQuota Nominal, QueueQuota? BorrowingLimit);
+/// <param name="LendingLimit">How much of its nominal quota it lends to the cohort; null lends all of it.</param>
+public sealed record QueueFlavor(string Pool, QueueQuota Nominal, QueueQuota? BorrowingLimit, QueueQuota? LendingLimit = null);
 
 /// <summary>An amount of the resources queues account for; absent resources are zero.</summary>
 public sealed record QueueQuota(MilliCpu Cpu, ByteSize Memory, int Gpus);

@@ -19,7 +19,10 @@ internal static class QueueBinder
     }
 
     private static QueueFlavor Flavor(YamlMap m) =>
-        new(m.Required("pool"), Quota(m.Map("nominal")), m.Map("borrowingLimit") is { Exists: true } limit ? Quota(limit) : null);
+        new(m.Required("pool"), Quota(m.Map("nominal")), m.Map("borrowingLimit") is { Exists: true } limit ? Quota(limit) : null)
+        {
+            LendingLimit = m.Map("lendingLimit") is { Exists: true } lending ? Quota(lending) : null,
+        };
 
     private static QueueQuota Quota(YamlMap m) =>
         new(m.Cpu("cpu") ?? MilliCpu.Zero, m.Memory("memory") ?? ByteSize.Zero, m.Int("gpu") ?? 0);

@@ -43,6 +43,18 @@ internal sealed class QueueChecker(SemanticChecker checker)
                 {
                     checker.Add(DiagnosticCodes.MissingField, flavorPath + ".borrowingLimit", "needs a 'cohort' on the queue to borrow from; set cohort or remove borrowingLimit");
                 }
+
+                if (flavor.LendingLimit is { } lending)
+                {
+                    if (queue.Cohort is null)
+                    {
+                        checker.Add(DiagnosticCodes.MissingField, flavorPath + ".lendingLimit", "needs a 'cohort' on the queue to lend to; set cohort or remove lendingLimit");
+                    }
+                    else if (lending.Cpu > flavor.Nominal.Cpu || lending.Memory > flavor.Nominal.Memory || lending.Gpus > flavor.Nominal.Gpus)
+                    {
+                        checker.Add(DiagnosticCodes.OutOfRange, flavorPath + ".lendingLimit", "a queue lends at most its nominal quota; every resource of lendingLimit must be at most nominal's");
+                    }
+                }
             }
         }
     }

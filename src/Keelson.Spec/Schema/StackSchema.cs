@@ -97,7 +97,8 @@ public static class StackSchema
         R("flavors", new ListShape("Quotas per node pool, in the order they are tried.", Obj("A node pool's quota.",
             R("pool", Of(ScalarType.DnsLabel, "Node pool of the cluster.")),
             R("nominal", Quota("What the queue owns of this pool.")),
-            F("borrowingLimit", Quota("How much more the queue may borrow from its cohort; no limit when absent.")))) { MinItems = 1 }));
+            F("borrowingLimit", Quota("How much more the queue may borrow from its cohort; no limit when absent.")),
+            F("lendingLimit", Quota("How much of its nominal quota the queue lends to its cohort; the rest is guaranteed to it. All of it when absent.")))) { MinItems = 1 }));
 
     /// <summary>The shape of one component, tagged by <c>kind</c>.</summary>
     public static readonly TaggedShape Components = new(

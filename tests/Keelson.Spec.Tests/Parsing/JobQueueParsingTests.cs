@@ -144,4 +144,26 @@ public sealed class JobQueueParsingTests
 
         Assert.Equal([(DiagnosticCodes.Conflict, "components[0].pool"), (DiagnosticCodes.MissingField, "components[1].priority")], errors);
     }
+
+    [Fact]
+    public void Lending_limit_binds_and_needs_a_cohort_and_at_most_nominal()
+    {
+        const string yaml = """
+            metadata: {tenant: quant}
+            queues:
+              - {name: a, cohort: c, flavors: [{pool: general, nominal: {cpu: 4}, lendingLimit: {cpu: 1}}]}
+              - {name: b, flavors: [{pool: general, nominal: {cpu: 4}, lendingLimit: {cpu: 1}}]}
+              - {name: d, cohort: c, flavors: [{pool: general, nominal: {cpu: 4}, lendingLimit: {cpu: 5}}]}
+            components:
+              - {name: j, kind: job, image: example.com/j:1.0, queue: a}
+            """;
+
+        var errors = StackParser.Parse(yaml, "s.yaml").Diagnostics.Select(d => (d.Code, d.Path, d.Line)).ToList();
+        var valid = StackParser.Parse(yaml.Replace("lendingLimit: {cpu: 5}", "lendingLimit: {cpu: 4}", StringComparison.Ordinal).Replace("  - {name: b, flavors: [{pool: general, nominal: {cpu: 4}, lendingLimit: {cpu: 1}}]}\n", "", StringComparison.Ordinal), "s.yaml");
+
+        Assert.Equal([(DiagnosticCodes.MissingField, "queues[1].flavors[0].lendingLimit", 4), (DiagnosticCodes.OutOfRange, "queues[2].flavors[0].lendingLimit", 5)], errors);
+        Assert.True(valid.Succeeded, string.Join("\n", valid.Diagnostics));
+        Assert.Equal(1000, valid.Value!.Queues[0].Flavors[0].LendingLimit!.Cpu.Value);
+        Assert.Null(valid.Value.Queues[0].Flavors[0].BorrowingLimit);
+    }
 }
