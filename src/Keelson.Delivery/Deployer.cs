@@ -44,6 +44,16 @@ public sealed class Deployer(ICluster cluster, DeployOptions? options = null)
     {
         foreach (var resource in Ordered(objects))
         {
+            // A queued Job that exists already belongs to the admitter: it unsuspends it and pins its pods, and a
+            // started Job's template cannot change, so applying the rendered (suspended, unpinned) Job again would
+            // stop it or be refused. Delete the Job to run it again.
+            if (resource is V1Job { Metadata.Labels: { } labels } && labels.ContainsKey(Rendering.Objects.QueuedJobs.QueueLabel)
+                && await cluster.GetAsync(ObjectKey.Of(resource), cancellationToken).ConfigureAwait(false) is not null)
+            {
+                Report(progress, ObjectKey.Of(resource), "left as is (queued Job, owned by the admitter)");
+                continue;
+            }
+
             await cluster.ApplyAsync(resource, cancellationToken).ConfigureAwait(false);
             Report(progress, ObjectKey.Of(resource), "applied");
         }

@@ -15,6 +15,9 @@ public sealed record RenderOptions
     /// <summary>Namespace Prometheus scrapes from, allowed through the network policies.</summary>
     public string MonitoringNamespace { get; init; } = "monitoring";
 
+    /// <summary>Prometheus that KEDA's prometheus trigger queries for Keelson queue workers (prometheus-operator's service).</summary>
+    public string PrometheusAddress { get; init; } = "http://prometheus-operated.monitoring.svc:9090";
+
     /// <summary>cert-manager ClusterIssuer for TLS routes.</summary>
     public string ClusterIssuer { get; init; } = "letsencrypt";
 

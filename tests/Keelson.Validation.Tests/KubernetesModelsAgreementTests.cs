@@ -31,7 +31,8 @@ public sealed partial class KubernetesModelsAgreementTests
     {
         var documents = new List<ManifestDocument>();
         var problems = new List<Finding>();
-        foreach (var path in Repo.Examples)
+        // The examples, and the stack with queued jobs and workers scaled on the queue (HPA External metric, KEDA).
+        foreach (var path in Repo.Examples.Append(Repo.File("tests", "Keelson.Rendering.Tests", "queued", "stack.yaml")))
         {
             var plan = Planner.Default.Plan(StackParser.Parse(File.ReadAllText(path), path).Value!).Plan!;
             ManifestLoader.Parse(ManifestYaml.Documents(ManifestRenderer.Default.Render(plan).Objects.Select(o => o.Resource)), path, documents, problems);

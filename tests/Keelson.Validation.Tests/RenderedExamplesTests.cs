@@ -29,7 +29,9 @@ public sealed class RenderedExamplesTests
         Assert.True(summary.MonthlyUsd > 0);
     }
 
-    public static TheoryData<string> ExampleFiles() => [.. Repo.Examples];
+    // Beside the examples, the stack with job queues whose rendering is a golden file in the rendering tests: suspended
+    // queued Jobs, an HPA on the External queue metric and a KEDA prometheus trigger.
+    public static TheoryData<string> ExampleFiles() => [.. Repo.Examples, Repo.File("tests", "Keelson.Rendering.Tests", "queued", "stack.yaml")];
 
     [Fact]
     public void Json_report_has_the_seed_shape()

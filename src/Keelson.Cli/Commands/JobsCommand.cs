@@ -17,11 +17,12 @@ internal static class JobsCommand
 
     public static Command Create(Terminal terminal)
     {
-        var command = new Command("jobs", "Submit, list, show and cancel a tenant's batch jobs on a running keelson serve (queues: PUT /api/v1/tenants/TENANT/job-queues/QUEUE).");
+        var command = new Command("jobs", "Submit, list, show and cancel a tenant's batch jobs on a running keelson serve (queues: PUT /api/v1/tenants/TENANT/job-queues/QUEUE); admit a stack's queued Jobs without a server.");
         command.Subcommands.Add(Submit(terminal));
         command.Subcommands.Add(List(terminal));
         command.Subcommands.Add(Show(terminal));
         command.Subcommands.Add(Cancel(terminal));
+        command.Subcommands.Add(JobsAdmitCommand.Create(terminal));
         return command;
     }
 

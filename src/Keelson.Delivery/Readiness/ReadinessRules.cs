@@ -101,6 +101,13 @@ public static class ReadinessRules
             return Readiness.Failed($"job failed: {failed.Reason}: {failed.Message}");
         }
 
+        // A queued Job may wait hours for admission; delivery does not wait for it to run (as with a suspended Job
+        // under Kueue): the admitter runs it when its queue has room.
+        if (j.Metadata?.Labels?.TryGetValue(Rendering.Objects.QueuedJobs.QueueLabel, out var queue) == true && !conditions.Any(c => c.Type == "Complete" && c.Status == "True"))
+        {
+            return Readiness.Ready(j.Spec?.Suspend == true ? $"suspended, waiting for admission in queue {queue}" : $"admitted from queue {queue}, running");
+        }
+
         return conditions.Any(c => c.Type == "Complete" && c.Status == "True")
             ? Readiness.Ready(Count($"{j.Status!.Succeeded ?? 0} completions"))
             : Readiness.Waiting(Count($"{j.Status?.Succeeded ?? 0} of {j.Spec?.Completions ?? 1} completions, {j.Status?.Active ?? 0} active"));

@@ -173,7 +173,7 @@ public sealed class AdmissionEngine
 
             var after = ledger.Usage(queue.Name, flavor.Flavor) + need;
             var ceiling = flavor.Ceiling(inCohort);
-            var cohortAfter = inCohort ? ledger.CohortUsage(queue.Cohort!, flavor.Flavor) + need : after;
+            var cohortAfter = inCohort ? ledger.CohortUsageWith(queue, flavor.Flavor, need) : after;
             var cohortCapacity = inCohort ? ledger.CohortCapacity(queue.Cohort!, flavor.Flavor) : ceiling;
             if (after.FitsIn(ceiling) && cohortAfter.FitsIn(cohortCapacity))
             {

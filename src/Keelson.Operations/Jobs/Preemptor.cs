@@ -52,21 +52,28 @@ internal static class Preemptor
         var cohortUsage = queue.Cohort is { } c0 ? ledger.CohortUsage(c0, flavor.Flavor) : Quantities.Zero;
         var cohortCapacity = queue.Cohort is { } c1 ? ledger.CohortCapacity(c1, flavor.Flavor) : Quantities.Unlimited;
 
-        bool Fits() => (own + need).FitsIn(flavor.Nominal) && (queue.Cohort is null || (cohortUsage + need).FitsIn(cohortCapacity));
+        bool Fits() => (own + need).FitsIn(flavor.Nominal)
+            && (queue.Cohort is null || (cohortUsage + QuotaLedger.SharedChange(queue, flavor.Flavor, own, own + need)).FitsIn(cohortCapacity));
 
         void Take(AdmittedWorkload a, bool otherQueue, int sign)
         {
             var amount = a.Workload.Request;
+            var holder = otherQueue ? queues[a.Workload.Queue] : queue;
+            var before = otherQueue ? members[a.Workload.Queue] : own;
+            var after = sign < 0 ? before - amount : before + amount;
             if (otherQueue)
             {
-                members[a.Workload.Queue] = sign < 0 ? members[a.Workload.Queue] - amount : members[a.Workload.Queue] + amount;
+                members[a.Workload.Queue] = after;
             }
             else
             {
-                own = sign < 0 ? own - amount : own + amount;
+                own = after;
             }
 
-            cohortUsage = sign < 0 ? cohortUsage - amount : cohortUsage + amount;
+            if (holder.Cohort is not null)
+            {
+                cohortUsage += QuotaLedger.SharedChange(holder, flavor.Flavor, before, after);
+            }
         }
 
         var removed = new List<(AdmittedWorkload Admitted, bool OtherQueue)>();

@@ -2,7 +2,9 @@ namespace Keelson.Operations.Jobs;
 
 /// <summary>
 /// Quota in use per queue and flavor, and per cohort and flavor, with the admitted jobs that hold it; admission and
-/// preemption change it as a pass goes on.
+/// preemption change it as a pass goes on. A cohort's capacity is what its members lend (nominal, or less under a
+/// lending limit) and its usage what its members use beyond their guaranteed (unlent) quota, as Kueue counts them;
+/// without lending limits these are the members' nominal quotas and usage.
 /// </summary>
 internal sealed class QuotaLedger
 {
@@ -20,7 +22,7 @@ internal sealed class QuotaLedger
             foreach (var f in q.Flavors)
             {
                 var key = (q.Cohort!, f.Flavor);
-                cohortCapacity[key] = cohortCapacity.GetValueOrDefault(key) + f.Nominal;
+                cohortCapacity[key] = cohortCapacity.GetValueOrDefault(key) + f.Lendable;
             }
         }
     }
@@ -46,10 +48,11 @@ internal sealed class QuotaLedger
         }
 
         var key = (queue.Name, admitted.Flavor);
-        usage[key] = Usage(queue.Name, admitted.Flavor) + admitted.Workload.Request;
+        var before = Usage(queue.Name, admitted.Flavor);
+        usage[key] = before + admitted.Workload.Request;
         if (queue.Cohort is { } cohort)
         {
-            cohortUsage[(cohort, admitted.Flavor)] = CohortUsage(cohort, admitted.Flavor) + admitted.Workload.Request;
+            cohortUsage[(cohort, admitted.Flavor)] = CohortUsage(cohort, admitted.Flavor) + SharedChange(queue, admitted.Flavor, before, usage[key]);
         }
 
         if (!holders.TryGetValue(key, out var list))
@@ -65,12 +68,28 @@ internal sealed class QuotaLedger
     {
         var queue = queues[admitted.Workload.Queue];
         var key = (queue.Name, admitted.Flavor);
-        usage[key] = Usage(queue.Name, admitted.Flavor) - admitted.Workload.Request;
+        var before = Usage(queue.Name, admitted.Flavor);
+        usage[key] = before - admitted.Workload.Request;
         if (queue.Cohort is { } cohort)
         {
-            cohortUsage[(cohort, admitted.Flavor)] = CohortUsage(cohort, admitted.Flavor) - admitted.Workload.Request;
+            cohortUsage[(cohort, admitted.Flavor)] = CohortUsage(cohort, admitted.Flavor) + SharedChange(queue, admitted.Flavor, before, usage[key]);
         }
 
         holders[key].Remove(admitted);
+    }
+
+    /// <summary>The cohort usage after <paramref name="queue"/>'s usage of <paramref name="flavor"/> grows by <paramref name="need"/>.</summary>
+    public Quantities CohortUsageWith(ClusterQueueSpec queue, string flavor, Quantities need)
+    {
+        var before = Usage(queue.Name, flavor);
+        return CohortUsage(queue.Cohort!, flavor) + SharedChange(queue, flavor, before, before + need);
+    }
+
+    // How much more (or less) of the cohort's lent pool a queue uses when its usage goes from one amount to another:
+    // only usage beyond its guaranteed quota counts.
+    public static Quantities SharedChange(ClusterQueueSpec queue, string flavor, Quantities from, Quantities to)
+    {
+        var guaranteed = queue.Flavors.First(f => f.Flavor == flavor).Guaranteed;
+        return Quantities.Max(to - guaranteed, Quantities.Zero) - Quantities.Max(from - guaranteed, Quantities.Zero);
     }
 }

@@ -13,6 +13,9 @@ public sealed class ScalingRenderer : IManifestRenderer
     /// <summary>External metric a queue exporter publishes for worker HPAs: backlog per queue.</summary>
     public const string QueueMetric = "keelson_queue_length";
 
+    /// <summary>Keelson's gauge of a stack job queue's pending jobs, labelled by tenant and queue (and mode).</summary>
+    public const string PendingJobsMetric = "keelson_queue_pending_jobs";
+
     /// <inheritdoc/>
     public IEnumerable<RenderedObject> Render(RenderContext context)
     {
@@ -48,11 +51,17 @@ public sealed class ScalingRenderer : IManifestRenderer
                 Type = "External",
                 External = new V2ExternalMetricSource
                 {
-                    Metric = new V2MetricIdentifier
-                    {
-                        Name = QueueMetric,
-                        Selector = new V1LabelSelector { MatchLabels = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["queue"] = worker.Queue.Name } },
-                    },
+                    Metric = worker.Queue.Kind == QueueKind.Keelson
+                        ? new V2MetricIdentifier
+                        {
+                            Name = PendingJobsMetric,
+                            Selector = new V1LabelSelector { MatchLabels = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["queue"] = worker.Queue.Name, ["tenant"] = context.Tenant } },
+                        }
+                        : new V2MetricIdentifier
+                        {
+                            Name = QueueMetric,
+                            Selector = new V1LabelSelector { MatchLabels = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["queue"] = worker.Queue.Name } },
+                        },
                     Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity(worker.Queue.TargetLengthPerReplica.ToString(CultureInfo.InvariantCulture)) },
                 },
             });
@@ -100,6 +109,14 @@ public sealed class ScalingRenderer : IManifestRenderer
         {
             QueueKind.Redis => new ScaleTrigger { Type = "redis", Metadata = Labels.Sorted(("address", Dependency<CacheComponent>(context, component, 6379)), ("listName", queue.Name), ("listLength", target)) },
             QueueKind.Kafka => new ScaleTrigger { Type = "kafka", Metadata = Labels.Sorted(("bootstrapServers", Dependency<BrokerComponent>(context, component, 9092)), ("consumerGroup", component.Name), ("topic", queue.Name), ("lagThreshold", target)) },
+            QueueKind.Keelson => new ScaleTrigger
+            {
+                Type = "prometheus",
+                Metadata = Labels.Sorted(
+                    ("serverAddress", context.Options.PrometheusAddress),
+                    ("query", $"sum({PendingJobsMetric}{{tenant=\"{context.Tenant}\",queue=\"{queue.Name}\"}})"),
+                    ("threshold", target)),
+            },
             QueueKind.Nats => new ScaleTrigger { Type = "nats-jetstream", Metadata = Labels.Sorted(("natsServerMonitoringEndpoint", Dependency<BrokerComponent>(context, component, 8222)), ("stream", queue.Name), ("consumer", component.Name), ("lagThreshold", target)) },
             _ => new ScaleTrigger { Type = "metrics-api", Metadata = Labels.Sorted(("url", "http://queue-exporter/metrics/" + queue.Name), ("valueLocation", "length"), ("targetValue", target)) },
         };

@@ -140,27 +140,33 @@ public sealed class WorkloadRenderer : IManifestRenderer
         };
     }
 
-    private static V1Job Job(JobComponent job, V1ObjectMeta metadata, V1PodTemplateSpec template) => new()
+    private static V1Job Job(JobComponent job, V1ObjectMeta metadata, V1PodTemplateSpec template)
     {
-        ApiVersion = "batch/v1",
-        Kind = "Job",
-        Metadata = metadata,
-        Spec = JobSpec(job, template),
-    };
+        var spec = JobSpec(job, template);
+        QueuedJobs.Apply(job, metadata, spec);
+        return new V1Job { ApiVersion = "batch/v1", Kind = "Job", Metadata = metadata, Spec = spec };
+    }
 
-    private static V1CronJob CronJob(CronJobComponent cron, V1ObjectMeta metadata, V1PodTemplateSpec template) => new()
+    private static V1CronJob CronJob(CronJobComponent cron, V1ObjectMeta metadata, V1PodTemplateSpec template)
     {
-        ApiVersion = "batch/v1",
-        Kind = "CronJob",
-        Metadata = metadata,
-        Spec = new V1CronJobSpec
+        // Each run the CronJob creates is a suspended Job that waits for admission, as Kueue's cronjob integration does.
+        var jobMetadata = new V1ObjectMeta { Labels = metadata.Labels };
+        var spec = JobSpec(cron, template);
+        QueuedJobs.Apply(cron, jobMetadata, spec);
+        return new V1CronJob
         {
-            Schedule = cron.Schedule,
-            ConcurrencyPolicy = cron.ConcurrencyPolicy.ToString(),
-            StartingDeadlineSeconds = 300,
-            SuccessfulJobsHistoryLimit = 3,
-            FailedJobsHistoryLimit = 3,
-            JobTemplate = new V1JobTemplateSpec { Metadata = new V1ObjectMeta { Labels = metadata.Labels }, Spec = JobSpec(cron, template) },
-        },
-    };
+            ApiVersion = "batch/v1",
+            Kind = "CronJob",
+            Metadata = metadata,
+            Spec = new V1CronJobSpec
+            {
+                Schedule = cron.Schedule,
+                ConcurrencyPolicy = cron.ConcurrencyPolicy.ToString(),
+                StartingDeadlineSeconds = 300,
+                SuccessfulJobsHistoryLimit = 3,
+                FailedJobsHistoryLimit = 3,
+                JobTemplate = new V1JobTemplateSpec { Metadata = jobMetadata, Spec = spec },
+            },
+        };
+    }
 }

@@ -79,7 +79,11 @@ public sealed class CronJobController : IController
                         Name = name,
                         NamespaceProperty = ns,
                         Labels = template.Metadata?.Labels is { } l ? new Dictionary<string, string>(l) : null,
-                        Annotations = new Dictionary<string, string> { ["batch.kubernetes.io/cronjob-scheduled-timestamp"] = scheduled.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
+                        // The template's annotations are copied as the CronJob controller copies them (a queued Job's priority rides on one).
+                        Annotations = new Dictionary<string, string>(template.Metadata?.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+                        {
+                            ["batch.kubernetes.io/cronjob-scheduled-timestamp"] = scheduled.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                        },
                         OwnerReferences = [Pods.ControllerReference(cron)],
                     },
                     Spec = Copy.Deep(template.Spec),

@@ -58,6 +58,8 @@ public static class HpaMetrics
                 "Pods" when metric.Pods?.Target?.AverageValue is { } target && usage.Count > 0 =>
                     Average(current, ready.Count, PodValue(metric.Pods.Metric.Name, usage, podEquivalents, (double)target.ToDecimal()), target, tolerance,
                         v => new V2MetricStatus { Type = "Pods", Pods = new V2PodsMetricStatus { Metric = metric.Pods.Metric, Current = new V2MetricValueStatus { AverageValue = v } } }, metric.Pods.Metric.Name),
+                "External" when metric.External?.Target is { } target && QueueBacklog.Read(context, metric.External.Metric.Name, metric.External.Metric.Selector?.MatchLabels) is { } backlog =>
+                    Backlog(current, backlog, target, tolerance, v => new V2MetricStatus { Type = "External", External = new V2ExternalMetricStatus { Metric = metric.External.Metric, Current = v } }, "external metric " + metric.External.Metric.Name),
                 "External" when metric.External?.Target is { } target => Total(current, ready.Count, podEquivalents, target, tolerance,
                     v => new V2MetricStatus { Type = "External", External = new V2ExternalMetricStatus { Metric = metric.External.Metric, Current = v } }, "external metric " + metric.External.Metric.Name),
                 "Object" when metric.ObjectProperty?.Target is { } target => Total(current, ready.Count, podEquivalents, target, tolerance,
@@ -142,6 +144,22 @@ public static class HpaMetrics
 
         var usage = total / perPod / ready;
         return new MetricProposal(Math.Abs(usage - 1) <= tolerance ? current : (int)Math.Ceiling(ready * usage), status(new V2MetricValueStatus { Value = Millis(usage * perPod * 1000) }), reason);
+    }
+
+    // A measured external total (a queue's waiting jobs): AverageValue divides it over the current pods, Value compares it whole.
+    private static MetricProposal Backlog(int current, double total, V2MetricTarget target, double tolerance, Func<V2MetricValueStatus, V2MetricStatus> status, string reason)
+    {
+        if (target.AverageValue is { } average)
+        {
+            var perPod = (double)average.ToDecimal();
+            var ratio = total / current / perPod;
+            var desired = Math.Abs(ratio - 1) <= tolerance ? current : (int)Math.Ceiling(total / perPod);
+            return new MetricProposal(desired, status(new V2MetricValueStatus { AverageValue = Millis(total / current * 1000) }), reason);
+        }
+
+        var ratioToValue = total / (double)(target.Value ?? new ResourceQuantity("1")).ToDecimal();
+        var scaled = Math.Abs(ratioToValue - 1) <= tolerance ? current : (int)Math.Ceiling(current * ratioToValue);
+        return new MetricProposal(scaled, status(new V2MetricValueStatus { Value = Millis(total * 1000) }), reason);
     }
 
     // Quantities in milli-units, as the metrics APIs report fractional values (e.g. 1500m).

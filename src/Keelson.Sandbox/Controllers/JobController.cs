@@ -32,6 +32,7 @@ public sealed class JobController : IController
 
             if (job.Spec.Suspend == true)
             {
+                Suspend(context, job);
                 continue;
             }
 
@@ -83,6 +84,31 @@ public sealed class JobController : IController
 
             SetStatus(context, job, start, active.Count, succeeded, failed, null);
         }
+    }
+
+    /// <summary>
+    /// A suspended Job runs no pods: active ones are terminated, <c>startTime</c> is cleared (the deadline counts again
+    /// from the resume) and the <c>Suspended</c> condition is set, as the Job controller does.
+    /// </summary>
+    private static void Suspend(SandboxContext context, V1Job job)
+    {
+        var active = context.Store.OwnedBy<V1Pod>(job).Where(Pods.IsActive).ToList();
+        active.ForEach(p => Pods.Terminate(context, p));
+        if (job.Status is null || (job.Status.StartTime is null && job.Status.Active is null or 0 && job.Status.Conditions?.Any(c => c.Type == "Suspended") == true))
+        {
+            return;
+        }
+
+        job.Status = new V1JobStatus
+        {
+            Active = 0,
+            Ready = 0,
+            Succeeded = job.Status.Succeeded,
+            Failed = job.Status.Failed,
+            Conditions = [new V1JobCondition { Type = "Suspended", Status = "True", Reason = "JobSuspended", Message = "Job suspended", LastTransitionTime = context.Now, LastProbeTime = context.Now }],
+        };
+        context.Store.Update(job);
+        context.Event(job.Metadata, "Job", "Normal", "Suspended", "Job suspended");
     }
 
     /// <summary>When the Job completed or failed, or null while it runs.</summary>

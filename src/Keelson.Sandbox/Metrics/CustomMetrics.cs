@@ -61,6 +61,12 @@ public static class CustomMetrics
         foreach (var hpa in context.Store.List<V2HorizontalPodAutoscaler>(ns).OrderBy(h => h.Metadata.Name, StringComparer.Ordinal))
         {
             var spec = hpa.Spec.Metrics?.FirstOrDefault(m => m.Type == "External" && m.External?.Metric?.Name == metric)?.External;
+            if (spec is not null && QueueBacklog.Read(context, metric, spec.Metric.Selector?.MatchLabels) is { } backlog)
+            {
+                values.Add(new ExternalMetricValue(new SortedDictionary<string, string>(spec.Metric.Selector!.MatchLabels, StringComparer.Ordinal), backlog));
+                continue;
+            }
+
             if (spec?.Target is not { } target || Load(context, ns, hpa.Spec.ScaleTargetRef.Name) is not { } load)
             {
                 continue;

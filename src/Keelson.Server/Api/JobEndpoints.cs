@@ -24,7 +24,7 @@ public static class JobEndpoints
         api.MapGet("/tenants/{tenant_id}/job-queues/{queue}", GetQueue).WithName("GetJobQueue").WithTags("jobs")
             .WithSummary("One job queue with its counts.").Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/tenants/{tenant_id}/job-queues/{queue}", PutQueue).WithName("PutJobQueue").WithTags("jobs")
-            .WithSummary("Create (201) or replace (200) a queue: cohort, queueing_strategy (StrictFIFO, BestEffortFIFO), preemption {within_queue, reclaim_within_cohort}, flavors [{pool, nominal {cpu, memory, gpu}, borrowing_limit}].")
+            .WithSummary("Create (201) or replace (200) a queue: cohort, queueing_strategy (StrictFIFO, BestEffortFIFO), preemption {within_queue, reclaim_within_cohort}, flavors [{pool, nominal {cpu, memory, gpu}, borrowing_limit, lending_limit}].")
             .Accepts<JsonObject>("application/json").Produces<JsonObject>().Produces<JsonObject>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireRateLimiting(ServerApp.MutationPolicy);

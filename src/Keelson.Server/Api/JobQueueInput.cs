@@ -64,7 +64,7 @@ public static partial class JobQueueInput
                 }
 
                 var g = new JobFields(item, path) { Errors = f.Errors };
-                g.OnlyKnown("pool", "nominal", "borrowing_limit");
+                g.OnlyKnown("pool", "nominal", "borrowing_limit", "lending_limit");
                 var poolName = g.String("pool", true);
                 var pool = cluster.Pools.FirstOrDefault(p => p.Name == poolName);
                 if (poolName is not null && pool is null)
@@ -88,9 +88,19 @@ public static partial class JobQueueInput
                     g.Error("borrowing_limit", "needs a cohort to borrow from; set cohort or remove borrowing_limit");
                 }
 
+                var lending = g.Quantities("lending_limit", false);
+                if (lending is not null && cohort is null)
+                {
+                    g.Error("lending_limit", "needs a cohort to lend to; set cohort or remove lending_limit");
+                }
+                else if (lending is { } l && nominal is { } nominalQuota && !l.FitsIn(nominalQuota))
+                {
+                    g.Error("lending_limit", $"exceeds the nominal quota ({l.Excess(nominalQuota)}); a queue lends at most what it owns");
+                }
+
                 if (pool is not null && nominal is { } n)
                 {
-                    flavors.Add(new FlavorQuota(pool.Name, pool.Instance.Gpu, n, borrowing));
+                    flavors.Add(new FlavorQuota(pool.Name, pool.Instance.Gpu, n, borrowing, lending));
                 }
             }
         }
@@ -116,6 +126,7 @@ public static partial class JobQueueInput
                 ["gpu_type"] = fl.Gpu?.ToString(),
                 ["nominal"] = JobResponses.Quantities(fl.Nominal),
                 ["borrowing_limit"] = fl.BorrowingLimit is { } b ? JobResponses.Quantities(b) : null,
+                ["lending_limit"] = fl.LendingLimit is { } lent ? JobResponses.Quantities(lent) : null,
             })]),
         };
     }

@@ -66,6 +66,7 @@ public static class ServerApp
         builder.Services.AddSingleton<TenantNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
         builder.Services.Configure<JobSettings>(builder.Configuration.GetSection("Keelson:Jobs"));
+        builder.Services.AddSingleton<StackQueueCounts>();
         builder.Services.AddSingleton<TenantJobs>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantJobs>());
         builder.Services.AddHealthChecks().AddCheck<TenantDatabases>("databases").AddCheck<DeploymentClusters>("clusters");
@@ -107,7 +108,7 @@ public static class ServerApp
         });
         app.UseStatusCodePages();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
-        metrics.Observe(app.Services.GetRequiredService<TenantDatabases>());
+        metrics.Observe(app.Services.GetRequiredService<TenantDatabases>(), app.Services.GetRequiredService<StackQueueCounts>());
         app.UseHttpMetrics(options =>
         {
             options.InProgress.Registry = metrics.Registry;

@@ -45,8 +45,8 @@ public sealed class ServerMetrics
     /// <summary>The registry <c>/metrics</c> serves.</summary>
     public CollectorRegistry Registry { get; }
 
-    /// <summary>Reads the counts from <paramref name="databases"/> before every scrape.</summary>
-    public void Observe(TenantDatabases databases)
+    /// <summary>Reads the counts from <paramref name="databases"/> (and the stack queues' from <paramref name="stackQueues"/>) before every scrape.</summary>
+    public void Observe(TenantDatabases databases, StackQueueCounts? stackQueues = null)
     {
         ArgumentNullException.ThrowIfNull(databases);
         Registry.AddBeforeCollectCallback(async cancellationToken =>
@@ -77,6 +77,14 @@ public sealed class ServerMetrics
                 }
 
                 queues.AddRange((await stores.Jobs.CountsAsync(cancellationToken).ConfigureAwait(false)).Select(c => (mode, c.TenantId, c.Queue, c.State, c.Count)));
+            }
+
+            // Stack-declared queues: waiting Jobs are suspended on the cluster, admitted ones run (there is no
+            // separate "admitted, being created" state: admission unsuspends the existing Job).
+            foreach (var (mode, tenant, queue, pending, running) in stackQueues?.All() ?? [])
+            {
+                queues.Add((mode, tenant, queue, Operations.Jobs.JobState.Pending, pending));
+                queues.Add((mode, tenant, queue, Operations.Jobs.JobState.Running, running));
             }
 
             SetAlerts(active);

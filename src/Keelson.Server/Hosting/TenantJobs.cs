@@ -24,9 +24,12 @@ public sealed class JobSettings
 /// repeated after a crash changes nothing); read every running Job and record its end, which releases its quota.
 /// The cluster is the tenant's: its stack's cluster profile, sandbox or real (<see cref="DeploymentClusters"/>).
 /// </summary>
-public sealed partial class TenantJobs(TenantDatabases databases, DeploymentClusters clusters, IOptions<JobSettings> options, ILogger<TenantJobs> logger) : BackgroundService
+public sealed partial class TenantJobs(TenantDatabases databases, DeploymentClusters clusters, StackQueueCounts stackQueues, IOptions<JobSettings> options, ILogger<TenantJobs> logger) : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0);
+
+    // Parsed stacks by tenant and spec text, so a pass does not parse every tenant's stack again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(bool Demo, string Tenant), (string? Spec, StackSpec? Stack)> stacks = new();
 
     /// <summary>Runs a pass soon, after a submit, cancel or queue change.</summary>
     public void Wake()
@@ -127,10 +130,55 @@ public sealed partial class TenantJobs(TenantDatabases databases, DeploymentClus
             }
         }
 
+        await AdmitStackQueuesAsync(demo, TargetOf, cancellationToken).ConfigureAwait(false);
         foreach (var target in targets.Values.OfType<Target>().Where(t => t.Changed && t.Checkpoint is not null))
         {
             await target.Checkpoint!(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Admits the queued Jobs of every tenant whose stack declares queues, on its cluster (<see cref="QueuedJobAdmitter"/>),
+    /// and records the counts for the queue gauges.
+    /// </summary>
+    private async Task AdmitStackQueuesAsync(bool demo, Func<string, Task<Target?>> targetOf, CancellationToken cancellationToken)
+    {
+        var mode = demo ? "demo" : "production";
+        var tenants = databases.For(demo).Tenants;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var offset = 0; ; offset += 200)
+        {
+            var page = await tenants.ListAsync(offset, 200, cancellationToken).ConfigureAwait(false);
+            foreach (var tenant in page.Items)
+            {
+                var key = (demo, tenant.TenantId);
+                if (!stacks.TryGetValue(key, out var cached) || cached.Spec != tenant.Spec)
+                {
+                    stacks[key] = cached = (tenant.Spec, TenantInput.StackOf(tenant.Spec).Stack);
+                }
+
+                if (cached.Stack is not { Queues.Count: > 0 } stack || await targetOf(tenant.TenantId).ConfigureAwait(false) is not { } target)
+                {
+                    continue;
+                }
+
+                var pass = await new QueuedJobAdmitter(stack, target.Cluster).PassAsync(cancellationToken).ConfigureAwait(false);
+                target.Changed |= pass.Admitted.Count > 0 || pass.Evicted.Count > 0;
+                stackQueues.Set(mode, tenant.TenantId, stack.Queues.ToDictionary(q => q.Name, q => (pass.PendingPerQueue[q.Name], pass.RunningPerQueue[q.Name]), StringComparer.Ordinal));
+                seen.Add(tenant.TenantId);
+                foreach (var (job, flavor) in pass.Admitted)
+                {
+                    LogStackAdmitted(tenant.TenantId, job, flavor);
+                }
+            }
+
+            if (page.Items.Count < 200)
+            {
+                break;
+            }
+        }
+
+        stackQueues.Retain(mode, seen);
     }
 
     /// <inheritdoc/>
@@ -200,6 +248,9 @@ public sealed partial class TenantJobs(TenantDatabases databases, DeploymentClus
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {Tenant}: Kubernetes Job {Name} created on pool {Pool}")]
     private partial void LogCreated(string tenant, long jobId, string name, string pool);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued Job {Name} of tenant {Tenant} admitted on pool {Pool}")]
+    private partial void LogStackAdmitted(string tenant, string name, string pool);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of tenant {Tenant} {Outcome}")]
     private partial void LogFinished(string tenant, long jobId, string outcome);

@@ -166,6 +166,9 @@ public enum QueueKind
 
     /// <summary>An SQS-style external queue.</summary>
     External,
+
+    /// <summary>A job queue of the stack: the backlog is Keelson's <c>keelson_queue_pending_jobs</c> gauge.</summary>
+    Keelson,
 }
 
 /// <summary>Batch work run to completion.</summary>
@@ -197,6 +200,12 @@ public record JobComponent : Component
 
     /// <summary>Estimated run time of one pod, for cost.</summary>
     public TimeSpan? RunTime { get; init; }
+
+    /// <summary>The stack queue that admits each run; null runs it as soon as it is created.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Order within the queue: higher first, and may preempt lower when the queue allows.</summary>
+    public int Priority { get; init; }
 }
 
 /// <summary>Batch work on a schedule.</summary>

@@ -18,6 +18,9 @@ public sealed record StackSpec
     /// <summary>Cost optimisation choices.</summary>
     public required CostOptions Cost { get; init; }
 
+    /// <summary>Job queues that job and cronjob components name; empty when the stack declares none.</summary>
+    public IReadOnlyList<JobQueueSpec> Queues { get; init; } = [];
+
     /// <summary>Where the stack was read from, for messages.</summary>
     public string Source { get; init; } = "<memory>";
 

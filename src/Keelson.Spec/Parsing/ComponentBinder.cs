@@ -110,6 +110,8 @@ internal static class ComponentBinder
         BackoffLimit = m.Int("backoffLimit") ?? 3,
         RunTime = m.Duration("runTime"),
         Resources = Resources(m),
+        Queue = m.String("queue"),
+        Priority = m.Int("priority") ?? 0,
     };
 
     private static CronJobComponent CronJob(YamlMap m)
@@ -126,6 +128,8 @@ internal static class ComponentBinder
             BackoffLimit = job.BackoffLimit,
             RunTime = job.RunTime,
             Resources = job.Resources,
+            Queue = job.Queue,
+            Priority = job.Priority,
             Schedule = m.Required("schedule"),
             ConcurrencyPolicy = Enum.Parse<ConcurrencyPolicy>(m.String("concurrencyPolicy") ?? "Forbid"),
         };

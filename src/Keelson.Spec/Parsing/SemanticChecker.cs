@@ -11,12 +11,21 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
     /// <param name="components">Components that passed, with their index in the file.</param>
     /// <param name="names">Every well-formed component name in the file with its index, so that references to a component with other errors still resolve.</param>
     /// <param name="cluster">The cluster, or null when it has shape errors of its own.</param>
-    public void Check(IReadOnlyList<(int Index, Component Component)> components, IReadOnlyList<(int Index, string Name)> names, ClusterProfile? cluster)
+    /// <param name="queues">Job queues that passed, with their index in the file.</param>
+    /// <param name="queueNames">Every queue name written in the file, so that references to a queue with other errors still resolve.</param>
+    public void Check(
+        IReadOnlyList<(int Index, Component Component)> components,
+        IReadOnlyList<(int Index, string Name)> names,
+        ClusterProfile? cluster,
+        IReadOnlyList<(int Index, JobQueueSpec Queue)> queues,
+        IReadOnlyList<string> queueNames)
     {
         if (cluster is not null)
         {
             CheckCluster(cluster, "cluster");
         }
+
+        new QueueChecker(this).Check(queues, cluster);
 
         var firstUse = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (index, name) in names)
@@ -30,6 +39,7 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         foreach (var (index, component) in components)
         {
             CheckComponent(cluster, component, At("components", index), firstUse);
+            QueueChecker.CheckReference(this, component, At("components", index), queueNames);
         }
 
         CheckCycles(components);
@@ -210,9 +220,9 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         }
     }
 
-    private static string At(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
+    internal static string At(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 
-    private void Add(string code, string path, string message)
+    internal void Add(string code, string path, string message)
     {
         var found = PathLocator.TryFind(locations, path, out var mark);
         diagnostics.Add(new Diagnostic(code, file, found ? (int)mark.Line : 1, found ? (int)mark.Column : 1, path, message));

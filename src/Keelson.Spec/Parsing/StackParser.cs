@@ -77,7 +77,19 @@ public static class StackParser
             }
         }
 
-        new SemanticChecker(file, checker.Locations, diagnostics).Check(components, names, cluster);
+        var queues = new List<(int Index, JobQueueSpec Queue)>();
+        var queueNodes = map.Maps("queues");
+        for (var i = 0; i < queueNodes.Count; i++)
+        {
+            if (Clean(string.Create(CultureInfo.InvariantCulture, $"queues[{i}]")))
+            {
+                queues.Add((i, QueueBinder.Bind(queueNodes[i])));
+            }
+        }
+
+        // Names of queues with errors elsewhere still resolve, so a job naming one is not reported as well.
+        var queueNames = queueNodes.Select(q => q.String("name")).OfType<string>().ToList();
+        new SemanticChecker(file, checker.Locations, diagnostics).Check(components, names, cluster, queues, queueNames);
         if (diagnostics.Count > 0)
         {
             return ParseResult.Failure<StackSpec>(diagnostics);
@@ -89,6 +101,7 @@ public static class StackParser
             .ToDictionary(l => l.Key, l => new SourcePosition((int)l.Value.Line, (int)l.Value.Column), StringComparer.Ordinal);
         return ParseResult.Success(Bind(map, cluster!, [.. components.Select(c => c.Component)]) with
         {
+            Queues = [.. queues.Select(q => q.Queue)],
             Source = file,
             Positions = positions,
         });

@@ -74,7 +74,31 @@ public static class StackSchema
         F("backoffLimit", Int("Retries before the job fails.", 0, 100)),
         F("runTime", Of(ScalarType.Duration, "Expected run time of one pod, used for cost.")),
         F("resources", Resources),
+        F("queue", Of(ScalarType.DnsLabel, "Stack job queue that admits each run; the Job is created suspended until admitted.")),
+        F("priority", Int("Order in the queue: higher first; may preempt lower when the queue allows.", -1_000_000, 1_000_000)),
     ];
+
+    private static readonly (string, string)[] JobRequires = [("priority", "queue")];
+
+    private static ObjectShape Quota(string d) => Obj(d,
+        F("cpu", Of(ScalarType.Cpu, "CPU, e.g. 16.")),
+        F("memory", Of(ScalarType.Memory, "Memory, e.g. 64Gi.")),
+        F("gpu", Int("GPUs.", 0, 100_000)));
+
+    /// <summary>A job queue with quotas (Kueue's ClusterQueue).</summary>
+    public static readonly ObjectShape Queue = Obj(
+        "A job queue with quotas per node pool.",
+        R("name", Of(ScalarType.DnsLabel, "Queue name; job and cronjob components name it in 'queue'.")),
+        F("cohort", Of(ScalarType.DnsLabel, "Queues with the same cohort lend each other unused nominal quota.")),
+        F("queueingStrategy", OneOf("What a head that does not fit does: blocks its queue (StrictFIFO) or steps aside (BestEffortFIFO, default).", "BestEffortFIFO", "StrictFIFO")),
+        F("preemption", Obj("Which admitted jobs a pending job may evict.",
+            F("withinQueue", OneOf("The queue's own jobs; default Never.", "Never", "LowerPriority", "LowerOrNewerEqualPriority")),
+            F("reclaimWithinCohort", OneOf("Jobs of cohort members borrowing this queue's quota; default Never.", "Never", "LowerPriority", "Any")))),
+        R("flavors", new ListShape("Quotas per node pool, in the order they are tried.", Obj("A node pool's quota.",
+            R("pool", Of(ScalarType.DnsLabel, "Node pool of the cluster.")),
+            R("nominal", Quota("What the queue owns of this pool.")),
+            F("borrowingLimit", Quota("How much more the queue may borrow from its cohort; no limit when absent.")),
+            F("lendingLimit", Quota("How much of its nominal quota the queue lends to its cohort; the rest is guaranteed to it. All of it when absent.")))) { MinItems = 1 }));
 
     /// <summary>The shape of one component, tagged by <c>kind</c>.</summary>
     public static readonly TaggedShape Components = new(
@@ -138,7 +162,7 @@ public static class StackSchema
                 R("image", Of(ScalarType.Image, "Container image.")),
                 R("queue", Obj("The queue consumed.",
                     R("name", Str("Queue, topic or stream name.")),
-                    R("type", OneOf("Queue technology.", "redis", "kafka", "nats", "external")),
+                    R("type", OneOf("Queue technology.", "redis", "kafka", "nats", "external", "keelson")),
                     F("targetPerReplica", Int("Backlog each replica should hold; the HPA target.", 1, 1_000_000_000)),
                     F("peakLength", Int("Expected backlog at peak; sizes the peak replicas.", 0, 1_000_000_000)))),
                 F("minReplicas", Int("Fewest replicas.", 0, MaxReplicas)),
@@ -146,13 +170,16 @@ public static class StackSchema
                 F("keda", Of(ScalarType.Boolean, "Scale with a KEDA ScaledObject.")),
                 F("resources", Resources),
             ]),
-            ["job"] = new("Batch work run to completion.", JobFields),
+            ["job"] = new("Batch work run to completion.", JobFields) { Requires = JobRequires },
             ["cronjob"] = new("Batch work on a schedule.",
             [
                 .. JobFields,
                 R("schedule", Of(ScalarType.Cron, "Five-field cron schedule, e.g. '30 16 * * 1-5'.")),
                 F("concurrencyPolicy", OneOf("What to do when the previous run is still active.", "Allow", "Forbid", "Replace")),
-            ]),
+            ])
+            {
+                Requires = JobRequires,
+            },
             ["database"] = new("A PostgreSQL database.",
             [
                 F("engine", OneOf("Database engine.", "postgresql")),
@@ -280,5 +307,6 @@ public static class StackSchema
             {
                 Requires = [("weekdayFrom", "weekdayTo"), ("weekdayTo", "weekdayFrom")],
             }))),
+        F("queues", new ListShape("Job queues with quotas that job and cronjob components name.", Queue)),
         R("components", new ListShape("The workloads and infrastructure.", Components) { MinItems = 1 }));
 }

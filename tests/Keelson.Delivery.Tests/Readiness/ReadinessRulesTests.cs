@@ -46,6 +46,25 @@ public class ReadinessRulesTests
     }
 
     [Fact]
+    public void Queued_job_is_ready_while_it_waits_or_runs_but_its_failure_still_fails()
+    {
+        var job = new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "j", Labels = new Dictionary<string, string> { ["keelson.dev/queue"] = "etl" } },
+            Spec = new V1JobSpec { Suspend = true },
+        };
+        Assert.Equal((ReadinessState.Ready, "suspended, waiting for admission in queue etl"), (ReadinessRules.Of(job).State, ReadinessRules.Of(job).Message));
+        job.Spec.Suspend = false;
+        job.Status = new V1JobStatus { Active = 1 };
+        Assert.Equal((ReadinessState.Ready, "admitted from queue etl, running"), (ReadinessRules.Of(job).State, ReadinessRules.Of(job).Message));
+        job.Status.Conditions = [new V1JobCondition { Type = "Failed", Status = "True", Reason = "DeadlineExceeded" }];
+        Assert.Equal(ReadinessState.Failed, ReadinessRules.Of(job).State);
+        job.Metadata.Labels.Clear();
+        job.Status = new V1JobStatus { Active = 1 };
+        Assert.Equal(ReadinessState.InProgress, ReadinessRules.Of(job).State);
+    }
+
+    [Fact]
     public void Service_with_a_selector_needs_a_ready_endpoint_but_one_without_does_not()
     {
         var service = new V1Service { Metadata = new V1ObjectMeta { Name = "s" }, Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "s" } } };

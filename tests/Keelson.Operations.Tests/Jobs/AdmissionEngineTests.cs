@@ -58,6 +58,33 @@ public sealed class AdmissionEngineTests
     }
 
     [Fact]
+    public void A_lending_limit_caps_what_a_queue_lends_and_keeps_the_rest_for_itself()
+    {
+        // team-a owns 9 CPUs but lends at most 3 (6 are guaranteed to it); team-b owns 4 and lends all of them.
+        // The cohort's lendable pool is 3 + 4 = 7 CPUs; only usage beyond a queue's guaranteed part draws on it.
+        AdmissionEngine Engine(Quantities? lending) => new(
+        [
+            new ClusterQueueSpec("team-a", [new FlavorQuota("default", null, Cpu(9), LendingLimit: lending)]) { Cohort = "research" },
+            new ClusterQueueSpec("team-b", [Flavor("default", Cpu(4))]) { Cohort = "research" },
+        ]);
+        Workload[] b = [Job("b1", "team-b", 4), Job("b2", "team-b", 2), Job("b3", "team-b", 2)];
+
+        var limited = Engine(Cpu(3)).Decide(b, []);
+        var unlimited = Engine(null).Decide(b, []);
+
+        Assert.Equal(["b1", "b2"], limited.Order);
+        Assert.Equal([false, true], limited.Admitted.Select(a => a.Borrowing));
+        Assert.Equal("default: cohort research exhausted (cpu 8000m > 7000m)", limited.Pending["b3"]);
+        Assert.Equal(["b1", "b2", "b3"], unlimited.Order);
+
+        // With team-b borrowing 2 of team-a's 3 lendable CPUs, team-a still gets its 6 guaranteed CPUs and the 1 lendable
+        // CPU left, not more.
+        var a = Engine(Cpu(3)).Decide([Job("a1", "team-a", 6), Job("a2", "team-a", 1), Job("a3", "team-a", 1)], [Running(b[0], "default", 1), Running(b[1], "default", 2)]);
+        Assert.Equal(["a1", "a2"], a.Order);
+        Assert.Equal("default: cohort research exhausted (cpu 8000m > 7000m)", a.Pending["a3"]);
+    }
+
+    [Fact]
     public void Without_a_cohort_a_queue_never_borrows()
     {
         var engine = new AdmissionEngine(

@@ -52,6 +52,61 @@ public sealed class HpaMetricsTests
         Assert.Equal(5m, current.AverageValue.ToDecimal());
     }
 
+    [Fact]
+    public void A_worker_scales_on_the_waiting_jobs_of_its_keelson_queue()
+    {
+        // No load at all: only the queue's suspended Jobs drive the HPA.
+        var cluster = Small.Cluster(Small.Profile(generalMin: 4, generalMax: 4), new StepLoad { Millis = 0 });
+        cluster.Apply(Small.Deployment("engine", 1, cpu: "500m"));
+        cluster.Apply(Hpa("engine", new V2MetricSpec
+        {
+            Type = "External",
+            External = new V2ExternalMetricSource
+            {
+                Metric = new V2MetricIdentifier
+                {
+                    Name = "keelson_queue_pending_jobs",
+                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["queue"] = "etl", ["tenant"] = Small.Ns } },
+                },
+                Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity("2") },
+            },
+        }));
+        for (var i = 0; i < 7; i++)
+        {
+            cluster.Apply(QueuedJob($"run-{i}", "etl", suspended: true));
+        }
+
+        // Counted: suspended Jobs of this queue. Not counted: another queue's, and an admitted (running) one.
+        cluster.Apply(QueuedJob("other", "reports", suspended: true));
+        cluster.Apply(QueuedJob("admitted", "etl", suspended: false));
+        cluster.Engine.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(4, Replicas(cluster, "engine")); // ceil(7 waiting / 2 per replica)
+        var current = cluster.Engine.Store.Get<V2HorizontalPodAutoscaler>(Small.Ns, "engine")!.Status.CurrentMetrics.Single().External.Current;
+        Assert.Equal(1.75m, current.AverageValue.ToDecimal()); // 7 over the 4 replicas it now has
+        var series = Assert.Single(Keelson.Sandbox.Metrics.CustomMetrics.External(cluster.Engine.Context, Small.Ns, "keelson_queue_pending_jobs"));
+        Assert.Equal(7, series.Value);
+
+        // The queue drains: after the scale-down window the worker is back at its minimum.
+        for (var i = 0; i < 7; i++)
+        {
+            cluster.Engine.Store.Delete(Keelson.Sandbox.Store.StoreKey.Of(cluster.Engine.Store.Get<V1Job>(Small.Ns, $"run-{i}")!));
+        }
+
+        cluster.Engine.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(4, Replicas(cluster, "engine"));
+        cluster.Engine.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, Replicas(cluster, "engine"));
+    }
+
+    private static V1Job QueuedJob(string name, string queue, bool suspended) => new()
+    {
+        ApiVersion = "batch/v1",
+        Kind = "Job",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Small.Ns, Labels = new Dictionary<string, string> { ["keelson.dev/queue"] = queue } },
+        Spec = new V1JobSpec { Suspend = suspended, Template = Small.Template(name) },
+    };
+
     private static int Replicas(SandboxCluster cluster, string name) => cluster.Engine.Store.Get<V1Deployment>(Small.Ns, name)!.Spec.Replicas!.Value;
 
     private static (string, string) Condition(SandboxCluster cluster, string name)

@@ -234,6 +234,26 @@ public sealed class JobEndpointsTests(JobApiFactory factory) : IClassFixture<Job
     }
 
     [Fact]
+    public async Task A_lending_limit_is_stored_and_read_back_and_needs_a_cohort_and_at_most_nominal()
+    {
+        using var client = await TenantWithQueueAsync("jobs-lending");
+        var lending = JsonNode.Parse("""{"cohort": "research", "flavors": [{"pool": "general", "nominal": {"cpu": "4", "memory": "16Gi"}, "lending_limit": {"cpu": "1", "memory": "4Gi"}}]}""")!.AsObject();
+        var (status, created, _) = await Send(client, HttpMethod.Put, "/api/v1/tenants/jobs-lending/job-queues/lender", lending);
+        Assert.True(status == HttpStatusCode.Created, created.ToJsonString());
+        var read = (await Send(client, HttpMethod.Get, "/api/v1/tenants/jobs-lending/job-queues/lender")).Body;
+        Assert.Equal(("1", "4Gi"), (read["flavors"]![0]!["lending_limit"]!["cpu"]!.GetValue<string>(), read["flavors"]![0]!["lending_limit"]!["memory"]!.GetValue<string>()));
+
+        var (noCohort, problem, _) = await Send(client, HttpMethod.Put, "/api/v1/tenants/jobs-lending/job-queues/other",
+            JsonNode.Parse("""{"flavors": [{"pool": "general", "nominal": {"cpu": "4"}, "lending_limit": {"cpu": "1"}}]}""")!.AsObject());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noCohort);
+        Assert.Equal(["flavors[0].lending_limit"], problem["errors"]!.AsObject().Select(e => e.Key));
+        var (tooMuch, excess, _) = await Send(client, HttpMethod.Put, "/api/v1/tenants/jobs-lending/job-queues/other",
+            JsonNode.Parse("""{"cohort": "research", "flavors": [{"pool": "general", "nominal": {"cpu": "4"}, "lending_limit": {"cpu": "5"}}]}""")!.AsObject());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMuch);
+        Assert.Contains("exceeds the nominal quota (cpu 5000m > 4000m)", excess["errors"]!["flavors[0].lending_limit"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_queues_are_422_and_unknown_things_404()
     {
         using var client = await TenantWithQueueAsync("jobs-queues");
