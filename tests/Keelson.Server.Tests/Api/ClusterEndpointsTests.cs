@@ -27,7 +27,7 @@ public sealed class ClusterEndpointsTests(ClusterApiFactory factory) : IClassFix
     private const string Other = "cv-other";
     private const string Stuck = "cv-too-big";
 
-    public async ValueTask InitializeAsync()
+    public async Task InitializeAsync()
     {
         using var client = factory.CreateClient();
         foreach (var tenant in new[] { Mine, Other })
@@ -62,7 +62,7 @@ public sealed class ClusterEndpointsTests(ClusterApiFactory factory) : IClassFix
         await WaitAsync(async () => (await PodAsync(sandbox, Mine, Stuck))?["status"]?["conditions"]?.AsArray().Any(c => c!["type"]!.GetValue<string>() == "PodScheduled") == true);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task The_admin_view_has_the_sandbox_s_nodes_pods_pending_reason_and_autoscalers()
