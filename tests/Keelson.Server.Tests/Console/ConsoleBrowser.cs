@@ -29,6 +29,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     /// <summary>The browser.</summary>
     public IBrowser Browser { get; private set; } = default!;
 
+    /// <summary>The server's data directory (databases, and the embedded sandboxes' state and kubeconfigs under <c>sandbox/</c>).</summary>
+    public string DataDirectory => Path.Combine(folder, "data");
+
     /// <summary>Where downloads are saved.</summary>
     public string Downloads => Directory.CreateDirectory(Path.Combine(folder, "downloads")).FullName;
 
@@ -39,7 +42,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await ServerProcess.StartAsync("console", [
-            "--Keelson:DataDirectory", Path.Combine(folder, "data"),
+            "--Keelson:DataDirectory", DataDirectory,
             "--Keelson:AdminKeys:0", AdminKey,
             $"--Keelson:TenantKeys:{TenantKey}", ScopedTenant,
             "--Keelson:MutationsPerMinute", "10000",
