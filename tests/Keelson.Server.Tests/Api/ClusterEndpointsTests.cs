@@ -232,3 +232,49 @@ public sealed class ClusterEndpointsTests(ClusterApiFactory factory) : IClassFix
         }
     }
 }
+
+/// <summary>The production cluster from a kubeconfig (a sandbox behind its API facade standing in for a real one), read the same way.</summary>
+public sealed class ClusterEndpointsProductionTests(Hosting.ProductionClusterFactory production) : IClassFixture<Hosting.ProductionClusterFactory>
+{
+    [Fact]
+    public async Task The_configured_production_cluster_is_listed_and_read_through_its_kubeconfig()
+    {
+        using var client = production.CreateClient();
+        var list = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters", null, "false", "admin-key-1")).Body;
+        var only = Assert.Single(list["clusters"]!.AsArray())!;
+        Assert.Equal(("production", "kubernetes"), (only["name"]!.GetValue<string>(), only["kind"]!.GetValue<string>()));
+        Assert.Contains("context keelson-sandbox at", only["description"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (status, view, _) = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters/production", null, "false", "admin-key-1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var nodes = production.Facade.Inspect(c => c.Engine.Store.List<V1Node>().Select(n => n.Metadata.Name).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(nodes, view["nodes"]!.AsArray().Select(n => n!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.True(view["metrics_available"]!.GetValue<bool>(), "the facade serves metrics.k8s.io");
+        Assert.Equal("kubernetes", view["kind"]!.GetValue<string>());
+
+        // Demo has not started a sandbox here: none listed, and asking for one says why.
+        Assert.Empty((await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters", null, "true", "admin-key-1")).Body["clusters"]!.AsArray());
+        var missing = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters/aws-gpu", null, "true", "admin-key-1");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        Assert.Contains("started by a tenant's first deployment", missing.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A configured cluster that does not answer.</summary>
+public sealed class ClusterEndpointsUnreachableTests(Hosting.UnreachableClusterFactory factory) : IClassFixture<Hosting.UnreachableClusterFactory>
+{
+    [Fact]
+    public async Task A_cluster_that_does_not_answer_is_a_502_naming_it_but_not_its_address()
+    {
+        using var client = factory.CreateClient();
+        var list = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters", null, "true", null)).Body;
+        Assert.Equal("demo", Assert.Single(list["clusters"]!.AsArray())!["name"]!.GetValue<string>());
+
+        var (status, problem, _) = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters/demo", null, "true", null);
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.Contains("Cluster 'demo' did not answer", problem["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("/health/ready", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", detail, StringComparison.Ordinal);
+    }
+}
