@@ -57,6 +57,12 @@ public sealed class ClusterPageBrowserTests(ConsoleBrowser browser) : IClassFixt
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("pod-shown")).ToContainTextAsync($"{api["pods"]!.AsArray().Count(p => p!["node"]!.GetValue<string>() == firstNode["name"]!.GetValue<string>())} of ");
 
+        // The dark theme passes axe too (contrast of the bars' labels and the pending badge).
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(page.GetByTestId("theme-toggle")).ToHaveTextAsync("Light theme");
+        await page.WaitForFunctionAsync("() => getComputedStyle(document.body).backgroundColor !== 'rgb(250, 250, 250)'");
+        await ConsoleBrowser.AssertAccessibleAsync(page, "cluster in the dark theme");
+
         // A 390-pixel phone: no sideways scrolling.
         var phone = await browser.OpenAsync(await browser.NewPageAsync(390, 844), "demo/cluster");
         await Expect(phone.GetByTestId("pod-grid")).ToContainTextAsync(Tenant);
