@@ -17,7 +17,7 @@ namespace Keelson.Delivery.Kubernetes;
 /// (<c>PATCH</c> with <c>application/apply-patch+yaml</c>, <c>fieldManager=keelson</c>, <c>force=true</c>) — because
 /// KubernetesClient's generic client has no field manager and its typed clients are one method per kind.
 /// </summary>
-public sealed class KubernetesCluster : ICluster, IDisposable
+public sealed class KubernetesCluster : ICluster, IResourceMetrics, IDisposable
 {
     private readonly k8s.Kubernetes client;
     private readonly ApiResources resources;
@@ -142,6 +142,21 @@ public sealed class KubernetesCluster : ICluster, IDisposable
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<NodeMetrics>?> NodeMetricsAsync(CancellationToken cancellationToken)
+    {
+        var body = await MetricsAsync("/apis/metrics.k8s.io/v1beta1/nodes", cancellationToken).ConfigureAwait(false);
+        return body is null ? null : [.. KubernetesJson.Deserialize<NodeMetricsList>(body).Items ?? []];
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<PodMetrics>?> PodMetricsAsync(string? ns, CancellationToken cancellationToken)
+    {
+        var path = ns is null ? "/apis/metrics.k8s.io/v1beta1/pods" : $"/apis/metrics.k8s.io/v1beta1/namespaces/{Uri.EscapeDataString(ns)}/pods";
+        var body = await MetricsAsync(path, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : [.. KubernetesJson.Deserialize<PodMetricsList>(body).Items ?? []];
+    }
+
+    /// <inheritdoc/>
     public Task WaitAsync(TimeSpan duration, CancellationToken cancellationToken) => Task.Delay(duration, cancellationToken);
 
     /// <inheritdoc/>
@@ -157,6 +172,19 @@ public sealed class KubernetesCluster : ICluster, IDisposable
         resource.Namespaced && ns is not null
             ? $"{ApiResources.Prefix(apiVersion)}/namespaces/{Uri.EscapeDataString(ns)}/{resource.Plural}"
             : $"{ApiResources.Prefix(apiVersion)}/{resource.Plural}";
+
+    // Without metrics-server the group is not served (404) or its APIService is unavailable (503): no figures, not a failure.
+    private async Task<string?> MetricsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.Code is 503 or 403)
+        {
+            return null;
+        }
+    }
 
     private async Task<string?> GetTextAsync(string path, CancellationToken cancellationToken)
     {

@@ -87,6 +87,35 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
         return [.. started.Select(s => s.Inspect(work))];
     }
 
+    /// <summary>
+    /// The clusters a mode's deployments go to, by name: the configured one (<c>demo</c> or <c>production</c>), else
+    /// for demo every embedded sandbox started so far, named by its profile. Nothing is contacted here.
+    /// </summary>
+    public async Task<IReadOnlyList<DrivenCluster>> DrivenAsync(bool demo, CancellationToken cancellationToken)
+    {
+        var connection = demo ? Settings.Clusters.Demo : Settings.Clusters.Production;
+        if (connection.Configured)
+        {
+            var cluster = await ConfiguredAsync(demo, connection, cancellationToken).ConfigureAwait(false);
+            return [new DrivenCluster(demo ? "demo" : "production", "kubernetes", cluster.Description, cluster)];
+        }
+
+        if (!demo)
+        {
+            return [];
+        }
+
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return [.. sandboxes.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new DrivenCluster(s.Key, "sandbox", s.Value.Client.Description, s.Value.Client))];
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Ready when every configured cluster answers <c>/version</c> (the embedded sandbox is always there).</summary>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -270,3 +299,6 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
         }
     }
 }
+
+/// <summary>A cluster the server drives: its name in the API, <c>sandbox</c> or <c>kubernetes</c>, a description for admins, and the client.</summary>
+public sealed record DrivenCluster(string Name, string Kind, string Description, ICluster Cluster);

@@ -152,6 +152,7 @@ public static class ServerApp
         api.MapSimulatorHealth();
         api.MapJobs();
         api.MapModels();
+        api.MapClusters();
         app.MapInference();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();

@@ -9,7 +9,7 @@ namespace Keelson.Server.Tests.Console;
 /// A real <c>keelson serve</c> process and the Debian <c>chromium</c> driven by Playwright (pointed at that executable,
 /// so nothing is downloaded), shared by the console's browser tests. The server has an admin key and a tenant key.
 /// </summary>
-public sealed class ConsoleBrowser : IAsyncLifetime
+public class ConsoleBrowser : IAsyncLifetime
 {
     /// <summary>The admin key of the server.</summary>
     public const string AdminKey = "console-admin-key-0123456789";
@@ -29,6 +29,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     /// <summary>The browser.</summary>
     public IBrowser Browser { get; private set; } = default!;
 
+    /// <summary>The server's data directory (databases, and the embedded sandboxes' state and kubeconfigs under <c>sandbox/</c>).</summary>
+    public string DataDirectory => Path.Combine(folder, "data");
+
     /// <summary>Where downloads are saved.</summary>
     public string Downloads => Directory.CreateDirectory(Path.Combine(folder, "downloads")).FullName;
 
@@ -38,8 +41,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     /// <inheritdoc/>
     public async Task InitializeAsync()
     {
+        await SeedAsync(DataDirectory);
         Server = await ServerProcess.StartAsync("console", [
-            "--Keelson:DataDirectory", Path.Combine(folder, "data"),
+            "--Keelson:DataDirectory", DataDirectory,
             "--Keelson:AdminKeys:0", AdminKey,
             $"--Keelson:TenantKeys:{TenantKey}", ScopedTenant,
             "--Keelson:MutationsPerMinute", "10000",
@@ -52,6 +56,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu"],
         });
     }
+
+    /// <summary>Writes what a derived fixture needs into the data directory before the server starts.</summary>
+    protected virtual Task SeedAsync(string dataDirectory) => Task.CompletedTask;
 
     /// <summary>A fresh browser tab (its own session storage) of the given size.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light)

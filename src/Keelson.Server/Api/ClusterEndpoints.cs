@@ -1,0 +1,97 @@
+using System.Globalization;
+using Keelson.Delivery.Kubernetes;
+using Keelson.Operations.Clusters;
+using Keelson.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Keelson.Server.Api;
+
+/// <summary>
+/// The clusters the server drives in the request's mode and what each looks like now (docs/api.md, "Clusters"):
+/// <c>GET /clusters</c> lists them, <c>GET /clusters/{cluster_name}</c> reads one through <see cref="ClusterViewReader"/>.
+/// A tenant-scoped key gets its tenant's view: node figures whole, pods, pending pods and autoscalers its own.
+/// </summary>
+public static class ClusterEndpoints
+{
+    /// <summary>Autoscaler events a view carries unless <c>?events=</c> says otherwise.</summary>
+    public const int DefaultEvents = 50;
+
+    /// <summary>Maps the routes on the <c>/api/v1</c> group.</summary>
+    public static RouteGroupBuilder MapClusters(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/clusters", List).WithName("ListClusters").WithTags("clusters")
+            .WithSummary("The clusters this mode's deployments go to: demo's embedded sandboxes (one per cluster profile a tenant deployed to) or its configured cluster; production's configured cluster, if any.")
+            .Produces<ClusterList>();
+        api.MapGet("/clusters/{cluster_name}", Get).WithName("GetCluster").WithTags("clusters")
+            .WithSummary("One cluster now: nodes by pool and zone with allocatable, requested and used CPU, memory and GPUs; pods per node; pending pods with the scheduler's reason; horizontal pod autoscalers; the cluster autoscaler's newest events (?events=50, 0–500). ?tenant= narrows to one tenant (a tenant key always is).")
+            .Produces<ClusterView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
+        return api;
+    }
+
+    /// <summary>The clusters of a mode.</summary>
+    /// <param name="Mode"><c>demo</c> or <c>production</c>.</param>
+    /// <param name="Clusters">Each cluster, by name.</param>
+    public sealed record ClusterList(string Mode, IReadOnlyList<ClusterSummary> Clusters);
+
+    /// <summary>A cluster in the list.</summary>
+    /// <param name="Name">Its name in <c>/clusters/{cluster_name}</c>.</param>
+    /// <param name="Kind"><c>sandbox</c> or <c>kubernetes</c>.</param>
+    /// <param name="Description">Where it is (kubeconfig context and server, or the sandbox's profile); admins only, null for a tenant key.</param>
+    public sealed record ClusterSummary(string Name, string Kind, string? Description);
+
+    private static async Task<IResult> List(HttpContext http, DeploymentClusters clusters, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        var caller = ApiKeyFilter.CallerOf(http);
+        var driven = await clusters.DrivenAsync(demo, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ClusterList(demo ? "demo" : "production", [.. driven.Select(c => new ClusterSummary(c.Name, c.Kind, caller.Admin ? c.Description : null))]));
+    }
+
+    private static async Task<IResult> Get(HttpContext http, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, string? tenant, string? events, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        var caller = ApiKeyFilter.CallerOf(http);
+        var limit = DefaultEvents;
+        if (events is not null && (!int.TryParse(events, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit > ClusterViewReader.MaxEvents))
+        {
+            return Problem(400, "Bad events", $"events must be a whole number from 0 to {ClusterViewReader.MaxEvents} (how many autoscaler events to return); got '{events}'.");
+        }
+
+        var scope = caller.Admin ? tenant : caller.Tenant;
+        if (!caller.Admin && tenant is not null && tenant != caller.Tenant)
+        {
+            return Problems.Forbidden(caller);
+        }
+
+        if (caller.Admin && tenant is not null && await databases.For(demo).Tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound(tenant);
+        }
+
+        var driven = await clusters.DrivenAsync(demo, cancellationToken).ConfigureAwait(false);
+        if (driven.FirstOrDefault(c => c.Name == cluster_name) is not { } found)
+        {
+            var known = driven.Count == 0
+                ? demo ? "none yet: demo clusters are the embedded sandboxes, started by a tenant's first deployment" : "none: no production cluster is configured (Keelson:Clusters:Production)"
+                : string.Join(", ", driven.Select(c => c.Name));
+            return Problem(404, $"Cluster '{cluster_name}' not found", $"The {(demo ? "demo" : "production")} clusters are: {known}. GET /api/v1/clusters lists them.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await ClusterViewReader.ReadAsync(found.Name, found.Kind, found.Cluster, scope, limit, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is HttpRequestException or ClusterException or k8s.Exceptions.KubeConfigException or IOException
+            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The message can carry the cluster's address; the name and the kind of failure are enough to act on.
+            var code = e is ClusterException c ? string.Create(CultureInfo.InvariantCulture, $" (HTTP {c.Code} {c.Reason})") : "";
+            return Problem(502, $"Cluster '{found.Name}' did not answer", $"Reading its nodes, pods and autoscalers failed: {e.GetType().Name}{code}. Check that the cluster is reachable and that the server's credentials may list nodes, pods, namespaces, events and horizontalpodautoscalers; GET /health/ready reports its state.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, type: string.Create(CultureInfo.InvariantCulture, $"https://keelson.dev/problems/{status}"));
+}
