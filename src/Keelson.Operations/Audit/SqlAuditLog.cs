@@ -8,11 +8,8 @@ namespace Keelson.Operations.Audit;
 public sealed class SqlAuditLog(Database database) : IAuditLog
 {
     /// <inheritdoc />
-    public async Task<AuditEntry> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await InsertAsync(database, connection, null, entry, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<AuditEntry> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        database.WriteAsync(connection => InsertAsync(database, connection, null, entry, cancellationToken), cancellationToken);
 
     /// <summary>Writes <paramref name="entry"/> on <paramref name="connection"/>, inside <paramref name="transaction"/> when given, so a change and its entry commit together.</summary>
     internal static async Task<AuditEntry> InsertAsync(Database database, DbConnection connection, DbTransaction? transaction, AuditEntry entry, CancellationToken cancellationToken)

@@ -72,6 +72,7 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
     public async Task<DeploymentRecord> UpdateStateAsync(string deploymentId, DeploymentState state, string? errorMessage, CancellationToken cancellationToken)
     {
         var updated = await QueryAsync(
+            true,
             $"UPDATE deployments SET state = @state, error = @error, updated_at = @now WHERE id = @id RETURNING {Columns}",
             cancellationToken,
             ("@state", WireName.Of(state)),
@@ -82,25 +83,27 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
     }
 
     /// <inheritdoc />
-    public async Task UpsertStepAsync(DeploymentStep deploymentStep, CancellationToken cancellationToken)
+    public Task UpsertStepAsync(DeploymentStep deploymentStep, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deploymentStep);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            null,
-            "INSERT INTO deployment_steps (deployment_id, step_index, name, state, attempts, started_at, finished_at, message) " +
-            "VALUES (@deployment, @index, @name, @state, @attempts, @started, @finished, @message) " +
-            "ON CONFLICT (deployment_id, step_index) DO UPDATE SET name = excluded.name, state = excluded.state, attempts = excluded.attempts, " +
-            "started_at = excluded.started_at, finished_at = excluded.finished_at, message = excluded.message",
-            ("@deployment", deploymentStep.DeploymentId),
-            ("@index", deploymentStep.Index),
-            ("@name", WireName.Of(deploymentStep.Name)),
-            ("@state", WireName.Of(deploymentStep.State)),
-            ("@attempts", deploymentStep.Attempts),
-            ("@started", deploymentStep.StartedAt is { } s ? Dialect.Time(s) : null),
-            ("@finished", deploymentStep.FinishedAt is { } f ? Dialect.Time(f) : null),
-            ("@message", deploymentStep.Message));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return database.WriteAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                null,
+                "INSERT INTO deployment_steps (deployment_id, step_index, name, state, attempts, started_at, finished_at, message) " +
+                "VALUES (@deployment, @index, @name, @state, @attempts, @started, @finished, @message) " +
+                "ON CONFLICT (deployment_id, step_index) DO UPDATE SET name = excluded.name, state = excluded.state, attempts = excluded.attempts, " +
+                "started_at = excluded.started_at, finished_at = excluded.finished_at, message = excluded.message",
+                ("@deployment", deploymentStep.DeploymentId),
+                ("@index", deploymentStep.Index),
+                ("@name", WireName.Of(deploymentStep.Name)),
+                ("@state", WireName.Of(deploymentStep.State)),
+                ("@attempts", deploymentStep.Attempts),
+                ("@started", deploymentStep.StartedAt is { } s ? Dialect.Time(s) : null),
+                ("@finished", deploymentStep.FinishedAt is { } f ? Dialect.Time(f) : null),
+                ("@message", deploymentStep.Message));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -181,12 +184,12 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
             cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> ReleaseLeaseAsync(string tenantId, string owner, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(null, "DELETE FROM deployment_leases WHERE tenant_id = @tenant AND owner = @owner", ("@tenant", tenantId), ("@owner", owner));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-    }
+    public Task<bool> ReleaseLeaseAsync(string tenantId, string owner, CancellationToken cancellationToken) =>
+        database.WriteAsync(async connection =>
+        {
+            await using var command = connection.Command(null, "DELETE FROM deployment_leases WHERE tenant_id = @tenant AND owner = @owner", ("@tenant", tenantId), ("@owner", owner));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken);
 
     private async Task<DeploymentRecord> InsertNextRevisionAsync(DbConnection connection, DbTransaction transaction, string tenantId, string spec, string? rollbackOf, DeploymentAction action, CancellationToken cancellationToken)
     {
@@ -216,18 +219,31 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         return Read(reader);
     }
 
-    private async Task<IReadOnlyList<DeploymentRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    private Task<IReadOnlyList<DeploymentRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        QueryAsync(false, sql, cancellationToken, parameters);
+
+    private async Task<IReadOnlyList<DeploymentRecord>> QueryAsync(bool writes, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(null, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var found = new List<DeploymentRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        async Task<IReadOnlyList<DeploymentRecord>> Run(DbConnection connection)
         {
-            found.Add(Read(reader));
+            await using var command = connection.Command(null, sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var found = new List<DeploymentRecord>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(Read(reader));
+            }
+
+            return found;
         }
 
-        return found;
+        if (writes)
+        {
+            return await database.WriteAsync(Run, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await Run(connection).ConfigureAwait(false);
     }
 
     private static DeploymentRecord Read(DbDataReader r) => new()

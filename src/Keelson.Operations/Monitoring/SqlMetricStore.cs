@@ -69,43 +69,58 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         var dialect = database.Dialect;
         var (filter, parameters) = Filter(selector, "timestamp");
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The oldest raw sample and roll-up bucket of each resolution, in one round trip: roll-ups answer only for
+        // buckets that end by the tenant's oldest raw sample, and a coarser resolution only for buckets that end by
+        // the finer one's first, so no stretch of time is counted twice; a table with nothing in range is not read.
+        var (oldestRaw, firstBuckets) = await OldestAsync(connection, selector.TenantId, cancellationToken).ConfigureAwait(false);
         var samples = new List<MetricSample>();
-        await using (var command = connection.Command(null,
-            $"SELECT tenant_id, metric_type, metric_name, metric_value, timestamp FROM monitoring_data WHERE {filter} ORDER BY metric_name, timestamp", [.. parameters]))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        if (oldestRaw is { } rawFrom && rawFrom <= selector.End)
         {
+            await using var command = connection.Command(null,
+                $"SELECT tenant_id, metric_type, metric_name, metric_value, timestamp FROM monitoring_data WHERE {filter} ORDER BY metric_name, timestamp", [.. parameters]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 samples.Add(new MetricSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.Time("timestamp")));
             }
         }
 
-        // Roll-ups answer only for buckets that end by the tenant's oldest raw sample, and a coarser resolution only for
-        // buckets that end by the finer one's first: no stretch of time is counted twice.
-        var upTo = await OldestAsync(connection, "SELECT MIN(timestamp) FROM monitoring_data WHERE tenant_id = @tenant", selector.TenantId, null, cancellationToken).ConfigureAwait(false);
+        var upTo = oldestRaw;
         var older = new List<MetricSample>();
-        foreach (var resolution in Resolutions)
+        for (var i = 0; i < Resolutions.Count; i++)
         {
+            var resolution = Resolutions[i];
             var end = upTo is { } bound ? bound - resolution : selector.End;
             if (selector.Start > end)
             {
                 break;
             }
 
-            var (rollupFilter, rollupParameters) = Filter(selector with { End = end < selector.End ? end : selector.End }, "bucket_start");
-            await using (var command = connection.Command(null,
-                $"SELECT tenant_id, metric_type, metric_name, value_sum / sample_count, bucket_start FROM monitoring_rollups WHERE resolution = @resolution AND {rollupFilter}",
-                [.. rollupParameters, ("@resolution", (int)resolution.TotalSeconds)]))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            if (end > selector.End)
             {
+                end = selector.End;
+            }
+
+            if (firstBuckets[i] is not { } first)
+            {
+                continue;
+            }
+
+            if (first <= end)
+            {
+                var (rollupFilter, rollupParameters) = Filter(selector with { End = end }, "bucket_start");
+                await using var command = connection.Command(null,
+                    $"SELECT tenant_id, metric_type, metric_name, value_sum / sample_count, bucket_start FROM monitoring_rollups WHERE resolution = @resolution AND {rollupFilter}",
+                    [.. rollupParameters, ("@resolution", (int)resolution.TotalSeconds)]);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     older.Add(new MetricSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.Time("bucket_start")));
                 }
             }
 
-            if (await OldestAsync(connection, "SELECT MIN(bucket_start) FROM monitoring_rollups WHERE tenant_id = @tenant AND resolution = @resolution", selector.TenantId,
-                    (int)resolution.TotalSeconds, cancellationToken).ConfigureAwait(false) is { } first && (upTo is null || first < upTo))
+            if (upTo is null || first < upTo)
             {
                 upTo = first;
             }
@@ -171,14 +186,22 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         return (sql.ToString(), parameters);
     }
 
-    private static async Task<DateTimeOffset?> OldestAsync(DbConnection connection, string sql, string tenantId, int? resolution, CancellationToken cancellationToken)
+    private static readonly string OldestSql = "SELECT (SELECT MIN(timestamp) FROM monitoring_data WHERE tenant_id = @tenant)" +
+        string.Concat(Resolutions.Select(r => $", (SELECT MIN(bucket_start) FROM monitoring_rollups WHERE tenant_id = @tenant AND resolution = {(int)r.TotalSeconds})"));
+
+    private static async Task<(DateTimeOffset? Raw, DateTimeOffset?[] Rollups)> OldestAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
     {
-        await using var command = resolution is { } r
-            ? connection.Command(null, sql, ("@tenant", tenantId), ("@resolution", r))
-            : connection.Command(null, sql, ("@tenant", tenantId));
-        // MIN over no rows is one NULL row; otherwise the stored time, read as every other time column is.
+        await using var command = connection.Command(null, OldestSql, ("@tenant", tenantId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0) ? reader.Time(0) : null;
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        // MIN over no rows is NULL; otherwise the stored time, read as every other time column is.
+        var times = new DateTimeOffset?[Resolutions.Count + 1];
+        for (var i = 0; i < times.Length; i++)
+        {
+            times[i] = reader.IsDBNull(i) ? null : reader.Time(i);
+        }
+
+        return (times[0], times[1..]);
     }
 
     /// <inheritdoc />

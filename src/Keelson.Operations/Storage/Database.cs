@@ -7,6 +7,13 @@ namespace Keelson.Operations.Storage;
 /// <summary>An open SQLite or PostgreSQL database: hands out connections and applies the schema migrations.</summary>
 public sealed class Database : IAsyncDisposable
 {
+    // SQLite lets one writer in at a time and makes the others sleep and retry in its busy handler, each holding a
+    // thread (Microsoft.Data.Sqlite is synchronous underneath): eight deployments recording steps at once starved the
+    // thread pool that serves requests. This process's writers queue here instead, asynchronously and in order; the
+    // busy handler still arbitrates with other processes. A flow that already holds it does not wait for it again.
+    private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(30);
+    private static readonly AsyncLocal<Database?> WriterHeldBy = new();
+    private readonly SemaphoreSlim? writers;
     private readonly NpgsqlDataSource? postgres;
     private readonly string? sqliteConnectionString;
 
@@ -16,6 +23,7 @@ public sealed class Database : IAsyncDisposable
         Clock = clock;
         this.postgres = postgres;
         this.sqliteConnectionString = sqliteConnectionString;
+        writers = provider == DatabaseProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
         Dialect = provider == DatabaseProvider.Sqlite ? SqlDialect.Sqlite : SqlDialect.Postgres;
     }
 
@@ -72,6 +80,8 @@ public sealed class Database : IAsyncDisposable
         {
             await postgres.DisposeAsync().ConfigureAwait(false);
         }
+
+        writers?.Dispose();
     }
 
     /// <summary>Now, cut to whole microseconds (PostgreSQL's precision) so a returned record equals the one read back later.</summary>
@@ -94,13 +104,38 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction and commits it; rolls back on any exception.</summary>
-    internal async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    internal Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(async connection =>
+        {
+            await using var transaction = await Dialect.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/>, which writes, on its own connection; on SQLite after this process's earlier writers.</summary>
+    internal async Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await Dialect.BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-        var result = await work(connection, transaction).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return result;
+        // Past the wait, SQLite's own busy handling decides, as it would without the queue.
+        var queued = writers is not null && WriterHeldBy.Value != this && await writers.WaitAsync(WriterWait, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (queued)
+            {
+                WriterHeldBy.Value = this;
+            }
+
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (queued)
+            {
+                WriterHeldBy.Value = null;
+                writers!.Release();
+            }
+        }
     }
 
     private static string SqliteConnectionString(string connection)

@@ -140,17 +140,17 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> SetStatusAsync(string tenantId, TenantStatus status, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            null,
-            "UPDATE tenants SET status = @status, version = version + 1, updated_at = @updated WHERE tenant_id = @id",
-            ("@status", WireName.Of(status)),
-            ("@updated", database.Dialect.Time(database.Now())),
-            ("@id", tenantId));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-    }
+    public Task<bool> SetStatusAsync(string tenantId, TenantStatus status, CancellationToken cancellationToken) =>
+        database.WriteAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                null,
+                "UPDATE tenants SET status = @status, version = version + 1, updated_at = @updated WHERE tenant_id = @id",
+                ("@status", WireName.Of(status)),
+                ("@updated", database.Dialect.Time(database.Now())),
+                ("@id", tenantId));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string tenantId, AuditEntry? audit, CancellationToken cancellationToken) =>
