@@ -9,7 +9,7 @@ public sealed record UsageReading(string Name, double Value);
 
 /// <summary>
 /// A namespace's running pods reduced to the numbers a tenant dashboard shows — what an agent beside the stack
-/// would push: CPU (cores, and percent of request), memory, GPU utilisation, requests, latency, errors, pods.
+/// would push: CPU (cores, and percent of request), memory (bytes, and percent of limit), GPU utilisation, requests, latency, errors, pods.
 /// Latency and errors are weighted by each pod's requests, so an idle pod does not dilute them.
 /// </summary>
 public static class NamespaceUsage
@@ -38,6 +38,9 @@ public static class NamespaceUsage
             new("cpu_usage_cores", pods.Sum(p => p.CpuMillis) / 1000),
             new("cpu_usage_percent", pods.Average(p => p.Utilisation) * 100),
             new("memory_usage_bytes", pods.Sum(p => (double)p.MemoryBytes)),
+
+            // Of the limits, as container dashboards show it: what the seed's memory_usage (a percentage) means.
+            new("memory_usage_percent", pods.Sum(p => (double)p.MemoryBytes) / pods.Sum(p => (double)p.MemoryBasisBytes) * 100),
         };
         if (pods.Where(p => p.GpuUtilisation is not null).ToList() is { Count: > 0 } gpuPods)
         {

@@ -4,7 +4,8 @@ namespace Keelson.Sandbox.Metrics;
 /// <param name="Name">Container name.</param>
 /// <param name="CpuMillis">CPU in millicores.</param>
 /// <param name="MemoryBytes">Working set in bytes.</param>
-public sealed record ContainerUsage(string Name, double CpuMillis, long MemoryBytes);
+/// <param name="MemoryBasisBytes">What a memory percentage is of: the container's limit, else its request, else the model's default.</param>
+public sealed record ContainerUsage(string Name, double CpuMillis, long MemoryBytes, long MemoryBasisBytes);
 
 /// <summary>
 /// What a running simulated pod uses and serves at an instant: the containers' CPU and memory as metrics-server
@@ -39,6 +40,9 @@ public sealed record PodUsage(
 
     /// <summary>The pod's working set in bytes.</summary>
     public long MemoryBytes => Containers.Sum(c => c.MemoryBytes);
+
+    /// <summary>What the pod's memory percentage is of: its containers' limits (requests where a container has none).</summary>
+    public long MemoryBasisBytes => Containers.Sum(c => c.MemoryBasisBytes);
 }
 
 /// <summary>What a node uses: its pods plus the system daemons (kubelet, runtime, OS) that every node runs.</summary>

@@ -126,7 +126,8 @@ public static class UsageModel
         var usage = containers.Select((c, i) => new ContainerUsage(
             c.Name,
             total > 0 ? cpu * requests[i] / total : cpu / containers.Count,
-            Memory(c, utilisation))).ToList();
+            Memory(c, utilisation),
+            MemoryBasis(c))).ToList();
 
         var gpus = PodResources.Request(pod.Spec, NodeFactory.GpuResource, milli: false);
         double? gpuUtilisation = gpus > 0 ? Math.Min(1, utilisation) : null;
@@ -143,6 +144,13 @@ public static class UsageModel
         var basis = request > 0 ? request : limit > 0 ? limit : DefaultMemoryBytes;
         var used = (long)(basis * Math.Min(0.95, 0.45 + (0.35 * utilisation)));
         return limit > 0 ? Math.Min(used, limit) : used;
+    }
+
+    private static long MemoryBasis(V1Container container)
+    {
+        var limit = Quantity(container.Resources?.Limits, "memory", 1);
+        var request = Quantity(container.Resources?.Requests, "memory", 1);
+        return limit > 0 ? limit : request > 0 ? request : DefaultMemoryBytes;
     }
 
     private static long Limit(IList<V1Container> containers, string resource, int scale) =>

@@ -22,7 +22,7 @@ public static class ThresholdCatalog
     public static readonly ImmutableSortedDictionary<string, Metric> Metrics = new Metric[]
     {
         new("cpu", 100, "%", [("cpu_usage", 1), ("cpu_usage_percent", 1)]),
-        new("memory", 100, "%", [("memory_usage", 1)]),
+        new("memory", 100, "%", [("memory_usage", 1), ("memory_usage_percent", 1)]),
         new("gpu", 100, "%", [("gpu_usage", 1), ("gpu_utilization_percent", 1)]),
         new("response_time", 600_000, "ms", [("response_time", 1), ("latency_seconds", 1000)]),
         new("error_rate", 100, "%", [("error_rate", 1), ("error_ratio", 100)]),

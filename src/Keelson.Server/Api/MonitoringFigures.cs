@@ -50,7 +50,7 @@ public static class MonitoringFigures
     public static readonly ImmutableArray<Figure> All =
     [
         new(Cpu, [("cpu_usage", 1), ("cpu_usage_percent", 1)]),
-        new(Memory, [("memory_usage", 1)]),
+        new(Memory, [("memory_usage", 1), ("memory_usage_percent", 1)]),
         new(Gpu, [("gpu_usage", 1), ("gpu_utilization_percent", 1)]),
         new(Network, [("network_io", 1), ("network_usage", 1)]),
         new(Disk, [("disk_usage", 1), ("storage_usage", 1)]),

@@ -15,10 +15,12 @@ public sealed class NamespaceUsageTests
 
         var readings = NamespaceUsage.Read(cluster.Engine.Context)[Small.Ns].ToDictionary(r => r.Name, r => r.Value);
         var pods = UsageModel.Pods(cluster.Engine.Context).Where(p => p.Namespace == Small.Ns).ToList();
-        Assert.Equal(["cpu_usage_cores", "cpu_usage_percent", "memory_usage_bytes", "requests_per_second", "latency_seconds", "error_ratio", "pods_running"], readings.Keys);
+        Assert.Equal(["cpu_usage_cores", "cpu_usage_percent", "memory_usage_bytes", "memory_usage_percent", "requests_per_second", "latency_seconds", "error_ratio", "pods_running"], readings.Keys);
         Assert.Equal(1.0, readings["cpu_usage_cores"], 6); // api 2 × 300 m + batch 400 m
         Assert.Equal((0.6 + 0.6 + 0.4) / 3 * 100, readings["cpu_usage_percent"], 6);
         Assert.Equal(pods.Sum(p => (double)p.MemoryBytes), readings["memory_usage_bytes"]);
+        // Limits of 256 Mi each; the model's working set is 45 % of it plus 35 % of the CPU utilisation (api 0.6, batch 0.4).
+        Assert.Equal((0.66 + 0.66 + 0.59) / 3 * 100, readings["memory_usage_percent"], 3);
         Assert.Equal(50, readings["requests_per_second"], 6); // 1000 m at 20 ms per request
         Assert.Equal(pods.Sum(p => p.LatencySeconds * p.RequestsPerSecond) / 50, readings["latency_seconds"], 9);
         Assert.InRange(readings["latency_seconds"], pods.Min(p => p.LatencySeconds), pods.Max(p => p.LatencySeconds));
