@@ -70,6 +70,9 @@ public class ConsoleBrowser : IAsyncLifetime
             ColorScheme = scheme,
         });
         context.SetDefaultTimeout(30_000);
+        // Assertions wait as long as actions do: Playwright's 5 s default was missed under load average 20 while the
+        // console's call to the API was still on its way (a 422 shown under the rule's condition, 2026-12-07).
+        Assertions.SetDefaultExpectTimeout(30_000);
         return await context.NewPageAsync();
     }
 
