@@ -71,14 +71,14 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
     /// <inheritdoc />
     public async Task<DeploymentRecord> UpdateStateAsync(string deploymentId, DeploymentState state, string? errorMessage, CancellationToken cancellationToken)
     {
-        var updated = await QueryAsync(
-            true,
-            $"UPDATE deployments SET state = @state, error = @error, updated_at = @now WHERE id = @id RETURNING {Columns}",
-            cancellationToken,
-            ("@state", WireName.Of(state)),
-            ("@error", errorMessage),
-            ("@now", Dialect.Time(database.Now())),
-            ("@id", deploymentId)).ConfigureAwait(false);
+        var updated = await database.WriteAsync(
+            connection => ReadAllAsync(connection, $"UPDATE deployments SET state = @state, error = @error, updated_at = @now WHERE id = @id RETURNING {Columns}",
+                cancellationToken,
+                ("@state", WireName.Of(state)),
+                ("@error", errorMessage),
+                ("@now", Dialect.Time(database.Now())),
+                ("@id", deploymentId)),
+            cancellationToken).ConfigureAwait(false);
         return updated.Count == 1 ? updated[0] : throw new RecordNotFoundException("deployment", deploymentId);
     }
 
@@ -219,31 +219,23 @@ public sealed class SqlDeploymentStore(Database database) : IDeploymentStore
         return Read(reader);
     }
 
-    private Task<IReadOnlyList<DeploymentRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
-        QueryAsync(false, sql, cancellationToken, parameters);
-
-    private async Task<IReadOnlyList<DeploymentRecord>> QueryAsync(bool writes, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    private async Task<IReadOnlyList<DeploymentRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        async Task<IReadOnlyList<DeploymentRecord>> Run(DbConnection connection)
-        {
-            await using var command = connection.Command(null, sql, parameters);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var found = new List<DeploymentRecord>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                found.Add(Read(reader));
-            }
-
-            return found;
-        }
-
-        if (writes)
-        {
-            return await database.WriteAsync(Run, cancellationToken).ConfigureAwait(false);
-        }
-
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await Run(connection).ConfigureAwait(false);
+        return await ReadAllAsync(connection, sql, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<DeploymentRecord>> ReadAllAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var command = connection.Command(null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<DeploymentRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(Read(reader));
+        }
+
+        return found;
     }
 
     private static DeploymentRecord Read(DbDataReader r) => new()

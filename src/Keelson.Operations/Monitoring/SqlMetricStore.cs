@@ -66,7 +66,6 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
     public async Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selector);
-        var dialect = database.Dialect;
         var (filter, parameters) = Filter(selector, "timestamp");
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
