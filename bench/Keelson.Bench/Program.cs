@@ -17,6 +17,14 @@ if (args is ["--inference", ..])
     return;
 }
 
+// dotnet run -c Release --project bench/Keelson.Bench -- --ws-fanout URL [SUBSCRIBERS] [PUSHES]   (bench/http/monitoring.sh)
+if (args is ["--ws-fanout", var server, ..])
+{
+    await SocketFanOut.RunAsync(new Uri(server), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 if (args is ["--export-validate-inputs", var path])
 {
     ValidateBenchmarks.ExportInputs(path);

@@ -66,7 +66,6 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
     public async Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selector);
-        var (filter, parameters) = Filter(selector, "timestamp");
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
         // The oldest raw sample and roll-up bucket of each resolution, in one round trip: roll-ups answer only for
@@ -76,12 +75,22 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         var samples = new List<MetricSample>();
         if (oldestRaw is { } rawFrom && rawFrom <= selector.End)
         {
+            // Series by series, each an ordered range of the covering name index: no sort, no table visits, and the
+            // tenant, name and type read once per series instead of once per sample.
+            var chosen = (await SeriesOfAsync(connection, selector.TenantId, cancellationToken).ConfigureAwait(false))
+                .Where(s => selector.Metrics.Count == 0 || selector.Metrics.Contains(s.Name) || selector.Metrics.Contains(s.Type))
+                .OrderBy(s => s.Name, StringComparer.Ordinal);
             await using var command = connection.Command(null,
-                $"SELECT tenant_id, metric_type, metric_name, metric_value, timestamp FROM monitoring_data WHERE {filter} ORDER BY metric_name, timestamp", [.. parameters]);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                "SELECT metric_value, timestamp FROM monitoring_data WHERE tenant_id = @tenant AND metric_name = @name AND timestamp >= @start AND timestamp <= @end ORDER BY timestamp",
+                ("@tenant", selector.TenantId), ("@name", ""), ("@start", database.Dialect.Time(selector.Start)), ("@end", database.Dialect.Time(selector.End)));
+            foreach (var (name, type) in chosen)
             {
-                samples.Add(new MetricSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.Time("timestamp")));
+                command.Parameters[1].Value = name;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    samples.Add(new MetricSample(selector.TenantId, type, name, reader.GetDouble(0), reader.Time(1)));
+                }
             }
         }
 
@@ -207,15 +216,27 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
     public async Task<IReadOnlyList<string>> SeriesAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var select = connection.Command(null, "SELECT DISTINCT metric_name FROM monitoring_data WHERE tenant_id = @tenant", ("@tenant", tenantId));
+        return [.. (await SeriesOfAsync(connection, tenantId, cancellationToken).ConfigureAwait(false)).Select(s => s.Name)];
+    }
+
+    // Each next name is one seek of the name index past the last (a skip scan written out), and each type one more:
+    // a tenant with fifteen days of samples has a handful of series, not a handful of rows.
+    private const string SeriesSql =
+        "WITH RECURSIVE series(name) AS (SELECT MIN(metric_name) FROM monitoring_data WHERE tenant_id = @tenant UNION ALL " +
+        "SELECT (SELECT MIN(metric_name) FROM monitoring_data WHERE tenant_id = @tenant AND metric_name > series.name) FROM series WHERE series.name IS NOT NULL) " +
+        "SELECT name, (SELECT metric_type FROM monitoring_data WHERE tenant_id = @tenant AND metric_name = series.name LIMIT 1) FROM series WHERE name IS NOT NULL";
+
+    private static async Task<List<(string Name, string Type)>> SeriesOfAsync(DbConnection connection, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var select = connection.Command(null, SeriesSql, ("@tenant", tenantId));
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var names = new List<string>();
+        var series = new List<(string, string)>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            names.Add(reader.GetString(0));
+            series.Add((reader.GetString(0), reader.GetString(1)));
         }
 
-        return names;
+        return series;
     }
 
     // PostgreSQL's fastest bulk form: a binary COPY, inside the caller's transaction.

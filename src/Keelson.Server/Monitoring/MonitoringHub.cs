@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Keelson.Operations.Monitoring;
@@ -9,18 +10,25 @@ namespace Keelson.Server.Monitoring;
 /// Hands stored samples to WebSocket subscribers. Each subscriber has a bounded queue; one that falls behind is
 /// dropped (its queue completed with <see cref="Subscription.Dropped"/> set) so a slow reader never holds memory or the writer.
 /// </summary>
+/// <remarks>
+/// Subscribers are indexed by mode and tenant, so a batch touches only its tenants' subscribers, and a message is
+/// serialised once for every subscriber that chose the same samples: a thousand dashboards on one tenant cost one
+/// encoding per push, not a thousand.
+/// </remarks>
 public sealed class MonitoringHub
 {
-    private readonly ConcurrentDictionary<Subscription, bool> subscriptions = new();
+    private readonly ConcurrentDictionary<(bool Demo, string TenantId), ConcurrentDictionary<Subscription, bool>> subscriptions = new();
+    private int count;
 
     /// <summary>Live subscriptions.</summary>
-    public int Count => subscriptions.Count;
+    public int Count => Volatile.Read(ref count);
 
     /// <summary>Starts delivering <paramref name="tenantId"/>'s samples of one mode; every metric until <see cref="Subscription.Select"/> narrows it.</summary>
     public Subscription Subscribe(bool demo, string tenantId, int capacity)
     {
         var subscription = new Subscription(this, demo, tenantId, capacity);
-        subscriptions[subscription] = true;
+        subscriptions.GetOrAdd((demo, tenantId), _ => new()).TryAdd(subscription, true);
+        Interlocked.Increment(ref count);
         return subscription;
     }
 
@@ -28,17 +36,48 @@ public sealed class MonitoringHub
     public void Publish(bool demo, IReadOnlyList<MetricSample> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (subscriptions.IsEmpty)
+        if (Volatile.Read(ref count) == 0)
         {
             return;
         }
 
         foreach (var group in batch.GroupBy(s => (s.TenantId, s.Timestamp)))
         {
-            foreach (var subscription in subscriptions.Keys.Where(s => s.Demo == demo && s.TenantId == group.Key.TenantId))
+            if (!subscriptions.TryGetValue((demo, group.Key.TenantId), out var listeners) || listeners.IsEmpty)
             {
-                var chosen = group.Where(subscription.Wants).ToList();
-                if (chosen.Count > 0 && !subscription.Offer(Message(group.Key.TenantId, group.Key.Timestamp, chosen)))
+                continue;
+            }
+
+            var samples = group.ToList();
+            var encoded = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var subscription in listeners.Keys)
+            {
+                // The chosen samples' positions name the message, so subscribers that chose alike share its bytes.
+                var chosen = new List<MetricSample>(samples.Count);
+                var key = new System.Text.StringBuilder(samples.Count);
+                for (var i = 0; i < samples.Count; i++)
+                {
+                    var wanted = subscription.Wants(samples[i]);
+                    key.Append(wanted ? '1' : '0');
+                    if (wanted)
+                    {
+                        chosen.Add(samples[i]);
+                    }
+                }
+
+                if (chosen.Count == 0)
+                {
+                    continue;
+                }
+
+                var name = key.ToString();
+                if (!encoded.TryGetValue(name, out var message))
+                {
+                    message = JsonSerializer.SerializeToUtf8Bytes(Message(group.Key.TenantId, group.Key.Timestamp, chosen));
+                    encoded[name] = message;
+                }
+
+                if (!subscription.Offer(message))
                 {
                     Remove(subscription);
                 }
@@ -68,14 +107,20 @@ public sealed class MonitoringHub
         return message;
     }
 
-    internal void Remove(Subscription subscription) => subscriptions.TryRemove(subscription, out _);
+    internal void Remove(Subscription subscription)
+    {
+        if (subscriptions.TryGetValue((subscription.Demo, subscription.TenantId), out var listeners) && listeners.TryRemove(subscription, out _))
+        {
+            Interlocked.Decrement(ref count);
+        }
+    }
 }
 
 /// <summary>One WebSocket's interest: a tenant, a mode, and the metric types or names it asked for (none = all).</summary>
 public sealed class Subscription : IDisposable
 {
     private readonly MonitoringHub hub;
-    private readonly Channel<JsonObject> queue;
+    private readonly Channel<byte[]> queue;
     private volatile IReadOnlySet<string> metrics = new HashSet<string>();
     private volatile bool active = true;
 
@@ -84,7 +129,7 @@ public sealed class Subscription : IDisposable
         this.hub = hub;
         Demo = demo;
         TenantId = tenantId;
-        queue = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Demo or production.</summary>
@@ -96,8 +141,8 @@ public sealed class Subscription : IDisposable
     /// <summary>True once the subscriber fell behind and was dropped.</summary>
     public bool Dropped { get; private set; }
 
-    /// <summary>The messages to send.</summary>
-    public ChannelReader<JsonObject> Messages => queue.Reader;
+    /// <summary>The messages to send, each a UTF-8 JSON text (shared with other subscribers: never written to).</summary>
+    public ChannelReader<byte[]> Messages => queue.Reader;
 
     /// <summary>Receive only these metric types or names (empty: all); <paramref name="active"/> false pauses delivery (unsubscribe).</summary>
     public void Select(IReadOnlyCollection<string> wanted, bool active)
@@ -112,7 +157,7 @@ public sealed class Subscription : IDisposable
         return active && (chosen.Count == 0 || chosen.Contains(sample.MetricType) || chosen.Contains(sample.MetricName));
     }
 
-    internal bool Offer(JsonObject message)
+    internal bool Offer(byte[] message)
     {
         if (queue.Writer.TryWrite(message))
         {

@@ -213,12 +213,15 @@ public static class MonitoringSocket
         }
     }
 
-    private static async Task SendAsync(WebSocket socket, JsonObject message, CancellationToken cancellationToken)
+    private static Task SendAsync(WebSocket socket, JsonObject message, CancellationToken cancellationToken) =>
+        SendAsync(socket, Encoding.UTF8.GetBytes(message.ToJsonString()), cancellationToken);
+
+    private static async Task SendAsync(WebSocket socket, byte[] message, CancellationToken cancellationToken)
     {
         // A client that stops reading fills the TCP window; the timeout ends its connection instead of holding this task forever.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(SendTimeout);
-        await socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+        await socket.SendAsync(message, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
     }
 
     private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)

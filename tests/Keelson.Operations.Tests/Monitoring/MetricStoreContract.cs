@@ -36,6 +36,29 @@ public abstract class MetricStoreContract(TestDatabase target) : StoreContract(t
     }
 
     [Fact]
+    public async Task Series_come_in_name_order_each_in_time_order_and_a_type_selects_every_name_of_it()
+    {
+        var store = new SqlMetricStore(Database);
+        // Names that sort differently by ordinal and by culture ("Z" before "a"), written out of order, with a
+        // neighbouring tenant whose names sort between them.
+        string[] names = ["gpu_usage", "cpu_usage", "cpu_seconds_total", "Zeta_jobs", "cpu_usage_peak", "a_metric"];
+        await store.WriteAsync([.. names.SelectMany((n, k) => Enumerable.Range(0, 4).Select(i => MetricSample.Of("shop", n, (k * 10) + i, Now.AddSeconds(-15 * ((i * 3) % 4)))))], None);
+        await store.WriteAsync([MetricSample.Of("shop-2", "cpu_x", 1, Now), MetricSample.Of("sho", "cpu_usage", 1, Now)], None);
+
+        var all = await store.ReadAsync(new MetricSelector("shop", Now.AddHours(-1), Now, []), None);
+        var cpu = await store.ReadAsync(new MetricSelector("shop", Now.AddHours(-1), Now, ["cpu", "a_metric"]), None);
+
+        string[] ordinal = [.. names.Order(StringComparer.Ordinal)];
+        Assert.Equal(ordinal, all.Select(s => s.MetricName).Distinct());
+        Assert.All(all.GroupBy(s => s.MetricName), g => Assert.Equal(g.Select(s => s.Timestamp).Order(), g.Select(s => s.Timestamp)));
+        Assert.All(all, s => Assert.Equal(("shop", MetricNames.TypeOf(s.MetricName)), (s.TenantId, s.MetricType)));
+        Assert.Equal(["a_metric", "cpu_seconds_total", "cpu_usage", "cpu_usage_peak"], cpu.Select(s => s.MetricName).Distinct());
+        Assert.Equal(16, cpu.Count);
+        Assert.Equal(ordinal, (await store.SeriesAsync("shop", None)).Order(StringComparer.Ordinal));
+        Assert.Empty(await store.SeriesAsync("nobody", None));
+    }
+
+    [Fact]
     public async Task Reads_keep_to_the_window_and_the_tenant()
     {
         var store = new SqlMetricStore(Database);

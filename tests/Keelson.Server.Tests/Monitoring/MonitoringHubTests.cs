@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Keelson.Operations.Monitoring;
 using Keelson.Server.Monitoring;
 
@@ -42,7 +43,8 @@ public sealed class MonitoringHubTests
 
         hub.Publish(true, [MetricSample.Of("shop", "cpu_usage", 65.5, Now), MetricSample.Of("shop", "memory_usage", 78.2, Now), MetricSample.Of("bank", "cpu_usage", 1, Now)]);
 
-        Assert.True(cpuOnly.Messages.TryRead(out var message));
+        Assert.True(cpuOnly.Messages.TryRead(out var bytes));
+        var message = JsonNode.Parse(bytes)!;
         Assert.Equal(65.5, message!["cpu"]!.GetValue<double>());
         Assert.Equal(65.5, message["metrics"]!["cpu_usage"]!.GetValue<double>());
         Assert.Null(message["memory"]);
@@ -53,5 +55,30 @@ public sealed class MonitoringHubTests
         cpuOnly.Select([], active: false);
         hub.Publish(true, [MetricSample.Of("shop", "cpu_usage", 1, Now.AddSeconds(1))]);
         Assert.False(cpuOnly.Messages.TryRead(out _));
+    }
+
+    [Fact]
+    public void Subscribers_that_chose_alike_share_one_encoding_and_other_tenants_are_not_touched()
+    {
+        var hub = new MonitoringHub();
+        using var first = hub.Subscribe(demo: true, "shop", capacity: 8);
+        using var second = hub.Subscribe(demo: true, "shop", capacity: 8);
+        using var memory = hub.Subscribe(demo: true, "shop", capacity: 8);
+        using var bank = hub.Subscribe(demo: true, "bank", capacity: 8);
+        memory.Select(["memory"], active: true);
+
+        hub.Publish(true, [MetricSample.Of("shop", "cpu_usage", 1, Now), MetricSample.Of("shop", "memory_usage", 2, Now)]);
+
+        Assert.True(first.Messages.TryRead(out var a));
+        Assert.True(second.Messages.TryRead(out var b));
+        Assert.True(memory.Messages.TryRead(out var c));
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+        Assert.Equal(1.0, JsonNode.Parse(a)!["cpu"]!.GetValue<double>());
+        Assert.Null(JsonNode.Parse(c)!["cpu"]);
+        Assert.False(bank.Messages.TryRead(out _));
+
+        first.Dispose();
+        Assert.Equal(3, hub.Count);
     }
 }

@@ -44,6 +44,57 @@ public sealed class MonitoringSocketTests(ApiFactory factory) : IClassFixture<Ap
         Assert.Equal(("error", "tenant_id"), (error!["type"]!.GetValue<string>(), error["field"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task A_thousand_subscribers_of_one_tenant_each_receive_every_push_with_their_own_selection()
+    {
+        const int Subscribers = 1000;
+        await CreateTenantAsync(factory, "ws-many", key: null);
+        var hub = ((Keelson.Server.Monitoring.TenantMonitoring)factory.Services.GetService(typeof(Keelson.Server.Monitoring.TenantMonitoring))!).Hub;
+        var before = hub.Count;
+        var sockets = new WebSocket[Subscribers];
+        try
+        {
+            await Parallel.ForAsync(0, Subscribers, async (i, _) =>
+            {
+                // Odd subscribers narrow to memory in the URL; even ones take every metric.
+                var path = i % 2 == 0 ? "ws/monitoring/ws-many" : "ws/monitoring/ws-many?metrics=memory";
+                sockets[i] = await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, path), CancellationToken.None);
+            });
+            await WaitSubscribedAsync(factory, before + Subscribers);
+            Assert.Equal(before + Subscribers, hub.Count);
+
+            for (var push = 1; push <= 3; push++)
+            {
+                await PushAsync(factory, "ws-many", $$"""{"metrics": {"cpu_usage": {{push}}, "memory_usage": {{push * 10}}}}""", key: null);
+            }
+
+            var received = new (double? Cpu, double Memory)[Subscribers][];
+            await Parallel.ForAsync(0, Subscribers, async (i, _) =>
+            {
+                var messages = new (double?, double)[3];
+                for (var m = 0; m < 3; m++)
+                {
+                    var message = await ReceiveAsync(sockets[i]);
+                    messages[m] = (message!["cpu"]?.GetValue<double>(), message["memory"]!.GetValue<double>());
+                }
+
+                received[i] = messages;
+            });
+
+            for (var i = 0; i < Subscribers; i++)
+            {
+                Assert.Equal(i % 2 == 0 ? [(1.0, 10.0), (2.0, 20.0), (3.0, 30.0)] : new (double?, double)[] { (null, 10), (null, 20), (null, 30) }, received[i]);
+            }
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket?.Dispose();
+            }
+        }
+    }
+
     internal static async Task CreateTenantAsync(ApiFactory factory, string id, string? key)
     {
         using var client = factory.CreateClient();
