@@ -45,6 +45,26 @@ public static class SeriesAggregation
             return [.. samples.Zip(samples.Skip(1)).Select(p => new MetricPoint(p.Second.Timestamp, Rate([p.First, p.Second]) ?? 0))];
         }
 
+        if (Ordered(samples))
+        {
+            // Time-ordered samples (what every store returns) fall into each step as one run: reduce run by run in
+            // one pass rather than grouping, which made a day at one-minute steps 7,200 groups.
+            var points = new List<MetricPoint>();
+            var run = new List<MetricSample>();
+            for (var i = 0; i < samples.Count; i++)
+            {
+                var bucket = (samples[i].Timestamp - start).Ticks / width.Ticks;
+                run.Add(samples[i]);
+                if (i + 1 == samples.Count || (samples[i + 1].Timestamp - start).Ticks / width.Ticks != bucket)
+                {
+                    points.Add(new MetricPoint(start + TimeSpan.FromTicks(bucket * width.Ticks), Reduce(run, aggregation, width)));
+                    run.Clear();
+                }
+            }
+
+            return points;
+        }
+
         return [.. samples
             .GroupBy(s => (s.Timestamp - start).Ticks / width.Ticks)
             .Select(g => (Bucket: g.Key, Samples: g.ToList()))
@@ -78,6 +98,19 @@ public static class SeriesAggregation
     {
         var seconds = (samples[^1].Timestamp - samples[0].Timestamp).TotalSeconds;
         return samples.Count < 2 || seconds <= 0 ? null : Increase(samples) / seconds;
+    }
+
+    private static bool Ordered(IReadOnlyList<MetricSample> samples)
+    {
+        for (var i = 1; i < samples.Count; i++)
+        {
+            if (samples[i].Timestamp < samples[i - 1].Timestamp)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static double Increase(IReadOnlyList<MetricSample> samples)

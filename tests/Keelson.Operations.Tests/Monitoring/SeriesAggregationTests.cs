@@ -45,4 +45,60 @@ public sealed class SeriesAggregationTests
         Assert.Equal((6, 10.0, 60.0, 35.0, 60.0, 60.0), (summary.Count, summary.Min, summary.Max, summary.Avg, summary.P95, summary.Last));
         Assert.Equal(50 / 150.0, summary.Rate);
     }
+
+    [Fact]
+    public void Time_ordered_and_unordered_series_give_the_same_steps_as_grouping_by_step_with_gaps_and_equal_times()
+    {
+        var random = new Random(13);
+        foreach (var aggregation in Enum.GetValues<Aggregation>())
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                // Irregular spacing: several samples at one instant, empty steps, samples before the start.
+                var time = Start.AddSeconds(-random.Next(0, 120));
+                var samples = new List<MetricSample>();
+                for (var i = random.Next(1, 60); i > 0; i--)
+                {
+                    time = time.AddSeconds(random.Next(4) == 0 ? 0 : random.Next(1, 200));
+                    samples.Add(MetricSample.Of("shop", "request_count", Math.Round(random.NextDouble() * 100, 2), time));
+                }
+
+                var step = TimeSpan.FromSeconds(random.Next(1, 300));
+                var expected = samples.GroupBy(s => (s.Timestamp - Start).Ticks / step.Ticks)
+                    .Select(g => (Time: Start + TimeSpan.FromTicks(g.Key * step.Ticks), Values: g.ToList()))
+                    .Select(g => new MetricPoint(g.Time, Reference(g.Values, aggregation, step)))
+                    .ToList();
+
+                Assert.Equal(expected, SeriesAggregation.Points(samples, Start, step, aggregation));
+                var shuffled = samples.OrderBy(_ => random.Next()).ToList();
+                Assert.Equal(
+                    shuffled.GroupBy(s => (s.Timestamp - Start).Ticks / step.Ticks).Select(g => Start + TimeSpan.FromTicks(g.Key * step.Ticks)),
+                    SeriesAggregation.Points(shuffled, Start, step, aggregation).Select(p => p.Timestamp));
+            }
+        }
+    }
+
+    // What each step's value must be, written plainly from the definitions.
+    private static double Reference(List<MetricSample> samples, Aggregation aggregation, TimeSpan step)
+    {
+        var values = samples.Select(s => s.Value).ToList();
+        switch (aggregation)
+        {
+            case Aggregation.Min: return values.Min();
+            case Aggregation.Max: return values.Max();
+            case Aggregation.Last: return values[^1];
+            case Aggregation.P95:
+                var sorted = values.Order().ToList();
+                return sorted[Math.Clamp((int)Math.Ceiling(0.95 * sorted.Count) - 1, 0, sorted.Count - 1)];
+            case Aggregation.Rate:
+                var increase = 0.0;
+                for (var i = 1; i < values.Count; i++)
+                {
+                    increase += values[i] >= values[i - 1] ? values[i] - values[i - 1] : values[i];
+                }
+
+                return increase / step.TotalSeconds;
+            default: return values.Average();
+        }
+    }
 }
