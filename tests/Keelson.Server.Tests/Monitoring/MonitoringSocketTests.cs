@@ -65,7 +65,7 @@ public sealed class MonitoringSocketTests(ApiFactory factory) : IClassFixture<Ap
 
             for (var push = 1; push <= 3; push++)
             {
-                await PushAsync(factory, "ws-many", $$"""{"metrics": {"cpu_usage": {{push}}, "memory_usage": {{push * 10}}}}""", key: null);
+                await PushAsync(factory, "ws-many", $$$"""{"metrics": {"cpu_usage": {{{push}}}, "memory_usage": {{{push * 10}}}}}""", key: null);
             }
 
             var received = new (double? Cpu, double Memory)[Subscribers][];
