@@ -21,7 +21,7 @@ internal static class SocketFanOut
         using var http = new HttpClient { BaseAddress = server };
         using (var create = new HttpRequestMessage(HttpMethod.Post, "api/v1/tenants/")
         {
-            Content = new StringContent($$"""{"tenant_id": "{{Tenant}}", "name": "bench", "service_requirements": {"chatbot": 10}}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$$"""{"tenant_id": "{{{Tenant}}}", "name": "bench", "service_requirements": {"chatbot": 10}}""", Encoding.UTF8, "application/json"),
         })
         {
             create.Headers.Add("X-Demo-Mode", "true");
@@ -129,7 +129,7 @@ internal static class SocketFanOut
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/tenants/{Tenant}/monitoring")
         {
-            Content = new StringContent(string.Create(CultureInfo.InvariantCulture, $$"""{"metrics": {"cpu_usage": {{number}}}}"""), Encoding.UTF8, "application/json"),
+            Content = new StringContent(string.Create(CultureInfo.InvariantCulture, $$$"""{"metrics": {"cpu_usage": {{{number}}}}}"""), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-Demo-Mode", "true");
         using var response = await http.SendAsync(request);

@@ -33,7 +33,8 @@ public sealed class CombinedSampleSource(IReadOnlyList<IMetricSampleSource> sour
         var result = new List<SourcedSamples>();
         for (var i = 0; i < Sources.Count; i++)
         {
-            var own = answers[i].Where(s => !taken.Contains(s.MetricName)).ToList();
+            // Copied only when an earlier source holds some of its series: a large answer is passed on as it came.
+            var own = taken.Count > 0 && answers[i].Any(s => taken.Contains(s.MetricName)) ? answers[i].Where(s => !taken.Contains(s.MetricName)).ToList() : answers[i];
             taken.UnionWith(own.Select(s => s.MetricName));
             if (own.Count > 0)
             {

@@ -72,7 +72,7 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         // buckets that end by the tenant's oldest raw sample, and a coarser resolution only for buckets that end by
         // the finer one's first, so no stretch of time is counted twice; a table with nothing in range is not read.
         var (oldestRaw, firstBuckets) = await OldestAsync(connection, selector.TenantId, cancellationToken).ConfigureAwait(false);
-        var samples = new List<MetricSample>();
+        var samples = new SampleChunks();
         if (oldestRaw is { } rawFrom && rawFrom <= selector.End)
         {
             // Series by series, each an ordered range of the covering name index: no sort, no table visits, and the
