@@ -11,4 +11,10 @@ public sealed record SandboxApiOptions
 
     /// <summary>How often the clock catches up with wall time.</summary>
     public TimeSpan ClockInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long the watch history keeps a change, in the cluster's time (etcd compacts every 5 minutes by default):
+    /// a watch or continue token from before the oldest change kept is 410, and an idle sandbox holds no old objects.
+    /// </summary>
+    public TimeSpan WatchHistoryWindow { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -33,7 +33,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
     {
         this.gate = gate;
         this.options = options;
-        history = gate.Run(cluster => new WatchHistory(cluster.Engine.Store, stopping.Token));
+        history = gate.Run(cluster => new WatchHistory(cluster.Engine.Store, cluster.Engine.Clock, options.WatchHistoryWindow, stopping.Token));
     }
 
     /// <summary>The bound address, e.g. <c>http://127.0.0.1:41234</c>.</summary>

@@ -85,4 +85,26 @@ public sealed class KubectlCollectionTests(RestaurantCluster cluster) : IClassFi
         Assert.Equal(["MODIFIED", "MODIFIED"], events.Select(e => (string?)e["type"]));
         Assert.Equal("4200", (string?)events[^1]["object"]!["data"]!["n"]);
     }
+
+    [Fact]
+    public async Task Changes_older_than_the_history_window_are_compacted_away_so_a_watch_from_before_them_is_410()
+    {
+        await Kubectl.OkAsync("create", "namespace", "window");
+        await Kubectl.OkAsync("create", "configmap", "w", "-n", "window", "--from-literal=k=1");
+        var before = await Kubectl.OkAsync("get", "configmap", "w", "-n", "window", "-o", "jsonpath={.metadata.resourceVersion}");
+        await Kubectl.OkAsync("patch", "configmap", "w", "-n", "window", "-p", """{"data":{"k":"2"}}""");
+
+        // Within the window (5 minutes of cluster time) the change is replayed.
+        var replay = await Kubectl.OkAsync("get", "--raw", $"/api/v1/namespaces/window/configmaps?watch=1&resourceVersion={before}&timeoutSeconds=1");
+        var change = JsonNode.Parse(Assert.Single(replay.Split('\n', StringSplitOptions.RemoveEmptyEntries)))!;
+        Assert.Equal(("MODIFIED", "2"), ((string?)change["type"], (string?)change["object"]!["data"]!["k"]));
+
+        // Past it the change is compacted, as etcd compacts: the old version is gone, the current one still serves.
+        cluster.Server.Server.Advance(TimeSpan.FromMinutes(6));
+        var expired = JsonNode.Parse(Assert.Single((await Kubectl.OkAsync("get", "--raw", $"/api/v1/namespaces/window/configmaps?watch=1&resourceVersion={before}")).Split('\n', StringSplitOptions.RemoveEmptyEntries)))!;
+        Assert.Equal(("ERROR", 410), ((string?)expired["type"], (int)expired["object"]!["code"]!));
+        var now = (string?)JsonNode.Parse(await Kubectl.OkAsync("get", "--raw", "/api/v1/namespaces/window/configmaps"))!["metadata"]!["resourceVersion"];
+        var quiet = await Kubectl.OkAsync("get", "--raw", $"/api/v1/namespaces/window/configmaps?watch=1&resourceVersion={now}&timeoutSeconds=1");
+        Assert.DoesNotContain("ERROR", quiet, StringComparison.Ordinal);
+    }
 }

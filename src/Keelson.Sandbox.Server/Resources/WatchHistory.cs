@@ -10,17 +10,27 @@ namespace Keelson.Sandbox.Server.Resources;
 /// what happened after that list (a deletion in between included), as the API server's watch cache does.
 /// Every member runs inside the gate: the store writes to the feeds synchronously, so draining there is complete.
 /// </summary>
+/// <remarks>
+/// A change is kept for a window of cluster time and within a count per resource, whichever ends first — etcd's
+/// compaction and the watch cache's capacity. Each kept change holds a whole copy of its object, so without the
+/// window a sandbox that deployed once held thousands of old pods, leases and events for as long as it ran.
+/// </remarks>
 internal sealed class WatchHistory
 {
     // The API server's watch cache keeps about this many events per resource before answering 410 Gone.
     private const int Kept = 4096;
 
     private readonly Dictionary<ApiResource, Feed> feeds = [];
+    private readonly TimeProvider clock;
+    private readonly TimeSpan window;
 
-    /// <summary>Starts recording every served resource from the store's current version.</summary>
-    public WatchHistory(ObjectStore store, CancellationToken stopping)
+    /// <summary>Starts recording every served resource from the store's current version, keeping each change for <paramref name="window"/> of <paramref name="clock"/>'s time.</summary>
+    public WatchHistory(ObjectStore store, TimeProvider clock, TimeSpan window, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        this.clock = clock;
+        this.window = window;
         foreach (var resource in ResourceCatalog.All)
         {
             feeds[resource] = new Feed(store.Watch(resource.Group, resource.Kind, null, stopping), store.ResourceVersion);
@@ -31,8 +41,8 @@ internal sealed class WatchHistory
     public IReadOnlyList<ClusterEvent>? Since(ApiResource resource, long version)
     {
         var feed = feeds[resource];
-        feed.Drain();
-        return version < feed.Covers ? null : [.. feed.Recent.Where(e => VersionOf(e) > version)];
+        Drain(feed);
+        return version < feed.Covers ? null : [.. feed.Recent.Select(r => r.Change).Where(e => VersionOf(e) > version)];
     }
 
     /// <summary>
@@ -42,7 +52,7 @@ internal sealed class WatchHistory
     public bool Keeps(ApiResource resource, long version)
     {
         var feed = feeds[resource];
-        feed.Drain();
+        Drain(feed);
         return version >= feed.Covers;
     }
 
@@ -50,7 +60,7 @@ internal sealed class WatchHistory
     public long OldestKept(ApiResource resource)
     {
         var feed = feeds[resource];
-        feed.Drain();
+        Drain(feed);
         return feed.Covers;
     }
 
@@ -59,7 +69,7 @@ internal sealed class WatchHistory
     {
         foreach (var feed in feeds.Values)
         {
-            feed.Drain();
+            Drain(feed);
         }
     }
 
@@ -67,23 +77,26 @@ internal sealed class WatchHistory
     public static long VersionOf(ClusterEvent change) =>
         long.TryParse(change.Resource.Metadata.ResourceVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
 
+    private void Drain(Feed feed) => feed.Drain(clock.GetUtcNow(), window);
+
     private sealed class Feed(ChannelReader<ClusterEvent> reader, long covers)
     {
-        public Queue<ClusterEvent> Recent { get; } = new();
+        /// <summary>Changes oldest first, each with the time it was drained (at most one clock step after it happened).</summary>
+        public Queue<(ClusterEvent Change, DateTimeOffset At)> Recent { get; } = new();
 
         /// <summary>The oldest version after which every change is still in <see cref="Recent"/>.</summary>
         public long Covers { get; private set; } = covers;
 
-        public void Drain()
+        public void Drain(DateTimeOffset now, TimeSpan window)
         {
             while (reader.TryRead(out var change))
             {
-                Recent.Enqueue(change);
+                Recent.Enqueue((change, now));
             }
 
-            while (Recent.Count > Kept)
+            while (Recent.Count > Kept || (Recent.Count > 0 && now - Recent.Peek().At > window))
             {
-                Covers = VersionOf(Recent.Dequeue());
+                Covers = VersionOf(Recent.Dequeue().Change);
             }
         }
     }
