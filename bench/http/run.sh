@@ -13,17 +13,11 @@ cleanup=()
 trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done; rm -rf "$data"' EXIT
 
 if [ "$backend" = "--postgres" ]; then
-  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  chown postgres "$data"
-  runuser -u postgres -- "$pgbin/initdb" -D "$data/pg" -U keelson -A trust -E UTF8 --no-sync >/dev/null
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$data/pg" -l "$data/pg.log" -w \
-    -o "-p 5479 -k $data -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-  cleanup+=("runuser -u postgres -- '$pgbin/pg_ctl' -D '$data/pg' -m fast stop >/dev/null")
-  for db in keelson_demo keelson_production; do runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p 5479 -U keelson "$db"; done
+  source "$root/bench/http/postgres.sh"
+  start_postgres "$data" 5479
+  cleanup+=("stop_postgres '$data'")
   redis-server --port 6479 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile "$data/redis.pid" >/dev/null
   cleanup+=("kill \$(cat '$data/redis.pid')")
-  export ConnectionStrings__Demo="Host=127.0.0.1;Port=5479;Username=keelson;Database=keelson_demo"
-  export ConnectionStrings__Production="Host=127.0.0.1;Port=5479;Username=keelson;Database=keelson_production"
   export ConnectionStrings__Redis="127.0.0.1:6479"
 fi
 
