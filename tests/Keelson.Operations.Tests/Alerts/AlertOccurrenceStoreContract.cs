@@ -17,13 +17,13 @@ public abstract class AlertOccurrenceStoreContract(TestDatabase target) : StoreC
         var states = new SqlAlertStateStore(Database);
         var cpu = Labels("HighCpu", "acme", "critical");
         var firing = new AlertState(AlertPhase.Firing, t0, t0, null, null, 95);
-        await states.SaveAsync("acme", new Dictionary<string, AlertState> { ["HighCpu"] = firing },
+        await states.SaveAsync("acme", new Dictionary<AlertKey, AlertState> { [AlertKey.Of("HighCpu")] = firing },
             [new AlertTransition("acme", "HighCpu", t0, AlertPhase.Inactive, AlertPhase.Pending, 95, cpu), new AlertTransition("acme", "HighCpu", t0, AlertPhase.Pending, AlertPhase.Firing, 95, cpu)], None);
-        await states.SaveAsync("acme", new Dictionary<string, AlertState> { ["HighCpu"] = firing with { Phase = AlertPhase.Inactive, ResolvedAt = t0.AddMinutes(3) } },
+        await states.SaveAsync("acme", new Dictionary<AlertKey, AlertState> { [AlertKey.Of("HighCpu")] = firing with { Phase = AlertPhase.Inactive, ResolvedAt = t0.AddMinutes(3) } },
             [new AlertTransition("acme", "HighCpu", t0.AddMinutes(3), AlertPhase.Firing, AlertPhase.Inactive, 40, cpu)], None);
-        await states.SaveAsync("acme", new Dictionary<string, AlertState> { ["HighCpu"] = new AlertState(AlertPhase.Firing, t0.AddMinutes(5), t0.AddMinutes(5), null, null, 97) },
+        await states.SaveAsync("acme", new Dictionary<AlertKey, AlertState> { [AlertKey.Of("HighCpu")] = new AlertState(AlertPhase.Firing, t0.AddMinutes(5), t0.AddMinutes(5), null, null, 97) },
             [new AlertTransition("acme", "HighCpu", t0.AddMinutes(5), AlertPhase.Inactive, AlertPhase.Firing, 97, cpu)], None);
-        await states.SaveAsync("other", new Dictionary<string, AlertState> { ["SlowReplies"] = new AlertState(AlertPhase.Firing, t0.AddMinutes(4), t0.AddMinutes(4), null, null, 700) },
+        await states.SaveAsync("other", new Dictionary<AlertKey, AlertState> { [AlertKey.Of("SlowReplies")] = new AlertState(AlertPhase.Firing, t0.AddMinutes(4), t0.AddMinutes(4), null, null, 700) },
             [new AlertTransition("other", "SlowReplies", t0.AddMinutes(4), AlertPhase.Inactive, AlertPhase.Firing, 700, Labels("SlowReplies", "other", "warn_ing"))], None);
 
         var store = new SqlAlertOccurrenceStore(OpenAnother());
