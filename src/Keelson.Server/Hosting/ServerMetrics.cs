@@ -14,6 +14,7 @@ public sealed class ServerMetrics
     private readonly Gauge tenants;
     private readonly Gauge activeTenants;
     private readonly Gauge deployments;
+    private static readonly string[] FixedAlertLabels = ["tenant", "severity"];
     private IReadOnlyList<(string Mode, ActiveAlertState Alert)> activeAlerts = [];
     private readonly Gauge pendingJobs;
     private readonly Gauge admittedJobs;
@@ -132,7 +133,7 @@ public sealed class ServerMetrics
             {
                 // The alert's labels in Prometheus's fixed-first order: tenant and severity, then the series' and the rule's, then mode.
                 var series = alert.Key.SeriesLabels;
-                labels.AddRange(new[] { "tenant", "severity" }.Where(series.ContainsKey).Select(n => KeyValuePair.Create(n, series[n])));
+                labels.AddRange(FixedAlertLabels.Where(series.ContainsKey).Select(n => KeyValuePair.Create(n, series[n])));
                 labels.AddRange(series.Where(l => l.Key is not ("alertname" or "alertstate" or "tenant" or "severity" or "mode")));
             }
             else

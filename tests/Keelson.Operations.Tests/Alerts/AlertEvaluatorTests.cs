@@ -101,8 +101,8 @@ public sealed class AlertEvaluatorTests
 
         // Two series that become one label set once the rule's labels apply fail the rule, as in Prometheus; states stay.
         var before = await store.LoadAsync("acme", default);
-        query.Answer = [.. new[] { "x", "y" }.Select(t => new InstantSample(ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
-            [KeyValuePair.Create("node", "b"), KeyValuePair.Create("tenant", t)]), 1))];
+        InstantSample Clash(string tenant) => new(ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("node", "b"), KeyValuePair.Create("tenant", tenant)]), 1);
+        query.Answer = [Clash("x"), Clash("y")];
         var evaluator = new AlertEvaluator(new ListSource(), store, new RecordingSink(), query);
         Assert.Empty(await evaluator.EvaluateAsync("acme", [rule], T0.AddSeconds(90), default));
         Assert.Contains("same labelset", evaluator.Errors["NodeHot"], StringComparison.Ordinal);
