@@ -147,7 +147,7 @@ public sealed class PrometheusQueryTests
                 await prometheus.WaitForAsync($"gpu_usage{{tenant=\"{Tenant}\",mode=\"production\"}}", TimeSpan.FromSeconds(30));
                 Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, $"/api/v1/tenants/{Tenant}/alerts", new JsonObject
                 {
-                    ["alert_name"] = "resource_hot", ["condition"] = "cpu_usage > 1000", ["expr"] = Hot, ["duration"] = "0s",
+                    ["alert_name"] = "resource_hot", ["condition"] = "cpu_usage > 1000", ["expr"] = Hot, ["duration"] = "0s", ["severity"] = "critical",
                     ["labels"] = new JsonObject { ["team"] = "ops" }, ["annotations"] = new JsonObject { ["summary"] = "{{ $labels.resource }} at {{ $value }}" },
                 }, demo: false));
                 Assert.Equal(HttpStatusCode.Created, await SendAsync(server, HttpMethod.Post, $"/api/v1/tenants/{Tenant}/alerts", new JsonObject
