@@ -68,6 +68,7 @@ public sealed class AlertRuleManifestTests(ApiFactory factory) : IClassFixture<A
         Assert.Equal(HttpStatusCode.Created, (await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/rules-stack/alerts", Rule, "true")).Status);
         var rendered = await AlertsObjectAsync(client, "rules-stack");
         Assert.NotNull(rendered);
+
         var group = rendered["spec"]!["groups"]![0]!;
         Assert.Equal(("high_cpu_usage", "rules-stack"), (group["rules"]![0]!["alert"]!.GetValue<string>(), group["rules"]![0]!["labels"]!["tenant"]!.GetValue<string>()));
         await PromtoolCheckRulesAsync(new JsonObject { ["groups"] = new JsonArray(group.DeepClone()) });
@@ -76,7 +77,7 @@ public sealed class AlertRuleManifestTests(ApiFactory factory) : IClassFixture<A
         var (_, accepted, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/rules-stack/deploy", null, "true");
         var done = await DeploymentClient.WaitFinishedAsync(client, accepted["deployment_id"]!.GetValue<string>());
         Assert.Equal("succeeded", done["status"]!.GetValue<string>());
-        using (var cluster = KubernetesCluster.Connect(Path.Combine(factory.DataDirectory, "sandbox", "aws-gpu.kubeconfig"), null))
+        using (var cluster = KubernetesCluster.Connect(Path.Combine(factory.DataDirectory, "sandbox", "aws-general.kubeconfig"), null))
         {
             Assert.NotNull(await cluster.GetAsync(new ObjectKey("monitoring.coreos.com/v1", "PrometheusRule", "rules-stack", "rules-stack-alerts"), CancellationToken.None));
         }
