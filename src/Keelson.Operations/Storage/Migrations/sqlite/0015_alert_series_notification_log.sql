@@ -20,3 +20,11 @@ SELECT tenant_id, rule_name, '', phase, active_at, fired_at, resolved_at, keep_f
 DROP TABLE alert_states;
 
 ALTER TABLE alert_states_by_series RENAME TO alert_states;
+
+-- Alertmanager's notification log: per group, the firing alerts last notified and when, written with the outbox row, so a
+-- restarted (or newly leased) dispatcher does not re-send an unchanged group before repeat_interval.
+CREATE TABLE notification_log (
+    group_key TEXT PRIMARY KEY,
+    firing TEXT NOT NULL,
+    notified_at TEXT NOT NULL
+);
