@@ -5,8 +5,8 @@ using Keelson.Operations.Notifications;
 
 namespace Keelson.Operations.Alerts;
 
-/// <summary>One state change of one rule's alert, kept as history.</summary>
-public sealed record AlertTransition(string TenantId, string RuleName, DateTimeOffset At, AlertPhase From, AlertPhase To, double Value, ImmutableSortedDictionary<string, string> Labels);
+/// <summary>One state change of one rule's alert, kept as history; <paramref name="Series"/> is the alert's <see cref="AlertKey.Series"/> (empty for a condition rule).</summary>
+public sealed record AlertTransition(string TenantId, string RuleName, DateTimeOffset At, AlertPhase From, AlertPhase To, double Value, ImmutableSortedDictionary<string, string> Labels, string Series = "");
 
 /// <summary>Where rule states live between evaluations, so a restart keeps pending <c>for</c> timers (Prometheus's ALERTS_FOR_STATE).</summary>
 public interface IAlertStateStore
@@ -106,7 +106,7 @@ public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore
                 var labels = key.IsSeries ? key.SeriesLabels : rule.AlertLabels(value);
                 if (step.To is { } to && (step.From ?? AlertPhase.Inactive) != to)
                 {
-                    transitions.Add(new AlertTransition(tenantId, rule.Name, at, step.From ?? AlertPhase.Inactive, to, value, labels));
+                    transitions.Add(new AlertTransition(tenantId, rule.Name, at, step.From ?? AlertPhase.Inactive, to, value, labels, key.Series));
                 }
 
                 var resolvedNow = step is { From: AlertPhase.Firing, To: AlertPhase.Inactive };

@@ -50,8 +50,8 @@ public sealed class SqlAlertStateStore(Database database) : IAlertStateStore
             foreach (var t in transitions)
             {
                 await using var insert = connection.Command(transaction,
-                    "INSERT INTO alert_events (tenant_id, rule_name, at, from_phase, to_phase, value, labels) VALUES (@tenant, @rule, @at, @from, @to, @value, @labels)",
-                    ("@tenant", t.TenantId), ("@rule", t.RuleName), ("@at", dialect.Time(t.At)), ("@from", t.From.ToString()), ("@to", t.To.ToString()), ("@value", t.Value),
+                    "INSERT INTO alert_events (tenant_id, rule_name, series, at, from_phase, to_phase, value, labels) VALUES (@tenant, @rule, @series, @at, @from, @to, @value, @labels)",
+                    ("@tenant", t.TenantId), ("@rule", t.RuleName), ("@series", t.Series), ("@at", dialect.Time(t.At)), ("@from", t.From.ToString()), ("@to", t.To.ToString()), ("@value", t.Value),
                     ("@labels", JsonSerializer.Serialize(t.Labels)));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -4,6 +4,9 @@ ALTER TABLE alert_states ADD COLUMN series TEXT NOT NULL DEFAULT '';
 ALTER TABLE alert_states DROP CONSTRAINT alert_states_pkey;
 ALTER TABLE alert_states ADD PRIMARY KEY (tenant_id, rule_name, series);
 
+-- Each transition names its series too, so an occurrence's resolution is matched within its own series.
+ALTER TABLE alert_events ADD COLUMN series TEXT NOT NULL DEFAULT '';
+
 -- Alertmanager's notification log: per group, the firing alerts last notified and when, written with the outbox row, so a
 -- restarted (or newly leased) dispatcher does not re-send an unchanged group before repeat_interval.
 CREATE TABLE notification_log (

@@ -21,6 +21,9 @@ DROP TABLE alert_states;
 
 ALTER TABLE alert_states_by_series RENAME TO alert_states;
 
+-- Each transition names its series too, so an occurrence's resolution is matched within its own series.
+ALTER TABLE alert_events ADD COLUMN series TEXT NOT NULL DEFAULT '';
+
 -- Alertmanager's notification log: per group, the firing alerts last notified and when, written with the outbox row, so a
 -- restarted (or newly leased) dispatcher does not re-send an unchanged group before repeat_interval.
 CREATE TABLE notification_log (
