@@ -5,37 +5,37 @@ using Keelson.Operations.Notifications;
 
 namespace Keelson.Operations.Alerts;
 
-/// <summary>One state change of one rule's alert, kept as history.</summary>
-public sealed record AlertTransition(string TenantId, string RuleName, DateTimeOffset At, AlertPhase From, AlertPhase To, double Value, ImmutableSortedDictionary<string, string> Labels);
+/// <summary>One state change of one rule's alert, kept as history; <paramref name="Series"/> is the alert's <see cref="AlertKey.Series"/> (empty for a condition rule).</summary>
+public sealed record AlertTransition(string TenantId, string RuleName, DateTimeOffset At, AlertPhase From, AlertPhase To, double Value, ImmutableSortedDictionary<string, string> Labels, string Series = "");
 
 /// <summary>Where rule states live between evaluations, so a restart keeps pending <c>for</c> timers (Prometheus's ALERTS_FOR_STATE).</summary>
 public interface IAlertStateStore
 {
-    /// <summary>The tenant's states by rule name.</summary>
-    Task<IReadOnlyDictionary<string, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken);
+    /// <summary>The tenant's states by rule and series.</summary>
+    Task<IReadOnlyDictionary<AlertKey, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken);
 
     /// <summary>Replaces the tenant's states and appends the cycle's transitions.</summary>
-    Task SaveAsync(string tenantId, IReadOnlyDictionary<string, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken);
+    Task SaveAsync(string tenantId, IReadOnlyDictionary<AlertKey, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken);
 }
 
 /// <summary>States and history in memory: for tests and single-process use.</summary>
 public sealed class InMemoryAlertStateStore : IAlertStateStore
 {
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, AlertState>> states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<AlertKey, AlertState>> states = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AlertTransition> history = new();
 
     /// <summary>Every transition saved, oldest first.</summary>
     public IReadOnlyList<AlertTransition> History => [.. history];
 
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken) =>
-        Task.FromResult(states.TryGetValue(tenantId, out var s) ? s : ImmutableDictionary<string, AlertState>.Empty);
+    public Task<IReadOnlyDictionary<AlertKey, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken) =>
+        Task.FromResult(states.TryGetValue(tenantId, out var s) ? s : ImmutableDictionary<AlertKey, AlertState>.Empty);
 
     /// <inheritdoc />
-    public Task SaveAsync(string tenantId, IReadOnlyDictionary<string, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
+    public Task SaveAsync(string tenantId, IReadOnlyDictionary<AlertKey, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transitions);
-        this.states[tenantId] = states.ToImmutableDictionary(StringComparer.Ordinal);
+        this.states[tenantId] = states.ToImmutableDictionary();
         foreach (var transition in transitions)
         {
             history.Enqueue(transition);
@@ -71,43 +71,51 @@ public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore
         }
 
         IReadOnlyList<MetricSample> Read(string metric) => series.TryGetValue(metric, out var list) ? list : [];
-        var states = new Dictionary<string, AlertState>(StringComparer.Ordinal);
+        var states = new Dictionary<AlertKey, AlertState>();
         var transitions = new List<AlertTransition>();
         var published = new List<NotifiableAlert>();
         foreach (var rule in enabled)
         {
-            var before = previous.GetValueOrDefault(rule.Name);
-            var (evaluated, result) = await ResultAsync(rule, tenantId, at, Read, cancellationToken).ConfigureAwait(false);
-            if (!evaluated)
+            var held = previous.Keys.Where(k => k.Rule == rule.Name).ToList();
+            var results = await ResultAsync(rule, tenantId, at, Read, cancellationToken).ConfigureAwait(false);
+            if (results is null)
             {
-                // Prometheus refused or did not answer: as with a rule evaluation error there, the alert stays where it was.
-                if (before is not null)
+                // Prometheus refused or did not answer: as with a rule evaluation error there, the alerts stay where they were.
+                foreach (var key in held)
                 {
-                    states[rule.Name] = before;
+                    states[key] = previous[key];
                 }
 
                 continue;
             }
 
-            var step = AlertStateMachine.Step(before, at, result, rule.For, rule.KeepFiringFor);
-            var current = step.State;
-            if (current is not null)
+            // Each result series is its own alert with its own timer; a held alert whose series is gone steps with an empty result.
+            var present = results.ToDictionary(r => r.Key);
+            foreach (var key in held.Union(present.Keys).OrderBy(k => k.Series, StringComparer.Ordinal))
             {
-                states[rule.Name] = current;
-            }
+                var before = previous.GetValueOrDefault(key);
+                var now = present.GetValueOrDefault(key);
+                var step = AlertStateMachine.Step(before, at, now?.Value, rule.For, rule.KeepFiringFor);
+                var current = step.State;
+                if (current is not null)
+                {
+                    states[key] = current;
+                }
 
-            var value = current?.Value ?? before?.Value ?? 0;
-            var labels = rule.AlertLabels(value);
-            if (step.To is { } to && (step.From ?? AlertPhase.Inactive) != to)
-            {
-                transitions.Add(new AlertTransition(tenantId, rule.Name, at, step.From ?? AlertPhase.Inactive, to, value, labels));
-            }
+                var value = current?.Value ?? before?.Value ?? 0;
+                var labels = key.IsSeries ? key.SeriesLabels : rule.AlertLabels(value);
+                if (step.To is { } to && (step.From ?? AlertPhase.Inactive) != to)
+                {
+                    transitions.Add(new AlertTransition(tenantId, rule.Name, at, step.From ?? AlertPhase.Inactive, to, value, labels, key.Series));
+                }
 
-            var resolvedNow = step is { From: AlertPhase.Firing, To: AlertPhase.Inactive };
-            if (current is { Phase: AlertPhase.Firing } || (resolvedNow && current is not null))
-            {
-                published.Add(new NotifiableAlert(tenantId, rule.Name, labels, rule.AlertAnnotations(value), current.FiredAt ?? current.ActiveAt,
-                    resolvedNow ? current.ResolvedAt : null, value, rule.Actions, NotificationPolicy.Default));
+                var resolvedNow = step is { From: AlertPhase.Firing, To: AlertPhase.Inactive };
+                if (current is { Phase: AlertPhase.Firing } || (resolvedNow && current is not null))
+                {
+                    var annotations = rule.AlertAnnotations(value, key.IsSeries ? now?.SeriesLabels ?? key.SeriesLabels : null);
+                    published.Add(new NotifiableAlert(tenantId, rule.Name, labels, annotations, current.FiredAt ?? current.ActiveAt,
+                        resolvedNow ? current.ResolvedAt : null, value, rule.Actions, NotificationPolicy.Default));
+                }
             }
         }
 
@@ -127,28 +135,46 @@ public sealed class AlertEvaluator(IMetricSampleSource samples, IAlertStateStore
     private readonly Dictionary<string, string> errors = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The rule's value at <paramref name="at"/>, or null when its condition does not hold. A rule with a PromQL
-    /// <c>expr</c> is asked of Prometheus when one is configured: a non-empty result holds, with the value of its first
-    /// series by label set (Keelson keeps one alert per rule and tenant, where Prometheus would keep one per series).
+    /// The rule's alerts at <paramref name="at"/> (empty when its condition does not hold), or null when it could not be
+    /// evaluated. A condition rule has at most one, for the tenant. A rule with a PromQL <c>expr</c> is asked of Prometheus
+    /// when one is configured and, as there, has one alert per result series: the series' labels without <c>__name__</c>,
+    /// overridden by the rule's labels, are its identity; two series with the same identity fail the rule.
     /// </summary>
-    private async Task<(bool Evaluated, double? Value)> ResultAsync(
+    private async Task<IReadOnlyList<SeriesResult>?> ResultAsync(
         AlertRule rule, string tenantId, DateTimeOffset at, Func<string, IReadOnlyList<MetricSample>> read, CancellationToken cancellationToken)
     {
         if (rule.PromQL is not { } expr || prometheus is null)
         {
-            return (true, ConditionEvaluator.Evaluate(rule.Condition, tenantId, at, read));
+            return ConditionEvaluator.Evaluate(rule.Condition, tenantId, at, read) is { } value ? [new SeriesResult(AlertKey.Of(rule.Name), value, null)] : [];
         }
 
         try
         {
             var result = await prometheus.QueryAsync(expr, at, cancellationToken).ConfigureAwait(false);
+            var alerts = new List<SeriesResult>(result.Count);
+            var seen = new HashSet<AlertKey>();
+            foreach (var sample in result)
+            {
+                var key = AlertKey.Of(rule.Name, rule.AlertLabels(sample.Value, sample.Labels));
+                if (!seen.Add(key))
+                {
+                    // Prometheus's own words for the same failure.
+                    throw new PrometheusQueryException("vector contains metrics with the same labelset after applying alert labels");
+                }
+
+                alerts.Add(new SeriesResult(key, sample.Value, sample.Labels));
+            }
+
             errors.Remove(rule.Name);
-            return (true, result.Count == 0 ? null : result[0].Value);
+            return alerts;
         }
         catch (Exception e) when (e is PrometheusQueryException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             errors[rule.Name] = e.Message;
-            return (false, null);
+            return null;
         }
     }
+
+    // One alert of a rule in this cycle: its key, value, and the result series' labels (with __name__) for $labels.
+    private sealed record SeriesResult(AlertKey Key, double Value, ImmutableSortedDictionary<string, string>? SeriesLabels);
 }

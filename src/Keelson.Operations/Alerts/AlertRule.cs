@@ -33,25 +33,35 @@ public sealed record AlertRule(
     /// <summary>The expression a PrometheusRule carries: the stored PromQL, else the condition's translation.</summary>
     public string Expression => PromQL ?? Condition.ToPromQL();
 
-    /// <summary>The alert's labels for the tenant's series (templates expanded with <paramref name="value"/>): rule labels, then tenant, severity and alertname.</summary>
-    public ImmutableSortedDictionary<string, string> AlertLabels(double value)
+    /// <summary>
+    /// The alert's labels (templates expanded with <paramref name="value"/>). A condition rule's series is the tenant's
+    /// (<paramref name="series"/> null); a PromQL result series brings its own labels, without <c>__name__</c>, which the
+    /// rule's labels, <c>tenant</c>, <c>severity</c> and <c>alertname</c> override — what Prometheus does with the rendered rule.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> AlertLabels(double value, IReadOnlyDictionary<string, string>? series = null)
     {
-        var series = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("tenant", TenantId)]);
-        var labels = series.ToBuilder();
-        foreach (var (key, template) in Labels)
+        IReadOnlyDictionary<string, string> templateLabels = series ?? ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("tenant", TenantId)]);
+        var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (key, label) in templateLabels.Where(l => l.Key != "__name__"))
         {
-            labels[key] = AlertTemplate.Expand(template, value, series);
+            labels[key] = label;
         }
 
+        foreach (var (key, template) in Labels)
+        {
+            labels[key] = AlertTemplate.Expand(template, value, templateLabels);
+        }
+
+        labels["tenant"] = TenantId;
         labels["severity"] = Severity;
         labels["alertname"] = Name;
         return labels.ToImmutable();
     }
 
-    /// <summary>The annotations expanded for <paramref name="value"/>; <c>$labels</c> are the series' labels, as in Prometheus.</summary>
-    public ImmutableSortedDictionary<string, string> AlertAnnotations(double value)
+    /// <summary>The annotations expanded for <paramref name="value"/>; <c>$labels</c> are the series' labels, as in Prometheus (the tenant's for a condition rule).</summary>
+    public ImmutableSortedDictionary<string, string> AlertAnnotations(double value, IReadOnlyDictionary<string, string>? series = null)
     {
-        var series = new Dictionary<string, string>(StringComparer.Ordinal) { ["tenant"] = TenantId };
-        return Annotations.ToImmutableSortedDictionary(a => a.Key, a => AlertTemplate.Expand(a.Value, value, series), StringComparer.Ordinal);
+        var labels = series ?? new Dictionary<string, string>(StringComparer.Ordinal) { ["tenant"] = TenantId };
+        return Annotations.ToImmutableSortedDictionary(a => a.Key, a => AlertTemplate.Expand(a.Value, value, labels), StringComparer.Ordinal);
     }
 }

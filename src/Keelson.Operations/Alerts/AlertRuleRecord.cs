@@ -99,7 +99,16 @@ public sealed class DuplicateAlertRuleException : Exception
 }
 
 /// <summary>A pending or firing alert as stored, with its rule's severity: what <c>/alerts/active</c> and the <c>ALERTS</c> series show.</summary>
-public sealed record ActiveAlertState(string TenantId, string RuleName, string Severity, AlertState State);
+/// <param name="TenantId">The tenant.</param>
+/// <param name="RuleName">The rule.</param>
+/// <param name="Severity">The rule's severity (empty when the rule is gone).</param>
+/// <param name="State">The stored state.</param>
+/// <param name="Series">A PromQL rule's series key (<see cref="AlertKey.Series"/>); empty for a condition rule's alert.</param>
+public sealed record ActiveAlertState(string TenantId, string RuleName, string Severity, AlertState State, string Series = "")
+{
+    /// <summary>The state's key.</summary>
+    public AlertKey Key => new(RuleName, Series);
+}
 
 /// <summary>The outcome of asking for a tenant's evaluation lease: whether this replica holds it, the interval, and the last evaluation.</summary>
 public sealed record AlertEvaluationLease(bool Held, TimeSpan Interval, DateTimeOffset? EvaluatedAt);

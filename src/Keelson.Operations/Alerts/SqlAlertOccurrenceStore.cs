@@ -7,15 +7,15 @@ namespace Keelson.Operations.Alerts;
 
 /// <summary>
 /// Alerts as a list of occurrences across tenants, read from the evaluation's own tables: each transition into firing in
-/// <c>alert_events</c> is one alert; the next transition out of firing of the same rule resolves it, and the rule's row in
-/// <c>alert_states</c> says whether it is still firing. Nothing is stored here; the list is the alert engine's history.
+/// <c>alert_events</c> is one alert; the next transition out of firing of the same rule and series resolves it, and the
+/// series' row in <c>alert_states</c> says whether it is still firing. Nothing is stored here; the list is the alert engine's history.
 /// </summary>
 public sealed class SqlAlertOccurrenceStore(Database database)
 {
     private const string Occurrences =
         "SELECT e.id, e.tenant_id, e.rule_name, e.at, e.value, e.labels, " +
-        "(SELECT MIN(r.at) FROM alert_events r WHERE r.tenant_id = e.tenant_id AND r.rule_name = e.rule_name AND r.from_phase = 'Firing' AND r.to_phase <> 'Firing' AND r.id > e.id) AS resolved_at, " +
-        "(SELECT COUNT(*) FROM alert_states s WHERE s.tenant_id = e.tenant_id AND s.rule_name = e.rule_name AND s.phase = 'Firing' AND s.fired_at = e.at) AS firing " +
+        "(SELECT MIN(r.at) FROM alert_events r WHERE r.tenant_id = e.tenant_id AND r.rule_name = e.rule_name AND r.series = e.series AND r.from_phase = 'Firing' AND r.to_phase <> 'Firing' AND r.id > e.id) AS resolved_at, " +
+        "(SELECT COUNT(*) FROM alert_states s WHERE s.tenant_id = e.tenant_id AND s.rule_name = e.rule_name AND s.series = e.series AND s.phase = 'Firing' AND s.fired_at = e.at) AS firing " +
         "FROM alert_events e WHERE e.to_phase = 'Firing'";
 
     /// <summary>A page of occurrences matching <paramref name="filter"/>, newest first, and how many match in all.</summary>

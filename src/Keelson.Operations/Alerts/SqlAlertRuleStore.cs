@@ -154,9 +154,9 @@ public sealed class SqlAlertRuleStore(Database database)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var select = connection.Command(null,
-            "SELECT s.tenant_id, s.rule_name, COALESCE(r.severity, '') AS severity, s.phase, s.active_at, s.fired_at, s.resolved_at, s.keep_firing_since, s.value " +
+            "SELECT s.tenant_id, s.rule_name, COALESCE(r.severity, '') AS severity, s.phase, s.active_at, s.fired_at, s.resolved_at, s.keep_firing_since, s.value, s.series " +
             "FROM alert_states s LEFT JOIN alert_rules r ON r.tenant_id = s.tenant_id AND r.name = s.rule_name " +
-            "WHERE s.phase <> @inactive AND (@tenant IS NULL OR s.tenant_id = @tenant) ORDER BY s.tenant_id, s.rule_name",
+            "WHERE s.phase <> @inactive AND (@tenant IS NULL OR s.tenant_id = @tenant) ORDER BY s.tenant_id, s.rule_name, s.series",
             ("@inactive", nameof(AlertPhase.Inactive)), ("@tenant", tenantId));
         if (tenantId is null)
         {
@@ -170,7 +170,7 @@ public sealed class SqlAlertRuleStore(Database database)
         {
             active.Add(new ActiveAlertState(reader.GetString(0), reader.GetString(1), reader.GetString(2), new AlertState(
                 Enum.Parse<AlertPhase>(reader.GetString(3)), reader.Time("active_at"), reader.NullableTime("fired_at"), reader.NullableTime("resolved_at"),
-                reader.NullableTime("keep_firing_since"), reader.GetDouble(8))));
+                reader.NullableTime("keep_firing_since"), reader.GetDouble(8)), reader.GetString(9)));
         }
 
         return active;

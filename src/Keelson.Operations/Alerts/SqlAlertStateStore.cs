@@ -8,16 +8,16 @@ namespace Keelson.Operations.Alerts;
 public sealed class SqlAlertStateStore(Database database) : IAlertStateStore
 {
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<AlertKey, AlertState>> LoadAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var select = connection.Command(null,
-            "SELECT rule_name, phase, active_at, fired_at, resolved_at, keep_firing_since, value FROM alert_states WHERE tenant_id = @tenant", ("@tenant", tenantId));
+            "SELECT rule_name, phase, active_at, fired_at, resolved_at, keep_firing_since, value, series FROM alert_states WHERE tenant_id = @tenant", ("@tenant", tenantId));
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var states = new Dictionary<string, AlertState>(StringComparer.Ordinal);
+        var states = new Dictionary<AlertKey, AlertState>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            states[reader.GetString(0)] = new AlertState(Enum.Parse<AlertPhase>(reader.GetString(1)), reader.Time("active_at"), reader.NullableTime("fired_at"),
+            states[new AlertKey(reader.GetString(0), reader.GetString(7))] = new AlertState(Enum.Parse<AlertPhase>(reader.GetString(1)), reader.Time("active_at"), reader.NullableTime("fired_at"),
                 reader.NullableTime("resolved_at"), reader.NullableTime("keep_firing_since"), reader.GetDouble(6));
         }
 
@@ -25,7 +25,7 @@ public sealed class SqlAlertStateStore(Database database) : IAlertStateStore
     }
 
     /// <inheritdoc />
-    public async Task SaveAsync(string tenantId, IReadOnlyDictionary<string, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
+    public async Task SaveAsync(string tenantId, IReadOnlyDictionary<AlertKey, AlertState> states, IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(transitions);
@@ -38,11 +38,11 @@ public sealed class SqlAlertStateStore(Database database) : IAlertStateStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var (rule, state) in states.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var (key, state) in states.OrderBy(s => s.Key.Rule, StringComparer.Ordinal).ThenBy(s => s.Key.Series, StringComparer.Ordinal))
             {
                 await using var insert = connection.Command(transaction,
-                    "INSERT INTO alert_states (tenant_id, rule_name, phase, active_at, fired_at, resolved_at, keep_firing_since, value) VALUES (@tenant, @rule, @phase, @active, @fired, @resolved, @keep, @value)",
-                    ("@tenant", tenantId), ("@rule", rule), ("@phase", state.Phase.ToString()), ("@active", dialect.Time(state.ActiveAt)), ("@fired", Time(state.FiredAt)),
+                    "INSERT INTO alert_states (tenant_id, rule_name, series, phase, active_at, fired_at, resolved_at, keep_firing_since, value) VALUES (@tenant, @rule, @series, @phase, @active, @fired, @resolved, @keep, @value)",
+                    ("@tenant", tenantId), ("@rule", key.Rule), ("@series", key.Series), ("@phase", state.Phase.ToString()), ("@active", dialect.Time(state.ActiveAt)), ("@fired", Time(state.FiredAt)),
                     ("@resolved", Time(state.ResolvedAt)), ("@keep", Time(state.KeepFiringSince)), ("@value", state.Value));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -50,8 +50,8 @@ public sealed class SqlAlertStateStore(Database database) : IAlertStateStore
             foreach (var t in transitions)
             {
                 await using var insert = connection.Command(transaction,
-                    "INSERT INTO alert_events (tenant_id, rule_name, at, from_phase, to_phase, value, labels) VALUES (@tenant, @rule, @at, @from, @to, @value, @labels)",
-                    ("@tenant", t.TenantId), ("@rule", t.RuleName), ("@at", dialect.Time(t.At)), ("@from", t.From.ToString()), ("@to", t.To.ToString()), ("@value", t.Value),
+                    "INSERT INTO alert_events (tenant_id, rule_name, series, at, from_phase, to_phase, value, labels) VALUES (@tenant, @rule, @series, @at, @from, @to, @value, @labels)",
+                    ("@tenant", t.TenantId), ("@rule", t.RuleName), ("@series", t.Series), ("@at", dialect.Time(t.At)), ("@from", t.From.ToString()), ("@to", t.To.ToString()), ("@value", t.Value),
                     ("@labels", JsonSerializer.Serialize(t.Labels)));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -25,6 +25,9 @@ public sealed record Notification(
 {
     /// <summary>"firing" when any alert in it fires, otherwise "resolved" (Alertmanager's rule).</summary>
     public string Status => Alerts.Any(a => !a.Resolved) ? "firing" : "resolved";
+
+    /// <summary>The fingerprints of its firing alerts, sorted and comma-separated: what the dispatcher compares to decide whether a group changed.</summary>
+    public string FiringKey => Dispatcher.FiringKey(Alerts.Where(a => !a.Resolved).Select(a => Fingerprints.Of(a.Labels)));
 }
 
 /// <summary>
@@ -85,6 +88,46 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The comparison key of a set of firing alert fingerprints.</summary>
+    public static string FiringKey(IEnumerable<string> fingerprints) => string.Join(',', fingerprints.Order(StringComparer.Ordinal));
+
+    /// <summary>Groups opened since their notification log was last looked up (see <see cref="RestoreHistory"/>).</summary>
+    public IReadOnlyList<string> GroupsWithoutHistory()
+    {
+        lock (gate)
+        {
+            return [.. groups.Values.Where(g => !g.HistoryLoaded).Select(g => g.Key)];
+        }
+    }
+
+    /// <summary>
+    /// Gives the groups <paramref name="keys"/> what the notification log says was last sent for them, as Alertmanager's
+    /// dedup stage reads its nflog: a group re-opened after a restart (or on another replica) with the same firing
+    /// alerts is then not notified again before repeat_interval. Groups already notified by this dispatcher keep their own.
+    /// </summary>
+    public void RestoreHistory(IReadOnlyCollection<string> keys, IReadOnlyDictionary<string, NotificationLogEntry> log)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(log);
+        lock (gate)
+        {
+            foreach (var key in keys)
+            {
+                if (!groups.TryGetValue(key, out var group) || group.HistoryLoaded)
+                {
+                    continue;
+                }
+
+                group.HistoryLoaded = true;
+                if (group.LastNotifiedAt is null && log.TryGetValue(key, out var entry))
+                {
+                    group.LastFiringHash = entry.Firing;
+                    group.LastNotifiedAt = entry.NotifiedAt;
+                }
+            }
+        }
+    }
+
     /// <summary>When the next group is due, or null when there are no groups.</summary>
     public DateTimeOffset? NextDue()
     {
@@ -128,7 +171,7 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
                 var resolved = group.Alerts.Where(p => p.Value.Resolved).Select(p => p.Key).ToList();
                 var shown = group.Alerts.Where(p => !muting.IsMuted(p.Value)).ToList();
                 var firing = shown.Where(p => !p.Value.Resolved).Select(p => p.Key).Order(StringComparer.Ordinal).ToImmutableArray();
-                var firingHash = string.Join(',', firing);
+                var firingHash = FiringKey(firing);
                 var changed = firingHash != group.LastFiringHash || shown.Any(p => p.Value.Resolved);
                 var repeat = firing.Length > 0 && group.LastNotifiedAt is { } last && now - last >= group.Policy.RepeatInterval;
                 if (shown.Count > 0 && (changed || repeat))
@@ -179,6 +222,7 @@ public sealed class Dispatcher(TimeProvider clock) : IAlertSink
         public Dictionary<string, NotifiableAlert> Alerts { get; } = new(StringComparer.Ordinal);
         public string? LastFiringHash { get; set; }
         public DateTimeOffset? LastNotifiedAt { get; set; }
+        public bool HistoryLoaded { get; set; }
     }
 }
 

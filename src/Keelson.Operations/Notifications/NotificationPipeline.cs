@@ -23,6 +23,12 @@ public sealed partial class NotificationPipeline(
             return [];
         }
 
+        // Groups this dispatcher has not seen notified yet read the shared notification log first (a restart, a lease handover).
+        if (dispatcher.GroupsWithoutHistory() is { Count: > 0 } opened)
+        {
+            dispatcher.RestoreHistory(opened, await outbox.NotificationLogAsync(opened, cancellationToken).ConfigureAwait(false));
+        }
+
         var muting = new AlertMuting(await silences.CurrentAsync(cancellationToken).ConfigureAwait(false), dispatcher.ActiveAlerts(), clock.GetUtcNow());
         var notifications = dispatcher.CollectDue(muting);
         if (notifications.Count > 0)

@@ -85,4 +85,10 @@ public interface INotificationOutbox
 
     /// <summary>One row with its attempts, or null.</summary>
     Task<(OutboxEntry Entry, IReadOnlyList<AttemptRecord> Attempts)?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The notification log (written with each enqueued notification) of the groups in <paramref name="groupKeys"/> that have an entry.</summary>
+    Task<IReadOnlyDictionary<string, NotificationLogEntry>> NotificationLogAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken);
 }
+
+/// <summary>Alertmanager's notification log entry for one group: the firing alerts last notified (<see cref="Notification.FiringKey"/>) and when.</summary>
+public sealed record NotificationLogEntry(string Firing, DateTimeOffset NotifiedAt);

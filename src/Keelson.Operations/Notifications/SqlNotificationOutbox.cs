@@ -13,6 +13,33 @@ public sealed class SqlNotificationOutbox(Database database) : INotificationOutb
     // Due: not finished, its time has come, and nobody holds a live claim on it.
     private const string Due = "state IN ('pending', 'failed') AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)";
 
+    /// <summary>How long notification log entries are kept (Alertmanager's default <c>--data.retention</c>).</summary>
+    public static readonly TimeSpan LogRetention = TimeSpan.FromDays(5);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, NotificationLogEntry>> NotificationLogAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(groupKeys);
+        var log = new Dictionary<string, NotificationLogEntry>(StringComparer.Ordinal);
+        if (groupKeys.Count == 0)
+        {
+            return log;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var key in groupKeys.Distinct(StringComparer.Ordinal))
+        {
+            await using var select = connection.Command(null, "SELECT firing, notified_at FROM notification_log WHERE group_key = @group", ("@group", key));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                log[key] = new NotificationLogEntry(reader.GetString(0), reader.Time("notified_at"));
+            }
+        }
+
+        return log;
+    }
+
     /// <inheritdoc />
     public async Task<int> EnqueueAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
@@ -36,6 +63,19 @@ public sealed class SqlNotificationOutbox(Database database) : INotificationOutb
                     ("@receiver", NotificationJson.Receiver(n.Receiver)), ("@group", n.GroupKey), ("@status", n.Status), ("@payload", NotificationJson.Payload(n)),
                     ("@key", n.IdempotencyKey), ("@created", dialect.Time(n.CreatedAt)), ("@next", dialect.Time(now)));
                 written += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                // The notification log, in the same transaction: decided and logged together, or neither.
+                await using var log = connection.Command(transaction,
+                    "INSERT INTO notification_log (group_key, firing, notified_at) VALUES (@group, @firing, @at) " +
+                    "ON CONFLICT (group_key) DO UPDATE SET firing = excluded.firing, notified_at = excluded.notified_at",
+                    ("@group", n.GroupKey), ("@firing", n.FiringKey), ("@at", dialect.Time(n.CreatedAt)));
+                await log.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Alertmanager keeps its log five days; older entries could not stop a repeat any more.
+            await using (var prune = connection.Command(transaction, "DELETE FROM notification_log WHERE notified_at < @cutoff", ("@cutoff", dialect.Time(now - LogRetention))))
+            {
+                await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             return written;

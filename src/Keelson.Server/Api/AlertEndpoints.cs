@@ -220,8 +220,10 @@ public static class AlertEndpoints
         foreach (var a in await stores.AlertRules.ActiveAsync(tenant_id, cancellationToken).ConfigureAwait(false))
         {
             var rule = rules.TryGetValue(a.RuleName, out var record) ? record.ToRule() : null;
-            var labels = rule?.AlertLabels(a.State.Value) ?? ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("alertname", a.RuleName), KeyValuePair.Create("tenant", tenant_id)]);
-            var annotations = rule?.AlertAnnotations(a.State.Value) ?? ImmutableSortedDictionary<string, string>.Empty;
+            // A PromQL rule's alert is one result series: its labels are the stored identity, and they are $labels for the annotations.
+            var labels = a.Key.IsSeries ? a.Key.SeriesLabels
+                : rule?.AlertLabels(a.State.Value) ?? ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("alertname", a.RuleName), KeyValuePair.Create("tenant", tenant_id)]);
+            var annotations = rule?.AlertAnnotations(a.State.Value, a.Key.IsSeries ? labels : null) ?? ImmutableSortedDictionary<string, string>.Empty;
             active.Add(new ActiveAlertResponse(a.RuleName, AlertEventResponse.State(a.State.Phase), a.Severity, a.State.Value, a.State.ActiveAt, a.State.FiredAt, a.State.KeepFiringSince, labels, annotations));
         }
 

@@ -10,12 +10,16 @@ namespace Keelson.Server.Api;
 /// Writes a tenant's enabled alert rules into its request as <c>alert_rules</c> (prometheus-operator rule entries),
 /// so what is rendered from it — a deployment's snapshot, a manifest download — carries them as a PrometheusRule and a
 /// real cluster's Prometheus evaluates the rules Keelson evaluates. The member always comes from the rule store: what a
-/// client may have sent under that name is replaced. Stack documents are left alone.
+/// client may have sent under that name is replaced. A stack document's schema has no room for the member, so its
+/// snapshot wraps it: <c>{"stack_document": "the document as sent", "alert_rules": [...]}</c> (<see cref="Unwrap"/>).
 /// </summary>
 public static class AlertRulePins
 {
     /// <summary>The request's <c>alert_rules</c> member.</summary>
     public const string Member = "alert_rules";
+
+    /// <summary>The member of a pinned stack-document snapshot that holds the document as sent.</summary>
+    public const string StackMember = "stack_document";
 
     /// <summary>
     /// What a deployment snapshot or a manifest download renders for <paramref name="tenant"/>: its stored request with
@@ -56,7 +60,9 @@ public static class AlertRulePins
         var text = spec ?? "{}";
         if (TenantInput.SeedRequest(text) is not { } request)
         {
-            return text;
+            // A stack document (or an already pinned one, re-pinned from the store): wrapped only when there are rules.
+            var document = Unwrap(text)?.Document ?? text;
+            return rules.Count == 0 ? document : new JsonObject { [StackMember] = document, [Member] = JsonSerializer.SerializeToNode(rules) }.ToJsonString();
         }
 
         if (rules.Count == 0 && !request.ContainsKey(Member))
@@ -73,12 +79,35 @@ public static class AlertRulePins
         return request.ToJsonString();
     }
 
+    /// <summary>
+    /// A pinned stack-document snapshot's document and rules; null for anything else. No stored tenant spec has this
+    /// shape (seed requests are stored re-serialized, stack documents carry <c>kind</c>), so a client cannot send one.
+    /// </summary>
+    public static (string Document, JsonArray Rules)? Unwrap(string? spec)
+    {
+        if (spec is null || !spec.StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(spec) is JsonObject wrapped && !wrapped.ContainsKey("kind") && wrapped[StackMember] is JsonValue document && document.TryGetValue<string>(out var text)
+                ? (text, wrapped[Member] as JsonArray ?? [])
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The manifest with the request's pinned rules added as the tenant's PrometheusRule (unchanged without any, or with monitoring off).</summary>
     public static Manifest WithRules(Manifest manifest, string? spec, RenderOptions options)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Monitoring == false || spec is null || TenantInput.SeedRequest(spec)?[Member] is not JsonArray pinned || pinned.Count == 0)
+        if (options.Monitoring == false || spec is null || (TenantInput.SeedRequest(spec)?[Member] ?? Unwrap(spec)?.Rules) is not JsonArray pinned || pinned.Count == 0)
         {
             return manifest;
         }

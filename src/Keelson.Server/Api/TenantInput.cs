@@ -67,7 +67,8 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
     /// <summary>A stored tenant spec as a stack: the seed's request (a JSON object without <c>kind</c>) or a stack document; or why it is neither.</summary>
     public static (StackSpec? Stack, string? Error) StackOf(string? spec)
     {
-        var text = spec ?? "{}";
+        // A deployment's snapshot of a stack document wraps it with its pinned alert rules.
+        var text = AlertRulePins.Unwrap(spec)?.Document ?? spec ?? "{}";
         if (SeedRequest(text) is { } request)
         {
             TenantRequest stored;
@@ -90,7 +91,7 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
 
     /// <summary>
     /// A stored tenant spec as the seed's request (a JSON object without <c>kind</c>); null for a stack document (YAML,
-    /// or JSON with <c>kind</c>), for anything that is not JSON, and for none.
+    /// or JSON with <c>kind</c>, or a snapshot wrapping one), for anything that is not JSON, and for none.
     /// </summary>
     public static JsonObject? SeedRequest(string? spec)
     {
@@ -101,7 +102,7 @@ public sealed record TenantInput(StackSpec Stack, Plan Plan, TenantRequest? Requ
 
         try
         {
-            return JsonNode.Parse(spec) is JsonObject request && !request.ContainsKey("kind") ? request : null;
+            return JsonNode.Parse(spec) is JsonObject request && !request.ContainsKey("kind") && !request.ContainsKey(AlertRulePins.StackMember) ? request : null;
         }
         catch (JsonException)
         {

@@ -129,7 +129,13 @@ public static class ServerApp
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
         app.MapCompatibleHealth();
-        app.MapMetrics("/metrics", metrics.Registry);
+        // The registry's families, then the alert families whose label names vary by alert (ServerMetrics.AlertsExposition).
+        app.MapGet("/metrics", async (HttpContext http, CancellationToken cancellationToken) =>
+        {
+            http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(http.Response.Body, ExpositionFormat.PrometheusText, cancellationToken).ConfigureAwait(false);
+            await http.Response.WriteAsync(metrics.AlertsExposition(), cancellationToken).ConfigureAwait(false);
+        }).ExcludeFromDescription();
         app.MapGet("/metrics/pushed", (Monitoring.TenantMonitoring monitoring) => Results.Text(monitoring.Latest.Exposition(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithName("PushedMetrics").WithTags("monitoring").Produces<string>(StatusCodes.Status200OK, "text/plain").WithSummary("Pushgateway-style: the latest pushed value of every series, labelled tenant and mode.");
 

@@ -14,8 +14,8 @@ public sealed class ServerMetrics
     private readonly Gauge tenants;
     private readonly Gauge activeTenants;
     private readonly Gauge deployments;
-    private readonly Gauge alerts;
-    private readonly Gauge alertsForState;
+    private static readonly string[] FixedAlertLabels = ["tenant", "severity"];
+    private IReadOnlyList<(string Mode, ActiveAlertState Alert)> activeAlerts = [];
     private readonly Gauge pendingJobs;
     private readonly Gauge admittedJobs;
     private readonly Gauge runningJobs;
@@ -29,12 +29,6 @@ public sealed class ServerMetrics
         tenants = factory.CreateGauge("keelson_tenants", "Tenants in the database.", "mode");
         activeTenants = factory.CreateGauge("keelson_tenants_active", "Tenants whose status is running.", "mode");
         deployments = factory.CreateGauge("keelson_deployments", "Deployments by state.", "mode", "state");
-
-        // Prometheus's own names for rule states, so dashboards and alerts written for Prometheus read Keelson's too.
-        alerts = factory.CreateGauge("ALERTS", "Pending and firing alerts of Keelson's alert rules (1 per alert), as Prometheus exports them.",
-            "alertname", "alertstate", "tenant", "severity", "mode");
-        alertsForState = factory.CreateGauge("ALERTS_FOR_STATE", "When each pending or firing alert became active, in Unix seconds (Prometheus's ALERTS_FOR_STATE).",
-            "alertname", "tenant", "severity", "mode");
 
         // Queue length for scaling a queue worker on it (KEDA, an HPA External metric), as seed 001 scales on its queue.
         pendingJobs = factory.CreateGauge("keelson_queue_pending_jobs", "Jobs waiting for admission, per tenant and queue.", "tenant", "queue", "mode");
@@ -115,25 +109,60 @@ public sealed class ServerMetrics
     }
 
     // Read from the database, not from this replica's evaluations: every replica shows every tenant's alerts, whoever evaluates them.
-    private void SetAlerts(List<(string Mode, ActiveAlertState Alert)> active)
+    private void SetAlerts(List<(string Mode, ActiveAlertState Alert)> active) => activeAlerts = active;
+
+    /// <summary>
+    /// Prometheus's own <c>ALERTS</c> and <c>ALERTS_FOR_STATE</c> families for the alerts read at the last scrape, so dashboards
+    /// and alerts written for Prometheus read Keelson's too. Written by hand because a PromQL rule's alerts carry their
+    /// result series' labels, which differ from alert to alert and a registry gauge's fixed label names cannot hold.
+    /// </summary>
+    public string AlertsExposition()
     {
-        var current = active.Select(a => new[] { a.Alert.RuleName, a.Alert.State.Phase.ToString().ToLowerInvariant(), a.Alert.TenantId, a.Alert.Severity, a.Mode }).ToList();
-        var keys = current.Select(l => string.Join('\u0001', l)).ToHashSet(StringComparer.Ordinal);
-        foreach (var labels in alerts.GetAllLabelValues().Where(l => !keys.Contains(string.Join('\u0001', l))).ToList())
+        var active = activeAlerts;
+        if (active.Count == 0)
         {
-            alerts.RemoveLabelled(labels);
+            return string.Empty;
         }
 
-        var forKeys = current.Select(l => string.Join('\u0001', l[0], l[2], l[3], l[4])).ToHashSet(StringComparer.Ordinal);
-        foreach (var labels in alertsForState.GetAllLabelValues().Where(l => !forKeys.Contains(string.Join('\u0001', l))).ToList())
+        var alerts = new SortedSet<string>(StringComparer.Ordinal);
+        var forState = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (mode, alert) in active)
         {
-            alertsForState.RemoveLabelled(labels);
+            var labels = new List<KeyValuePair<string, string>> { new("alertname", alert.RuleName), new("alertstate", alert.State.Phase.ToString().ToLowerInvariant()) };
+            if (alert.Key.IsSeries)
+            {
+                // The alert's labels in Prometheus's fixed-first order: tenant and severity, then the series' and the rule's, then mode.
+                var series = alert.Key.SeriesLabels;
+                labels.AddRange(FixedAlertLabels.Where(series.ContainsKey).Select(n => KeyValuePair.Create(n, series[n])));
+                labels.AddRange(series.Where(l => l.Key is not ("alertname" or "alertstate" or "tenant" or "severity" or "mode")));
+            }
+            else
+            {
+                labels.Add(new("tenant", alert.TenantId));
+                labels.Add(new("severity", alert.Severity));
+            }
+
+            labels.Add(new("mode", mode));
+            alerts.Add($"ALERTS{Format(labels)} 1");
+            forState.Add($"ALERTS_FOR_STATE{Format(labels.Where(l => l.Key != "alertstate"))} {(alert.State.ActiveAt.ToUnixTimeMilliseconds() / 1000.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
-        foreach (var ((mode, alert), labels) in active.Zip(current))
+        var text = new System.Text.StringBuilder();
+        text.Append("# HELP ALERTS Pending and firing alerts of Keelson's alert rules (1 per alert), as Prometheus exports them.\n# TYPE ALERTS gauge\n");
+        foreach (var line in alerts)
         {
-            alerts.WithLabels(labels).Set(1);
-            alertsForState.WithLabels(alert.RuleName, alert.TenantId, alert.Severity, mode).Set(alert.State.ActiveAt.ToUnixTimeMilliseconds() / 1000.0);
+            text.Append(line).Append('\n');
         }
+
+        text.Append("# HELP ALERTS_FOR_STATE When each pending or firing alert became active, in Unix seconds (Prometheus's ALERTS_FOR_STATE).\n# TYPE ALERTS_FOR_STATE gauge\n");
+        foreach (var line in forState)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        return text.ToString();
     }
+
+    private static string Format(IEnumerable<KeyValuePair<string, string>> labels) =>
+        "{" + string.Join(',', labels.Select(l => $"{l.Key}=\"{l.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"")) + "}";
 }

@@ -62,6 +62,60 @@ public sealed class AlertEvaluatorTests
         Assert.Single(await new AlertEvaluator(source, store, new RecordingSink()).EvaluateAsync("acme", [rule], T0, default));
     }
 
+    [Fact]
+    public async Task A_promql_rule_keeps_one_alert_per_result_series_with_its_own_timer_labels_and_resolution()
+    {
+        // The query answers are scripted here; PrometheusQueryTests drives the same path against a real prometheus.
+        var query = new ScriptedQuery();
+        var store = new InMemoryAlertStateStore();
+        var rule = Rule("acme", "NodeHot", "cpu_usage > 1000", TimeSpan.FromSeconds(30)) with
+        {
+            PromQL = "node_cpu > 80",
+            Labels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("team", "ops"), KeyValuePair.Create("where", "{{ $labels.node }}")]),
+            Annotations = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("summary", "{{ $labels.__name__ }} on {{ $labels.node }} at {{ $value }}")]),
+        };
+        async Task<IReadOnlyList<NotifiableAlert>> At(int seconds, params (string Node, double Value)[] series)
+        {
+            query.Answer = [.. series.Select(s => new InstantSample(ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                [KeyValuePair.Create("__name__", "node_cpu"), KeyValuePair.Create("node", s.Node), KeyValuePair.Create("team", "dev"), KeyValuePair.Create("tenant", "elsewhere")]), s.Value))];
+            return await new AlertEvaluator(new ListSource(), store, new RecordingSink(), query).EvaluateAsync("acme", [rule], T0.AddSeconds(seconds), default);
+        }
+
+        Assert.Empty(await At(0, ("a", 90)));
+        Assert.Empty(await At(15, ("a", 91), ("b", 95)));
+        // a has held for 30 s and fires; b, which appeared later, is still pending on its own timer.
+        var a = Assert.Single(await At(30, ("a", 92), ("b", 96)));
+        Assert.Equal(
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("alertname", "NodeHot"), KeyValuePair.Create("node", "a"),
+                KeyValuePair.Create("severity", "critical"), KeyValuePair.Create("team", "ops"), KeyValuePair.Create("tenant", "acme"), KeyValuePair.Create("where", "a")]),
+            a.Labels);
+        Assert.Equal("node_cpu on a at 92", a.Annotations["summary"]);
+        Assert.Equal(92, a.Value);
+        Assert.Equal(2, (await store.LoadAsync("acme", default)).Count);
+
+        // Both fire; then a's series disappears: a resolves (published once, resolved) while b keeps firing.
+        Assert.Equal(["a", "b"], (await At(45, ("a", 93), ("b", 97))).Select(n => n.Labels["node"]));
+        var cycle = await At(60, ("b", 98));
+        Assert.Equal([("a", true, 93.0), ("b", false, 98.0)], cycle.Select(n => (n.Labels["node"], n.Resolved, n.Value!.Value)));
+        Assert.Equal([("b", false)], (await At(75, ("b", 99))).Select(n => (n.Labels["node"], n.Resolved)));
+
+        // Two series that become one label set once the rule's labels apply fail the rule, as in Prometheus; states stay.
+        var before = await store.LoadAsync("acme", default);
+        InstantSample Clash(string tenant) => new(ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("node", "b"), KeyValuePair.Create("tenant", tenant)]), 1);
+        query.Answer = [Clash("x"), Clash("y")];
+        var evaluator = new AlertEvaluator(new ListSource(), store, new RecordingSink(), query);
+        Assert.Empty(await evaluator.EvaluateAsync("acme", [rule], T0.AddSeconds(90), default));
+        Assert.Contains("same labelset", evaluator.Errors["NodeHot"], StringComparison.Ordinal);
+        Assert.Equal(before.OrderBy(s => s.Key.Series, StringComparer.Ordinal), (await store.LoadAsync("acme", default)).OrderBy(s => s.Key.Series, StringComparer.Ordinal));
+
+        var transitions = store.History.Select(t => (t.Labels["node"], t.From, t.To, t.At - T0)).ToList();
+        Assert.Equal(
+            [("a", AlertPhase.Inactive, AlertPhase.Pending, TimeSpan.Zero), ("b", AlertPhase.Inactive, AlertPhase.Pending, TimeSpan.FromSeconds(15)),
+             ("a", AlertPhase.Pending, AlertPhase.Firing, TimeSpan.FromSeconds(30)), ("b", AlertPhase.Pending, AlertPhase.Firing, TimeSpan.FromSeconds(45)),
+             ("a", AlertPhase.Firing, AlertPhase.Inactive, TimeSpan.FromSeconds(60))],
+            transitions);
+    }
+
     private static AlertRule Rule(string tenant, string name, string condition, TimeSpan holdFor) =>
         new(tenant, name, condition, ConditionParser.Parse(condition), holdFor, TimeSpan.Zero, "critical",
             ImmutableSortedDictionary<string, string>.Empty,
@@ -87,5 +141,12 @@ public sealed class AlertEvaluatorTests
             Batches.Add(alerts);
             return ValueTask.CompletedTask;
         }
+    }
+
+    private sealed class ScriptedQuery : IInstantQuery
+    {
+        public IReadOnlyList<InstantSample> Answer { get; set; } = [];
+
+        public Task<IReadOnlyList<InstantSample>> QueryAsync(string promql, DateTimeOffset at, CancellationToken cancellationToken) => Task.FromResult(Answer);
     }
 }

@@ -58,10 +58,10 @@ public abstract class AlertRuleStoreContract(TestDatabase target) : StoreContrac
         await store.CreateAsync(Rule("acme", "a"), None);
         await store.CreateAsync(Rule("acme", "b") with { Severity = "warning" }, None);
         var at = Clock.GetUtcNow();
-        await new SqlAlertStateStore(Database).SaveAsync("acme", new Dictionary<string, AlertState>
+        await new SqlAlertStateStore(Database).SaveAsync("acme", new Dictionary<AlertKey, AlertState>
         {
-            ["a"] = new(AlertPhase.Firing, at, at, null, null, 91),
-            ["b"] = new(AlertPhase.Pending, at, null, null, null, 85),
+            [AlertKey.Of("a")] = new(AlertPhase.Firing, at, at, null, null, 91),
+            [AlertKey.Of("b")] = new(AlertPhase.Pending, at, null, null, null, 85),
         }, [], None);
 
         var active = await store.ActiveAsync(null, None);

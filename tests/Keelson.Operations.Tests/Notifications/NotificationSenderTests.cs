@@ -102,6 +102,46 @@ public sealed class NotificationSenderTests() : StoreContract(new SqliteTestData
         Assert.DoesNotContain("\"instance\":\"a\"", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_restarted_pipeline_reads_the_notification_log_and_does_not_resend_an_unchanged_group()
+    {
+        var hook = new WebhookReceiver(receiver.Url);
+        var other = new WebhookReceiver(new Uri(receiver.Url, "other"));
+        NotificationPipeline Start(Keelson.Operations.Storage.Database database) =>
+            new(new Dispatcher(Clock), new SqlSilenceStore(database), new SqlNotificationOutbox(database), null, Clock);
+
+        var first = Start(Database);
+        await first.Dispatcher.PublishAsync([Alerts.Make("acme", "HighCpu", "warning", "a", hook)], default);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        var firstAt = Assert.Single(await first.FlushAsync(default)).CreatedAt;
+
+        // A restart: a new dispatcher on the same database gets the same firing alert from the evaluator, and one for a
+        // receiver never notified (the control: without a log entry a group is notified after group_wait, as before).
+        var second = Start(OpenAnother());
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await second.Dispatcher.PublishAsync([Alerts.Make("acme", "HighCpu", "warning", "a", hook), Alerts.Make("acme", "HighCpu", "warning", "a", other)], default);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal([ReceiverNames.Identity(other)], (await second.FlushAsync(default)).Select(n => ReceiverNames.Identity(n.Receiver)));
+
+        // The unchanged group is next notified at the first group_interval tick at least repeat_interval after the first notification.
+        var repeats = new List<DateTimeOffset>();
+        while (Clock.GetUtcNow() < firstAt + TimeSpan.FromHours(4) + TimeSpan.FromMinutes(5))
+        {
+            Clock.Advance(TimeSpan.FromMinutes(5));
+            repeats.AddRange((await second.FlushAsync(default)).Where(n => n.Receiver == hook).Select(n => n.CreatedAt));
+        }
+
+        var repeat = Assert.Single(repeats);
+        Assert.InRange(repeat - firstAt, TimeSpan.FromHours(4), TimeSpan.FromHours(4) + TimeSpan.FromMinutes(5));
+
+        // After another restart a changed firing set is notified once group_wait has passed.
+        var third = Start(OpenAnother());
+        await third.Dispatcher.PublishAsync([Alerts.Make("acme", "HighCpu", "warning", "a", hook), Alerts.Make("acme", "HighCpu", "warning", "b", hook)], default);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        var changed = Assert.Single(await third.FlushAsync(default), n => n.Receiver == hook);
+        Assert.Equal(["a", "b"], changed.Alerts.Select(a => a.Labels["instance"]));
+    }
+
     public void Dispose()
     {
         receiver.Dispose();

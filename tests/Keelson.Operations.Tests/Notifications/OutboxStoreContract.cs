@@ -31,6 +31,22 @@ public abstract class OutboxStoreContract(TestDatabase target) : StoreContract(t
     }
 
     [Fact]
+    public async Task Each_enqueued_notification_updates_its_groups_notification_log()
+    {
+        var outbox = new SqlNotificationOutbox(Database);
+        var first = Alerts.Notification("acme", Hook, "key-log-1", Clock.GetUtcNow(), "a", "b");
+        await outbox.EnqueueAsync([first], default);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var second = Alerts.Notification("acme", Hook, "key-log-2", Clock.GetUtcNow(), "a");
+        await outbox.EnqueueAsync([second], default);
+
+        var log = await new SqlNotificationOutbox(OpenAnother()).NotificationLogAsync([first.GroupKey, "acme/none"], default);
+        var entry = Assert.Single(log);
+        Assert.Equal((first.GroupKey, second.FiringKey, second.CreatedAt), (entry.Key, entry.Value.Firing, entry.Value.NotifiedAt));
+        Assert.NotEqual(first.FiringKey, second.FiringKey);
+    }
+
+    [Fact]
     public async Task Two_replicas_claiming_at_once_never_get_the_same_row()
     {
         var writer = new SqlNotificationOutbox(Database);

@@ -110,6 +110,30 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_restart_does_not_resend_a_firing_group_already_notified()
+    {
+        var clock = new VirtualClock(t0.AddMinutes(-1));
+        await using (var first = new AlertTestServer(directory, clock))
+        {
+            await first.CreateTenantAsync("ev-nflog");
+            await first.PushAsync("ev-nflog", "cpu_usage", t0, TimeSpan.FromMinutes(20), _ => 95);
+            Assert.Equal(HttpStatusCode.Created, (await first.SendAsync(HttpMethod.Post, "/api/v1/tenants/ev-nflog/alerts", Rule("1m"))).Status);
+            await AlertTestServer.WaitForEvaluationAsync([first], "ev-nflog", t0.AddMinutes(-1));
+            await RunAsync(clock, [first], "ev-nflog", t0, t0.AddMinutes(3));
+            Assert.Equal("firing", Assert.Single(await sink.WaitForAsync(1, TimeSpan.FromSeconds(10))).Body["status"]!.GetValue<string>());
+        }
+
+        // The alert keeps firing. The new server re-opens the group, waits group_wait and two group_intervals, and finds
+        // in the notification log that this firing set was sent at t0+1m30s: nothing is sent again before repeat_interval.
+        await using var second = new AlertTestServer(directory, clock);
+        await RunAsync(clock, [second], "ev-nflog", t0.AddMinutes(4), t0.AddMinutes(15));
+        var (_, active) = await second.SendAsync(HttpMethod.Get, "/api/v1/tenants/ev-nflog/alerts/active");
+        Assert.Equal("firing", active["alerts"]![0]!["state"]!.GetValue<string>());
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(sink.Requests);
+    }
+
+    [Fact]
     public async Task Two_instances_on_one_PostgreSQL_database_evaluate_each_tenant_once_and_notify_once()
     {
         var database = await postgres.CreateDatabaseAsync();

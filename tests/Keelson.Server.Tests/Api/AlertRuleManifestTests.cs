@@ -51,6 +51,42 @@ public sealed class AlertRuleManifestTests(ApiFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_stack_document_tenant_pins_its_rules_into_the_manifest_and_the_deployment()
+    {
+        using var client = factory.CreateClient();
+        var yaml = (await File.ReadAllTextAsync(Repo.File("examples", "restaurant.yaml"))).Replace("tenant: restaurant-system", "tenant: rules-stack", StringComparison.Ordinal);
+        using (var created = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
+        {
+            Content = new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"),
+            Headers = { { "X-Demo-Mode", "true" } },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Null(await AlertsObjectAsync(client, "rules-stack"));
+        Assert.Equal(HttpStatusCode.Created, (await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/rules-stack/alerts", Rule, "true")).Status);
+        var rendered = await AlertsObjectAsync(client, "rules-stack");
+        Assert.NotNull(rendered);
+
+        var group = rendered["spec"]!["groups"]![0]!;
+        Assert.Equal(("high_cpu_usage", "rules-stack"), (group["rules"]![0]!["alert"]!.GetValue<string>(), group["rules"]![0]!["labels"]!["tenant"]!.GetValue<string>()));
+        await PromtoolCheckRulesAsync(new JsonObject { ["groups"] = new JsonArray(group.DeepClone()) });
+
+        // The deployment's snapshot carries the rules with the stack: it still plans, and the sandbox holds the PrometheusRule.
+        var (_, accepted, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/rules-stack/deploy", null, "true");
+        var done = await DeploymentClient.WaitFinishedAsync(client, accepted["deployment_id"]!.GetValue<string>());
+        Assert.Equal("succeeded", done["status"]!.GetValue<string>());
+        using (var cluster = KubernetesCluster.Connect(Path.Combine(factory.DataDirectory, "sandbox", "aws-general.kubeconfig"), null))
+        {
+            Assert.NotNull(await cluster.GetAsync(new ObjectKey("monitoring.coreos.com/v1", "PrometheusRule", "rules-stack", "rules-stack-alerts"), CancellationToken.None));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/rules-stack/alerts/high_cpu_usage/disable", null, "true")).Status);
+        Assert.Null(await AlertsObjectAsync(client, "rules-stack"));
+    }
+
+    [Fact]
     public async Task Rules_a_client_sends_in_its_request_are_replaced_by_the_stored_ones()
     {
         using var client = factory.CreateClient();

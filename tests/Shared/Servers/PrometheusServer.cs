@@ -25,9 +25,10 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     /// <summary>
     /// Starts Prometheus scraping <paramref name="target"/> (host:port) at <paramref name="metricsPath"/> and waits until
-    /// it is ready; on <paramref name="port"/> when given (so a server can be told the address before it exists).
+    /// it is ready; on <paramref name="port"/> when given (so a server can be told the address before it exists), and
+    /// evaluating the rule groups in <paramref name="rulesFile"/> every second when given.
     /// </summary>
-    public static async Task<PrometheusServer> StartAsync(string target, string metricsPath = "/metrics", int? port = null)
+    public static async Task<PrometheusServer> StartAsync(string target, string metricsPath = "/metrics", int? port = null, string? rulesFile = null)
     {
         var binary = ExternalProcess.Find("prometheus", "prometheus", "/usr/bin", "/usr/local/bin");
         var folder = Directory.CreateTempSubdirectory("keelson-prometheus-").FullName;
@@ -37,6 +38,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
+            {(rulesFile is null ? "" : $"rule_files: [\"{rulesFile}\"]")}
             scrape_configs:
               - job_name: keelson
                 honor_labels: true
