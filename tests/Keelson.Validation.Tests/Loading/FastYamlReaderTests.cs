@@ -216,6 +216,35 @@ public sealed class FastYamlReaderTests
     }
 
     [Fact]
+    public void A_long_rendered_stream_read_in_pieces_matches_one_YamlDotNet_read()
+    {
+        var rendered = Repo.Examples.Select(path =>
+        {
+            var spec = StackParser.Parse(File.ReadAllText(path), path).Value!;
+            return ManifestYaml.Documents(ManifestRenderer.Default.Render(Planner.Default.Plan(spec).Plan!).Objects.Select(o => o.Resource));
+        }).ToList();
+        var text = new StringBuilder();
+        while (text.Length < SplitYamlReader.MinLength * 2)
+        {
+            foreach (var yaml in rendered)
+            {
+                text.Append("---\n# Source: rendered\n").Append(yaml);
+            }
+        }
+
+        var whole = YamlTreeReader.Read(text.ToString(), []);
+        var split = SplitYamlReader.Read(text.ToString(), []);
+
+        Assert.True(SplitYamlReader.Cut(text.ToString(), 8).Count > 2);
+        Assert.True(FastYamlReader.TryRead(text.ToString()) is not null);
+        Assert.Equal(whole.Count, split.Count);
+        for (var i = 0; i < whole.Count; i++)
+        {
+            Assert.Null(Difference(split[i], whole[i], $"document {i}"));
+        }
+    }
+
+    [Fact]
     public void Generated_and_mutated_texts_read_the_same_or_are_declined()
     {
         var random = new Random(20261207);
