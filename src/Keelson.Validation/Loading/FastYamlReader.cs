@@ -476,6 +476,12 @@ internal sealed class FastYamlReader
             {
                 break;
             }
+
+            if (At(pos) == '*')
+            {
+                // YamlDotNet does not read "a *b: c" as a key; a '*' after a space is left to it.
+                throw Decline;
+            }
         }
 
         pos = end;
@@ -698,7 +704,7 @@ internal sealed class FastYamlReader
         while (true)
         {
             c = At(pos);
-            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '=' or '+' or '~' or '$' or '(' or ')' or '^' || (c == '-' && pos > start))
+            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '=' or '+' or '~' or '$' or '(' or ')' or '^' || (c == '-' && pos > start && char.IsAsciiLetterOrDigit(text[pos - 1])))
             {
                 end = ++pos;
             }
@@ -811,6 +817,12 @@ internal sealed class FastYamlReader
                 }
 
                 var end = text.IndexOf('\n', lineStart + indent);
+                if (!literal && text[(end < 0 ? text.Length : end) - 1] == ' ')
+                {
+                    // Trailing spaces where lines are folded: not re-derived here.
+                    throw Decline;
+                }
+
                 value.Append(text, lineStart + indent, (end < 0 ? text.Length : end) - lineStart - indent);
                 blanks = 0;
                 first = false;

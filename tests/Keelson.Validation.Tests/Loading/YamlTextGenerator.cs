@@ -37,7 +37,7 @@ internal static class YamlTextGenerator
         return text.ToString();
     }
 
-    /// <summary>The text with one random edit: a character deleted or inserted, a line repeated, dropped or re-indented.</summary>
+    /// <summary>The text with one random edit: a character deleted or inserted, a line repeated, dropped, re-indented or extended.</summary>
     public static string Mutate(string text, Random random)
     {
         if (text.Length == 0)
@@ -48,8 +48,13 @@ internal static class YamlTextGenerator
         var at = random.Next(text.Length);
         var lines = text.Split('\n').ToList();
         var l = random.Next(lines.Count);
-        switch (random.Next(6))
+        switch (random.Next(8))
         {
+            case 7:
+                return text.Insert(at, ((char)random.Next(' ', '~' + 1)).ToString());
+            case 6:
+                lines[l] += random.Next(2) == 0 ? " " : ":";
+                break;
             case 0:
                 return text.Remove(at, 1);
             case 1:
