@@ -232,7 +232,7 @@ internal sealed class FastYamlReader
                 return parentIndent < 0 ? throw Decline : BlockScalar(parentIndent);
         }
 
-        var (value, style) = Scalar();
+        var (value, style) = Scalar(mayBeKey: block);
         var afterScalar = pos;
 
         while (At(pos) == ' ')
@@ -284,7 +284,7 @@ internal sealed class FastYamlReader
                 throw Decline;
             }
 
-            var (k, _) = Scalar();
+            var (k, _) = Scalar(mayBeKey: true);
             var keyEnd = pos;
             while (At(pos) == ' ')
             {
@@ -418,8 +418,8 @@ internal sealed class FastYamlReader
         return list;
     }
 
-    /// <summary>A one-line plain or quoted scalar at <see cref="pos"/>, in block context; <see cref="pos"/> ends just past it (before trailing spaces).</summary>
-    private (string Value, ScalarStyle Style) Scalar()
+    /// <summary>A one-line plain or quoted scalar at <see cref="pos"/>, in block context, that is a key where <paramref name="mayBeKey"/> and a ':' follows; <see cref="pos"/> ends just past it (before trailing spaces).</summary>
+    private (string Value, ScalarStyle Style) Scalar(bool mayBeKey)
     {
         var c = text[pos];
         switch (c)
@@ -477,9 +477,9 @@ internal sealed class FastYamlReader
                 break;
             }
 
-            if (At(pos) == '*')
+            if (mayBeKey && At(pos) == '*')
             {
-                // YamlDotNet does not read "a *b: c" as a key; a '*' after a space is left to it.
+                // YamlDotNet does not read "a *b: c" as a key (values such as "0 * * * *" it reads as written).
                 throw Decline;
             }
         }

@@ -122,6 +122,7 @@ public sealed class FastYamlReaderTests
     [InlineData("a: 1\n---\nb: 2\n---\n- x\n")]
     [InlineData("just a scalar\n")]
     [InlineData("a #b: c\n")]
+    [InlineData("schedule: 0 * * * *\n")]
     [InlineData("literal: |\n  keeps  \n  # not a comment\n  ---\nnext: x # comment: y\n")]
     [InlineData("- |\n x\n- a: |-\n    y\n  b: 1\n")]
     [InlineData("\"quoted\"")]
