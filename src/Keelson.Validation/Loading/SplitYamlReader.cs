@@ -5,7 +5,7 @@ namespace Keelson.Validation.Loading;
 /// <summary>
 /// Reads a long multi-document text (a rendered fleet, <c>helm template</c> of a large chart) in pieces on every core:
 /// the text is cut at document start lines (<c>---</c> at the start of a line), each piece is read by
-/// <see cref="YamlTreeReader"/> with its first line's offset, and the roots are put back in order.
+/// <see cref="FastYamlReader"/> (or, outside its subset, <see cref="YamlTreeReader"/>) with its first line's offset, and the roots are put back in order.
 /// </summary>
 /// <remarks>
 /// A cut is only made where it cannot change what is read: no directives (<c>%YAML</c>, which reach past a
@@ -27,7 +27,7 @@ internal static class SplitYamlReader
         var pieces = text.Length < MinLength ? [] : Cut(text, Environment.ProcessorCount * 4);
         if (pieces.Count < 2)
         {
-            return YamlTreeReader.Read(text, duplicates);
+            return ReadPiece(text, duplicates, 0);
         }
 
         var read = new (List<YamlElement> Roots, List<YamlEntry> Duplicates)[pieces.Count];
@@ -38,7 +38,7 @@ internal static class SplitYamlReader
                 var (start, line) = pieces[i];
                 var end = i + 1 < pieces.Count ? pieces[i + 1].Start : text.Length;
                 var pieceDuplicates = new List<YamlEntry>();
-                read[i] = (YamlTreeReader.Read(text[start..end], pieceDuplicates, line - 1), pieceDuplicates);
+                read[i] = (ReadPiece(text[start..end], pieceDuplicates, line - 1), pieceDuplicates);
             });
         }
         catch (AggregateException)
@@ -56,6 +56,10 @@ internal static class SplitYamlReader
 
         return roots;
     }
+
+    /// <summary>One text or piece: by <see cref="FastYamlReader"/> where it can, else by <see cref="YamlTreeReader"/>, whose errors are the ones reported.</summary>
+    private static List<YamlElement> ReadPiece(string text, List<YamlEntry> duplicates, int lineOffset) =>
+        FastYamlReader.TryRead(text, lineOffset) ?? YamlTreeReader.Read(text, duplicates, lineOffset);
 
     /// <summary>Where each piece starts (a character index and its line, from 1): about <paramref name="count"/> pieces of similar length, or none.</summary>
     internal static List<(int Start, int Line)> Cut(string text, int count)
