@@ -164,10 +164,10 @@ public static class InferenceEndpoints
         $"Tenant '{tenant}' has no {(version is null ? "version" : $"version or alias '{version}'")} of model '{name}' in the selected database; upload one at /api/v1/tenants/{tenant}/models/{name}/versions.");
 
     // OIP V2 clients read "error"; Keelson's clients read the problem's "detail": both are filled.
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Error(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail,
+    internal static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Error(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail,
         type: $"https://keelson.dev/problems/{status}", extensions: new Dictionary<string, object?> { ["error"] = detail });
 
-    private sealed class V2ResponseResult(string model, int version, string? id, IReadOnlyList<InferenceTensor> outputs) : IResult
+    internal sealed class V2ResponseResult(string model, int version, string? id, IReadOnlyList<InferenceTensor> outputs) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
