@@ -54,7 +54,7 @@ public sealed partial class PinnedModel(IOptions<ServerOptions> options, ModelMe
             }
 
             await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-            delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 5));
         }
     }
 
