@@ -19,7 +19,7 @@ public static class PinnedInferenceEndpoints
     public static void MapPinnedInference(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/v2", () => TypedResults.Ok(new V2ServerMetadata("keelson", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [])))
+        app.MapGet("/v2", () => TypedResults.Ok(new V2ServerMetadata("keelson", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", ["binary_tensor_data"])))
             .WithName("V2ServerMetadata");
         app.MapGet("/v2/health/live", () => TypedResults.Ok(new V2Health(true, true))).WithName("V2Live");
         app.MapGet("/v2/health/ready", (PinnedModel pinned) => pinned.Loaded is not null
@@ -52,17 +52,13 @@ public static class PinnedInferenceEndpoints
 
     private static async Task<IResult> Infer(string name, string? version, HttpContext http, PinnedModel pinned, CancellationToken cancellationToken)
     {
-        var (text, bodyProblem) = await JsonBody.ReadTextAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (text is null)
+        var (document, binary, bodyProblem) = await V2Body.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (document is null)
         {
             return bodyProblem!;
         }
 
-        using var document = JsonBody.ParseDocument(text, out var notJson);
-        if (document is null)
-        {
-            return notJson!;
-        }
+        using var disposeDocument = document;
 
         if (Check(name, version, pinned) is { } problem)
         {
@@ -72,9 +68,9 @@ public static class PinnedInferenceEndpoints
         var (found, path, serving) = pinned.Loaded!;
         try
         {
-            var request = V2Json.Read(document);
+            var request = V2Json.Read(document, binary);
             var outputs = await pinned.Runtime.InferAsync(found, path, serving, request.Inputs, request.Outputs, cancellationToken).ConfigureAwait(false);
-            return new InferenceEndpoints.V2ResponseResult(name, found.Version, request.Id, outputs);
+            return new InferenceEndpoints.V2ResponseResult(name, found.Version, request, outputs);
         }
         catch (InferenceRequestException e)
         {

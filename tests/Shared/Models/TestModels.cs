@@ -30,6 +30,18 @@ public static class TestModels
         return JsonNode.Parse(output)!.AsObject().ToDictionary(p => p.Key, p => p.Value!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
     }
 
+    /// <summary>What numpy computes for <paramref name="request"/>, as each output's little-endian bytes (the binary tensor extension's form).</summary>
+    public static async Task<IReadOnlyDictionary<string, byte[]>> ReferenceBytesAsync(string model, JsonObject request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var directory = await Built.Value.ConfigureAwait(false);
+        var file = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, request.ToJsonString()).ConfigureAwait(false);
+        var output = await ExternalProcess.RunAsync("/usr/bin/python3", [Script, "reference-bytes", directory, model, file], TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        File.Delete(file);
+        return JsonNode.Parse(output)!.AsObject().ToDictionary(p => p.Key, p => Convert.FromHexString(p.Value!.GetValue<string>()));
+    }
+
     private static async Task<string> BuildAsync()
     {
         var directory = Directory.CreateTempSubdirectory("keelson-onnx-").FullName;

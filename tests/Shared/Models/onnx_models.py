@@ -3,6 +3,7 @@
 
   onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx and weights.npz to DIR
   onnx_models.py reference DIR MODEL REQUEST.json
+  onnx_models.py reference-bytes DIR MODEL REQUEST.json   the outputs as little-endian bytes (hex), as the binary tensor extension sends them
       prints {"name": [values...], ...}: the outputs MODEL gives for the request's inputs ({"inputs": [{name, shape, data}]}),
       computed with numpy from the saved weights, never by ONNX Runtime.
 
@@ -95,5 +96,9 @@ if __name__ == "__main__":
         with open(sys.argv[4]) as f:
             outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
         print(json.dumps({k: {"shape": list(v.shape), "data": [float(f) for f in v.reshape(-1)]} for k, v in outputs.items()}))
+    elif sys.argv[1] == "reference-bytes":
+        with open(sys.argv[4]) as f:
+            outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
+        print(json.dumps({k: v.astype(v.dtype.newbyteorder("<")).tobytes().hex() for k, v in outputs.items()}))
     else:
         raise SystemExit(__doc__)
