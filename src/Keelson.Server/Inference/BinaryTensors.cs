@@ -89,6 +89,8 @@ public static class BinaryTensors
         byte[] a => a.AsSpan(),
         sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()),
         bool[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        Half[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        Microsoft.ML.OnnxRuntime.BFloat16[] a => MemoryMarshal.AsBytes(a.AsSpan()),
         _ => throw new InvalidOperationException($"{array.GetType().Name} is not a served element type."),
     };
 }

@@ -197,6 +197,20 @@ public static class V2Json
                 }
 
                 break;
+            case Half[] a:
+                foreach (var v in a)
+                {
+                    WriteFloat(writer, (float)v);
+                }
+
+                break;
+            case Microsoft.ML.OnnxRuntime.BFloat16[] a:
+                foreach (var v in a)
+                {
+                    WriteFloat(writer, v.ToFloat());
+                }
+
+                break;
             case long[] a:
                 foreach (var v in a)
                 {
@@ -384,6 +398,8 @@ public static class V2Json
         {
             "FP32" => value.TryGetSingle(out var f) && float.IsFinite(f) ? f : null,
             "FP64" => value.TryGetDouble(out var d) ? d : null,
+            "FP16" => value.TryGetDouble(out var h) && Half.IsFinite((Half)h) ? (Half)h : null,
+            "BF16" => value.TryGetSingle(out var bf) && float.IsFinite(bf) && float.IsFinite(((Microsoft.ML.OnnxRuntime.BFloat16)bf).ToFloat()) ? (Microsoft.ML.OnnxRuntime.BFloat16)bf : null,
             "INT64" => value.TryGetInt64(out var l) ? l : null,
             "INT32" => value.TryGetInt32(out var i) ? i : null,
             "INT16" => value.TryGetInt16(out var s) ? s : null,
