@@ -197,6 +197,13 @@ public static class V2Json
                 }
 
                 break;
+            case string[] a:
+                foreach (var v in a)
+                {
+                    writer.WriteStringValue(v);
+                }
+
+                break;
             case Half[] a:
                 foreach (var v in a)
                 {
@@ -387,6 +394,11 @@ public static class V2Json
                 JsonValueKind.False => false,
                 _ => throw Bad($"{at}: {value.GetRawText()} is not true or false (BOOL)"),
             };
+        }
+
+        if (datatype == "BYTES")
+        {
+            return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Bad($"{at}: {Shorten(value.GetRawText())} is not a string (BYTES)");
         }
 
         if (value.ValueKind != JsonValueKind.Number)

@@ -18,6 +18,9 @@ public static class TestModels
     public static async Task<byte[]> BytesAsync(string model) =>
         await File.ReadAllBytesAsync(Path.Combine(await Built.Value.ConfigureAwait(false), model + ".onnx")).ConfigureAwait(false);
 
+    /// <summary>The path of a built model's file (after <see cref="BytesAsync"/> has built them).</summary>
+    public static string PathOf(string model) => Path.Combine(Built.Value.Result, model + ".onnx");
+
     /// <summary>What numpy computes for <paramref name="request"/> (an OIP V2 request body): output name → flat values.</summary>
     public static async Task<IReadOnlyDictionary<string, double[]>> ReferenceAsync(string model, JsonObject request)
     {

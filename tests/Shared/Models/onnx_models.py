@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the small ONNX models the model-registry and inference tests use, and computes reference outputs with numpy.
 
-  onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx, halves.onnx and weights.npz to DIR
+  onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx, halves.onnx, words.onnx and weights.npz to DIR
   onnx_models.py reference DIR MODEL REQUEST.json
   onnx_models.py reference-bytes DIR MODEL REQUEST.json   the outputs as little-endian bytes (hex), as the binary tensor extension sends them
       prints {"name": [values...], ...}: the outputs MODEL gives for the request's inputs ({"inputs": [{name, shape, data}]}),
@@ -78,6 +78,20 @@ def halves():
     return model(graph)
 
 
+def words():
+    """BYTES (ONNX strings) in and out: StringNormalizer upper-cases them in the C locale (ASCII letters only; the
+    machines have no other locale installed), Identity passes them through."""
+    nodes = [
+        helper.make_node("StringNormalizer", ["text"], ["upper"], case_change_action="UPPER", locale="C"),
+        helper.make_node("Identity", ["text"], ["same"]),
+    ]
+    graph = helper.make_graph(nodes, "words",
+                              [helper.make_tensor_value_info("text", TensorProto.STRING, [3])],
+                              [helper.make_tensor_value_info("upper", TensorProto.STRING, [3]),
+                               helper.make_tensor_value_info("same", TensorProto.STRING, [3])])
+    return model(graph)
+
+
 def bfloat16(x):
     """float32 to bfloat16 by round-to-nearest-even on the upper 16 bits, returned as float32 (numpy has no bfloat16)."""
     bits = np.asarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
@@ -100,6 +114,7 @@ def build(directory):
     onnx.save(mlp(w, "v2_", "batch", "dynamic_mlp_v2"), f"{directory}/mlp_v2.onnx")
     onnx.save(two_inputs(), f"{directory}/two_inputs.onnx")
     onnx.save(halves(), f"{directory}/halves.onnx")
+    onnx.save(words(), f"{directory}/words.onnx")
 
 
 def reference(directory, name, request):
@@ -119,6 +134,10 @@ def reference(directory, name, request):
         b = bfloat16(inputs["b"])
         f = inputs["f"].astype(np.float32)
         return {"h_as_fp32": h.astype(np.float32), "b_as_fp32": b, "f_as_fp16": f.astype(np.float16), "f_as_bf16": bfloat16(f)}
+    if name == "words":
+        text = np.array(request["inputs"][0]["data"], dtype=object)
+        # The C locale upper-cases ASCII letters only, as bytes.upper() does.
+        return {"upper": np.array([t.encode("utf-8").upper().decode("utf-8") for t in text], dtype=object), "same": text}
     raise SystemExit(f"unknown model {name}")
 
 
@@ -128,7 +147,7 @@ if __name__ == "__main__":
     elif sys.argv[1] == "reference":
         with open(sys.argv[4]) as f:
             outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
-        print(json.dumps({k: {"shape": list(v.shape), "data": [float(f) for f in v.reshape(-1)]} for k, v in outputs.items()}))
+        print(json.dumps({k: {"shape": list(v.shape), "data": [f if isinstance(f, str) else float(f) for f in v.reshape(-1)]} for k, v in outputs.items()}))
     elif sys.argv[1] == "reference-bytes":
         with open(sys.argv[4]) as f:
             outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
