@@ -168,7 +168,7 @@ public static class InferenceEndpoints
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
-            if (!outputs.Any(o => request.IsBinary(o.Name)))
+            if (!request.AnyBinary || !outputs.Any(o => request.IsBinary(o.Name)))
             {
                 httpContext.Response.ContentType = "application/json";
                 await using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter))

@@ -18,11 +18,16 @@ public static class V2Json
         public bool BinaryByDefault { get; init; }
 
         /// <summary>Per named output, its <c>parameters.binary_data</c>, which overrides <see cref="BinaryByDefault"/>.</summary>
-        public IReadOnlyDictionary<string, bool> BinaryOutputs { get; init; } = new Dictionary<string, bool>();
+        public IReadOnlyDictionary<string, bool> BinaryOutputs { get; init; } = NoBinaryOutputs;
+
+        /// <summary>Whether any output may be answered as binary data (false for plain JSON requests, the common case).</summary>
+        public bool AnyBinary => BinaryByDefault || BinaryOutputs.Values.Any(b => b);
 
         /// <summary>Whether output <paramref name="name"/> is answered as binary data.</summary>
         public bool IsBinary(string name) => BinaryOutputs.TryGetValue(name, out var binary) ? binary : BinaryByDefault;
     }
+
+    private static readonly Dictionary<string, bool> NoBinaryOutputs = [];
 
     /// <summary>The request in <paramref name="document"/>; <see cref="InferenceRequestException"/> naming the problem.</summary>
     public static Request Read(JsonDocument document) => Read(document, null);
@@ -38,7 +43,7 @@ public static class V2Json
         var root = document.RootElement;
         var offset = 0;
         var binaryByDefault = false;
-        var binaryOutputs = new Dictionary<string, bool>(StringComparer.Ordinal);
+        Dictionary<string, bool>? binaryOutputs = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Bad("$: the body must be a JSON object with an inputs array");
@@ -78,7 +83,7 @@ public static class V2Json
                         outputs.Add(name);
                         if (o.TryGetProperty("parameters", out var parameters) && Flag(parameters, "binary_data", $"outputs[{i}].parameters") is { } asBinary)
                         {
-                            binaryOutputs[name] = asBinary;
+                            (binaryOutputs ??= new Dictionary<string, bool>(StringComparer.Ordinal))[name] = asBinary;
                         }
                     }
 
@@ -94,7 +99,7 @@ public static class V2Json
                 $"the body has {rest.Length} bytes after the JSON header (Inference-Header-Content-Length) but the inputs' binary_data_size add up to {offset}"));
         }
 
-        return new Request(id, inputs ?? throw Bad("inputs: required"), outputs) { BinaryByDefault = binaryByDefault, BinaryOutputs = binaryOutputs };
+        return new Request(id, inputs ?? throw Bad("inputs: required"), outputs) { BinaryByDefault = binaryByDefault, BinaryOutputs = binaryOutputs ?? NoBinaryOutputs };
     }
 
     // A boolean parameter of a parameters object; other parameters are ignored, as the protocol allows.

@@ -14,7 +14,7 @@ public static class TestModels
     /// <summary>The script, copied next to the test assembly.</summary>
     public static string Script => Path.Combine(AppContext.BaseDirectory, "models", "onnx_models.py");
 
-    /// <summary>The bytes of a built model: <c>mlp</c>, <c>dynamic_mlp</c>, <c>mlp_v2</c>, <c>two_inputs</c>.</summary>
+    /// <summary>The bytes of a built model: <c>mlp</c>, <c>dynamic_mlp</c>, <c>mlp_v2</c>, <c>two_inputs</c>, <c>halves</c> (FP16/BF16 casts), <c>words</c> (BYTES).</summary>
     public static async Task<byte[]> BytesAsync(string model) =>
         await File.ReadAllBytesAsync(Path.Combine(await Built.Value.ConfigureAwait(false), model + ".onnx")).ConfigureAwait(false);
 
