@@ -51,6 +51,34 @@ public sealed class ModelEndpointsTests(ModelEndpointsTests.Factory factory) : I
     }
 
     [Fact]
+    public async Task Deleting_a_tenant_deletes_its_models_their_unshared_files_and_their_sessions()
+    {
+        using var client = factory.CreateClient();
+        await ModelClient.CreateTenantAsync(client, "reg-gone");
+        await ModelClient.CreateTenantAsync(client, "reg-stays");
+        var (_, own) = await ModelClient.UploadAsync(client, "reg-gone", "halves", await TestModels.BytesAsync("halves"));
+        var (_, shared) = await ModelClient.UploadAsync(client, "reg-gone", "scorer", await TestModels.BytesAsync("dynamic_mlp"));
+        await ModelClient.UploadAsync(client, "reg-stays", "scorer", await TestModels.BytesAsync("dynamic_mlp"));
+        Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/halves/ready", "reg-gone")).Status);
+        var models = factory.Services.GetRequiredService<TenantModels>();
+        var ownDigest = own["digest"]!.GetValue<string>();
+        var sharedDigest = shared["digest"]!.GetValue<string>();
+        Assert.True(models.Runtime.Sessions.IsLoaded(ownDigest));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ModelClient.SendAsync(client, HttpMethod.Delete, "/api/v1/tenants/reg-gone", null)).Status);
+
+        Assert.Empty(await models.For(true).Store.ListModelsAsync("reg-gone", CancellationToken.None));
+        Assert.False(File.Exists(models.For(true).Files.PathOf(ownDigest)));
+        Assert.False(models.Runtime.Sessions.IsLoaded(ownDigest));
+        Assert.True(File.Exists(models.For(true).Files.PathOf(sharedDigest)));
+        Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/scorer/ready", "reg-stays")).Status);
+
+        // A tenant created again under the same name starts with no models.
+        await ModelClient.CreateTenantAsync(client, "reg-gone");
+        Assert.Equal(HttpStatusCode.NotFound, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/halves/ready", "reg-gone")).Status);
+    }
+
+    [Fact]
     public async Task A_versions_file_is_served_with_its_number_and_digest_by_number_or_alias()
     {
         using var client = factory.CreateClient();
