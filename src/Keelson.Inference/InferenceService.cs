@@ -57,6 +57,27 @@ public sealed class InferenceService(InferenceOptions options, IInferenceObserve
         }
     }
 
+    /// <summary>
+    /// Forgets a deleted tenant's models: closes their executors and unloads the sessions of <paramref name="unusedDigests"/>
+    /// (files no other version uses any more; a shared file's session keeps serving the others).
+    /// </summary>
+    public async Task ForgetTenantAsync(string tenantId, IEnumerable<string> unusedDigests)
+    {
+        ArgumentNullException.ThrowIfNull(unusedDigests);
+        foreach (var key in executors.Keys.Where(k => k.TenantId == tenantId).ToList())
+        {
+            if (executors.TryRemove(key, out var executor))
+            {
+                await executor.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        foreach (var digest in unusedDigests)
+        {
+            Sessions.Unload(digest);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -84,6 +84,27 @@ public sealed class SessionCache(InferenceOptions options, IInferenceObserver? o
         }
     }
 
+    /// <summary>Unloads the session of <paramref name="digest"/> (disposed once its last run ends); false when it was not loaded.</summary>
+    public bool Unload(string digest)
+    {
+        lock (gate)
+        {
+            if (!entries.Remove(digest, out var entry))
+            {
+                return false;
+            }
+
+            entry.Unloaded = true;
+            if (entry.Leases == 0)
+            {
+                entry.Session.Dispose();
+            }
+
+            Report();
+            return true;
+        }
+    }
+
     /// <summary>Opens a session with Keelson's settings: CUDA when offered and preferred, else CPU; <see cref="OnnxRuntimeException"/> when the model does not load.</summary>
     public static InferenceSession Open(string path, InferenceOptions options)
     {

@@ -1,16 +1,21 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Keelson.Inference;
 
-/// <summary>The OIP V2 datatypes Keelson serves, their .NET element types, and moving them in and out of ONNX Runtime.</summary>
+/// <summary>
+/// The OIP V2 datatypes Keelson serves, their .NET element types (FP16 as <see cref="Half"/>, BF16 as ONNX Runtime's
+/// <see cref="BFloat16"/>, which .NET lacks), and moving them in and out of ONNX Runtime.
+/// </summary>
 public static class TensorTypes
 {
     private static readonly Dictionary<string, Type> Types = new(StringComparer.Ordinal)
     {
         ["BOOL"] = typeof(bool), ["UINT8"] = typeof(byte), ["INT8"] = typeof(sbyte), ["INT16"] = typeof(short), ["UINT16"] = typeof(ushort),
         ["INT32"] = typeof(int), ["UINT32"] = typeof(uint), ["INT64"] = typeof(long), ["UINT64"] = typeof(ulong), ["FP32"] = typeof(float), ["FP64"] = typeof(double),
+        ["FP16"] = typeof(Half), ["BF16"] = typeof(BFloat16), ["BYTES"] = typeof(string),
     };
 
     private static readonly Dictionary<TensorElementType, string> FromOrt = new()
@@ -18,6 +23,7 @@ public static class TensorTypes
         [TensorElementType.Bool] = "BOOL", [TensorElementType.UInt8] = "UINT8", [TensorElementType.Int8] = "INT8", [TensorElementType.Int16] = "INT16",
         [TensorElementType.UInt16] = "UINT16", [TensorElementType.Int32] = "INT32", [TensorElementType.UInt32] = "UINT32", [TensorElementType.Int64] = "INT64",
         [TensorElementType.UInt64] = "UINT64", [TensorElementType.Float] = "FP32", [TensorElementType.Double] = "FP64",
+        [TensorElementType.Float16] = "FP16", [TensorElementType.BFloat16] = "BF16", [TensorElementType.String] = "BYTES",
     };
 
     /// <summary>The datatypes served, sorted.</summary>
@@ -29,11 +35,11 @@ public static class TensorTypes
     /// <summary>The .NET element type of a served datatype.</summary>
     public static Type ElementType(string datatype) => Types[datatype];
 
-    /// <summary>Bytes per element.</summary>
+    /// <summary>Bytes per element (BYTES elements vary: not asked here).</summary>
     public static int ElementSize(string datatype) => datatype switch
     {
         "BOOL" or "UINT8" or "INT8" => 1,
-        "INT16" or "UINT16" => 2,
+        "INT16" or "UINT16" or "FP16" or "BF16" => 2,
         "INT32" or "UINT32" or "FP32" => 4,
         _ => 8,
     };
@@ -71,6 +77,11 @@ public static class TensorTypes
             byte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
             sbyte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
             bool[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            BFloat16[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+            string[] a => Strings(a, tensor.Shape),
+
+            // System.Half and ONNX Runtime's Float16 are the same IEEE binary16 bits; ONNX Runtime only knows its own type.
+            Half[] a => OrtValue.CreateTensorValueFromMemory(MemoryMarshal.Cast<Half, Float16>(a).ToArray(), tensor.Shape),
             _ => throw new InvalidOperationException($"Tensor '{tensor.Name}' holds {tensor.Data.GetType().Name}, which is not a served element type."),
         };
     }
@@ -98,8 +109,23 @@ public static class TensorTypes
             "UINT64" => value.GetTensorDataAsSpan<ulong>().ToArray(),
             "UINT8" => value.GetTensorDataAsSpan<byte>().ToArray(),
             "INT8" => value.GetTensorDataAsSpan<sbyte>().ToArray(),
+            "FP16" => MemoryMarshal.Cast<Float16, Half>(value.GetTensorDataAsSpan<Float16>()).ToArray(),
+            "BF16" => value.GetTensorDataAsSpan<BFloat16>().ToArray(),
+            "BYTES" => value.GetStringTensorAsArray(),
             _ => value.GetTensorDataAsSpan<bool>().ToArray(),
         };
         return new InferenceTensor(name, datatype, info.Shape, data);
+    }
+
+    // ONNX string tensors are UTF-8 text held by ONNX Runtime, so they are copied in rather than pinned.
+    private static OrtValue Strings(string[] elements, long[] shape)
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+        for (var i = 0; i < elements.Length; i++)
+        {
+            value.StringTensorSetElementAt(elements[i].AsSpan(), i);
+        }
+
+        return value;
     }
 }

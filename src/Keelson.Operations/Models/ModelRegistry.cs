@@ -72,6 +72,30 @@ public sealed class ModelRegistry(SqlModelStore store, ModelFileStore files, IMo
         }
     }
 
+    /// <summary>Deletes every model of a deleted tenant and the files no other version uses; those files' digests.</summary>
+    public async Task<IReadOnlyList<string>> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await files.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var removed = new List<string>();
+            foreach (var digest in await store.DeleteTenantAsync(tenantId, cancellationToken).ConfigureAwait(false))
+            {
+                if (!await store.IsDigestUsedAsync(digest, cancellationToken).ConfigureAwait(false))
+                {
+                    files.Delete(digest);
+                    removed.Add(digest);
+                }
+            }
+
+            return removed;
+        }
+        finally
+        {
+            files.Gate.Release();
+        }
+    }
+
     /// <summary>The audit entry of a registry change.</summary>
     public static AuditEntry Audit(string actor, string action, string tenantId, JsonObject details)
     {

@@ -163,6 +163,32 @@ public sealed class SqlModelStore(Database database)
             return deleted;
         }, cancellationToken);
 
+    // Aliases before the versions they point at, versions before their model's row.
+    private static readonly string[] TenantTables = ["model_aliases", "model_versions", "models"];
+
+    /// <summary>Deletes every model of a tenant (aliases, versions, serving settings) in one transaction; the digests its versions used.</summary>
+    public Task<IReadOnlyList<string>> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken) =>
+        database.InTransactionAsync<IReadOnlyList<string>>(async (connection, transaction) =>
+        {
+            var digests = new List<string>();
+            await using (var select = connection.Command(transaction, "SELECT DISTINCT digest FROM model_versions WHERE tenant_id = @tenant ORDER BY digest", ("@tenant", tenantId)))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    digests.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var table in TenantTables)
+            {
+                await using var delete = connection.Command(transaction, $"DELETE FROM {table} WHERE tenant_id = @tenant", ("@tenant", tenantId));
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return digests;
+        }, cancellationToken);
+
     /// <summary>Whether any version of any model (of any tenant) in this database still uses the file.</summary>
     public async Task<bool> IsDigestUsedAsync(string digest, CancellationToken cancellationToken)
     {

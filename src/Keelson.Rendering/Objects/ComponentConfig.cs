@@ -34,7 +34,7 @@ public static class ComponentConfig
                 data["QUEUE_TYPE"] = w.Queue.Kind.ToString().ToLowerInvariant();
                 break;
             case ModelComponent m:
-                data["MODEL_URI"] = m.ModelUri;
+                data["MODEL_URI"] = m.Registry is { } registry ? InferenceRole.VersionUrl(registry) : m.ModelUri ?? "";
                 data["MODEL_FORMAT"] = m.Format.ToString().ToLowerInvariant();
                 break;
         }

@@ -58,6 +58,7 @@ public sealed record ContainerContract(
             with { Ports = [(s.Protocol == ServiceProtocol.Grpc ? "grpc" : "http", s.Port)], DataPath = s.Storage is null ? null : "/data" },
         WorkerComponent w => Http(w.Image, 8080),
         JobComponent j => new(j.Image, [], ProbeKind.None, "", "", [], true, null, j.Command, [], [], []),
+        ModelComponent { Registry: { } registry } m => InferenceRole.Contract(m.Image ?? InferenceRole.DefaultImage, registry),
         ModelComponent m => new(
             m.Image ?? "nvcr.io/nvidia/tritonserver:24.08-py3",
             [("http", 8000), ("grpc", 8001), ("metrics", 8002)],

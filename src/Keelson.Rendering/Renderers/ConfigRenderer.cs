@@ -66,6 +66,7 @@ public sealed class ConfigRenderer : IManifestRenderer
     {
         ServiceComponent s => [.. s.Secrets.Order(StringComparer.Ordinal)],
         DatabaseComponent => ["POSTGRES_PASSWORD"],
+        ModelComponent { Registry: not null } => [InferenceRole.ApiKeySecret],
         _ => [],
     };
 }

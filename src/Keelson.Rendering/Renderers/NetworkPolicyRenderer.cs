@@ -76,6 +76,12 @@ public sealed class NetworkPolicyRenderer : IManifestRenderer
                 egress.Add(new V1NetworkPolicyEgressRule { Ports = Ports([443, 6443]) });
             }
 
+            if (component.Component is ModelComponent { Registry: { } registry })
+            {
+                // The inference role pulls its model from the Keelson server when a replica starts; that server may live in any namespace.
+                egress.Add(new V1NetworkPolicyEgressRule { Ports = Ports([new Uri(registry.Server).Port]) });
+            }
+
             if (ingress.Count == 0 && egress.Count == 0)
             {
                 continue;

@@ -35,6 +35,9 @@ public static partial class ModelEndpoints
         api.MapGet(Versions + "/{version}", GetVersion).WithName("GetModelVersion").WithTags("models")
             .WithSummary("One version, by number or alias (an alias resolves at the time of the request).")
             .Produces<ModelVersionResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet(Versions + "/{version}/file", GetFile).WithName("GetModelVersionFile").WithTags("models")
+            .WithSummary("The .onnx file of a version, by number or alias; the version and the file's SHA-256 digest are in the Keelson-Model-Version and Keelson-Model-Digest headers. keelson serve --role inference pulls its model here.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete(Versions + "/{version}", DeleteVersion).WithName("DeleteModelVersion").WithTags("models")
             .WithSummary("Delete a version (refused while an alias points at it); its file goes once no version uses it. Numbers are not reused.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
@@ -76,6 +79,12 @@ public static partial class ModelEndpoints
         };
         return Task.CompletedTask;
     }
+
+    /// <summary>Response header of a version's file: the version number.</summary>
+    public const string ModelVersionHeader = "Keelson-Model-Version";
+
+    /// <summary>Response header of a version's file: its SHA-256 digest, <c>sha256:</c> and 64 hex digits.</summary>
+    public const string ModelDigestHeader = "Keelson-Model-Digest";
 
     /// <summary>Whether a model name is valid: 1–63 of lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.</summary>
     public static bool IsModelName(string name) => NamePattern().IsMatch(name);
@@ -163,6 +172,36 @@ public static partial class ModelEndpoints
 
         var found = await models.For(DemoModeFilter.IsDemo(http)).Store.ResolveAsync(tenant_id, name, version, cancellationToken).ConfigureAwait(false);
         return found is null ? VersionNotFound(tenant_id, name, version) : TypedResults.Ok(ModelVersionResponse.From(found));
+    }
+
+    private static async Task<IResult> GetFile(string tenant_id, string name, string version, HttpContext http, TenantModels models, CancellationToken cancellationToken)
+    {
+        if ((CheckName(name) ?? CheckLabel(version)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var registry = models.For(DemoModeFilter.IsDemo(http));
+        var found = await registry.Store.ResolveAsync(tenant_id, name, version, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return VersionNotFound(tenant_id, name, version);
+        }
+
+        FileStream file;
+        try
+        {
+            file = File.OpenRead(registry.Files.PathOf(found.Digest));
+        }
+        catch (FileNotFoundException)
+        {
+            // The version was deleted between the lookup and the read.
+            return VersionNotFound(tenant_id, name, version);
+        }
+
+        http.Response.Headers[ModelVersionHeader] = found.Version.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers[ModelDigestHeader] = found.Digest;
+        return TypedResults.Stream(file, "application/octet-stream");
     }
 
     private static async Task<IResult> DeleteVersion(string tenant_id, string name, string version, HttpContext http, TenantModels models, CancellationToken cancellationToken)

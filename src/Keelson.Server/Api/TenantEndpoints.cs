@@ -236,7 +236,7 @@ public static class TenantEndpoints
         }
     }
 
-    private static async Task<IResult> Delete(HttpContext http, TenantDatabases databases, TenantDeployments runner, string tenant_id, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(HttpContext http, TenantDatabases databases, TenantDeployments runner, TenantModels models, string tenant_id, CancellationToken cancellationToken)
     {
         var demo = DemoModeFilter.IsDemo(http);
         var stores = databases.For(demo);
@@ -268,7 +268,15 @@ public static class TenantEndpoints
         }
 
         var audit = AuditEntryOf(http, "tenant.delete", tenant_id, new JsonObject { ["objects_removed"] = removed });
-        return await stores.Tenants.DeleteAsync(tenant_id, audit, cancellationToken).ConfigureAwait(false) ? Results.NoContent() : Problems.NotFound(tenant_id);
+        if (!await stores.Tenants.DeleteAsync(tenant_id, audit, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        // Its models go with it: versions, aliases, files no other tenant shares, executors and sessions.
+        var unused = await models.For(demo).DeleteTenantAsync(tenant_id, cancellationToken).ConfigureAwait(false);
+        await models.Runtime.ForgetTenantAsync(tenant_id, unused).ConfigureAwait(false);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> Manifest(HttpContext http, TenantDatabases databases, string tenant_id, string? format, bool? include_monitoring, CancellationToken cancellationToken)

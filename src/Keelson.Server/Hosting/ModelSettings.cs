@@ -26,6 +26,24 @@ public sealed class ModelSettings
     /// </summary>
     public string? Tenant { get; set; }
 
+    /// <summary>
+    /// For <c>keelson serve --role inference</c>: base URL of the Keelson server whose registry holds the model served
+    /// (<see cref="Tenant"/>, <see cref="Model"/>, <see cref="Version"/>); the version is pulled from it at start.
+    /// </summary>
+    public Uri? Registry { get; set; }
+
+    /// <summary>For the inference role: the API key sent to <see cref="Registry"/> (<c>X-API-Key</c>); never logged.</summary>
+    public string? RegistryApiKey { get; set; }
+
+    /// <summary>For the inference role: pull from the registry's demo database instead of production.</summary>
+    public bool RegistryDemo { get; set; }
+
+    /// <summary>For the inference role: the model served.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>For the inference role: the version served, a number or an alias resolved once at start (default <c>production</c>).</summary>
+    public string Version { get; set; } = "production";
+
     /// <summary>The runtime's options.</summary>
     public InferenceOptions Inference() => new()
     {

@@ -24,8 +24,8 @@ public static class InferenceEndpoints
     public static void MapInference(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/v2", () => TypedResults.Ok(new V2ServerMetadata("keelson", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [])))
-            .WithName("V2ServerMetadata").WithTags("inference").WithSummary("OIP V2 server metadata: name, version, protocol extensions (none).").Produces<V2ServerMetadata>();
+        app.MapGet("/v2", () => TypedResults.Ok(new V2ServerMetadata("keelson", typeof(InferenceEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", ["binary_tensor_data"])))
+            .WithName("V2ServerMetadata").WithTags("inference").WithSummary("OIP V2 server metadata: name, version, protocol extensions (binary_tensor_data).").Produces<V2ServerMetadata>();
         app.MapGet("/v2/health/live", () => TypedResults.Ok(new V2Health(true, true))).WithName("V2Live").WithTags("inference")
             .WithSummary("OIP V2 liveness: the process answers.").Produces<V2Health>();
         app.MapGet("/v2/health/ready", (TenantDatabases databases) => databases.IsOpen
@@ -49,11 +49,11 @@ public static class InferenceEndpoints
             .Produces<V2ModelReady>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         v2.MapPost(Model + "/infer", (string name, HttpContext http, TenantModels models, CancellationToken ct) => Infer(name, null, http, models, ct))
             .WithName("V2Infer").WithSummary("OIP V2 inference with JSON tensors on the default version.")
-            .Accepts<V2InferenceRequest>("application/json").Produces<V2InferenceResponse>()
+            .Accepts<V2InferenceRequest>("application/json", "application/octet-stream").Produces<V2InferenceResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         v2.MapPost(Version + "/infer", (string name, string version, HttpContext http, TenantModels models, CancellationToken ct) => Infer(name, version, http, models, ct))
             .WithName("V2InferVersion").WithSummary("OIP V2 inference with JSON tensors on a version given by number or alias (resolved when the request arrives).")
-            .Accepts<V2InferenceRequest>("application/json").Produces<V2InferenceResponse>()
+            .Accepts<V2InferenceRequest>("application/json", "application/octet-stream").Produces<V2InferenceResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
@@ -87,17 +87,13 @@ public static class InferenceEndpoints
 
     private static async Task<IResult> Infer(string name, string? version, HttpContext http, TenantModels models, CancellationToken cancellationToken)
     {
-        var (text, bodyProblem) = await JsonBody.ReadTextAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (text is null)
+        var (document, binary, bodyProblem) = await V2Body.ReadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (document is null)
         {
             return bodyProblem!;
         }
 
-        using var document = JsonBody.ParseDocument(text, out var notJson);
-        if (document is null)
-        {
-            return notJson!;
-        }
+        using var disposeDocument = document;
 
         var (tenant, problem) = TenantOf(name, http, models);
         if (tenant is null)
@@ -116,9 +112,9 @@ public static class InferenceEndpoints
 
         try
         {
-            var request = V2Json.Read(document);
+            var request = V2Json.Read(document, binary);
             var outputs = await models.Runtime.InferAsync(found, registry.Files.PathOf(found.Digest), serving, request.Inputs, request.Outputs, cancellationToken).ConfigureAwait(false);
-            return new V2ResponseResult(name, found.Version, request.Id, outputs);
+            return new V2ResponseResult(name, found.Version, request, outputs);
         }
         catch (InferenceRequestException e)
         {
@@ -164,21 +160,45 @@ public static class InferenceEndpoints
         $"Tenant '{tenant}' has no {(version is null ? "version" : $"version or alias '{version}'")} of model '{name}' in the selected database; upload one at /api/v1/tenants/{tenant}/models/{name}/versions.");
 
     // OIP V2 clients read "error"; Keelson's clients read the problem's "detail": both are filled.
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Error(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail,
+    internal static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Error(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail,
         type: $"https://keelson.dev/problems/{status}", extensions: new Dictionary<string, object?> { ["error"] = detail });
 
-    private sealed class V2ResponseResult(string model, int version, string? id, IReadOnlyList<InferenceTensor> outputs) : IResult
+    internal sealed class V2ResponseResult(string model, int version, V2Json.Request request, IReadOnlyList<InferenceTensor> outputs) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
-            httpContext.Response.ContentType = "application/json";
-            await using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter))
+            if (!request.AnyBinary || !outputs.Any(o => request.IsBinary(o.Name)))
             {
-                V2Json.Write(writer, model, version, id, outputs);
+                httpContext.Response.ContentType = "application/json";
+                await using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter))
+                {
+                    V2Json.Write(writer, model, version, request.Id, outputs);
+                }
+
+                await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+                return;
             }
 
-            await httpContext.Response.BodyWriter.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+            // The binary tensor extension: the JSON header, then the binary outputs' bytes in output order.
+            var header = new System.Buffers.ArrayBufferWriter<byte>();
+            await using (var writer = new Utf8JsonWriter(header))
+            {
+                V2Json.Write(writer, model, version, request.Id, outputs, request.IsBinary);
+            }
+
+            var binary = outputs.Where(o => request.IsBinary(o.Name)).ToList();
+            httpContext.Response.ContentType = "application/octet-stream";
+            httpContext.Response.Headers[V2Body.HeaderLength] = header.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.ContentLength = header.WrittenCount + binary.Sum(BinaryTensors.Size);
+            var body = httpContext.Response.BodyWriter;
+            System.Buffers.BuffersExtensions.Write(body, header.WrittenSpan);
+            foreach (var output in binary)
+            {
+                System.Buffers.BuffersExtensions.Write(body, BinaryTensors.Bytes(output));
+            }
+
+            await body.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
         }
     }
 }

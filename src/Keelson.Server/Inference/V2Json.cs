@@ -11,14 +11,39 @@ namespace Keelson.Server.Inference;
 /// </summary>
 public static class V2Json
 {
-    /// <summary>A parsed request.</summary>
-    public sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string> Outputs);
+    /// <summary>A parsed request; <see cref="BinaryOutputs"/> are the outputs asked for as binary data (the binary tensor extension).</summary>
+    public sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string> Outputs)
+    {
+        /// <summary>Whether every output not named otherwise is asked for as binary data (<c>parameters.binary_data_output</c>).</summary>
+        public bool BinaryByDefault { get; init; }
+
+        /// <summary>Per named output, its <c>parameters.binary_data</c>, which overrides <see cref="BinaryByDefault"/>.</summary>
+        public IReadOnlyDictionary<string, bool> BinaryOutputs { get; init; } = NoBinaryOutputs;
+
+        /// <summary>Whether any output may be answered as binary data (false for plain JSON requests, the common case).</summary>
+        public bool AnyBinary => BinaryByDefault || BinaryOutputs.Values.Any(b => b);
+
+        /// <summary>Whether output <paramref name="name"/> is answered as binary data.</summary>
+        public bool IsBinary(string name) => BinaryOutputs.TryGetValue(name, out var binary) ? binary : BinaryByDefault;
+    }
+
+    private static readonly Dictionary<string, bool> NoBinaryOutputs = [];
 
     /// <summary>The request in <paramref name="document"/>; <see cref="InferenceRequestException"/> naming the problem.</summary>
-    public static Request Read(JsonDocument document)
+    public static Request Read(JsonDocument document) => Read(document, null);
+
+    /// <summary>
+    /// The request in <paramref name="document"/> whose inputs with <c>parameters.binary_data_size</c> take their
+    /// elements, in input order, from <paramref name="binary"/> (the body after the JSON header; null when the request
+    /// has no <c>Inference-Header-Content-Length</c>).
+    /// </summary>
+    public static Request Read(JsonDocument document, ReadOnlyMemory<byte>? binary)
     {
         ArgumentNullException.ThrowIfNull(document);
         var root = document.RootElement;
+        var offset = 0;
+        var binaryByDefault = false;
+        Dictionary<string, bool>? binaryOutputs = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Bad("$: the body must be a JSON object with an inputs array");
@@ -35,6 +60,7 @@ public static class V2Json
                     id = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : throw Bad("id: must be a string");
                     break;
                 case "parameters":
+                    binaryByDefault = Flag(member.Value, "binary_data_output", "parameters") ?? false;
                     break;
                 case "inputs":
                     if (member.Value.ValueKind != JsonValueKind.Array)
@@ -42,7 +68,7 @@ public static class V2Json
                         throw Bad("inputs: must be an array of tensors");
                     }
 
-                    inputs = [.. member.Value.EnumerateArray().Select((t, i) => ReadTensor(t, $"inputs[{i}]"))];
+                    inputs = [.. member.Value.EnumerateArray().Select((t, i) => ReadTensor(t, $"inputs[{i}]", binary, ref offset))];
                     break;
                 case "outputs":
                     if (member.Value.ValueKind != JsonValueKind.Array)
@@ -50,20 +76,64 @@ public static class V2Json
                         throw Bad("outputs: must be an array of {\"name\": ...}");
                     }
 
-                    outputs = [.. member.Value.EnumerateArray().Select((o, i) =>
-                        o.ValueKind == JsonValueKind.Object && o.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : throw Bad($"outputs[{i}].name: must be a string"))];
+                    outputs = [];
+                    foreach (var (o, i) in member.Value.EnumerateArray().Select((o, i) => (o, i)))
+                    {
+                        var name = o.ValueKind == JsonValueKind.Object && o.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : throw Bad($"outputs[{i}].name: must be a string");
+                        outputs.Add(name);
+                        if (o.TryGetProperty("parameters", out var parameters) && Flag(parameters, "binary_data", $"outputs[{i}].parameters") is { } asBinary)
+                        {
+                            (binaryOutputs ??= new Dictionary<string, bool>(StringComparer.Ordinal))[name] = asBinary;
+                        }
+                    }
+
                     break;
                 default:
                     throw Bad($"{member.Name}: not a member of an inference request (id, parameters, inputs, outputs)");
             }
         }
 
-        return new Request(id, inputs ?? throw Bad("inputs: required"), outputs);
+        if (binary is { } rest && offset != rest.Length)
+        {
+            throw Bad(string.Create(CultureInfo.InvariantCulture,
+                $"the body has {rest.Length} bytes after the JSON header (Inference-Header-Content-Length) but the inputs' binary_data_size add up to {offset}"));
+        }
+
+        return new Request(id, inputs ?? throw Bad("inputs: required"), outputs) { BinaryByDefault = binaryByDefault, BinaryOutputs = binaryOutputs ?? NoBinaryOutputs };
+    }
+
+    // A boolean parameter of a parameters object; other parameters are ignored, as the protocol allows.
+    private static bool? Flag(JsonElement parameters, string name, string at)
+    {
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad($"{at}: must be an object");
+        }
+
+        if (!parameters.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Bad($"{at}.{name}: must be true or false"),
+        };
     }
 
     /// <summary>Writes a response: model name and version, the request id when given, and the output tensors.</summary>
-    public static void Write(Utf8JsonWriter writer, string model, int version, string? id, IReadOnlyList<InferenceTensor> outputs)
+    public static void Write(Utf8JsonWriter writer, string model, int version, string? id, IReadOnlyList<InferenceTensor> outputs) =>
+        Write(writer, model, version, id, outputs, _ => false);
+
+    /// <summary>
+    /// Writes a response whose outputs for which <paramref name="binary"/> is true carry <c>parameters.binary_data_size</c>
+    /// instead of <c>data</c>; their bytes (<see cref="BinaryTensors.Bytes"/>) follow the JSON in output order.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, string model, int version, string? id, IReadOnlyList<InferenceTensor> outputs, Func<string, bool> binary)
     {
+        ArgumentNullException.ThrowIfNull(binary);
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(outputs);
         writer.WriteStartObject();
@@ -87,9 +157,19 @@ public static class V2Json
             }
 
             writer.WriteEndArray();
-            writer.WriteStartArray("data");
-            WriteData(writer, output.Data);
-            writer.WriteEndArray();
+            if (binary(output.Name))
+            {
+                writer.WriteStartObject("parameters");
+                writer.WriteNumber("binary_data_size", BinaryTensors.Size(output));
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteStartArray("data");
+                WriteData(writer, output.Data);
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -119,6 +199,27 @@ public static class V2Json
                 foreach (var v in a)
                 {
                     writer.WriteBooleanValue(v);
+                }
+
+                break;
+            case string[] a:
+                foreach (var v in a)
+                {
+                    writer.WriteStringValue(v);
+                }
+
+                break;
+            case Half[] a:
+                foreach (var v in a)
+                {
+                    WriteFloat(writer, (float)v);
+                }
+
+                break;
+            case Microsoft.ML.OnnxRuntime.BFloat16[] a:
+                foreach (var v in a)
+                {
+                    WriteFloat(writer, v.ToFloat());
                 }
 
                 break;
@@ -171,8 +272,9 @@ public static class V2Json
         }
     }
 
-    private static InferenceTensor ReadTensor(JsonElement tensor, string at)
+    private static InferenceTensor ReadTensor(JsonElement tensor, string at, ReadOnlyMemory<byte>? binary, ref int offset)
     {
+        long? binarySize = null;
         if (tensor.ValueKind != JsonValueKind.Object)
         {
             throw Bad($"{at}: must be an object with name, shape, datatype and data");
@@ -200,9 +302,15 @@ public static class V2Json
                     data = member.Value;
                     break;
                 case "parameters":
-                    if (member.Value.ValueKind == JsonValueKind.Object && member.Value.TryGetProperty("binary_data_size", out _))
+                    if (member.Value.ValueKind != JsonValueKind.Object)
                     {
-                        throw Bad($"{at}.parameters.binary_data_size: the binary tensor extension is not served; send the elements in data");
+                        throw Bad($"{at}.parameters: must be an object");
+                    }
+
+                    if (member.Value.TryGetProperty("binary_data_size", out var size))
+                    {
+                        binarySize = size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes >= 0 ? bytes
+                            : throw Bad($"{at}.parameters.binary_data_size: must be a whole number of bytes, 0 or more");
                     }
 
                     break;
@@ -225,6 +333,29 @@ public static class V2Json
         if (!TensorTypes.IsServed(datatype))
         {
             throw Bad($"{where}.datatype: '{datatype}' is not served; use one of {string.Join(", ", TensorTypes.Served)}");
+        }
+
+        if (binarySize is { } byteCount)
+        {
+            if (data is not null)
+            {
+                throw Bad($"{where}: give data or parameters.binary_data_size, not both");
+            }
+
+            if (binary is not { } body)
+            {
+                throw Bad($"{where}.parameters.binary_data_size: binary tensor data needs the Inference-Header-Content-Length header giving the length of the JSON before it");
+            }
+
+            if (offset + byteCount > body.Length)
+            {
+                throw Bad(string.Create(CultureInfo.InvariantCulture,
+                    $"{where}.parameters.binary_data_size: {byteCount} bytes from byte {offset} of the binary data, but only {body.Length - offset} remain after the JSON header"));
+            }
+
+            var slice = body.Slice(offset, (int)byteCount);
+            offset += (int)byteCount;
+            return new InferenceTensor(name, datatype, shape, BinaryTensors.Read(slice.Span, datatype, shape, where));
         }
 
         if (data is not { ValueKind: JsonValueKind.Array } array)
@@ -270,6 +401,11 @@ public static class V2Json
             };
         }
 
+        if (datatype == "BYTES")
+        {
+            return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Bad($"{at}: {Shorten(value.GetRawText())} is not a string (BYTES)");
+        }
+
         if (value.ValueKind != JsonValueKind.Number)
         {
             throw Bad($"{at}: {Shorten(value.GetRawText())} is not a number ({datatype})");
@@ -279,6 +415,8 @@ public static class V2Json
         {
             "FP32" => value.TryGetSingle(out var f) && float.IsFinite(f) ? f : null,
             "FP64" => value.TryGetDouble(out var d) ? d : null,
+            "FP16" => value.TryGetDouble(out var h) && Half.IsFinite((Half)h) ? (Half)h : null,
+            "BF16" => value.TryGetSingle(out var bf) && float.IsFinite(bf) && float.IsFinite(((Microsoft.ML.OnnxRuntime.BFloat16)bf).ToFloat()) ? (Microsoft.ML.OnnxRuntime.BFloat16)bf : null,
             "INT64" => value.TryGetInt64(out var l) ? l : null,
             "INT32" => value.TryGetInt32(out var i) ? i : null,
             "INT16" => value.TryGetInt16(out var s) ? s : null,
@@ -294,5 +432,5 @@ public static class V2Json
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
-    private static InferenceRequestException Bad(string detail) => new(400, "The inference request is not valid", detail);
+    internal static InferenceRequestException Bad(string detail) => new(400, "The inference request is not valid", detail);
 }

@@ -312,8 +312,11 @@ public sealed record ModelComponent : Component
     /// <summary>Model format served.</summary>
     public ModelFormat Format { get; init; } = ModelFormat.Onnx;
 
-    /// <summary>Where the model artifact lives (registry or object store URI).</summary>
-    public required string ModelUri { get; init; }
+    /// <summary>Where the model artifact lives (object store URI) for Triton; absent when <see cref="Registry"/> names the model.</summary>
+    public string? ModelUri { get; init; }
+
+    /// <summary>A model of Keelson's own registry, served by <c>keelson serve --role inference</c>; absent for a <see cref="ModelUri"/>.</summary>
+    public RegistryModel? Registry { get; init; }
 
     /// <summary>Serving image; the format's default server when absent.</summary>
     public string? Image { get; init; }
@@ -333,6 +336,13 @@ public sealed record ModelComponent : Component
     /// <summary>Container resources.</summary>
     public ResourceSpec? Resources { get; init; }
 }
+
+/// <summary>A version of a model in a Keelson registry: the server that holds it, the tenant, the model, and a version number or alias.</summary>
+/// <param name="Server">Base URL of the Keelson server whose registry holds the model, e.g. <c>http://keelson.keelson-system:8001</c>.</param>
+/// <param name="Tenant">Tenant that owns the model.</param>
+/// <param name="Model">Model name in the registry.</param>
+/// <param name="Version">A version number or an alias (<c>production</c> when the stack names neither), resolved once when a replica starts.</param>
+public sealed record RegistryModel(string Server, string Tenant, string Model, string Version);
 
 /// <summary>Model serving formats.</summary>
 public enum ModelFormat

@@ -148,7 +148,10 @@ internal static class ComponentBinder
     {
         Name = "",
         Format = m.String("format") == "triton" ? ModelFormat.Triton : ModelFormat.Onnx,
-        ModelUri = m.Required("modelUri"),
+        ModelUri = m.String("modelUri"),
+        Registry = m.Map("registry") is { } r && r.String("model") is { } model
+            ? new RegistryModel(r.Required("server"), r.Required("tenant"), model, r.String("alias") ?? r.Int("version")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "production")
+            : null,
         Image = m.String("image"),
         Device = Device(m.String("device") ?? "cpu"),
         Replicas = m.Int("replicas"),

@@ -26,6 +26,15 @@ public static partial class Scalars
     /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>DurationRegex</c>.</summary>
     public const string DurationPattern = @"^([0-9]+(\.[0-9]+)?)(ms|s|m|h|d)$";
 
+    /// <summary>Pattern of <see cref="ScalarType.HttpUrl"/> values.</summary>
+    public const string HttpUrlPattern = "^https?://[^/?#\\s]+(/[^?#\\s]*)?$";
+
+    /// <summary>Pattern of <see cref="ScalarType.ModelName"/> values (the registry's own rule).</summary>
+    public const string ModelNamePattern = "^[a-z0-9][a-z0-9._-]{0,62}$";
+
+    /// <summary>Pattern of <see cref="ScalarType.ModelAlias"/> values (the registry's own rule).</summary>
+    public const string ModelAliasPattern = "^[a-z][a-z0-9_-]{0,62}$";
+
     /// <summary>Pattern of <see cref="ScalarType"/> values checked by <c>ImageRegex</c>.</summary>
     public const string ImagePattern = @"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
 
@@ -49,6 +58,15 @@ public static partial class Scalars
 
     [GeneratedRegex(DurationPattern)]
     private static partial Regex DurationRegex();
+
+    [GeneratedRegex(HttpUrlPattern)]
+    private static partial Regex HttpUrlRegex();
+
+    [GeneratedRegex(ModelNamePattern)]
+    private static partial Regex ModelNameRegex();
+
+    [GeneratedRegex(ModelAliasPattern)]
+    private static partial Regex ModelAliasRegex();
 
     [GeneratedRegex(ImagePattern)]
     private static partial Regex ImageRegex();
@@ -74,6 +92,9 @@ public static partial class Scalars
         ScalarType.Percent => "^[0-9]+(\\.[0-9]+)?%?$",
         ScalarType.UrlPath => "^/[^ ]*$",
         ScalarType.TimeOfDay => TimeOfDayPattern,
+        ScalarType.HttpUrl => HttpUrlPattern,
+        ScalarType.ModelName => ModelNamePattern,
+        ScalarType.ModelAlias => ModelAliasPattern,
         _ => null,
     };
 
@@ -97,6 +118,9 @@ public static partial class Scalars
         ScalarType.Image => ImageRegex().IsMatch(text) ? null : "an image reference such as registry.example.com/team/app:1.2.3",
         ScalarType.UrlPath => text.StartsWith('/') && !text.Contains(' ', StringComparison.Ordinal) ? null : "a path starting with '/'",
         ScalarType.TimeOfDay => TryTimeOfDay(text, out _) ? null : "a time of day HH:MM between 00:00 and 24:00",
+        ScalarType.HttpUrl => HttpUrlRegex().IsMatch(text) && Uri.TryCreate(text, UriKind.Absolute, out _) ? null : "an http:// or https:// URL such as http://keelson.keelson-system:8001",
+        ScalarType.ModelName => ModelNameRegex().IsMatch(text) ? null : "a model name of 1-63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ScalarType.ModelAlias => ModelAliasRegex().IsMatch(text) ? null : "an alias of 1-63 lowercase letters, digits, '_' or '-', starting with a letter (e.g. production, staging)",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

@@ -106,4 +106,13 @@ public enum ScalarType
 
     /// <summary>A time of day, <c>HH:MM</c> from 00:00 to 24:00.</summary>
     TimeOfDay,
+
+    /// <summary>An absolute <c>http://</c> or <c>https://</c> URL without query or fragment.</summary>
+    HttpUrl,
+
+    /// <summary>A registry model name: 1-63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.</summary>
+    ModelName,
+
+    /// <summary>A registry alias: 1-63 lowercase letters, digits, '_' or '-', starting with a letter.</summary>
+    ModelAlias,
 }

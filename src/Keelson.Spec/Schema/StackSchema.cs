@@ -55,6 +55,19 @@ public static class StackSchema
 
     private static readonly ScalarShape Device = new("Where inference runs: auto (cheapest on this cluster), cpu, or a GPU type.", ScalarType.Text) { Enum = Devices };
 
+    private static readonly ObjectShape RegistryModel = new(
+        "A model of a Keelson registry, served by 'keelson serve --role inference' (pulled from the server when a replica starts).",
+        [
+            R("server", Of(ScalarType.HttpUrl, "Base URL of the Keelson server holding the registry, e.g. http://keelson.keelson-system:8001.")),
+            R("tenant", Of(ScalarType.DnsLabel, "Tenant that owns the model.")),
+            R("model", Of(ScalarType.ModelName, "Model name in the registry.")),
+            F("alias", Of(ScalarType.ModelAlias, "Alias to serve, e.g. production (the default) or staging.")),
+            F("version", Int("Version number to serve.", 1, int.MaxValue)),
+        ])
+    {
+        Exclusive = [("alias", "version")],
+    };
+
     private static readonly ListShape DependsOn = new("Components this one calls (network policy, start order).", Of(ScalarType.DnsLabel, "Component name."));
 
     private static readonly ObjectShape Autoscaling = Obj(
@@ -208,7 +221,8 @@ public static class StackSchema
             ["model"] = new("An inference server for one model.",
             [
                 F("format", OneOf("Serving format.", "onnx", "triton")),
-                R("modelUri", Str("Where the model artifact lives, e.g. s3://models/ranker/1.")),
+                F("modelUri", Str("Where the model artifact lives for Triton, e.g. s3://models/ranker/1.")),
+                F("registry", RegistryModel),
                 F("image", Of(ScalarType.Image, "Serving image; the format's default server when absent.")),
                 F("device", Device),
                 F("replicas", Int("Fixed replica count at peak.", 1, 10000)),
@@ -217,7 +231,8 @@ public static class StackSchema
                 F("resources", Resources),
             ])
             {
-                Exclusive = [("replicas", "requestsPerSecond")],
+                Exclusive = [("replicas", "requestsPerSecond"), ("modelUri", "registry"), ("format", "registry")],
+                AnyOf = [["modelUri", "registry"]],
                 Requires = [("requestsPerSecond", "requestsPerSecondPerReplica"), ("requestsPerSecondPerReplica", "requestsPerSecond")],
             },
             ["spark"] = new("A Spark application (SparkApplication of the Spark operator).",

@@ -79,6 +79,28 @@ public abstract class ModelRegistryContract(TestDatabase target) : StoreContract
     }
 
     [Fact]
+    public async Task Deleting_a_tenants_models_removes_aliases_versions_settings_and_unshared_files_only()
+    {
+        var shared = await TestModels.BytesAsync("mlp");
+        var own = await TestModels.BytesAsync("two_inputs");
+        var kept = await Registry.UploadAsync("stays", "scorer", new MemoryStream(shared), 1 << 20, "admin", "r", None);
+        await Registry.UploadAsync("gone", "scorer", new MemoryStream(shared), 1 << 20, "admin", "r", None);
+        var mine = await Registry.UploadAsync("gone", "pair", new MemoryStream(own), 1 << 20, "admin", "r", None);
+        await Registry.Store.SetAliasAsync("gone", "pair", "production", 1, "admin", null, None);
+        await Registry.Store.SetServingAsync("gone", "pair", new ModelServing { MaxBatchSize = 8 }, null, None);
+
+        var removed = await Registry.DeleteTenantAsync("gone", None);
+
+        Assert.Equal([mine.Digest], removed);
+        Assert.Empty(await Registry.Store.ListModelsAsync("gone", None));
+        Assert.Empty(await Registry.Store.ListAliasesAsync("gone", "pair", None));
+        Assert.Equal(ModelServing.Default, await Registry.Store.ServingAsync("gone", "pair", None));
+        Assert.False(Registry.Files.Contains(mine.Digest));
+        Assert.True(Registry.Files.Contains(kept.Digest));
+        Assert.Equal(kept.Digest, (await Registry.Store.ResolveAsync("stays", "scorer", null, None))!.Digest);
+    }
+
+    [Fact]
     public async Task An_alias_moves_in_one_step_and_a_version_it_points_at_cannot_be_deleted()
     {
         var store = new SqlModelStore(Database);

@@ -51,6 +51,58 @@ public sealed class ModelEndpointsTests(ModelEndpointsTests.Factory factory) : I
     }
 
     [Fact]
+    public async Task Deleting_a_tenant_deletes_its_models_their_unshared_files_and_their_sessions()
+    {
+        using var client = factory.CreateClient();
+        await ModelClient.CreateTenantAsync(client, "reg-gone");
+        await ModelClient.CreateTenantAsync(client, "reg-stays");
+        var (_, own) = await ModelClient.UploadAsync(client, "reg-gone", "halves", await TestModels.BytesAsync("halves"));
+        var (_, shared) = await ModelClient.UploadAsync(client, "reg-gone", "scorer", await TestModels.BytesAsync("dynamic_mlp"));
+        await ModelClient.UploadAsync(client, "reg-stays", "scorer", await TestModels.BytesAsync("dynamic_mlp"));
+        Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/halves/ready", "reg-gone")).Status);
+        var models = factory.Services.GetRequiredService<TenantModels>();
+        var ownDigest = own["digest"]!.GetValue<string>();
+        var sharedDigest = shared["digest"]!.GetValue<string>();
+        Assert.True(models.Runtime.Sessions.IsLoaded(ownDigest));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ModelClient.SendAsync(client, HttpMethod.Delete, "/api/v1/tenants/reg-gone", null)).Status);
+
+        Assert.Empty(await models.For(true).Store.ListModelsAsync("reg-gone", CancellationToken.None));
+        Assert.False(File.Exists(models.For(true).Files.PathOf(ownDigest)));
+        Assert.False(models.Runtime.Sessions.IsLoaded(ownDigest));
+        Assert.True(File.Exists(models.For(true).Files.PathOf(sharedDigest)));
+        Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/scorer/ready", "reg-stays")).Status);
+
+        // A tenant created again under the same name starts with no models.
+        await ModelClient.CreateTenantAsync(client, "reg-gone");
+        Assert.Equal(HttpStatusCode.NotFound, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/halves/ready", "reg-gone")).Status);
+    }
+
+    [Fact]
+    public async Task A_versions_file_is_served_with_its_number_and_digest_by_number_or_alias()
+    {
+        using var client = factory.CreateClient();
+        await ModelClient.CreateTenantAsync(client, "reg-file");
+        var first = await TestModels.BytesAsync("two_inputs");
+        var second = await TestModels.BytesAsync("mlp");
+        await ModelClient.UploadAsync(client, "reg-file", "scorer", first);
+        await ModelClient.UploadAsync(client, "reg-file", "scorer", second);
+        Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Put, "/api/v1/tenants/reg-file/models/scorer/aliases/production", null, """{"version": 2}""")).Status);
+
+        foreach (var (version, bytes, number) in new[] { ("1", first, "1"), ("production", second, "2") })
+        {
+            using var response = await client.GetAsync(new Uri($"/api/v1/tenants/reg-file/models/scorer/versions/{version}/file", UriKind.Relative));
+            Assert.Equal((HttpStatusCode.OK, "application/octet-stream"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+            Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(number, response.Headers.GetValues("Keelson-Model-Version").Single());
+            Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)), response.Headers.GetValues("Keelson-Model-Digest").Single());
+        }
+
+        using var missing = await client.GetAsync(new Uri("/api/v1/tenants/reg-file/models/scorer/versions/staging/file", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Aliases_resolve_move_and_protect_their_version_and_a_delete_removes_the_unused_file()
     {
         using var client = factory.CreateClient();

@@ -149,6 +149,8 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new(Versions, "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions"),
             new(Versions + "/{version}", "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions/1"),
             new(Versions + "/{version}", "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions/canary"),
+            new(Versions + "/{version}/file", "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions/1/file"),
+            new(Versions + "/{version}/file", "get", $"/api/v1/tenants/{Tenant}/models/scorer/versions/canary/file"),
             new("/api/v1/tenants/{tenant_id}/models/{name}/aliases/{alias}", "put", $"/api/v1/tenants/{Tenant}/models/scorer/aliases/production", """{"version": 1}"""),
             new("/api/v1/tenants/{tenant_id}/models/{name}/aliases/{alias}", "put", $"/api/v1/tenants/{Tenant}/models/scorer/aliases/staging", """{"version": 2}"""),
             new("/api/v1/tenants/{tenant_id}/models/{name}/aliases", "get", $"/api/v1/tenants/{Tenant}/models/scorer/aliases"),

@@ -14,9 +14,12 @@ public static class TestModels
     /// <summary>The script, copied next to the test assembly.</summary>
     public static string Script => Path.Combine(AppContext.BaseDirectory, "models", "onnx_models.py");
 
-    /// <summary>The bytes of a built model: <c>mlp</c>, <c>dynamic_mlp</c>, <c>mlp_v2</c>, <c>two_inputs</c>.</summary>
+    /// <summary>The bytes of a built model: <c>mlp</c>, <c>dynamic_mlp</c>, <c>mlp_v2</c>, <c>two_inputs</c>, <c>halves</c> (FP16/BF16 casts), <c>words</c> (BYTES).</summary>
     public static async Task<byte[]> BytesAsync(string model) =>
         await File.ReadAllBytesAsync(Path.Combine(await Built.Value.ConfigureAwait(false), model + ".onnx")).ConfigureAwait(false);
+
+    /// <summary>The path of a built model's file (after <see cref="BytesAsync"/> has built them).</summary>
+    public static string PathOf(string model) => Path.Combine(Built.Value.Result, model + ".onnx");
 
     /// <summary>What numpy computes for <paramref name="request"/> (an OIP V2 request body): output name → flat values.</summary>
     public static async Task<IReadOnlyDictionary<string, double[]>> ReferenceAsync(string model, JsonObject request)
@@ -28,6 +31,18 @@ public static class TestModels
         var output = await ExternalProcess.RunAsync("/usr/bin/python3", [Script, "reference", directory, model, file], TimeSpan.FromMinutes(1)).ConfigureAwait(false);
         File.Delete(file);
         return JsonNode.Parse(output)!.AsObject().ToDictionary(p => p.Key, p => p.Value!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
+    }
+
+    /// <summary>What numpy computes for <paramref name="request"/>, as each output's little-endian bytes (the binary tensor extension's form).</summary>
+    public static async Task<IReadOnlyDictionary<string, byte[]>> ReferenceBytesAsync(string model, JsonObject request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var directory = await Built.Value.ConfigureAwait(false);
+        var file = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, request.ToJsonString()).ConfigureAwait(false);
+        var output = await ExternalProcess.RunAsync("/usr/bin/python3", [Script, "reference-bytes", directory, model, file], TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        File.Delete(file);
+        return JsonNode.Parse(output)!.AsObject().ToDictionary(p => p.Key, p => Convert.FromHexString(p.Value!.GetValue<string>()));
     }
 
     private static async Task<string> BuildAsync()

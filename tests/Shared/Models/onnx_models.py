@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Builds the small ONNX models the model-registry and inference tests use, and computes reference outputs with numpy.
 
-  onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx and weights.npz to DIR
+  onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx, halves.onnx, words.onnx and weights.npz to DIR
   onnx_models.py reference DIR MODEL REQUEST.json
+  onnx_models.py reference-bytes DIR MODEL REQUEST.json   the outputs as little-endian bytes (hex), as the binary tensor extension sends them
       prints {"name": [values...], ...}: the outputs MODEL gives for the request's inputs ({"inputs": [{name, shape, data}]}),
       computed with numpy from the saved weights, never by ONNX Runtime.
 
@@ -58,6 +59,46 @@ def two_inputs():
     return model(graph)
 
 
+def halves():
+    """FP16 and BF16 in and out through Cast, which ONNX Runtime's CPU provider runs for both types."""
+    nodes = [
+        helper.make_node("Cast", ["h"], ["h_as_fp32"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["b"], ["b_as_fp32"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["f"], ["f_as_fp16"], to=TensorProto.FLOAT16),
+        helper.make_node("Cast", ["f"], ["f_as_bf16"], to=TensorProto.BFLOAT16),
+    ]
+    graph = helper.make_graph(nodes, "halves",
+                              [helper.make_tensor_value_info("h", TensorProto.FLOAT16, [2, 3]),
+                               helper.make_tensor_value_info("b", TensorProto.BFLOAT16, [2, 3]),
+                               helper.make_tensor_value_info("f", TensorProto.FLOAT, [2, 3])],
+                              [helper.make_tensor_value_info("h_as_fp32", TensorProto.FLOAT, [2, 3]),
+                               helper.make_tensor_value_info("b_as_fp32", TensorProto.FLOAT, [2, 3]),
+                               helper.make_tensor_value_info("f_as_fp16", TensorProto.FLOAT16, [2, 3]),
+                               helper.make_tensor_value_info("f_as_bf16", TensorProto.BFLOAT16, [2, 3])])
+    return model(graph)
+
+
+def words():
+    """BYTES (ONNX strings) in and out: StringNormalizer upper-cases them in the C locale (ASCII letters only; the
+    machines have no other locale installed), Identity passes them through."""
+    nodes = [
+        helper.make_node("StringNormalizer", ["text"], ["upper"], case_change_action="UPPER", locale="C"),
+        helper.make_node("Identity", ["text"], ["same"]),
+    ]
+    graph = helper.make_graph(nodes, "words",
+                              [helper.make_tensor_value_info("text", TensorProto.STRING, [3])],
+                              [helper.make_tensor_value_info("upper", TensorProto.STRING, [3]),
+                               helper.make_tensor_value_info("same", TensorProto.STRING, [3])])
+    return model(graph)
+
+
+def bfloat16(x):
+    """float32 to bfloat16 by round-to-nearest-even on the upper 16 bits, returned as float32 (numpy has no bfloat16)."""
+    bits = np.asarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
+    return rounded.astype(np.uint32).view(np.float32)
+
+
 def model(graph):
     m = helper.make_model(graph, producer_name="keelson-tests", producer_version="1.0", opset_imports=[helper.make_opsetid("", OPSET)])
     m.ir_version = 8
@@ -72,6 +113,8 @@ def build(directory):
     onnx.save(mlp(w, "", "batch", "dynamic_mlp"), f"{directory}/dynamic_mlp.onnx")
     onnx.save(mlp(w, "v2_", "batch", "dynamic_mlp_v2"), f"{directory}/mlp_v2.onnx")
     onnx.save(two_inputs(), f"{directory}/two_inputs.onnx")
+    onnx.save(halves(), f"{directory}/halves.onnx")
+    onnx.save(words(), f"{directory}/words.onnx")
 
 
 def reference(directory, name, request):
@@ -85,6 +128,16 @@ def reference(directory, name, request):
     if name == "two_inputs":
         a, b = inputs["a"].astype(np.float32), inputs["b"].astype(np.float32)
         return {"sum": a + b, "product": a * b}
+    if name == "halves":
+        # FP16 and BF16 values arrive as JSON numbers; the served input is the value rounded to the type.
+        h = inputs["h"].astype(np.float16)
+        b = bfloat16(inputs["b"])
+        f = inputs["f"].astype(np.float32)
+        return {"h_as_fp32": h.astype(np.float32), "b_as_fp32": b, "f_as_fp16": f.astype(np.float16), "f_as_bf16": bfloat16(f)}
+    if name == "words":
+        text = np.array(request["inputs"][0]["data"], dtype=object)
+        # The C locale upper-cases ASCII letters only, as bytes.upper() does.
+        return {"upper": np.array([t.encode("utf-8").upper().decode("utf-8") for t in text], dtype=object), "same": text}
     raise SystemExit(f"unknown model {name}")
 
 
@@ -94,6 +147,12 @@ if __name__ == "__main__":
     elif sys.argv[1] == "reference":
         with open(sys.argv[4]) as f:
             outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
-        print(json.dumps({k: {"shape": list(v.shape), "data": [float(f) for f in v.reshape(-1)]} for k, v in outputs.items()}))
+        print(json.dumps({k: {"shape": list(v.shape), "data": [f if isinstance(f, str) else float(f) for f in v.reshape(-1)]} for k, v in outputs.items()}))
+    elif sys.argv[1] == "reference-bytes":
+        with open(sys.argv[4]) as f:
+            outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
+        # bfloat16 outputs are held as float32 here; their bytes on the wire are the upper 16 bits.
+        print(json.dumps({k: ((v.view(np.uint32) >> 16).astype("<u2") if k.endswith("_bf16") else v.astype(v.dtype.newbyteorder("<"))).tobytes().hex()
+                          for k, v in outputs.items()}))
     else:
         raise SystemExit(__doc__)

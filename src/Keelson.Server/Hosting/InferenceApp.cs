@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Keelson.Server.Inference;
+using Prometheus;
+
+namespace Keelson.Server;
+
+/// <summary>
+/// The web application of <c>keelson serve --role inference</c>: one registry model version pulled from a Keelson
+/// server (<c>Keelson:Models:Registry</c>, <c>:Tenant</c>, <c>:Model</c>, <c>:Version</c>) and served on the Open
+/// Inference Protocol V2, with <c>/metrics</c>. Nothing else: no databases, tenant or deployment APIs, console or workers.
+/// </summary>
+public static class InferenceApp
+{
+    /// <summary>The application for <paramref name="args"/>; <see cref="ArgumentException"/> naming the flags missing.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
+        var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
+        Check(settings.Models);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.Message;
+            }
+
+            context.ProblemDetails.Detail ??= Http.Problems.DetailOf(context.ProblemDetails);
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<ModelMetrics>();
+        builder.Services.AddSingleton<PinnedModel>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PinnedModel>());
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+
+        var app = builder.Build();
+        app.UseMiddleware<Http.RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
+        app.UseHttpMetrics(options =>
+        {
+            options.InProgress.Registry = metrics.Registry;
+            options.RequestCount.Registry = metrics.Registry;
+            options.RequestDuration.Registry = metrics.Registry;
+            options.ReduceStatusCodeCardinality();
+        });
+        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapPinnedInference();
+        return app;
+    }
+
+    private static void Check(ModelSettings models)
+    {
+        var missing = new List<string>();
+        if (models.Registry is not { Scheme: "http" or "https" })
+        {
+            missing.Add("--Keelson:Models:Registry URL (the Keelson server holding the model, http:// or https://)");
+        }
+
+        if (string.IsNullOrEmpty(models.Tenant))
+        {
+            missing.Add("--Keelson:Models:Tenant TENANT");
+        }
+
+        if (models.Model is not { } model || !Api.ModelEndpoints.IsModelName(model))
+        {
+            missing.Add("--Keelson:Models:Model NAME (1-63 lowercase letters, digits, '.', '_' or '-')");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException("The inference role serves one registry model; give " + string.Join(", ", missing) + ".");
+        }
+    }
+}
