@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Keelson.Server.Inference;
 using Prometheus;
 
@@ -18,22 +17,7 @@ public static class InferenceApp
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
         Check(settings.Models);
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
-            if (context.Exception is BadHttpRequestException bad)
-            {
-                context.ProblemDetails.Detail = bad.Message;
-            }
-
-            context.ProblemDetails.Detail ??= Http.Problems.DetailOf(context.ProblemDetails);
-        });
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            options.SerializerOptions.AllowDuplicateProperties = false;
-        });
+        HttpBasics.AddProblemsAndJson(builder.Services);
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<ModelMetrics>();
         builder.Services.AddSingleton<PinnedModel>();
@@ -45,13 +29,7 @@ public static class InferenceApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
-        app.UseHttpMetrics(options =>
-        {
-            options.InProgress.Registry = metrics.Registry;
-            options.RequestCount.Registry = metrics.Registry;
-            options.RequestDuration.Registry = metrics.Registry;
-            options.ReduceStatusCodeCardinality();
-        });
+        HttpBasics.UseHttpMetrics(app, metrics.Registry);
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapPinnedInference();
         return app;

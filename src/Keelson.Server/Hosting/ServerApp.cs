@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.RateLimiting;
 using Keelson.Console;
 using Keelson.Server.Alerts;
@@ -22,28 +21,8 @@ public static class ServerApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
-            if (DependencyFailures.Describe(context, context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DependencyFailures))))
-            {
-                return;
-            }
-
-            if (context.Exception is BadHttpRequestException bad)
-            {
-                context.ProblemDetails.Detail = bad.Message;
-            }
-
-            context.ProblemDetails.Detail ??= Http.Problems.DetailOf(context.ProblemDetails);
-        });
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            options.SerializerOptions.DictionaryKeyPolicy = null;
-            options.SerializerOptions.AllowDuplicateProperties = false;
-        });
+        HttpBasics.AddProblemsAndJson(builder.Services, context =>
+            DependencyFailures.Describe(context, context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DependencyFailures))));
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer(Http.OpenApiConventions.ApplyAsync));
         builder.Services.AddSingleton<TenantDatabases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
@@ -109,13 +88,7 @@ public static class ServerApp
         app.UseStatusCodePages();
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         metrics.Observe(app.Services.GetRequiredService<TenantDatabases>(), app.Services.GetRequiredService<StackQueueCounts>());
-        app.UseHttpMetrics(options =>
-        {
-            options.InProgress.Registry = metrics.Registry;
-            options.RequestCount.Registry = metrics.Registry;
-            options.RequestDuration.Registry = metrics.Registry;
-            options.ReduceStatusCodeCardinality();
-        });
+        HttpBasics.UseHttpMetrics(app, metrics.Registry);
         if (settings.CorsOrigins.Count > 0)
         {
             app.UseCors();
