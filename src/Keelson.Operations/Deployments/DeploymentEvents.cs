@@ -95,6 +95,10 @@ public sealed partial class DeploymentEvents
                 {
                     LogRelayFailed(e, "unsubscribe");
                 }
+                catch (ObjectDisposedException)
+                {
+                    // The connection was closed first (the host stopping): the subscription went with it.
+                }
             }
         });
     }

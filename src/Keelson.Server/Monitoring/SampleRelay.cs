@@ -64,9 +64,10 @@ public sealed partial class SampleRelay : IDisposable
         {
             queue?.Unsubscribe();
         }
-        catch (RedisException)
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
         {
-            // Unsubscribing from a lost connection: nothing is left to release.
+            // Unsubscribing from a lost connection, or one the host already closed while stopping its services
+            // concurrently: the subscription went with it, nothing is left to release.
         }
 
         queue = null;
