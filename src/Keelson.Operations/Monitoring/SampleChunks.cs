@@ -40,6 +40,18 @@ public sealed class SampleChunks : IReadOnlyList<MetricSample>
         Count++;
     }
 
+    /// <summary>Sorts the samples from index <paramref name="from"/> on by time, equal times keeping their order.</summary>
+    public void SortTail(int from)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        var sorted = Enumerable.Range(from, Count - from).Select(i => this[i]).OrderBy(s => s.Timestamp).ToList();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var at = from + i;
+            chunks[at / ChunkSize][at % ChunkSize] = sorted[i];
+        }
+    }
+
     /// <inheritdoc />
     public IEnumerator<MetricSample> GetEnumerator()
     {

@@ -33,6 +33,7 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
             if (connection is Npgsql.NpgsqlConnection postgres)
             {
                 await CopyAsync(postgres, samples, cancellationToken).ConfigureAwait(false);
+                await MetricChunks.AppendAsync(connection, transaction, samples, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
 
@@ -51,6 +52,7 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await MetricChunks.AppendAsync(connection, transaction, samples, cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -75,21 +77,22 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         var samples = new SampleChunks();
         if (oldestRaw is { } rawFrom && rawFrom <= selector.End)
         {
-            // Series by series, each an ordered range of the covering name index: no sort, no table visits, and the
-            // tenant, name and type read once per series instead of once per sample.
+            // Series by series, each a few rows of its hourly chunks (a day is 24), unpacked in time order; samples of a
+            // chunk older than the oldest raw sample were folded into roll-ups by retention and are read from those.
             var chosen = (await SeriesOfAsync(connection, selector.TenantId, cancellationToken).ConfigureAwait(false))
                 .Where(s => selector.Metrics.Count == 0 || selector.Metrics.Contains(s.Name) || selector.Metrics.Contains(s.Type))
                 .OrderBy(s => s.Name, StringComparer.Ordinal);
+            var from = rawFrom > selector.Start ? rawFrom : selector.Start;
             await using var command = connection.Command(null,
-                "SELECT metric_value, timestamp FROM monitoring_data WHERE tenant_id = @tenant AND metric_name = @name AND timestamp >= @start AND timestamp <= @end ORDER BY timestamp",
-                ("@tenant", selector.TenantId), ("@name", ""), ("@start", database.Dialect.Time(selector.Start)), ("@end", database.Dialect.Time(selector.End)));
+                "SELECT data FROM monitoring_chunks WHERE tenant_id = @tenant AND metric_name = @name AND chunk_start >= @from AND chunk_start <= @to ORDER BY chunk_start",
+                ("@tenant", selector.TenantId), ("@name", ""), ("@from", MetricChunks.StartOf(from)), ("@to", selector.End.ToUnixTimeSeconds()));
             foreach (var (name, type) in chosen)
             {
                 command.Parameters[1].Value = name;
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    samples.Add(new MetricSample(selector.TenantId, type, name, reader.GetDouble(0), reader.Time(1)));
+                    MetricChunks.Unpack(reader.GetFieldValue<byte[]>(0), selector.TenantId, type, name, from, selector.End, samples);
                 }
             }
         }
@@ -165,6 +168,13 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
                     $"value_min = {least}(monitoring_rollups.value_min, excluded.value_min), value_max = {greatest}(monitoring_rollups.value_max, excluded.value_max)",
                     ("@resolution", (int)resolution.TotalSeconds), ("@cutoff", database.Dialect.Time(cutoff)));
                 await rollup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // A chunk goes once its whole hour is past the cutoff; the part of one straddling it is not read (see ReadAsync).
+            await using (var chunks = connection.Command(transaction, "DELETE FROM monitoring_chunks WHERE chunk_start <= @last",
+                ("@last", cutoff.ToUnixTimeSeconds() - (long)MetricChunks.Width.TotalSeconds)))
+            {
+                await chunks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await using var delete = connection.Command(transaction, "DELETE FROM monitoring_data WHERE timestamp < @cutoff", ("@cutoff", database.Dialect.Time(cutoff)));

@@ -9,6 +9,13 @@ internal sealed class SchemaMigrator(Database database)
 {
     private const string Prefix = "migrations/";
 
+    // What SQLite's SQL cannot do itself, run right after the script of the same version in the same transaction
+    // (PostgreSQL's scripts do it in SQL).
+    private static readonly Dictionary<int, Func<DbConnection, DbTransaction, CancellationToken, Task>> SqliteCodeSteps = new()
+    {
+        [18] = Monitoring.MetricChunks.BackfillAsync,
+    };
+
     /// <summary>The migrations shipped for a provider, in version order.</summary>
     public static IReadOnlyList<(Migration Migration, string Sql)> Scripts(DatabaseProvider provider)
     {
@@ -50,6 +57,11 @@ internal sealed class SchemaMigrator(Database database)
             foreach (var (migration, sql) in Scripts(database.Provider).Where(s => !done.Contains(s.Migration.Version)))
             {
                 await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+                if (database.Provider == DatabaseProvider.Sqlite && SqliteCodeSteps.TryGetValue(migration.Version, out var step))
+                {
+                    await step(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 await using var record = connection.Command(
                     transaction,
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",

@@ -108,7 +108,7 @@ public static partial class MonitoringQueryEndpoint
         }
 
         var series = answered
-            .SelectMany(a => a.Samples.GroupBy(s => s.MetricName, StringComparer.Ordinal).Select(g => (a.Source, Samples: g.ToList())))
+            .SelectMany(a => SeriesRuns.Of(a.Samples).Select(run => (a.Source, Samples: run)))
             .OrderBy(g => g.Samples[0].MetricName, StringComparer.Ordinal)
             .Select(g => new SeriesAnswer(g.Samples[0].MetricName, g.Samples[0].MetricType, g.Source, SeriesAggregation.Points(g.Samples, from, width, reduce), SeriesAggregation.Summary(g.Samples)))
             .ToList();

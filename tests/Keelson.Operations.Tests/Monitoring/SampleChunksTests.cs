@@ -23,4 +23,27 @@ public sealed class SampleChunksTests
         Assert.Throws<ArgumentOutOfRangeException>(() => chunks[count]);
         Assert.Throws<ArgumentOutOfRangeException>(() => chunks[-1]);
     }
+
+    [Fact]
+    public void Sorting_the_tail_across_a_chunk_edge_orders_it_by_time_and_leaves_the_head()
+    {
+        var start = new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
+        var chunks = new SampleChunks();
+        const int head = SampleChunks.ChunkSize - 2;
+        for (var i = 0; i < head; i++)
+        {
+            chunks.Add(MetricSample.Of("shop", "a", i, start.AddSeconds(-i)));
+        }
+
+        // Equal times keep their order: values 1 and 2 share a time.
+        foreach (var (second, value) in new[] { (5, 0.0), (3, 1), (9, 4), (3, 2), (1, 3) })
+        {
+            chunks.Add(MetricSample.Of("shop", "b", value, start.AddSeconds(second)));
+        }
+
+        chunks.SortTail(head);
+
+        Assert.Equal([3.0, 1, 2, 0, 4], Enumerable.Range(head, 5).Select(i => chunks[i].Value));
+        Assert.Equal(Enumerable.Range(0, head).Select(i => (double)i), Enumerable.Range(0, head).Select(i => chunks[i].Value));
+    }
 }
