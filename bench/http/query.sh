@@ -3,7 +3,8 @@
 # same query on a real Prometheus holding the same samples (Debian's prometheus 2.42; the day is imported with
 # `promtool tsdb create-blocks-from openmetrics`). Both are timed whole with hyperfine running curl, as a client sees
 # them. KEELSON_CMD chooses the server build (default: `./keelson serve`; e.g. "dotnet .../Keelson.Server.dll" for
-# a before/after comparison); a second command in KEELSON_CMD2 is timed in the same hyperfine session.
+# a before/after comparison); a second command in KEELSON_CMD2 is timed in the same hyperfine session. HYPERFINE_EXPORT
+# names a JSON file for hyperfine's raw times.
 #   bench/http/query.sh [RUNS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -51,5 +52,9 @@ commands+=("curl -sf -o /dev/null '$prom'"); names+=("prometheus")
 # Both must answer 5 series of a day's points before their times mean anything.
 curl -sf -H 'X-Demo-Mode: true' "http://127.0.0.1:8025$query" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("keelson:", len(d["series"]), "series,", [len(s["points"]) for s in d["series"]], "points")'
 curl -sf "$prom" | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]["result"]; print("prometheus:", len(d), "series,", [len(s["values"]) for s in d], "points")'
+urls=("keelson=http://127.0.0.1:8025$query"); [ -n "${KEELSON_CMD2:-}" ] && urls+=("keelson2=http://127.0.0.1:8026$query")
+urls+=("prometheus=$prom")
 args=(); for i in "${!commands[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
-hyperfine -N --warmup 10 --runs "$runs" "${args[@]}"
+hyperfine -N --warmup 10 --runs "$runs" ${HYPERFINE_EXPORT:+--export-json "$HYPERFINE_EXPORT"} "${args[@]}"
+# The same requests in interleaved rounds: on a busy machine the ratios of these medians are the figures to trust.
+python3 "$root/bench/http/interleave.py" "$runs" "${urls[@]}"
