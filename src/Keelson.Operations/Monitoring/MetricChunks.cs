@@ -27,23 +27,45 @@ internal static class MetricChunks
     /// <summary>Appends the samples of each (tenant, series, hour) to its chunk, creating the chunk when it is new.</summary>
     public static async Task AppendAsync(DbConnection connection, DbTransaction transaction, IEnumerable<MetricSample> samples, CancellationToken cancellationToken)
     {
-        var postgres = connection is Npgsql.NpgsqlConnection;
-        // SQLite's || yields text; the cast keeps the bytes a blob (NULs included).
-        var joined = postgres ? "monitoring_chunks.data || excluded.data" : "CAST(monitoring_chunks.data || excluded.data AS BLOB)";
-        await using var upsert = connection.Command(transaction,
-            "INSERT INTO monitoring_chunks (tenant_id, metric_name, chunk_start, metric_type, sample_count, data) VALUES (@t, @n, @c, @y, @k, @d) " +
-            $"ON CONFLICT (tenant_id, metric_name, chunk_start) DO UPDATE SET sample_count = monitoring_chunks.sample_count + excluded.sample_count, data = {joined}",
-            ("@t", ""), ("@n", ""), ("@c", 0L), ("@y", ""), ("@k", 0), ("@d", Array.Empty<byte>()));
-        foreach (var chunk in samples.GroupBy(s => (s.TenantId, s.MetricName, Start: StartOf(s.Timestamp))))
+        var chunks = samples.GroupBy(s => (s.TenantId, s.MetricName, Start: StartOf(s.Timestamp))).ToList();
+        if (chunks.Count == 0)
         {
-            var packed = Pack(chunk);
-            upsert.Parameters[0].Value = chunk.Key.TenantId;
-            upsert.Parameters[1].Value = chunk.Key.MetricName;
-            upsert.Parameters[2].Value = chunk.Key.Start;
-            upsert.Parameters[3].Value = chunk.First().MetricType;
-            upsert.Parameters[4].Value = packed.Length / SampleSize;
-            upsert.Parameters[5].Value = packed;
+            return;
+        }
+
+        if (connection is Npgsql.NpgsqlConnection)
+        {
+            // One statement for the whole batch: a round trip per chunk would cost a batch of many tenants' series
+            // more than its COPY. PostgreSQL keeps microseconds, so the chunk's times are cut to what the row holds.
+            await using var upsert = connection.Command(transaction,
+                "INSERT INTO monitoring_chunks (tenant_id, metric_name, chunk_start, metric_type, sample_count, data) " +
+                "SELECT * FROM unnest(@t, @n, @c, @y, @k, @d) " +
+                "ON CONFLICT (tenant_id, metric_name, chunk_start) DO UPDATE SET sample_count = monitoring_chunks.sample_count + excluded.sample_count, " +
+                "data = monitoring_chunks.data || excluded.data",
+                ("@t", chunks.Select(c => c.Key.TenantId).ToArray()), ("@n", chunks.Select(c => c.Key.MetricName).ToArray()),
+                ("@c", chunks.Select(c => c.Key.Start).ToArray()), ("@y", chunks.Select(c => c.First().MetricType).ToArray()),
+                ("@k", chunks.Select(c => c.Count()).ToArray()), ("@d", chunks.Select(c => Pack(c, tickUnit: 10)).ToArray()));
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // SQLite's || yields text; the cast keeps the bytes a blob (NULs included). Statements are in-process calls
+        // here, so one prepared upsert per chunk is as cheap as any batching.
+        await using var command = connection.Command(transaction,
+            "INSERT INTO monitoring_chunks (tenant_id, metric_name, chunk_start, metric_type, sample_count, data) VALUES (@t, @n, @c, @y, @k, @d) " +
+            "ON CONFLICT (tenant_id, metric_name, chunk_start) DO UPDATE SET sample_count = monitoring_chunks.sample_count + excluded.sample_count, " +
+            "data = CAST(monitoring_chunks.data || excluded.data AS BLOB)",
+            ("@t", ""), ("@n", ""), ("@c", 0L), ("@y", ""), ("@k", 0), ("@d", Array.Empty<byte>()));
+        foreach (var chunk in chunks)
+        {
+            var packed = Pack(chunk, tickUnit: 1);
+            command.Parameters[0].Value = chunk.Key.TenantId;
+            command.Parameters[1].Value = chunk.Key.MetricName;
+            command.Parameters[2].Value = chunk.Key.Start;
+            command.Parameters[3].Value = chunk.First().MetricType;
+            command.Parameters[4].Value = packed.Length / SampleSize;
+            command.Parameters[5].Value = packed;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -103,14 +125,14 @@ internal static class MetricChunks
         }
     }
 
-    private static byte[] Pack(IEnumerable<MetricSample> samples)
+    private static byte[] Pack(IEnumerable<MetricSample> samples, long tickUnit)
     {
         var list = samples as IReadOnlyCollection<MetricSample> ?? [.. samples];
         var packed = new byte[list.Count * SampleSize];
         var offset = 0;
         foreach (var sample in list)
         {
-            BinaryPrimitives.WriteInt64BigEndian(packed.AsSpan(offset), sample.Timestamp.UtcTicks);
+            BinaryPrimitives.WriteInt64BigEndian(packed.AsSpan(offset), sample.Timestamp.UtcTicks - (sample.Timestamp.UtcTicks % tickUnit));
             BinaryPrimitives.WriteDoubleBigEndian(packed.AsSpan(offset + 8), sample.Value);
             offset += SampleSize;
         }

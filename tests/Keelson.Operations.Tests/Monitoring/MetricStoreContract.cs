@@ -108,6 +108,38 @@ public abstract class MetricStoreContract(TestDatabase target) : StoreContract(t
     }
 
     [Fact]
+    public async Task One_batch_of_many_series_reads_back_from_its_chunks_as_the_rows_hold_it()
+    {
+        var store = new SqlMetricStore(Database);
+        // 40 tenants x 3 series across an hour boundary in one write, at times finer than PostgreSQL's microseconds.
+        var written = Enumerable.Range(0, 40).SelectMany(t => Enumerable.Range(0, 3).SelectMany(m => Enumerable.Range(0, 4).Select(k =>
+                MetricSample.Of($"t{t}", $"series_{m}", (t * 100) + (m * 10) + k, Now.AddMinutes(-50 * k).AddTicks(-(7 + k))))))
+            .ToList();
+
+        await store.WriteAsync(written, None);
+
+        var rows = await Database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var times = new Dictionary<(string, string, double), DateTimeOffset>();
+            await using var command = connection.Command(transaction, "SELECT tenant_id, metric_name, metric_value, timestamp FROM monitoring_data");
+            await using var reader = await command.ExecuteReaderAsync(None);
+            while (await reader.ReadAsync(None))
+            {
+                times.Add((reader.GetString(0), reader.GetString(1), reader.GetDouble(2)), reader.Time(3));
+            }
+
+            return times;
+        }, None);
+        foreach (var tenant in new[] { "t0", "t17", "t39" })
+        {
+            var read = await store.ReadAsync(new MetricSelector(tenant, Now.AddHours(-3), Now, []), None);
+            var expected = written.Where(s => s.TenantId == tenant).OrderBy(s => s.MetricName, StringComparer.Ordinal).ThenBy(s => s.Timestamp).ToList();
+            Assert.Equal(expected.Select(s => (s.MetricName, s.Value)), read.Select(s => (s.MetricName, s.Value)));
+            Assert.Equal(read.Select(s => rows[(tenant, s.MetricName, s.Value)]), read.Select(s => s.Timestamp));
+        }
+    }
+
+    [Fact]
     public async Task A_large_batch_is_written_whole()
     {
         var store = new SqlMetricStore(Database);
