@@ -70,23 +70,32 @@ public sealed class AdvancedMonitoringReport(OperationsStores stores, IMetricSam
     public async Task<TenantsBody> TenantsAsync(CancellationToken cancellationToken)
     {
         var rows = new List<TenantRow>();
+        var unmeasured = new List<string>();
         foreach (var tenant in tenants)
         {
             var samples = (await SamplesAsync(tenant.TenantId, CurrentWindow, cancellationToken).ConfigureAwait(false)).Where(s => s.Timestamp >= now - CurrentWindow);
             var f = MonitoringFigures.Newest(samples);
             var setting = await SettingAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false);
             var availability = MonitoringFigures.AvailabilityOf(f);
+            if (availability is not { } measured)
+            {
+                // The UI formats every row's availability with toFixed(2), so a row without one would break the whole
+                // comparison; such tenants are named apart instead of given an invented figure.
+                unmeasured.Add(tenant.TenantId);
+                continue;
+            }
+
             var summary = TenantResponse.From(tenant);
             rows.Add(new TenantRow(tenant.TenantId, tenant.Name, tenant.Preset, summary.Status, summary.ServicesCount, tenant.CreatedAt,
                 R(f, MonitoringFigures.Cpu), R(f, MonitoringFigures.Memory), R(f, MonitoringFigures.Gpu), R(f, MonitoringFigures.Network), R(f, MonitoringFigures.Disk),
-                MonitoringFigures.Round(availability), R(f, MonitoringFigures.ResponseTime), R(f, MonitoringFigures.Throughput), R(f, MonitoringFigures.ErrorRate),
+                Math.Round(measured, 2), R(f, MonitoringFigures.ResponseTime), R(f, MonitoringFigures.Throughput), R(f, MonitoringFigures.ErrorRate),
                 f[MonitoringFigures.ErrorCount] is { } errors ? (long)Math.Round(errors) : null,
                 f[MonitoringFigures.Connections] is { } connections ? (long)Math.Round(connections) : null,
                 Health(f, setting?.Thresholds ?? ThresholdCatalog.Defaults),
-                availability is { } a ? a >= (setting?.SlaLevel ?? AvailabilityTarget) ? "meeting" : "warning" : null));
+                measured >= (setting?.SlaLevel ?? AvailabilityTarget) ? "meeting" : "warning"));
         }
 
-        return new TenantsBody(true, rows, rows.Count, now);
+        return new TenantsBody(true, rows, rows.Count, unmeasured, now);
     }
 
     /// <summary><c>GET …/sla</c>: an hourly point for each of the last 24 hours that has samples, oldest first, and the newest hour against the targets.</summary>
@@ -227,11 +236,11 @@ public sealed record RealtimeBody(bool Success, IReadOnlyList<RealtimePoint> Met
 
 /// <summary>One tenant of the comparison.</summary>
 public sealed record TenantRow(string TenantId, string Name, string Preset, string Status, int ServicesCount, DateTimeOffset CreatedAt,
-    double? CpuUsage, double? MemoryUsage, double? GpuUsage, double? NetworkUsage, double? DiskUsage, double? Availability, double? ResponseTime,
-    double? Throughput, double? ErrorRate, long? ErrorCount, long? ActiveConnections, string? HealthStatus, string? SlaStatus);
+    double? CpuUsage, double? MemoryUsage, double? GpuUsage, double? NetworkUsage, double? DiskUsage, double Availability, double? ResponseTime,
+    double? Throughput, double? ErrorRate, long? ErrorCount, long? ActiveConnections, string? HealthStatus, string SlaStatus);
 
-/// <summary>The tenants body.</summary>
-public sealed record TenantsBody(bool Success, IReadOnlyList<TenantRow> Tenants, int TotalCount, DateTimeOffset Timestamp);
+/// <summary>The tenants body: the measured tenants' rows, and the ids of the visible tenants with no availability measured yet.</summary>
+public sealed record TenantsBody(bool Success, IReadOnlyList<TenantRow> Tenants, int TotalCount, IReadOnlyList<string> Unmeasured, DateTimeOffset Timestamp);
 
 /// <summary>One hour of the SLA chart.</summary>
 public sealed record SlaPoint(DateTimeOffset Timestamp, string Hour, double? Availability, double? ResponseTime, double? ErrorRate, double? Throughput, long? ConcurrentUsers);

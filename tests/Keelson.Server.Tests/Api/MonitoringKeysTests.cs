@@ -21,7 +21,8 @@ public sealed class MonitoringKeysTests(KeyedApiFactory factory) : IClassFixture
         var (_, overview) = await SendAsync(HttpMethod.Get, "/api/v1/overview", null, Mine);
         Assert.Equal(1, overview["overview"]!["total_tenants"]!.GetValue<int>());
         var (_, tenants) = await SendAsync(HttpMethod.Get, "/api/v1/simulator/monitoring/advanced/tenants", null, Mine);
-        Assert.Equal(["dep-mine"], tenants["tenants"]!.AsArray().Select(t => t!["tenant_id"]!.GetValue<string>()));
+        Assert.Empty(tenants["tenants"]!.AsArray());
+        Assert.Equal(["dep-mine"], tenants["unmeasured"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Equal(2, (await SendAsync(HttpMethod.Get, "/api/v1/overview", null, Admin)).Body["overview"]!["total_tenants"]!.GetValue<int>());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "/api/v1/alerts/?tenant_id=dep-other", null, Mine)).Status);
