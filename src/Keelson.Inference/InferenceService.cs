@@ -49,13 +49,37 @@ public sealed class InferenceService(InferenceOptions options, IInferenceObserve
             executors[key] = created;
             if (current is not null)
             {
-                // Requests already queued on the old executor finish there; it is closed once they have had time to.
-                _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => current.DisposeAsync().AsTask(), TaskScheduler.Default);
+                Retire(current);
             }
 
             return created;
         }
     }
+
+    /// <summary>
+    /// Forgets a deleted version: its executor is closed once the requests already on it have had time to finish, and
+    /// its session unloaded when <paramref name="fileDeleted"/> says no other version shares the file.
+    /// </summary>
+    public void ForgetVersion(ModelVersion version, bool fileDeleted)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        lock (swap)
+        {
+            if (executors.TryRemove(new ModelKey(version.TenantId, version.Name, version.Version), out var executor))
+            {
+                Retire(executor);
+            }
+        }
+
+        if (fileDeleted)
+        {
+            // A run holding a lease keeps the session until it ends; the next request for the digest would reload it.
+            Sessions.Unload(version.Digest);
+        }
+    }
+
+    /// <summary>The executors being served now (a deleted or replaced one is not among them).</summary>
+    public IReadOnlyCollection<ModelKey> Executors => [.. executors.Keys];
 
     /// <summary>
     /// Forgets a deleted tenant's models: closes their executors and unloads the sessions of <paramref name="unusedDigests"/>
@@ -77,6 +101,10 @@ public sealed class InferenceService(InferenceOptions options, IInferenceObserve
             Sessions.Unload(digest);
         }
     }
+
+    // Requests already queued on a replaced or deleted executor finish there; it is closed once they have had time to.
+    private static void Retire(ModelExecutor executor) =>
+        _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => executor.DisposeAsync().AsTask(), TaskScheduler.Default);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -41,8 +41,11 @@ public sealed class ModelRegistry(SqlModelStore store, ModelFileStore files, IMo
         }
     }
 
-    /// <summary>Deletes a version (refused while an alias points at it) and its file when no other version uses it; false when it does not exist.</summary>
-    public async Task<bool> DeleteVersionAsync(string tenantId, string name, int version, string actor, string requestId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a version (refused while an alias points at it) and its file when no other version uses it; what was
+    /// deleted, or null when the version does not exist.
+    /// </summary>
+    public async Task<DeletedVersion?> DeleteVersionAsync(string tenantId, string name, int version, string actor, string requestId, CancellationToken cancellationToken)
     {
         await files.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -50,21 +53,22 @@ public sealed class ModelRegistry(SqlModelStore store, ModelFileStore files, IMo
             var existing = await store.ResolveAsync(tenantId, name, version.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
             if (existing is null)
             {
-                return false;
+                return null;
             }
 
             var audit = Audit(actor, "model.version.delete", tenantId, new JsonObject { ["model"] = name, ["version"] = version, ["digest"] = existing.Digest, ["request_id"] = requestId });
             if (!await store.DeleteVersionAsync(tenantId, name, version, audit, cancellationToken).ConfigureAwait(false))
             {
-                return false;
+                return null;
             }
 
-            if (!await store.IsDigestUsedAsync(existing.Digest, cancellationToken).ConfigureAwait(false))
+            var fileDeleted = !await store.IsDigestUsedAsync(existing.Digest, cancellationToken).ConfigureAwait(false);
+            if (fileDeleted)
             {
                 files.Delete(existing.Digest);
             }
 
-            return true;
+            return new DeletedVersion(existing, fileDeleted);
         }
         finally
         {
@@ -103,3 +107,6 @@ public sealed class ModelRegistry(SqlModelStore store, ModelFileStore files, IMo
         return new AuditEntry { Actor = actor, Action = action, TenantId = tenantId, DetailsJson = details.ToJsonString() };
     }
 }
+
+/// <summary>A deleted model version, and whether its file went with it (no other version used it).</summary>
+public sealed record DeletedVersion(ModelVersion Version, bool FileDeleted);

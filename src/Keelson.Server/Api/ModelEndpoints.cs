@@ -218,9 +218,14 @@ public static partial class ModelEndpoints
 
         try
         {
-            return await models.For(DemoModeFilter.IsDemo(http)).DeleteVersionAsync(tenant_id, name, number, CicdAccess.Actor(http), http.TraceIdentifier, cancellationToken).ConfigureAwait(false)
-                ? TypedResults.NoContent()
-                : VersionNotFound(tenant_id, name, version);
+            if (await models.For(DemoModeFilter.IsDemo(http)).DeleteVersionAsync(tenant_id, name, number, CicdAccess.Actor(http), http.TraceIdentifier, cancellationToken)
+                .ConfigureAwait(false) is not { } deleted)
+            {
+                return VersionNotFound(tenant_id, name, version);
+            }
+
+            models.Runtime.ForgetVersion(deleted.Version, deleted.FileDeleted);
+            return TypedResults.NoContent();
         }
         catch (ModelConflictException e)
         {

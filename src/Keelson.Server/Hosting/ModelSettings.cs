@@ -41,8 +41,14 @@ public sealed class ModelSettings
     /// <summary>For the inference role: the model served.</summary>
     public string? Model { get; set; }
 
-    /// <summary>For the inference role: the version served, a number or an alias resolved once at start (default <c>production</c>).</summary>
+    /// <summary>For the inference role: the version served, a number or an alias (default <c>production</c>).</summary>
     public string Version { get; set; } = "production";
+
+    /// <summary>
+    /// For the inference role serving an alias: how often the registry is asked where the alias points, so a promotion
+    /// reaches running replicas without a restart (as Triton's repository polling does); zero resolves it once at start.
+    /// </summary>
+    public TimeSpan AliasRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The runtime's options.</summary>
     public InferenceOptions Inference() => new()

@@ -36,19 +36,23 @@ public static class PinnedInferenceEndpoints
 
     private static IResult Metadata(string name, string? version, PinnedModel pinned)
     {
-        if (Check(name, version, pinned) is { } problem)
+        var loaded = pinned.Loaded;
+        if (Check(name, version, pinned, loaded) is { } problem)
         {
             return problem;
         }
 
-        var found = pinned.Loaded!.Version;
+        var found = loaded!.Version;
         return TypedResults.Ok(new V2ModelMetadata(name, [found.Version.ToString(CultureInfo.InvariantCulture)], "onnxruntime_onnx",
             [.. found.Info.Inputs.Select(i => new V2TensorMetadata(i.Name, i.Datatype, i.Shape))],
             [.. found.Info.Outputs.Select(o => new V2TensorMetadata(o.Name, o.Datatype, o.Shape))]));
     }
 
-    private static IResult Ready(string name, string? version, PinnedModel pinned) => (IResult?)Check(name, version, pinned)
-        ?? TypedResults.Ok(new V2ModelReady(name, pinned.Loaded!.Version.Version.ToString(CultureInfo.InvariantCulture), true));
+    private static IResult Ready(string name, string? version, PinnedModel pinned)
+    {
+        var loaded = pinned.Loaded;
+        return (IResult?)Check(name, version, pinned, loaded) ?? TypedResults.Ok(new V2ModelReady(name, loaded!.Version.Version.ToString(CultureInfo.InvariantCulture), true));
+    }
 
     private static async Task<IResult> Infer(string name, string? version, HttpContext http, PinnedModel pinned, CancellationToken cancellationToken)
     {
@@ -60,12 +64,14 @@ public static class PinnedInferenceEndpoints
 
         using var disposeDocument = document;
 
-        if (Check(name, version, pinned) is { } problem)
+        // One read of what is served: the alias may move while this request runs, and it must not mix versions.
+        var loaded = pinned.Loaded;
+        if (Check(name, version, pinned, loaded) is { } problem)
         {
             return problem;
         }
 
-        var (found, path, serving) = pinned.Loaded!;
+        var (found, path, serving) = loaded!;
         try
         {
             var request = V2Json.Read(document, binary);
@@ -79,7 +85,7 @@ public static class PinnedInferenceEndpoints
     }
 
     // This process serves one model: another name or version is 404; the model before it is loaded is 503.
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Check(string name, string? version, PinnedModel pinned)
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Check(string name, string? version, PinnedModel pinned, RegistryPull.Pulled? current)
     {
         var settings = pinned.Settings;
         if (name != settings.Model)
@@ -88,7 +94,7 @@ public static class PinnedInferenceEndpoints
                 $"This server runs in the inference role for model '{settings.Model}' of tenant '{settings.Tenant}' only.");
         }
 
-        if (pinned.Loaded is not { } loaded)
+        if (current is not { } loaded)
         {
             return InferenceEndpoints.Error(503, $"Model '{name}' is not loaded yet",
                 $"Model '{name}' version '{settings.Version}' is being pulled from {settings.Registry} and loaded{(pinned.LastError is { } e ? "; the last attempt failed: " + e : "")}.");

@@ -58,7 +58,7 @@ public sealed class InferenceRoleTests(ServeFixture registry) : IClassFixture<Se
         var url = $"http://127.0.0.1:{FreePort()}";
         var data = Directory.CreateTempSubdirectory("keelson-role-").FullName;
         args = With(With(args, "--urls", url), "--Keelson:DataDirectory", data);
-        args.AddRange(["--" + keyVariable.Name.Replace("__", ":", StringComparison.Ordinal), ServeFixture.AdminKey]);
+        args.AddRange(["--" + keyVariable.Name.Replace("__", ":", StringComparison.Ordinal), ServeFixture.AdminKey, "--Keelson:Models:AliasRefresh", "00:00:00.200"]);
         using var stop = new CancellationTokenSource();
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -102,6 +102,25 @@ public sealed class InferenceRoleTests(ServeFixture registry) : IClassFixture<Se
 
             var exposition = await role.GetStringAsync(new Uri(annotations["prometheus.io/path"], UriKind.Relative));
             Assert.Contains($"keelson_inference_requests_total{{tenant=\"{Tenant}\",model=\"ranker\",version=\"1\",outcome=\"success\"}} 1", exposition, StringComparison.Ordinal);
+
+            // Production moves to version 2: the running role follows the alias without a restart, and its old version is retired.
+            await SetProductionAsync(2);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (JsonNode.Parse(await role.GetStringAsync(new Uri("/v2/models/ranker/ready", UriKind.Relative)))!["version"]!.GetValue<string>() != "2")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the role did not follow production to version 2 within 60 s: " + stderr);
+                await Task.Delay(100);
+            }
+
+            using var moved = await role.PostAsync(new Uri("/v2/models/ranker/infer", UriKind.Relative), Json(request));
+            var movedBody = JsonNode.Parse(await moved.Content.ReadAsStringAsync())!;
+            Assert.True(moved.IsSuccessStatusCode, movedBody.ToJsonString());
+            Assert.Equal("2", movedBody["model_version"]!.GetValue<string>());
+            var second = (await TestModels.ReferenceAsync("mlp_v2", request))["y"];
+            var secondActual = movedBody["outputs"]![0]!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+            Assert.Equal(second.Length, secondActual.Length);
+            Assert.All(second.Zip(secondActual), p => Assert.Equal(p.First, p.Second, 1e-5));
+            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(role, "/v2/models/ranker/versions/1/ready"));
 
             await stop.CancelAsync();
             Assert.Equal(0, await run);

@@ -67,12 +67,12 @@ public abstract class ModelRegistryContract(TestDatabase target) : StoreContract
         Assert.Equal((first.Digest, first.Digest, 2), (second.Digest, again.Digest, again.Version));
         Assert.Single(Directory.GetFiles(Path.Combine(files, "sha256"), "*", SearchOption.AllDirectories));
 
-        Assert.True(await Registry.DeleteVersionAsync("acme", "scorer", 1, "admin", "r", None));
-        Assert.True(await Registry.DeleteVersionAsync("acme", "scorer", 2, "admin", "r", None));
+        Assert.Equal((1, false), Deleted(await Registry.DeleteVersionAsync("acme", "scorer", 1, "admin", "r", None)));
+        Assert.Equal((2, false), Deleted(await Registry.DeleteVersionAsync("acme", "scorer", 2, "admin", "r", None)));
         Assert.True(Registry.Files.Contains(first.Digest));
-        Assert.True(await Registry.DeleteVersionAsync("other", "copy", 1, "admin", "r", None));
+        Assert.Equal((1, true), Deleted(await Registry.DeleteVersionAsync("other", "copy", 1, "admin", "r", None)));
         Assert.False(Registry.Files.Contains(first.Digest));
-        Assert.False(await Registry.DeleteVersionAsync("other", "copy", 1, "admin", "r", None));
+        Assert.Null(await Registry.DeleteVersionAsync("other", "copy", 1, "admin", "r", None));
 
         // Numbers are never reused: the next upload of a model whose versions were all deleted is version 3.
         Assert.Equal(3, (await Registry.UploadAsync("acme", "scorer", new MemoryStream(bytes), 1 << 20, "admin", "r", None)).Version);
@@ -138,7 +138,7 @@ public abstract class ModelRegistryContract(TestDatabase target) : StoreContract
         Assert.Contains("'production', 'staging'", refused.Message, StringComparison.Ordinal);
         Assert.True(await store.DeleteAliasAsync("acme", "scorer", "production", null, None));
         Assert.True(await store.DeleteAliasAsync("acme", "scorer", "staging", null, None));
-        Assert.True(await Registry.DeleteVersionAsync("acme", "scorer", 2, "admin", "r", None));
+        Assert.NotNull(await Registry.DeleteVersionAsync("acme", "scorer", 2, "admin", "r", None));
         Assert.Equal([1], (await store.ListVersionsAsync("acme", "scorer", None)).Select(v => v.Version));
     }
 
@@ -183,6 +183,9 @@ public abstract class ModelRegistryContract(TestDatabase target) : StoreContract
     {
         public Task VerifyAsync(string path, OnnxModelInfo info, CancellationToken cancellationToken) => Task.CompletedTask;
     }
+
+    private static (int Version, bool FileDeleted) Deleted(DeletedVersion? deleted) =>
+        deleted is null ? throw new Xunit.Sdk.XunitException("the version was not deleted") : (deleted.Version.Version, deleted.FileDeleted);
 }
 
 /// <summary>On SQLite.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Keelson.Inference;
 using Keelson.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,38 @@ public sealed partial class ServingTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(Clients, Value(metrics, $"keelson_inference_requests_total{{{labels},outcome=\"success\"}}"));
         Assert.True(Value(metrics, $"keelson_inference_compute_seconds_sum{{{labels}}}") > 0);
         Assert.True(Value(metrics, $"keelson_inference_queue_seconds_count{{{labels}}}") >= 2);
+    }
+
+    [Fact]
+    public async Task A_deleted_version_s_executor_is_dropped_and_its_session_unloaded_unless_another_version_shares_the_file()
+    {
+        using var client = factory.CreateClient();
+        await ModelClient.CreateTenantAsync(client, "inf-forget");
+        await ModelClient.UploadModelAsync(client, "inf-forget", "solo", "two_inputs");
+        await ModelClient.UploadModelAsync(client, "inf-forget", "pair", "mlp");
+        await ModelClient.UploadModelAsync(client, "inf-forget", "pair", "mlp");
+        var runtime = factory.Services.GetRequiredService<TenantModels>().Runtime;
+        var soloDigest = (await ModelClient.SendAsync(client, HttpMethod.Get, "/api/v1/tenants/inf-forget/models/solo/versions/1", null)).Body!["digest"]!.GetValue<string>();
+        var pairDigest = (await ModelClient.SendAsync(client, HttpMethod.Get, "/api/v1/tenants/inf-forget/models/pair/versions/1", null)).Body!["digest"]!.GetValue<string>();
+        foreach (var path in new[] { "/v2/models/solo/versions/1/ready", "/v2/models/pair/versions/1/ready", "/v2/models/pair/versions/2/ready" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, path, "inf-forget")).Status);
+        }
+
+        Assert.Superset(new HashSet<ModelKey> { new("inf-forget", "solo", 1), new("inf-forget", "pair", 1), new("inf-forget", "pair", 2) }, runtime.Executors.ToHashSet());
+        Assert.True(runtime.Sessions.IsLoaded(soloDigest));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ModelClient.SendAsync(client, HttpMethod.Delete, "/api/v1/tenants/inf-forget/models/solo/versions/1", null)).Status);
+        Assert.DoesNotContain(new ModelKey("inf-forget", "solo", 1), runtime.Executors);
+        Assert.False(runtime.Sessions.IsLoaded(soloDigest));
+
+        // Version 2 has the same file: deleting version 1 drops its executor but the session keeps serving version 2.
+        Assert.Equal(HttpStatusCode.NoContent, (await ModelClient.SendAsync(client, HttpMethod.Delete, "/api/v1/tenants/inf-forget/models/pair/versions/1", null)).Status);
+        Assert.DoesNotContain(new ModelKey("inf-forget", "pair", 1), runtime.Executors);
+        Assert.Contains(new ModelKey("inf-forget", "pair", 2), runtime.Executors);
+        Assert.True(runtime.Sessions.IsLoaded(pairDigest));
+        Assert.Equal(HttpStatusCode.NotFound, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/pair/versions/1/ready", "inf-forget")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await ModelClient.SendAsync(client, HttpMethod.Get, "/v2/models/pair/versions/2/ready", "inf-forget")).Status);
     }
 
     [Fact]
