@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using Keelson.Cli.Output;
 using Keelson.Delivery.Clusters;
 using Keelson.Operations.Jobs;
 using Keelson.Operations.Storage;
