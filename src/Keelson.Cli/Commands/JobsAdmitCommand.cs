@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using k8s.Models;
 using Keelson.Operations.Jobs;
 using Keelson.Rendering.Objects;
-using Spectre.Console;
+using Keelson.Cli.Output;
 
 namespace Keelson.Cli.Commands;
 
@@ -15,8 +15,6 @@ namespace Keelson.Cli.Commands;
 /// </summary>
 internal static class JobsAdmitCommand
 {
-    private static readonly string[] Columns = ["NAME", "QUEUE", "PRIORITY", "STATE", "POOL", "ADMISSION", "REASON"];
-
     public static Command Create(Terminal terminal)
     {
         var duration = new Option<TimeSpan>("--for") { Description = "Cluster time to keep admitting for (sandbox: simulated at once), e.g. 00:30:00; 0 for one pass.", DefaultValueFactory = _ => TimeSpan.Zero };
@@ -69,34 +67,20 @@ internal static class JobsAdmitCommand
 
                 await target.SaveAsync().ConfigureAwait(false);
                 var listed = await target.Cluster.ListAsync("batch/v1", "Job", manifest.Namespace, QueuedJobs.QueueLabel, cancellationToken).ConfigureAwait(false);
-                var rows = listed.OfType<V1Job>().Select(Row).OrderBy(r => r.Order ?? long.MaxValue).ThenBy(r => r.Created).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+                var rows = QueuedJobRow.Ordered(listed.OfType<V1Job>());
                 if (parse.GetValue(output) == "json")
                 {
                     var json = new JsonObject
                     {
                         ["namespace"] = manifest.Namespace,
                         ["admitted"] = new JsonArray([.. admitted.Select(a => (JsonNode)a)]),
-                        ["jobs"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
-                        {
-                            ["name"] = r.Name, ["queue"] = r.Queue, ["priority"] = r.Priority, ["state"] = r.State, ["pool"] = r.Pool, ["admission"] = r.Order, ["reason"] = r.Reason,
-                        })]),
+                        ["jobs"] = new JsonArray([.. rows.Select(r => (JsonNode)r.ToJson())]),
                     };
                     await terminal.Out.WriteLineAsync(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
                 }
                 else
                 {
-                    var table = new Table().Border(TableBorder.Rounded).Title("Queued Jobs of " + manifest.Namespace);
-                    foreach (var column in Columns)
-                    {
-                        table.AddColumn(column);
-                    }
-
-                    foreach (var r in rows)
-                    {
-                        table.AddRow([.. new[] { r.Name, r.Queue, r.Priority.ToString(CultureInfo.InvariantCulture), r.State, r.Pool ?? "", r.Order?.ToString(CultureInfo.InvariantCulture) ?? "", r.Reason ?? "" }.Select(Markup.Escape)]);
-                    }
-
-                    terminal.Console().Write(table);
+                    terminal.Console().Write(QueuedJobRow.Table(manifest.Namespace, rows));
                 }
 
                 await terminal.Error.WriteLineAsync($"keelson: {admitted.Count} admitted in {target.Cluster.Time.GetUtcNow() - start:hh\\:mm\\:ss} of cluster time on {target.Cluster.Description}; {rows.Count(r => r.State == "waiting")} waiting, {rows.Count(r => r.State == "running")} running").ConfigureAwait(false);
@@ -106,22 +90,5 @@ internal static class JobsAdmitCommand
             duration,
             every,
             output);
-    }
-
-    private sealed record JobRow(string Name, string Queue, int Priority, string State, string? Pool, long? Order, string? Reason, DateTime Created);
-
-    private static JobRow Row(V1Job job)
-    {
-        var annotations = job.Metadata.Annotations ?? new Dictionary<string, string>();
-        var state = JobManifest.Outcome(job) is { } outcome ? (outcome.Succeeded ? "succeeded" : "failed") : job.Spec.Suspend == true ? "waiting" : "running";
-        return new JobRow(
-            job.Metadata.Name,
-            job.Metadata.Labels[QueuedJobs.QueueLabel],
-            QueuedJobAdmitter.Workload(job).Priority,
-            state,
-            job.Metadata.Labels.TryGetValue(QueuedJobs.FlavorLabel, out var pool) ? pool : null,
-            annotations.TryGetValue(QueuedJobAdmitter.AdmittedAnnotation, out var order) && long.TryParse(order, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null,
-            state == "waiting" && annotations.TryGetValue(QueuedJobAdmitter.WaitingAnnotation, out var reason) ? reason : null,
-            job.Metadata.CreationTimestamp ?? default);
     }
 }

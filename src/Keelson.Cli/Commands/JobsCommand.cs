@@ -9,7 +9,8 @@ namespace Keelson.Cli.Commands;
 
 /// <summary>
 /// <c>keelson jobs submit|list|show|cancel</c>: a tenant's batch jobs on a running <c>keelson serve</c>
-/// (<c>--server</c>, <c>--api-key</c> or <c>$KEELSON_API_KEY</c>, <c>--demo</c>), the same routes the API documents.
+/// (<c>--server</c>, <c>--api-key</c> or <c>$KEELSON_API_KEY</c>, <c>--demo</c>), the same routes the API documents;
+/// with <c>--stack</c>, the stack's own queues on its sandbox without a server (<see cref="StackJobs"/>).
 /// </summary>
 internal static class JobsCommand
 {
@@ -17,7 +18,7 @@ internal static class JobsCommand
 
     public static Command Create(Terminal terminal)
     {
-        var command = new Command("jobs", "Submit, list, show and cancel a tenant's batch jobs on a running keelson serve (queues: PUT /api/v1/tenants/TENANT/job-queues/QUEUE); admit a stack's queued Jobs without a server.");
+        var command = new Command("jobs", "Submit, list, show and cancel a tenant's batch jobs on a running keelson serve (queues: PUT /api/v1/tenants/TENANT/job-queues/QUEUE), or with --stack in a stack's own queues on its sandbox; admit a stack's queued Jobs without a server.");
         command.Subcommands.Add(Submit(terminal));
         command.Subcommands.Add(List(terminal));
         command.Subcommands.Add(Show(terminal));
@@ -46,7 +47,7 @@ internal static class JobsCommand
 
     private static Command Submit(Terminal terminal)
     {
-        var tenant = new Argument<string>("tenant") { Description = "Tenant id." };
+        var tenant = new Argument<string?>("tenant") { Description = "Tenant id (not with --stack: the stack names it).", Arity = ArgumentArity.ZeroOrOne };
         var run = new Argument<string[]>("command") { Description = "The container command and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
         var name = new Option<string>("--name") { Description = "Job name (a DNS label).", Required = true };
         var queue = new Option<string>("--queue", "-q") { Description = "The tenant's queue.", Required = true };
@@ -70,6 +71,8 @@ internal static class JobsCommand
         }
 
         var connection = AddConnection(command);
+        var onStack = StackJobs.CreateOptions("--state");
+        onStack.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var variables = new JsonObject();
@@ -103,7 +106,10 @@ internal static class JobsCommand
                 ["retries"] = parse.GetValue(retries),
                 ["env"] = variables,
             };
-            if (parse.GetValue(run) is { Length: > 0 } words)
+            // With --stack there is no tenant argument: every word is the container's command.
+            var stackMode = parse.GetValue(onStack.Stack) is not null;
+            var words = stackMode && parse.GetValue(tenant) is { } first ? [first, .. parse.GetValue(run) ?? []] : parse.GetValue(run) ?? [];
+            if (words.Length > 0)
             {
                 body["command"] = new JsonArray([.. words.Select(w => (JsonNode)w)]);
             }
@@ -118,14 +124,24 @@ internal static class JobsCommand
                 body["active_deadline_seconds"] = d;
             }
 
-            return await CallAsync(terminal, parse, connection, HttpMethod.Post, $"api/v1/tenants/{Uri.EscapeDataString(parse.GetValue(tenant)!)}/jobs", body, WriteJob, cancellationToken).ConfigureAwait(false);
+            if (stackMode)
+            {
+                return await StackJobs.SubmitAsync(parse, onStack, body, Json(parse, connection), terminal, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await TenantAsync(parse, tenant, terminal).ConfigureAwait(false) is not { } id)
+            {
+                return KeelsonCli.BadInput;
+            }
+
+            return await CallAsync(terminal, parse, connection, HttpMethod.Post, $"api/v1/tenants/{Uri.EscapeDataString(id)}/jobs", body, WriteJob, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
     private static Command List(Terminal terminal)
     {
-        var tenant = new Argument<string>("tenant") { Description = "Tenant id." };
+        var tenant = new Argument<string?>("tenant") { Description = "Tenant id (not with --stack).", Arity = ArgumentArity.ZeroOrOne };
         var state = new Option<string?>("--state") { Description = "pending, admitted, running, succeeded, failed or cancelled." };
         var queue = new Option<string?>("--queue", "-q") { Description = "Only this queue's jobs." };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (1–1000).", DefaultValueFactory = _ => 100 };
@@ -135,8 +151,26 @@ internal static class JobsCommand
         command.Options.Add(queue);
         command.Options.Add(limit);
         var connection = AddConnection(command);
+        var onStack = StackJobs.CreateOptions("--state-dir");
+        onStack.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(onStack.Stack) is not null)
+            {
+                if (parse.GetValue(tenant) is { } extra)
+                {
+                    await terminal.Error.WriteLineAsync($"keelson: with --stack the tenant is the stack's; remove '{extra}'").ConfigureAwait(false);
+                    return KeelsonCli.BadInput;
+                }
+
+                return await StackJobs.ListAsync(parse, onStack, parse.GetValue(state), parse.GetValue(queue), parse.GetValue(limit), Json(parse, connection), terminal, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await TenantAsync(parse, tenant, terminal).ConfigureAwait(false) is not { } id)
+            {
+                return KeelsonCli.BadInput;
+            }
+
             var query = new List<string> { "limit=" + parse.GetValue(limit).ToString(CultureInfo.InvariantCulture) };
             if (parse.GetValue(state) is { } s)
             {
@@ -148,26 +182,65 @@ internal static class JobsCommand
                 query.Add("queue=" + Uri.EscapeDataString(q));
             }
 
-            return await CallAsync(terminal, parse, connection, HttpMethod.Get, $"api/v1/tenants/{Uri.EscapeDataString(parse.GetValue(tenant)!)}/jobs?{string.Join('&', query)}", null, WriteList, cancellationToken).ConfigureAwait(false);
+            return await CallAsync(terminal, parse, connection, HttpMethod.Get, $"api/v1/tenants/{Uri.EscapeDataString(id)}/jobs?{string.Join('&', query)}", null, WriteList, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static Command Show(Terminal terminal) => OneJob(terminal, "show", "One job: state, reason, flavor, its Kubernetes Job and every attempt.", HttpMethod.Get, "");
+    private static Command Show(Terminal terminal) => OneJob(terminal, "show", "One job: state, reason, flavor, its Kubernetes Job and every attempt (with --stack: a queued Job of the stack by name).", HttpMethod.Get, "", StackJobs.ShowAsync);
 
-    private static Command Cancel(Terminal terminal) => OneJob(terminal, "cancel", "Cancel a pending, admitted or running job: its quota is released and its Kubernetes Job deleted.", HttpMethod.Post, "/cancel");
+    private static Command Cancel(Terminal terminal) => OneJob(terminal, "cancel", "Cancel a pending, admitted or running job: its quota is released and its Kubernetes Job deleted (with --stack: the stack's queued Job by name).", HttpMethod.Post, "/cancel", StackJobs.CancelAsync);
 
-    private static Command OneJob(Terminal terminal, string verb, string description, HttpMethod method, string suffix)
+    private static Command OneJob(
+        Terminal terminal, string verb, string description, HttpMethod method, string suffix,
+        Func<ParseResult, StackJobs.Options, string, bool, Terminal, CancellationToken, Task<int>> onStackRun)
     {
-        var tenant = new Argument<string>("tenant") { Description = "Tenant id." };
-        var id = new Argument<string>("id") { Description = "Job id." };
+        var tenant = new Argument<string?>("tenant") { Description = "Tenant id (not with --stack).", Arity = ArgumentArity.ZeroOrOne };
+        var id = new Argument<string?>("id") { Description = "Job id; with --stack the Job's name.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command(verb, description);
         command.Arguments.Add(tenant);
         command.Arguments.Add(id);
         var connection = AddConnection(command);
-        command.SetAction((parse, cancellationToken) => CallAsync(terminal, parse, connection, method,
-            $"api/v1/tenants/{Uri.EscapeDataString(parse.GetValue(tenant)!)}/jobs/{Uri.EscapeDataString(parse.GetValue(id)!)}{suffix}", null, WriteJob, cancellationToken));
+        var onStack = StackJobs.CreateOptions("--state");
+        onStack.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (first, second) = (parse.GetValue(tenant), parse.GetValue(id));
+            if (parse.GetValue(onStack.Stack) is not null)
+            {
+                // With --stack the only argument is the Job's name (it lands in the first slot).
+                if (first is null || second is not null)
+                {
+                    await terminal.Error.WriteLineAsync($"keelson: jobs {verb} --stack STACK takes one argument, the Job's name (the tenant is the stack's)").ConfigureAwait(false);
+                    return KeelsonCli.BadInput;
+                }
+
+                return await onStackRun(parse, onStack, first, Json(parse, connection), terminal, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (first is null || second is null)
+            {
+                await terminal.Error.WriteLineAsync($"keelson: jobs {verb} takes TENANT ID (or --stack STACK NAME)").ConfigureAwait(false);
+                return KeelsonCli.BadInput;
+            }
+
+            return await CallAsync(terminal, parse, connection, method,
+                $"api/v1/tenants/{Uri.EscapeDataString(first)}/jobs/{Uri.EscapeDataString(second)}{suffix}", null, WriteJob, cancellationToken).ConfigureAwait(false);
+        });
         return command;
+    }
+
+    private static bool Json(ParseResult parse, Connection connection) => parse.GetValue(connection.Output) == "json";
+
+    private static async Task<string?> TenantAsync(ParseResult parse, Argument<string?> tenant, Terminal terminal)
+    {
+        if (parse.GetValue(tenant) is { } id)
+        {
+            return id;
+        }
+
+        await terminal.Error.WriteLineAsync("keelson: name the tenant (keelson jobs VERB TENANT ...) or a stack (--stack STACK)").ConfigureAwait(false);
+        return null;
     }
 
     private static async Task<int> CallAsync(Terminal terminal, ParseResult parse, Connection connection, HttpMethod method, string path, JsonObject? body, Action<JsonObject, StringBuilder> table, CancellationToken cancellationToken)
@@ -240,13 +313,19 @@ internal static class JobsCommand
         return KeelsonCli.Ok;
     }
 
-    private static void WriteList(JsonObject answer, StringBuilder lines)
+    private static readonly string[] ListHeader = ["ID", "NAME", "QUEUE", "STATE", "FLAVOR", "ATTEMPT", "REASON"];
+
+    private static void WriteList(JsonObject answer, StringBuilder lines) => WriteList(answer, lines, ids: true);
+
+    /// <summary>The job list as a plain table; without <paramref name="ids"/> (a stack's Jobs are their names) the ID column is left out.</summary>
+    internal static void WriteList(JsonObject answer, StringBuilder lines, bool ids)
     {
+        var skip = ids ? 0 : 1;
         var rows = answer["jobs"]!.AsArray().OfType<JsonObject>().Select(j => new[]
         {
             Text(j["id"]), Text(j["name"]), Text(j["queue"]), Text(j["state"]), Text(j["flavor"]), Text(j["attempt"]), Text(j["reason"]),
-        }).ToList();
-        string[] header = ["ID", "NAME", "QUEUE", "STATE", "FLAVOR", "ATTEMPT", "REASON"];
+        }.Skip(skip).ToArray()).ToList();
+        string[] header = [.. ListHeader.Skip(skip)];
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))
         {
@@ -254,10 +333,11 @@ internal static class JobsCommand
         }
     }
 
-    private static void WriteJob(JsonObject job, StringBuilder lines)
+    /// <summary>One job as text; a job without an id (a stack's) is shown by its name alone.</summary>
+    internal static void WriteJob(JsonObject job, StringBuilder lines)
     {
         var r = job["resources"]!;
-        lines.AppendLine(CultureInfo.InvariantCulture, $"job {Text(job["id"])} {Text(job["name"])} in queue {Text(job["queue"])}: {Text(job["state"])}");
+        lines.AppendLine(CultureInfo.InvariantCulture, $"job {(job.ContainsKey("id") ? Text(job["id"]) + " " : "")}{Text(job["name"])} in queue {Text(job["queue"])}: {Text(job["state"])}");
         if (job["reason"] is { } reason)
         {
             lines.AppendLine(CultureInfo.InvariantCulture, $"  reason:    {Text(reason)}");

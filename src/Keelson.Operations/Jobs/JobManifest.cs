@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using Keelson.Rendering.Objects;
 using Keelson.Spec.Model;
 
 namespace Keelson.Operations.Jobs;
@@ -22,14 +23,55 @@ public static class JobManifest
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(pool);
-        var spec = job.Spec;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["app.kubernetes.io/managed-by"] = "keelson",
             [JobIdLabel] = job.Id.ToString(CultureInfo.InvariantCulture),
-            ["keelson.dev/queue"] = spec.Queue,
+            [QueuedJobs.QueueLabel] = job.Spec.Queue,
             ["keelson.dev/attempt"] = job.Attempt.ToString(CultureInfo.InvariantCulture),
         };
+        var built = Job(job.Spec, job.KubernetesName ?? throw new ArgumentException("the job has no Kubernetes name (not admitted)", nameof(job)), ns, labels);
+        built.Spec.Template.Spec.Affinity = new V1Affinity
+        {
+            NodeAffinity = new V1NodeAffinity
+            {
+                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                {
+                    NodeSelectorTerms = [new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = PoolLabel, OperatorProperty = "In", Values = [pool.Name] }] }],
+                },
+            },
+        };
+        built.Spec.Template.Spec.Tolerations = pool.Taints.Count == 0 ? null
+            : [.. pool.Taints.Select(t => new V1Toleration { Key = t.Key, OperatorProperty = t.Value.Length == 0 ? "Exists" : "Equal", Value = t.Value.Length == 0 ? null : t.Value, Effect = t.Effect })];
+        return built;
+    }
+
+    /// <summary>
+    /// <paramref name="spec"/> as a Job of a stack queue, named after the job: suspended, unpinned, labelled with its
+    /// queue and annotated with its priority (and GPU type), as a stack's queued job renders, so that
+    /// <see cref="QueuedJobAdmitter"/> admits it on its next pass.
+    /// </summary>
+    public static V1Job Suspended(JobSpec spec, string ns)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["app.kubernetes.io/managed-by"] = "keelson",
+            [QueuedJobs.QueueLabel] = spec.Queue,
+        };
+        var job = Job(spec, spec.Name, ns, labels);
+        job.Spec.Suspend = true;
+        job.Metadata.Annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [QueuedJobs.PriorityAnnotation] = spec.Priority.ToString(CultureInfo.InvariantCulture) };
+        if (spec.Gpus > 0 && spec.Gpu is { } gpu)
+        {
+            job.Metadata.Annotations[QueuedJobs.GpuTypeAnnotation] = gpu.ToString();
+        }
+
+        return job;
+    }
+
+    private static V1Job Job(JobSpec spec, string name, string ns, Dictionary<string, string> labels)
+    {
         var resources = new Dictionary<string, ResourceQuantity>(StringComparer.Ordinal)
         {
             ["cpu"] = new(string.Create(CultureInfo.InvariantCulture, $"{spec.MilliCpu}m")),
@@ -37,14 +79,14 @@ public static class JobManifest
         };
         if (spec.Gpus > 0)
         {
-            resources["nvidia.com/gpu"] = new(spec.Gpus.ToString(CultureInfo.InvariantCulture));
+            resources[QueuedJobs.GpuResource] = new(spec.Gpus.ToString(CultureInfo.InvariantCulture));
         }
 
         return new V1Job
         {
             ApiVersion = "batch/v1",
             Kind = "Job",
-            Metadata = new V1ObjectMeta { Name = job.KubernetesName, NamespaceProperty = ns, Labels = labels },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels },
             Spec = new V1JobSpec
             {
                 Parallelism = spec.Parallelism,
@@ -73,18 +115,6 @@ public static class JobManifest
                                 Resources = new V1ResourceRequirements { Requests = resources, Limits = new Dictionary<string, ResourceQuantity>(resources, StringComparer.Ordinal) },
                             },
                         ],
-                        Affinity = new V1Affinity
-                        {
-                            NodeAffinity = new V1NodeAffinity
-                            {
-                                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
-                                {
-                                    NodeSelectorTerms = [new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = PoolLabel, OperatorProperty = "In", Values = [pool.Name] }] }],
-                                },
-                            },
-                        },
-                        Tolerations = pool.Taints.Count == 0 ? null
-                            : [.. pool.Taints.Select(t => new V1Toleration { Key = t.Key, OperatorProperty = t.Value.Length == 0 ? "Exists" : "Equal", Value = t.Value.Length == 0 ? null : t.Value, Effect = t.Effect })],
                     },
                 },
             },

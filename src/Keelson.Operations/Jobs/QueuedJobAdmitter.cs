@@ -132,11 +132,11 @@ public sealed class QueuedJobAdmitter
             var requests = container.Resources?.Requests;
             milliCpu += (long)Math.Ceiling((Get(requests, "cpu")?.ToDecimal() ?? 0) * 1000);
             memory += (long)(Get(requests, "memory")?.ToDecimal() ?? 0);
-            gpus += (long)(Get(requests, "nvidia.com/gpu")?.ToDecimal() ?? Get(container.Resources?.Limits, "nvidia.com/gpu")?.ToDecimal() ?? 0);
+            gpus += (long)(Get(requests, QueuedJobs.GpuResource)?.ToDecimal() ?? Get(container.Resources?.Limits, QueuedJobs.GpuResource)?.ToDecimal() ?? 0);
         }
 
         var priority = Get(job.Metadata.Annotations, QueuedJobs.PriorityAnnotation) is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : 0;
-        var gpu = gpus > 0 && Get(job.Metadata.Annotations, "keelson.dev/gpu-type") is { } type && Enum.TryParse<GpuType>(type, out var g) ? g : (GpuType?)null;
+        var gpu = gpus > 0 && Get(job.Metadata.Annotations, QueuedJobs.GpuTypeAnnotation) is { } type && Enum.TryParse<GpuType>(type, out var g) ? g : (GpuType?)null;
         return new Workload(
             job.Metadata.Name,
             job.Metadata.Labels[QueuedJobs.QueueLabel],

@@ -58,6 +58,10 @@ public sealed partial class SqlJobStore
             }
 
             var queues = await ReadQueuesAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+
+            // The same cohort locks the stack queue admitter takes (UnderAdmissionLockAsync): its pass counts this
+            // tenant's running API Jobs of a same-named queue, so the two never decide at once.
+            await LockAdmissionAsync(connection, transaction, tenantId, queues, cancellationToken).ConfigureAwait(false);
             var (pending, admitted, rows) = await ReadLiveJobsAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             var result = new AdmissionEngine(queues).Decide(pending, admitted);
 

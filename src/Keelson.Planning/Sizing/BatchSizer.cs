@@ -18,9 +18,10 @@ public sealed class BatchSizer : IComponentSizer
     public IReadOnlyList<SizedComponent> Size(Component component, SizingContext context)
     {
         var j = (JobComponent)component;
-        var pod = j.Resources is { } r ? PodShape.From(r) : DefaultPod;
+        var gpu = j.Device.Kind == DeviceKind.Gpu ? j.Device.Gpu : null;
+        var pod = (j.Resources is { } r ? PodShape.From(r) : DefaultPod) with { Gpus = j.Gpus };
         var workload = new WorkloadPlan(j.Name, j.Parallelism, 0, j.Parallelism, pod, ByteSize.Zero, Scalable: false, ZoneSpread: false);
         var rationale = string.Create(CultureInfo.InvariantCulture, $"room for {j.Parallelism} parallel pod(s) of {j.Completions} completion(s)");
-        return [new SizedComponent(j, "cpu", null, [workload], null, null, rationale)];
+        return [new SizedComponent(j, gpu?.ToString() ?? "cpu", gpu, [workload], null, null, rationale)];
     }
 }

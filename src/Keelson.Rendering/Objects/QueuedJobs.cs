@@ -17,6 +17,12 @@ public static class QueuedJobs
     /// <summary>The annotation with a queued Job's priority (an integer; label values cannot start with '-').</summary>
     public const string PriorityAnnotation = "keelson.dev/priority";
 
+    /// <summary>The annotation with the GPU type a queued Job's pods ask for; the admitter charges that type's quota and picks a pool of it.</summary>
+    public const string GpuTypeAnnotation = "keelson.dev/gpu-type";
+
+    /// <summary>The extended resource a GPU is requested as.</summary>
+    public const string GpuResource = "nvidia.com/gpu";
+
     /// <summary>The label the admitter sets on an admitted Job: the pool (flavor) whose quota it holds.</summary>
     public const string FlavorLabel = "keelson.dev/flavor";
 
@@ -37,6 +43,16 @@ public static class QueuedJobs
         {
             [PriorityAnnotation] = job.Priority.ToString(CultureInfo.InvariantCulture),
         };
+        if (job.Gpus > 0 && job.Device.Gpu is { } gpu)
+        {
+            // Requested as well as limited, so that what the admitter reads is what the scheduler and the autoscaler see.
+            metadata.Annotations[GpuTypeAnnotation] = gpu.ToString();
+            foreach (var container in spec.Template.Spec.Containers)
+            {
+                container.Resources.Requests[GpuResource] = new ResourceQuantity(job.Gpus.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
         spec.Template.Spec.Affinity = null;
         spec.Template.Spec.Tolerations = null;
         spec.Template.Spec.NodeSelector = null;

@@ -162,7 +162,9 @@ public sealed partial class TenantJobs(TenantDatabases databases, DeploymentClus
                     continue;
                 }
 
-                var pass = await new QueuedJobAdmitter(stack, target.Cluster).PassAsync(cancellationToken).ConfigureAwait(false);
+                // Under the cohorts' advisory locks: another replica's pass over the same queues waits for this one.
+                var admitter = new QueuedJobAdmitter(stack, target.Cluster);
+                var pass = await databases.For(demo).Jobs.UnderAdmissionLockAsync(tenant.TenantId, StackQueues.For(stack), admitter.PassAsync, cancellationToken).ConfigureAwait(false);
                 target.Changed |= pass.Admitted.Count > 0 || pass.Evicted.Count > 0;
                 stackQueues.Set(mode, tenant.TenantId, stack.Queues.ToDictionary(q => q.Name, q => (pass.PendingPerQueue[q.Name], pass.RunningPerQueue[q.Name]), StringComparer.Ordinal));
                 seen.Add(tenant.TenantId);

@@ -206,6 +206,15 @@ public record JobComponent : Component
 
     /// <summary>Order within the queue: higher first, and may preempt lower when the queue allows.</summary>
     public int Priority { get; init; }
+
+    /// <summary>CPU, or the GPU type each pod asks for.</summary>
+    public DeviceChoice Device { get; init; } = DeviceChoice.Cpu;
+
+    /// <summary>GPUs per pod when <see cref="Device"/> is a GPU type (<c>nvidia.com/gpu</c>); 0 on CPU.</summary>
+    public int Gpus => Device.Kind == DeviceKind.Gpu ? GpusPerPod : 0;
+
+    /// <summary>GPUs per pod as written (<c>gpus</c>, default 1); counts only with a GPU <see cref="Device"/>.</summary>
+    public int GpusPerPod { get; init; } = 1;
 }
 
 /// <summary>Batch work on a schedule.</summary>

@@ -112,6 +112,8 @@ internal static class ComponentBinder
         Resources = Resources(m),
         Queue = m.String("queue"),
         Priority = m.Int("priority") ?? 0,
+        Device = Device(m.String("device") ?? "cpu"),
+        GpusPerPod = m.Int("gpus") ?? 1,
     };
 
     private static CronJobComponent CronJob(YamlMap m)
@@ -130,6 +132,8 @@ internal static class ComponentBinder
             Resources = job.Resources,
             Queue = job.Queue,
             Priority = job.Priority,
+            Device = job.Device,
+            GpusPerPod = job.GpusPerPod,
             Schedule = m.Required("schedule"),
             ConcurrencyPolicy = Enum.Parse<ConcurrencyPolicy>(m.String("concurrencyPolicy") ?? "Forbid"),
         };

@@ -85,4 +85,24 @@ internal sealed class QueueChecker(SemanticChecker checker)
             checker.Add(DiagnosticCodes.Conflict, path + ".pool", $"a queued job runs on the pool its queue admits it to; remove 'pool: {pool}' or make it the only flavor of queue '{name}'");
         }
     }
+
+    /// <summary>A queued job must be able to use one of its queue's flavors: a GPU job a pool with its GPU type, a CPU job a pool without GPUs.</summary>
+    public static void CheckDevice(SemanticChecker checker, Component component, string path, IReadOnlyList<JobQueueSpec> queues, ClusterProfile? cluster)
+    {
+        if (cluster is null || component is not JobComponent { Queue: { } name } job || queues.FirstOrDefault(q => q.Name == name) is not { } queue)
+        {
+            return;
+        }
+
+        var gpu = job.Device.Kind == DeviceKind.Gpu ? job.Device.Gpu : null;
+        var pools = queue.Flavors.Select(f => cluster.Pools.FirstOrDefault(p => p.Name == f.Pool)).OfType<NodePool>().ToList();
+        if (pools.Count == 0 || pools.Any(p => gpu is null ? p.Instance.Gpus == 0 : p.Instance.Gpus > 0 && p.Instance.Gpu == gpu))
+        {
+            return;
+        }
+
+        var flavors = string.Join(", ", pools.Select(p => p.Instance.Gpus > 0 ? $"{p.Name} ({p.Instance.Gpu})" : $"{p.Name} (no GPUs)"));
+        var wanted = gpu is null ? "a pool without GPUs for a cpu job" : $"a pool with {gpu} GPUs";
+        checker.Add(DiagnosticCodes.UnknownReference, path + (gpu is null ? ".queue" : ".device"), $"queue '{name}' has no flavor on {wanted}; its flavors: {flavors}");
+    }
 }

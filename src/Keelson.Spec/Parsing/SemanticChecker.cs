@@ -40,6 +40,7 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         {
             CheckComponent(cluster, component, At("components", index), firstUse);
             QueueChecker.CheckReference(this, component, At("components", index), queueNames);
+            QueueChecker.CheckDevice(this, component, At("components", index), queues.Select(q => q.Queue).ToList(), cluster);
         }
 
         CheckCycles(components);
@@ -103,6 +104,7 @@ internal sealed class SemanticChecker(string file, IReadOnlyDictionary<string, M
         {
             AiServiceComponent ai => ai.Device,
             ModelComponent model => model.Device,
+            JobComponent job => job.Device,
             _ => null,
         };
         if (cluster is not null && device is { Kind: DeviceKind.Gpu, Gpu: { } gpu } && !cluster.Pools.Any(p => p.Role == PoolRole.Gpu && p.Instance.Gpu == gpu))

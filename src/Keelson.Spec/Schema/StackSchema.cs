@@ -55,6 +55,9 @@ public static class StackSchema
 
     private static readonly ScalarShape Device = new("Where inference runs: auto (cheapest on this cluster), cpu, or a GPU type.", ScalarType.Text) { Enum = Devices };
 
+    // A job has no catalog figures to compare devices with, so it names its GPU type or runs on CPU (no 'auto').
+    private static readonly ScalarShape JobDevice = new("Where each pod runs: cpu (default) or a GPU type; a queued job is admitted onto a pool with that GPU type.", ScalarType.Text) { Enum = ["cpu", .. GpuTypes] };
+
     private static readonly ObjectShape RegistryModel = new(
         "A model of a Keelson registry, served by 'keelson serve --role inference' (pulled from the server when a replica starts).",
         [
@@ -89,9 +92,11 @@ public static class StackSchema
         F("resources", Resources),
         F("queue", Of(ScalarType.DnsLabel, "Stack job queue that admits each run; the Job is created suspended until admitted.")),
         F("priority", Int("Order in the queue: higher first; may preempt lower when the queue allows.", -1_000_000, 1_000_000)),
+        F("device", JobDevice),
+        F("gpus", Int("GPUs per pod when device is a GPU type; default 1.", 1, 16)),
     ];
 
-    private static readonly (string, string)[] JobRequires = [("priority", "queue")];
+    private static readonly (string, string)[] JobRequires = [("priority", "queue"), ("gpus", "device")];
 
     private static ObjectShape Quota(string d) => Obj(d,
         F("cpu", Of(ScalarType.Cpu, "CPU, e.g. 16.")),

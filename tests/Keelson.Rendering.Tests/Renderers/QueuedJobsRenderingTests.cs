@@ -53,6 +53,20 @@ public sealed class QueuedJobsRenderingTests
     }
 
     [Fact]
+    public void Cronjob_asking_for_a_T4_requests_the_GPU_and_names_its_type_but_leaves_the_pool_to_the_queue()
+    {
+        var template = One<V1CronJob>("backtest").Spec.JobTemplate;
+
+        Assert.True(template.Spec.Suspend);
+        Assert.Equal("T4", template.Metadata.Annotations[QueuedJobs.GpuTypeAnnotation]);
+        var resources = template.Spec.Template.Spec.Containers[0].Resources;
+        Assert.Equal(("1", "1"), (resources.Requests["nvidia.com/gpu"].ToString(), resources.Limits["nvidia.com/gpu"].ToString()));
+        Assert.Null(template.Spec.Template.Spec.Affinity);
+        Assert.Null(template.Spec.Template.Spec.Tolerations);
+        Assert.False(One<V1CronJob>("collect").Spec.JobTemplate.Metadata.Annotations.ContainsKey(QueuedJobs.GpuTypeAnnotation));
+    }
+
+    [Fact]
     public void Worker_on_a_keelson_queue_gets_an_hpa_on_the_pending_jobs_gauge()
     {
         var hpa = One<V2HorizontalPodAutoscaler>("engine");

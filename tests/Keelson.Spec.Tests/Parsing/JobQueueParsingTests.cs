@@ -166,4 +166,36 @@ public sealed class JobQueueParsingTests
         Assert.Equal(1000, valid.Value!.Queues[0].Flavors[0].LendingLimit!.Cpu.Value);
         Assert.Null(valid.Value.Queues[0].Flavors[0].BorrowingLimit);
     }
+
+    [Fact]
+    public void A_job_asks_for_GPUs_with_device_and_gpus()
+    {
+        var yaml = Stack.Replace("    image: example.com/load:1.0\n    queue: pipelines", "    image: example.com/load:1.0\n    queue: backtests\n    device: T4\n    gpus: 2", StringComparison.Ordinal);
+        var result = StackParser.Parse(yaml, "stack.yaml");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var job = Assert.IsType<JobComponent>(result.Value!.Components[1]);
+        Assert.Equal((DeviceKind.Gpu, GpuType.T4, 2), (job.Device.Kind, job.Device.Gpu, job.Gpus));
+        Assert.Equal(0, Assert.IsType<CronJobComponent>(result.Value.Components[0]).Gpus);
+    }
+
+    [Fact]
+    public void A_GPU_job_needs_a_queue_flavor_of_its_type_and_a_cpu_job_one_without_GPUs()
+    {
+        // backtests has only a T4 flavor: a V100 job cannot use it, nor can a CPU job.
+        var v100 = StackParser.Parse(Stack.Replace("    image: example.com/load:1.0\n    queue: pipelines", "    image: example.com/load:1.0\n    queue: backtests\n    device: V100", StringComparison.Ordinal), "stack.yaml");
+        var d = Assert.Single(v100.Diagnostics);
+        Assert.Equal((DiagnosticCodes.UnknownReference, "components[1].device"), (d.Code, d.Path));
+        Assert.Equal("queue 'backtests' has no flavor on a pool with V100 GPUs; its flavors: gpu-t4 (T4)", d.Message);
+
+        var cpu = StackParser.Parse(Stack.Replace("    image: example.com/load:1.0\n    queue: pipelines", "    image: example.com/load:1.0\n    queue: backtests", StringComparison.Ordinal), "stack.yaml");
+        d = Assert.Single(cpu.Diagnostics);
+        Assert.Equal(("components[1].queue", "queue 'backtests' has no flavor on a pool without GPUs for a cpu job; its flavors: gpu-t4 (T4)"), (d.Path, d.Message));
+
+        // A type the cluster has no pool of is named like a model's device, and gpus needs a device.
+        var h100 = StackParser.Parse(Stack.Replace("    image: example.com/load:1.0\n    queue: pipelines", "    image: example.com/load:1.0\n    device: H100", StringComparison.Ordinal), "stack.yaml");
+        Assert.Contains(h100.Diagnostics, x => x.Path == "components[1].device" && x.Message.StartsWith("cluster 'aws-gpu' has no gpu pool with H100 GPUs; available: T4, V100, L40S", StringComparison.Ordinal));
+        var gpus = StackParser.Parse(Stack.Replace("    image: example.com/load:1.0\n    queue: pipelines", "    image: example.com/load:1.0\n    queue: pipelines\n    gpus: 2", StringComparison.Ordinal), "stack.yaml");
+        Assert.Contains(gpus.Diagnostics, x => x.Path.StartsWith("components[1]", StringComparison.Ordinal) && x.Message.Contains("device", StringComparison.Ordinal));
+    }
 }
