@@ -69,6 +69,35 @@ public static class Differ
         return diffs;
     }
 
+    /// <summary>
+    /// What changed from one rendered manifest to another, object by object in apply order: <see cref="DiffAction.Create"/>
+    /// for an object only <paramref name="after"/> has, <see cref="DiffAction.Prune"/> for one only <paramref name="before"/>
+    /// has (its whole YAML as removed lines), else update or unchanged; Secret values compared by hash, never shown.
+    /// </summary>
+    public static IReadOnlyList<ObjectDiff> Between(IReadOnlyList<IKubernetesObject<V1ObjectMeta>> before, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var diffs = new List<ObjectDiff>();
+        foreach (var now in Deployer.Ordered(after))
+        {
+            var key = ObjectKey.Of(now);
+            var then = before.FirstOrDefault(o => ObjectKey.Of(o).SameObject(key));
+            var next = Yaml(Json(now));
+            var previous = then is null ? null : Yaml(Json(then));
+            diffs.Add(previous is null ? new ObjectDiff(key, DiffAction.Create, Unified("", next))
+                : previous == next ? new ObjectDiff(key, DiffAction.Unchanged, "")
+                : new ObjectDiff(key, DiffAction.Update, Unified(previous, next)));
+        }
+
+        foreach (var gone in Deployer.Ordered(before).Where(o => !after.Any(a => ObjectKey.Of(a).SameObject(ObjectKey.Of(o)))))
+        {
+            diffs.Add(new ObjectDiff(ObjectKey.Of(gone), DiffAction.Prune, Unified(Yaml(Json(gone)), "")));
+        }
+
+        return diffs;
+    }
+
     private static JsonObject Json(IKubernetesObject<V1ObjectMeta> resource)
     {
         var node = JsonSerializer.SerializeToNode(resource, resource.GetType(), ManifestYaml.JsonOptions)!.AsObject();

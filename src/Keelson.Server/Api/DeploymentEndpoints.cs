@@ -26,6 +26,10 @@ public static class DeploymentEndpoints
             .Produces<DeploymentList>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/deployments/{deployment_id}", Get).WithName("GetDeployment").WithTags("deployments")
             .Produces<DeploymentResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/deployments/{deployment_id}/diff", Diff).WithName("DiffDeployment").WithTags("deployments")
+            .WithSummary("What this revision changed, object by object (unified diffs of the rendered YAML; Secret values by hash), against the tenant's previous revision or ?against=DEPLOYMENT_ID.")
+            .Produces<DeploymentDiffResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/deployments/{deployment_id}/rollback", Rollback).WithName("RollbackDeployment").WithTags("deployments")
             .WithSummary("Deploy again what the tenant's previous succeeded deployment delivered; this deployment becomes rolled_back when that succeeds.")
             .Produces<DeploymentResponse>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
@@ -97,6 +101,70 @@ public static class DeploymentEndpoints
         var (deployment, problem) = await FindAsync(http, stores, deployment_id, cancellationToken).ConfigureAwait(false);
         return deployment is null ? problem! : TypedResults.Ok(await ResponseAsync(stores, deployment, cancellationToken).ConfigureAwait(false));
     }
+
+    private static async Task<IResult> Diff(HttpContext http, TenantDatabases databases, string deployment_id, string? against, CancellationToken cancellationToken)
+    {
+        var stores = databases.For(DemoModeFilter.IsDemo(http));
+        var (deployment, problem) = await FindAsync(http, stores, deployment_id, cancellationToken).ConfigureAwait(false);
+        if (deployment is null)
+        {
+            return problem!;
+        }
+
+        DeploymentRecord? baseline;
+        if (against is not null)
+        {
+            (baseline, problem) = await FindAsync(http, stores, against, cancellationToken).ConfigureAwait(false);
+            if (baseline is null)
+            {
+                return problem!;
+            }
+
+            if (baseline.TenantId != deployment.TenantId)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Revisions of one tenant are compared",
+                    detail: $"against: deployment {against} is of tenant '{baseline.TenantId}', not '{deployment.TenantId}'; name a deployment from GET /api/v1/tenants/{deployment.TenantId}/deployments.",
+                    type: "https://keelson.dev/problems/422");
+            }
+        }
+        else
+        {
+            baseline = (await stores.Deployments.ListForTenantAsync(deployment.TenantId, cancellationToken).ConfigureAwait(false))
+                .Where(d => d.Revision < deployment.Revision).MaxBy(d => d.Revision);
+        }
+
+        var (after, afterError) = Delivered(deployment);
+        var (before, beforeError) = baseline is null ? ([], null) : Delivered(baseline);
+        if ((afterError ?? beforeError) is { } error)
+        {
+            return Problems.Conflict("A revision no longer renders", error);
+        }
+
+        var changes = Delivery.Diff.Differ.Between(before, after);
+        return TypedResults.Ok(new DeploymentDiffResponse(
+            deployment.Id, deployment.Revision, baseline is null ? null : new DeploymentRevision(baseline.Id, baseline.Revision, WireName.Of(baseline.Action)),
+            new DeploymentDiffSummary(Count(Delivery.Diff.DiffAction.Create), Count(Delivery.Diff.DiffAction.Prune), Count(Delivery.Diff.DiffAction.Update), Count(Delivery.Diff.DiffAction.Unchanged)),
+            [.. changes.Where(c => c.Action != Delivery.Diff.DiffAction.Unchanged).Select(c => new ObjectChangeResponse(
+                c.Key.ApiVersion, c.Key.Kind, c.Key.Namespace, c.Key.Name, ChangeName(c.Action), c.Patch))]));
+
+        int Count(Delivery.Diff.DiffAction action) => changes.Count(c => c.Action == action);
+    }
+
+    // What a deployment delivered: its stored request rendered again (rendering is deterministic) as its action applies it.
+    private static (IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> Objects, string? Error) Delivered(DeploymentRecord deployment)
+    {
+        var (manifest, error) = TenantManifests.Render(deployment.Spec, new Rendering.RenderOptions());
+        return manifest is null
+            ? ([], $"Revision {deployment.Revision} ({deployment.Id}): {error}")
+            : ([.. manifest.Objects.Select(o => TenantDeployments.Lifecycle.Apply(deployment, o.Resource))], null);
+    }
+
+    private static string ChangeName(Delivery.Diff.DiffAction action) => action switch
+    {
+        Delivery.Diff.DiffAction.Create => "added",
+        Delivery.Diff.DiffAction.Prune => "removed",
+        _ => "changed",
+    };
 
     private static async Task<IResult> Rollback(HttpContext http, TenantDatabases databases, TenantDeployments runner, string deployment_id, CancellationToken cancellationToken)
     {

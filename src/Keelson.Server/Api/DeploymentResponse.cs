@@ -60,3 +60,33 @@ public sealed record DeploymentEventMessage(
     [property: JsonPropertyName("step")] string Step,
     [property: JsonPropertyName("object")] string? Resource,
     [property: JsonPropertyName("message")] string Message);
+
+/// <summary>What one revision changed against another: the counts, and each added, removed or changed object with its diff.</summary>
+public sealed record DeploymentDiffResponse(
+    [property: JsonPropertyName("deployment_id")] string DeploymentId,
+    [property: JsonPropertyName("revision")] int Revision,
+    [property: JsonPropertyName("against")] DeploymentRevision? Against,
+    [property: JsonPropertyName("summary")] DeploymentDiffSummary Summary,
+    [property: JsonPropertyName("objects")] IReadOnlyList<ObjectChangeResponse> Objects);
+
+/// <summary>The revision a diff is taken against.</summary>
+public sealed record DeploymentRevision(
+    [property: JsonPropertyName("deployment_id")] string DeploymentId,
+    [property: JsonPropertyName("revision")] int Revision,
+    [property: JsonPropertyName("action")] string Action);
+
+/// <summary>How many objects a revision added, removed, changed and left alone.</summary>
+public sealed record DeploymentDiffSummary(
+    [property: JsonPropertyName("added")] int Added,
+    [property: JsonPropertyName("removed")] int Removed,
+    [property: JsonPropertyName("changed")] int Changed,
+    [property: JsonPropertyName("unchanged")] int Unchanged);
+
+/// <summary>One object's change: <c>added</c>, <c>removed</c> or <c>changed</c>, with a unified diff of its YAML (<c>-</c> before, <c>+</c> after).</summary>
+public sealed record ObjectChangeResponse(
+    [property: JsonPropertyName("api_version")] string ApiVersion,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("namespace")] string? Namespace,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("change")] string Change,
+    [property: JsonPropertyName("diff")] string Diff);

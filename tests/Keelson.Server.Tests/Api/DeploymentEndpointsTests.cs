@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
 using Keelson.Delivery.Kubernetes;
@@ -109,6 +111,59 @@ public sealed class DeploymentEndpointsTests(ApiFactory factory) : IClassFixture
         Assert.Equal("succeeded", (await WaitFinishedAsync(rollback["deployment_id"]!.GetValue<string>()))["status"]!.GetValue<string>());
         Assert.Equal("rolled_back", (await Send(HttpMethod.Get, $"/api/v1/deployments/{second}")).Body["status"]!.GetValue<string>());
         Assert.Equal(replicasBefore, await ChatbotReplicasAsync("dep-back"));
+    }
+
+    [Fact]
+    public async Task A_revision_s_diff_shows_what_it_changed_against_the_one_before_or_any_revision_of_the_tenant()
+    {
+        await CreateAsync("dep-diff", chatbot: 20);
+        var first = (await Send(HttpMethod.Post, "/api/v1/tenants/dep-diff/deploy")).Body["deployment_id"]!.GetValue<string>();
+        await WaitFinishedAsync(first);
+
+        // The first revision has nothing before it: every object it delivered is added, its whole YAML as + lines.
+        var (status, initial, _) = await Send(HttpMethod.Get, $"/api/v1/deployments/{first}/diff");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Null(initial["against"]);
+        var objects = initial["objects"]!.AsArray();
+        Assert.Equal((objects.Count, 0, 0, 0), (initial["summary"]!["added"]!.GetValue<int>(), initial["summary"]!["removed"]!.GetValue<int>(),
+            initial["summary"]!["changed"]!.GetValue<int>(), initial["summary"]!["unchanged"]!.GetValue<int>()));
+        Assert.All(objects, o => Assert.Equal("added", o!["change"]!.GetValue<string>()));
+        var chatbot = objects.Single(o => o!["kind"]!.GetValue<string>() == "Deployment" && o["name"]!.GetValue<string>() == "chatbot")!;
+        Assert.Equal(("apps/v1", "dep-diff"), (chatbot["api_version"]!.GetValue<string>(), chatbot["namespace"]!.GetValue<string>()));
+        Assert.All(chatbot["diff"]!.GetValue<string>().TrimEnd('\n').Split('\n'), line => Assert.StartsWith("+ ", line, StringComparison.Ordinal));
+
+        // Twenty times the chatbot channels: revision 2 against revision 1 changes the chatbot's replicas and leaves other objects alone.
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Put, "/api/v1/tenants/dep-diff", Request("dep-diff", chatbot: 400))).Status);
+        var second = (await Send(HttpMethod.Post, "/api/v1/tenants/dep-diff/deploy")).Body["deployment_id"]!.GetValue<string>();
+        var (_, changed, _) = await Send(HttpMethod.Get, $"/api/v1/deployments/{second}/diff");
+        Assert.Equal((first, 1, "deploy"), (changed["against"]!["deployment_id"]!.GetValue<string>(), changed["against"]!["revision"]!.GetValue<int>(), changed["against"]!["action"]!.GetValue<string>()));
+        var summary = changed["summary"]!;
+        Assert.True(summary["changed"]!.GetValue<int>() >= 1 && summary["unchanged"]!.GetValue<int>() >= 1, summary.ToJsonString());
+        Assert.Equal(objects.Count, summary["changed"]!.GetValue<int>() + summary["unchanged"]!.GetValue<int>() + summary["removed"]!.GetValue<int>());
+        Assert.Equal(summary["added"]!.GetValue<int>() + summary["removed"]!.GetValue<int>() + summary["changed"]!.GetValue<int>(), changed["objects"]!.AsArray().Count);
+        var patch = changed["objects"]!.AsArray().Single(o => o!["kind"]!.GetValue<string>() == "Deployment" && o["name"]!.GetValue<string>() == "chatbot")!["diff"]!.GetValue<string>();
+        var removedReplicas = Regex.Match(patch, @"^- +replicas: (\d+)$", RegexOptions.Multiline);
+        var addedReplicas = Regex.Match(patch, @"^\+ +replicas: (\d+)$", RegexOptions.Multiline);
+        Assert.True(removedReplicas.Success && addedReplicas.Success, patch);
+        Assert.True(int.Parse(addedReplicas.Groups[1].Value, CultureInfo.InvariantCulture) > int.Parse(removedReplicas.Groups[1].Value, CultureInfo.InvariantCulture), patch);
+
+        // Any revision of the tenant can be the baseline: revision 1 against 2 is the same change the other way round.
+        var (_, reverse, _) = await Send(HttpMethod.Get, $"/api/v1/deployments/{first}/diff?against={second}");
+        var reversePatch = reverse["objects"]!.AsArray().Single(o => o!["kind"]!.GetValue<string>() == "Deployment" && o["name"]!.GetValue<string>() == "chatbot")!["diff"]!.GetValue<string>();
+        Assert.Equal((addedReplicas.Groups[1].Value, removedReplicas.Groups[1].Value),
+            (Regex.Match(reversePatch, @"^- +replicas: (\d+)$", RegexOptions.Multiline).Groups[1].Value, Regex.Match(reversePatch, @"^\+ +replicas: (\d+)$", RegexOptions.Multiline).Groups[1].Value));
+        Assert.Equal(summary["changed"]!.GetValue<int>(), reverse["summary"]!["changed"]!.GetValue<int>());
+
+        // Another tenant's deployment is no baseline; an unknown one is 404.
+        await CreateAsync("dep-diff-other");
+        var other = (await Send(HttpMethod.Post, "/api/v1/tenants/dep-diff-other/deploy")).Body["deployment_id"]!.GetValue<string>();
+        var (crossStatus, cross, _) = await Send(HttpMethod.Get, $"/api/v1/deployments/{second}/diff?against={other}");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, crossStatus);
+        Assert.Contains("against: deployment " + other + " is of tenant 'dep-diff-other'", cross["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, $"/api/v1/deployments/{second}/diff?against=no-such-deployment")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/v1/deployments/no-such-deployment/diff")).Status);
+        await WaitFinishedAsync(second);
+        await WaitFinishedAsync(other);
     }
 
     [Fact]

@@ -59,6 +59,8 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new("/api/v1/tenants/{tenant_id}/deployments", "get", $"/api/v1/tenants/{Tenant}/deployments"),
             new("/api/v1/deployments/{deployment_id}", "get", $"/api/v1/deployments/{deploymentId}"),
             new("/api/v1/deployments/{deployment_id}", "get", "/api/v1/deployments/00000000-0000-0000-0000-000000000000"),
+            new("/api/v1/deployments/{deployment_id}/diff", "get", $"/api/v1/deployments/{deploymentId}/diff"),
+            new("/api/v1/deployments/{deployment_id}/diff", "get", $"/api/v1/deployments/{deploymentId}/diff?against=00000000-0000-0000-0000-000000000000"),
             new("/api/v1/deployments/{deployment_id}/rollback", "post", $"/api/v1/deployments/{deploymentId}/rollback"),
             new("/api/v1/tenants/{tenant_id}/monitoring", "post", $"/api/v1/tenants/{Tenant}/monitoring", $$$"""{"timestamp": "{{{now}}}", "metrics": {"cpu_usage": 42.5}}"""),
             new("/api/v1/monitoring", "post", "/api/v1/monitoring", $$$"""{"batch": [{"tenant_id": "{{{Tenant}}}", "timestamp": "{{{now}}}", "metrics": {"memory_usage": 50}}]}"""),
