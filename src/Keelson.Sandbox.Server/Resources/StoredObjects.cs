@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server.CustomResources;
 using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Store;
@@ -148,6 +149,15 @@ internal static class StoredObjects
         }
 
         metadata["namespace"] = target.Namespace;
+        if (expected.Custom is { } custom)
+        {
+            CustomObjects.Admit(body, expected, custom);
+        }
+        else if (expected is { Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition" } && DefinitionValidation.Check(body) is { Count: > 0 } errors)
+        {
+            throw ApiException.Invalid(expected.Group, expected.Kind, metadata["name"]?.ToString() ?? "", errors);
+        }
+
         var admitted = ApiJson.ToModel(ResourceViews.ToStored(body, expected), ResourceViews.StoredType(expected));
         ObjectDefaults.Apply(admitted);
         return admitted;
