@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -24,6 +24,7 @@ public sealed class CustomObject : IKubernetesObject<V1ObjectMeta>
     public V1ObjectMeta Metadata { get; set; } = new();
 
     /// <summary>The fields besides apiVersion, kind and metadata.</summary>
+    /// <remarks>A dictionary rather than a <see cref="System.Text.Json.Nodes.JsonObject"/>: System.Text.Json writes a JsonObject extension property as a nested object without its name, which is not JSON.</remarks>
     [JsonExtensionData]
-    public JsonObject? Content { get; set; }
+    public IDictionary<string, JsonElement>? Content { get; set; }
 }
