@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using k8s.Models;
+using Keelson.Sandbox.Engine;
 
 namespace Keelson.Sandbox.Server.Tests;
 
@@ -270,6 +271,88 @@ public sealed class KubectlCustomResourceTests(RestaurantCluster cluster) : ICla
         (exit, _, error) = await Kubectl.RunAsync("get", "gizmos");
         Assert.NotEqual(0, exit);
         Assert.Contains("the server doesn't have a resource type \"gizmos\"", error);
+    }
+
+    [Fact]
+    public async Task A_watch_on_custom_objects_sees_them_added_modified_and_deleted()
+    {
+        const string Ns = "crd-watch";
+        await EstablishAsync(Ns);
+        await Kubectl.OkAsync("apply", "-n", Ns, "-f", await WriteAsync("watched.yaml", """
+            apiVersion: stable.example.com/v1
+            kind: CronTab
+            metadata:
+              name: watched
+            spec:
+              cronSpec: "*/10 * * * *"
+              replicas: 2
+            """));
+
+        // Rows are the server's table with the definition's columns: EVENT, NAME, SPEC (five words), REPLICAS, AGE.
+        using var watch = Kubectl.Start("get", "crontabs", "-n", Ns, "-w", "--output-watch-events");
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var events = new List<string>();
+            string? line;
+            while ((line = await watch.StandardOutput.ReadLineAsync(timeout.Token)) is not null)
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields is [var type, "watched", _, _, _, _, _, var replicas, _])
+                {
+                    events.Add($"{type} {replicas}");
+                    if (type == "ADDED")
+                    {
+                        await Kubectl.OkAsync("patch", "crontab", "watched", "-n", Ns, "--type=merge", "-p", """{"spec":{"replicas":7}}""");
+                        await Kubectl.OkAsync("delete", "crontab", "watched", "-n", Ns);
+                    }
+                    else if (type == "DELETED")
+                    {
+                        break;
+                    }
+                }
+            }
+
+            Assert.Equal(["ADDED 2", "MODIFIED 7", "DELETED 7"], events);
+        }
+        finally
+        {
+            watch.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_saved_sandbox_keeps_its_definitions_and_custom_objects()
+    {
+        const string Ns = "crd-saved";
+        await EstablishAsync(Ns);
+        await Kubectl.OkAsync("apply", "-n", Ns, "-f", await WriteAsync("kept.yaml", """
+            apiVersion: stable.example.com/v1
+            kind: CronTab
+            metadata:
+              name: kept
+            spec:
+              cronSpec: "0 0 * * 0"
+              mode: Slow
+            status:
+              lastRun: never
+            """));
+        var saved = Path.Combine(Dir, "saved.json");
+        using (var state = cluster.Server.Server.Inspect(c => SandboxState.Serialize(c.Engine)))
+        {
+            await SandboxState.WriteAsync(state, saved, CancellationToken.None);
+        }
+
+        // A second facade over the loaded file serves the kind at once, with the object as it was.
+        var engine = await SandboxState.LoadAsync(saved, null, CancellationToken.None);
+        await using var reloaded = await SandboxApiServer.StartAsync(new SandboxCluster(engine!), new SandboxApiOptions(), CancellationToken.None);
+        var kubeconfig = Path.Combine(Dir, "reloaded-kubeconfig");
+        await SandboxKubeconfig.WriteAsync(kubeconfig, reloaded.Url, CancellationToken.None);
+        var kubectl = new Kubectl(kubeconfig, Path.Combine(Dir, "reloaded-cache"));
+        Assert.Equal(
+            """{"cronSpec":"0 0 * * 0","mode":"Slow","replicas":1} {"lastRun":"never"}""",
+            await kubectl.OkAsync("get", "crontab", "kept", "-n", Ns, "-o", "jsonpath={.spec} {.status}"));
+        Assert.Equal("True", await kubectl.OkAsync("get", "crd", "crontabs.stable.example.com", "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"));
     }
 
     private string Dir => Path.GetDirectoryName(cluster.ManifestPath)!;
