@@ -104,6 +104,11 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
                 meta.CreationTimestamp = Engine.Clock.UtcDateTime;
                 meta.Generation = 1;
                 meta.ResourceVersion = null;
+                if (applied is V1Job job)
+                {
+                    Controllers.JobController.GenerateSelector(job);
+                }
+
                 return applied;
             }
 
@@ -241,6 +246,11 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         {
             applied.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
             applied.Metadata.Annotations[Controllers.DeploymentController.RevisionAnnotation] = revision;
+        }
+
+        if (applied is V1Job job && existing is V1Job existingJob)
+        {
+            Controllers.JobController.KeepGeneratedSelector(job, existingJob);
         }
 
         if (applied is V1Namespace ns)
