@@ -227,6 +227,34 @@ public sealed class KubectlCustomResourceTests(RestaurantCluster cluster) : ICla
     }
 
     [Fact]
+    public async Task A_definition_that_needs_a_conversion_webhook_is_refused()
+    {
+        var (exit, _, error) = await Kubectl.RunAsync("apply", "-f", await WriteAsync("webhook-crd.yaml", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: hooks.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: hooks, kind: Hook}
+              conversion:
+                strategy: Webhook
+                webhook:
+                  conversionReviewVersions: [v1]
+                  clientConfig: {url: "https://converter.example.com/convert"}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            """));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("The CustomResourceDefinition \"hooks.example.com\" is invalid: spec.conversion.strategy: Unsupported value: \"Webhook\": supported values: \"None\" (the Keelson sandbox calls no conversion webhooks)", error);
+    }
+
+    [Fact]
     public async Task Deleting_the_definition_deletes_its_objects_and_the_resource_goes_from_discovery()
     {
         const string Group = "gone.example.com";

@@ -55,6 +55,14 @@ public static partial class DefinitionValidation
         }
 
         CheckVersions(spec["versions"] as JsonArray, errors);
+
+        // The sandbox calls no webhooks: a definition that needs one to convert between versions is refused rather
+        // than served with conversions that would silently not happen.
+        if (Text(spec["conversion"]?["strategy"]) is { Length: > 0 } strategy && strategy != "None")
+        {
+            errors.Add(FieldError.NotSupported("spec.conversion.strategy", strategy, ["None"]) with { Body = $"Unsupported value: {FieldError.Quote(strategy)}: supported values: \"None\" (the Keelson sandbox calls no conversion webhooks)" });
+        }
+
         return errors;
     }
 
