@@ -25,6 +25,14 @@ if (args is ["--ws-fanout", var server, ..])
     return;
 }
 
+// dotnet run -c Release --project bench/Keelson.Bench -- --sandbox-facade [WATCHES] [CHANGES] [PODS]   (watch fan-out and paged lists on the sandbox API facade)
+if (args is ["--sandbox-facade", ..])
+{
+    int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    await SandboxFacadeBench.RunAsync(Arg(1, 1000), Arg(2, 10_000), Arg(3, 10_000));
+    return;
+}
+
 if (args is ["--export-validate-inputs", var path])
 {
     ValidateBenchmarks.ExportInputs(path);

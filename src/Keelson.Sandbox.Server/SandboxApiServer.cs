@@ -52,6 +52,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         builder.Services.AddSingleton(server.gate);
         builder.Services.AddSingleton(server.history);
+        builder.Services.AddSingleton(new CustomResources.ServedResources(server.gate, server.history));
 
         var app = builder.Build();
         app.Use(StatusMiddleware.InvokeAsync);

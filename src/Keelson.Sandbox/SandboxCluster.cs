@@ -39,6 +39,10 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
     /// <summary>Whether objects of a kind live outside namespaces.</summary>
     public static bool IsClusterScoped(string kind) => ClusterScoped.Contains(kind);
 
+    // A custom kind's scope is its definition's.
+    private bool IsClusterScopedCustom(IKubernetesObject<V1ObjectMeta> resource) =>
+        Controllers.CustomResourceDefinitionController.Of(Engine.Store, ObjectKey.Of(resource).Group, resource.Kind)?.Spec.Scope == "Cluster";
+
     /// <inheritdoc/>
     public Task<IKubernetesObject<V1ObjectMeta>> ApplyAsync(IKubernetesObject<V1ObjectMeta> resource, CancellationToken cancellationToken)
     {
@@ -69,7 +73,7 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
     {
         var applied = KubeObjects.Clone(resource);
         var meta = applied.Metadata;
-        if (IsClusterScoped(applied.Kind))
+        if (IsClusterScoped(applied.Kind) || (applied is CustomObject && IsClusterScopedCustom(applied)))
         {
             meta.NamespaceProperty = null;
         }
@@ -100,6 +104,11 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
                 meta.CreationTimestamp = Engine.Clock.UtcDateTime;
                 meta.Generation = 1;
                 meta.ResourceVersion = null;
+                if (applied is V1Job job)
+                {
+                    Controllers.JobController.GenerateSelector(job);
+                }
+
                 return applied;
             }
 
@@ -169,6 +178,15 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
             }
         }
 
+        // The API extensions server deletes a definition's objects before the definition goes.
+        if (key.Kind == "CustomResourceDefinition" && Engine.Store.Get(StoreKey.Of(key)) is V1CustomResourceDefinition { Spec.Names: not null } crd)
+        {
+            foreach (var instance in Engine.Store.List(crd.Spec.Group, crd.Spec.Names.Kind, null).ToList())
+            {
+                Engine.Store.Delete(StoreKey.Of(instance));
+            }
+        }
+
         var deleted = Engine.Store.Delete(StoreKey.Of(key));
         Engine.Settle();
         return deleted;
@@ -228,6 +246,11 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         {
             applied.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
             applied.Metadata.Annotations[Controllers.DeploymentController.RevisionAnnotation] = revision;
+        }
+
+        if (applied is V1Job job && existing is V1Job existingJob)
+        {
+            Controllers.JobController.KeepGeneratedSelector(job, existingJob);
         }
 
         if (applied is V1Namespace ns)

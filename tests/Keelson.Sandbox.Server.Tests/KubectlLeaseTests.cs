@@ -43,6 +43,22 @@ public sealed class KubectlLeaseTests(RestaurantCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task Node_conditions_carry_the_kubelets_heartbeat_refreshed_every_five_minutes()
+    {
+        var node = (await Kubectl.OkAsync("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
+        var (beat, transition) = await ReadyTimesAsync(node);
+        var now = cluster.Server.Server.Inspect(c => c.Engine.Clock.GetUtcNow());
+        Assert.InRange(beat, now.AddMinutes(-5), now);
+
+        // The kubelet posts its unchanged status every nodeStatusReportFrequency (5 min): the heartbeat moves, the transition not.
+        cluster.Server.Server.Advance(TimeSpan.FromMinutes(6));
+        var (later, laterTransition) = await ReadyTimesAsync(node);
+        Assert.True(later - beat >= TimeSpan.FromMinutes(5) && later - beat <= TimeSpan.FromMinutes(6), $"heartbeat {beat:O}, then {later:O}");
+        Assert.Equal(transition, laterTransition);
+        Assert.Contains("KubeletReady", await Kubectl.OkAsync("describe", "node", node));
+    }
+
+    [Fact]
     public async Task A_lease_is_created_read_patched_watched_and_deleted()
     {
         const string Ns = "leader-election";
@@ -95,6 +111,12 @@ public sealed class KubectlLeaseTests(RestaurantCluster cluster) : IClassFixture
         {
             watch.Kill();
         }
+    }
+
+    private async Task<(DateTimeOffset Heartbeat, DateTimeOffset Transition)> ReadyTimesAsync(string node)
+    {
+        var times = (await Kubectl.OkAsync("get", "node", node, "-o", """jsonpath={.status.conditions[?(@.type=="Ready")].lastHeartbeatTime} {.status.conditions[?(@.type=="Ready")].lastTransitionTime}""")).Split(' ');
+        return (DateTimeOffset.Parse(times[0], CultureInfo.InvariantCulture), DateTimeOffset.Parse(times[1], CultureInfo.InvariantCulture));
     }
 
     private async Task<DateTimeOffset> RenewTimeAsync(string node) => DateTimeOffset.Parse(

@@ -98,7 +98,34 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
         Assert.StartsWith("Expired: too old resource version: 1 (", (string?)result["expired"]!["reason"], StringComparison.Ordinal);
     }
 
-    // Causes with their keys in order, as Python's json.dumps keeps the server's order and C# compares text.
+    [Fact]
+    public async Task A_custom_resource_definition_serves_objects_to_CustomObjectsApi_and_its_watch()
+    {
+        var result = await RunAsync("crd", "py-crd");
+        Assert.True((bool)result["established"]!);
+        Assert.Equal("Widget", (string?)result["acceptedKind"]);
+
+        // Created objects come back with a uid and the schema's default; lists are WidgetList in name order.
+        Assert.Matches("^[0-9a-f-]{36}$", (string?)result["created"]!["uid"]);
+        Assert.Equal("blue", (string?)result["created"]!["color"]);
+        Assert.Equal("WidgetList", (string?)result["listed"]!["kind"]);
+        Assert.Equal(["first", "second"], result["listed"]!["names"]!.AsArray().Select(n => (string?)n));
+        var patched = result["patched"]!.AsObject();
+        Assert.Equal((2, "blue", 5), (patched.Count, (string?)patched["color"], (int)patched["size"]!));
+
+        var invalid = result["invalid"]!;
+        Assert.Equal((422, "Invalid"), ((int)invalid["status"]!, (string?)invalid["reason"]));
+        Assert.Equal("Widget.py.example.com \"tiny\" is invalid: spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1", (string?)invalid["message"]);
+
+        var events = result["events"]!.AsArray().Select(e => ((string?)e!["type"], (string?)e["name"], (int)e["size"]!)).ToList();
+        Assert.Equal([("ADDED", "watched", 3), ("MODIFIED", "watched", 4), ("DELETED", "watched", 4)], events);
+
+        // With the definition gone, so are its objects and the resource.
+        Assert.Equal(404, (int)result["afterDelete"]!);
+        Assert.Empty(cluster.Server.Server.Inspect(c => c.Engine.Store.List("py.example.com", "Widget", null).ToList()));
+    }
+
+    // Causes with their keys in order    // Causes with their keys in order, as Python's json.dumps keeps the server's order and C# compares text.
     private static string Sorted(JsonNode causes) =>
         new JsonArray([.. causes.AsArray().Select(c => (JsonNode)new JsonObject(c!.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))])
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

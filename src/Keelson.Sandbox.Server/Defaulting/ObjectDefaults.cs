@@ -51,6 +51,9 @@ internal static class ObjectDefaults
             case V1Secret secret:
                 ServiceDefaults.Secret(secret);
                 break;
+            case V1CustomResourceDefinition crd:
+                DefinitionDefaults.Apply(crd);
+                break;
             case V2HorizontalPodAutoscaler hpa:
                 ServiceDefaults.Autoscaler(hpa);
                 break;

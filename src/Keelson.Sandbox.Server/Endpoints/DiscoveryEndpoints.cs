@@ -1,4 +1,5 @@
 using k8s.Models;
+using Keelson.Sandbox.Server.CustomResources;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Server.Resources;
 using Microsoft.AspNetCore.Builder;
@@ -35,32 +36,40 @@ internal static class DiscoveryEndpoints
             ServerAddressByClientCIDRs = [new V1ServerAddressByClientCIDR { ClientCIDR = "0.0.0.0/0", ServerAddress = context.Request.Host.Value }],
         }));
 
-        app.MapGet("/apis", () => ApiJson.Result(new V1APIGroupList
+        app.MapGet("/apis", (ServedResources served) =>
         {
-            Kind = "APIGroupList",
-            ApiVersion = "v1",
-            Groups = [.. Groups().Select(Group), MetricsEndpoints.Group(), .. CustomMetricsEndpoints.Groups(), .. AccessReviewEndpoints.Groups()],
-        }));
+            var all = served.All;
+            return ApiJson.Result(new V1APIGroupList
+            {
+                Kind = "APIGroupList",
+                ApiVersion = "v1",
+                Groups = [.. Groups(all).Select(g => Group(all, g)), MetricsEndpoints.Group(), .. CustomMetricsEndpoints.Groups(), .. AccessReviewEndpoints.Groups()],
+            });
+        });
 
-        app.MapGet("/apis/{group}", (string group) =>
-            Groups().Contains(group) ? ApiJson.Result(Group(group)) : throw ApiException.NoResource("/apis/" + group));
+        app.MapGet("/apis/{group}", (string group, ServedResources served) =>
+        {
+            var all = served.All;
+            return Groups(all).Contains(group) ? ApiJson.Result(Group(all, group)) : throw ApiException.NoResource("/apis/" + group);
+        });
 
-        app.MapGet("/api/{version}", (string version) => ResourceList("", version));
-        app.MapGet("/apis/{group}/{version}", (string group, string version) => ResourceList(group, version));
+        app.MapGet("/api/{version}", (string version, ServedResources served) => ResourceList(served.All, "", version));
+        app.MapGet("/apis/{group}/{version}", (string group, string version, ServedResources served) => ResourceList(served.All, group, version));
     }
 
-    private static IEnumerable<string> Groups() => ResourceCatalog.All.Select(r => r.Group).Where(g => g.Length > 0).Distinct();
+    private static IEnumerable<string> Groups(IReadOnlyList<ApiResource> all) => all.Select(r => r.Group).Where(g => g.Length > 0).Distinct();
 
-    private static V1APIGroup Group(string name)
+    // A custom group's preferred version is its definition's first served one (definitions list them by priority).
+    private static V1APIGroup Group(IReadOnlyList<ApiResource> all, string name)
     {
-        var versions = ResourceCatalog.All.Where(r => r.Group == name).Select(r => r.Version).Distinct()
+        var versions = all.Where(r => r.Group == name).Select(r => r.Version).Distinct()
             .Select(v => new V1GroupVersionForDiscovery { GroupVersion = $"{name}/{v}", Version = v }).ToList();
         return new V1APIGroup { ApiVersion = "v1", Kind = "APIGroup", Name = name, Versions = versions, PreferredVersion = versions[0] };
     }
 
-    private static IResult ResourceList(string group, string version)
+    private static IResult ResourceList(IReadOnlyList<ApiResource> all, string group, string version)
     {
-        var served = ResourceCatalog.All.Where(r => r.Group == group && r.Version == version).ToList();
+        var served = all.Where(r => r.Group == group && r.Version == version).ToList();
         if (served.Count == 0)
         {
             throw ApiException.NoResource(group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}");

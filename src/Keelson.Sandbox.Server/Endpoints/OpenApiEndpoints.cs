@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Keelson.Sandbox.Server.CustomResources;
 using Keelson.Sandbox.Server.OpenApi;
 using Keelson.Sandbox.Server.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ internal static class OpenApiEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/openapi/v3", () =>
+        app.MapGet("/openapi/v3", (ServedResources served) =>
         {
             var paths = new JsonObject();
             foreach (var (path, hash) in OpenApiDocuments.Index)
@@ -24,10 +25,15 @@ internal static class OpenApiEndpoints
                 paths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash={hash}" };
             }
 
+            foreach (var (path, _, hash) in CustomResourceOpenApi.Documents(served.Custom))
+            {
+                paths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash={hash}" };
+            }
+
             return ApiJson.Result(new JsonObject { ["paths"] = paths });
         });
-        app.MapGet("/openapi/v3/api/{version}", (string version) => Document($"api/{version}"));
-        app.MapGet("/openapi/v3/apis/{group}/{version}", (string group, string version) => Document($"apis/{group}/{version}"));
+        app.MapGet("/openapi/v3/api/{version}", (string version, ServedResources served) => Document($"api/{version}", served));
+        app.MapGet("/openapi/v3/apis/{group}/{version}", (string group, string version, ServedResources served) => Document($"apis/{group}/{version}", served));
 
         // The protobuf (gnostic) encoding is not served: a client asking only for it gets 406 and kubectl's v2
         // fallbacks; a client accepting JSON gets the document.
@@ -43,8 +49,9 @@ internal static class OpenApiEndpoints
         });
     }
 
-    private static IResult Document(string path) =>
-        OpenApiDocuments.GroupVersion(path) is { } json
+    // The fixed group versions' documents are built once; a definition's are built from the store when asked for.
+    private static IResult Document(string path, ServedResources served) =>
+        (OpenApiDocuments.GroupVersion(path) ?? CustomResourceOpenApi.Documents(served.Custom).FirstOrDefault(d => d.Path == path).Json) is { } json
             ? Results.Content(json, "application/json")
             : throw ApiException.NoResource($"/openapi/v3/{path}");
 }

@@ -48,6 +48,12 @@ internal static class PatchEndpoints
         var target = ResourceTarget.From(context);
         var options = WriteOptions.From(context.Request, "PatchOptions");
         var type = PatchType(context.Request);
+        if (type == Strategic && target.Resource.Custom is not null)
+        {
+            // Custom resources have no patch strategies: the API server does not take strategic merge patches for them.
+            throw new ApiException(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {Json}, {Merge}, {ApplyPatch}");
+        }
+
         RequireApplyOptions(options, type);
         var (patch, problems) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         var (result, created) = gate.Run(cluster =>
@@ -59,7 +65,7 @@ internal static class PatchEndpoints
 
             var live = ResourceViews.ToNode(StoredObjects.Get(cluster, target), target.Resource);
             var patched = Patch(type, live, patch);
-            FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems), target, patch.ToJsonString());
+            FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(patched, problems, target.Resource), target, patch.ToJsonString());
             return (StoredObjects.Replace(cluster, target, patched, options.DryRun, new FieldOwnership(options.Manager)), false);
         });
 
@@ -98,11 +104,11 @@ internal static class PatchEndpoints
         var ownership = new FieldOwnership(options.Manager, Applied: entries);
         if (existing is null)
         {
-            FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems), target.Resource);
+            FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(applied, problems, target.Resource), target.Resource);
             return (StoredObjects.Create(cluster, target, merged, options.DryRun, ownership), true);
         }
 
-        FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(merged, problems), target, applied.ToJsonString());
+        FieldValidation.EnforcePatch(context, options.Validation, FieldValidation.Problems(merged, problems, target.Resource), target, applied.ToJsonString());
         return (StoredObjects.Replace(cluster, target, merged, options.DryRun, ownership), false);
     }
 

@@ -98,7 +98,7 @@ internal static class WriteEndpoints
     {
         var read = await ApiJson.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var (body, duplicates) = FieldValidation.Deduplicate(read);
-        FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(body, duplicates), target.Resource);
+        FieldValidation.Enforce(context, options.Validation, FieldValidation.Problems(body, duplicates, target.Resource), target.Resource);
         return body;
     }
 

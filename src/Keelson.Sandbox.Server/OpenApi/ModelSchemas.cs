@@ -39,6 +39,9 @@ internal sealed partial class ModelSchemas(string refPrefix, bool wrapReferences
         return name;
     }
 
+    /// <summary>A reference to a model's schema (added with everything it reaches), as a field holding it is written.</summary>
+    public JsonObject ReferenceTo(Type model) => Reference(Add(model), null);
+
     /// <summary>Adds a schema written elsewhere (a custom resource's) under a name.</summary>
     public void AddNamed(string name, JsonObject schema) => _schemas[name] = schema;
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Keelson.Sandbox.Server.CustomResources;
 using Keelson.Sandbox.Server.Resources;
 using Keelson.Validation.Schema;
 using Keelson.Validation.Schema.Crds;
@@ -70,7 +71,7 @@ internal static class OpenApiDocuments
 
     // One PATCH operation per resource, tagged with its kind and taking fieldValidation: kubectl reads that to
     // decide the server validates fields, and leaves strict validation to it.
-    private static JsonObject Paths(IReadOnlyList<ApiResource> resources, string refPrefix, ModelSchemas schemas)
+    internal static JsonObject Paths(IReadOnlyList<ApiResource> resources, string refPrefix, ModelSchemas schemas)
     {
         var paths = new JsonObject();
         foreach (var resource in resources)
@@ -101,6 +102,11 @@ internal static class OpenApiDocuments
 
     private static string Schema(ApiResource resource, ModelSchemas schemas)
     {
+        if (resource.Custom is not null)
+        {
+            return CustomResourceOpenApi.AddSchema(resource, schemas);
+        }
+
         if (KindRegistry.Find(resource.ApiVersion, resource.Kind) is { } model)
         {
             return schemas.AddKind(model, resource.Group, resource.Version, resource.Kind);
@@ -119,7 +125,7 @@ internal static class OpenApiDocuments
         ? new JsonObject { ["name"] = name, ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } }
         : new JsonObject { ["name"] = name, ["in"] = "query", ["type"] = "string" };
 
-    private static JsonObject Sorted(ModelSchemas schemas)
+    internal static JsonObject Sorted(ModelSchemas schemas)
     {
         var result = new JsonObject();
         foreach (var (name, schema) in schemas.Schemas.OrderBy(s => s.Key, StringComparer.Ordinal))

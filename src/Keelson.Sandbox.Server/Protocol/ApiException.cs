@@ -17,6 +17,9 @@ public sealed class ApiException(int code, string reason, string message, string
     /// <summary>The resource (plural), when the error is about one.</summary>
     public string? Resource { get; } = resource;
 
+    /// <summary>The API group of the object, for the Status details.</summary>
+    public string? Group { get; init; }
+
     /// <summary>The field-level causes (<c>details.causes</c>), which kubectl prints for Invalid errors.</summary>
     public JsonArray? Causes { get; init; }
 
@@ -47,6 +50,22 @@ public sealed class ApiException(int code, string reason, string message, string
         return new(422, "Invalid", $"{resource} \"{name}\" is invalid: {message}", name, resource) { Causes = [cause] };
     }
 
+    /// <summary>
+    /// 422: the object is not acceptable, one cause per field error; the message is the API server's
+    /// (<c>Kind.group "name" is invalid: field: ...</c>, several errors in brackets).
+    /// </summary>
+    public static ApiException Invalid(string group, string kind, string name, IReadOnlyList<CustomResources.FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var text = errors.Count == 1 ? errors[0].ToString() : $"[{string.Join(", ", errors)}]";
+        var qualified = group.Length == 0 ? kind : $"{kind}.{group}";
+        return new(422, "Invalid", $"{qualified} \"{name}\" is invalid: {text}", name, kind)
+        {
+            Group = group,
+            Causes = [.. errors.Select(e => (JsonNode)new JsonObject { ["reason"] = e.Reason, ["message"] = e.Body, ["field"] = e.Field })],
+        };
+    }
+
     /// <summary>400: the request cannot be read.</summary>
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
@@ -59,7 +78,7 @@ public sealed class ApiException(int code, string reason, string message, string
     /// <summary>The Status object the API server would send.</summary>
     public JsonObject ToStatus()
     {
-        var details = Details(Name, Resource);
+        var details = Details(Name, Resource, Group);
         if (Causes is not null)
         {
             details ??= [];

@@ -33,11 +33,14 @@ internal static class FieldValidation
     /// The problems of a body, as the API server words them: those found while reading it (keys given twice, the
     /// unknown fields of a YAML apply), then the unknown fields of <paramref name="body"/>.
     /// </summary>
-    public static IReadOnlyList<string> Problems(JsonObject body, IReadOnlyList<string> found)
+    /// <remarks>A custom resource's unknown fields are those its definition's schema prunes.</remarks>
+    public static IReadOnlyList<string> Problems(JsonObject body, IReadOnlyList<string> found, ApiResource resource)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(found);
-        return [.. found, .. UnknownIn(body.ToJsonString()).Where(u => !found.Contains(u))];
+        ArgumentNullException.ThrowIfNull(resource);
+        var unknown = resource.Custom is { } custom ? CustomResources.CustomObjects.Unknown(body, custom) : UnknownIn(body.ToJsonString());
+        return [.. found, .. unknown.Where(u => !found.Contains(u))];
     }
 
     /// <summary>The unknown fields of one object in JSON or YAML text, worded as the API server words them.</summary>

@@ -19,7 +19,9 @@ public sealed record ResourceTarget(ApiResource Resource, string? Namespace, str
         var plural = values["resource"] as string ?? "";
         var ns = values["namespace"] as string;
         var name = values["name"] as string;
-        var resource = ResourceCatalog.Find(group, version, plural) ?? throw ApiException.NoResource(context.Request.Path);
+        var served = context.RequestServices.GetService(typeof(CustomResources.ServedResources)) as CustomResources.ServedResources;
+        var resource = (served is null ? ResourceCatalog.Find(group, version, plural) : served.Find(group, version, plural))
+            ?? throw ApiException.NoResource(context.Request.Path);
 
         // A namespaced object addressed without its namespace, or a cluster-scoped one inside a namespace, is not there.
         var misplaced = resource.Namespaced ? name is not null && ns is null : ns is not null;

@@ -8,7 +8,8 @@ namespace Keelson.Sandbox.Server.Resources;
 /// <param name="Namespaced">Whether objects live in namespaces.</param>
 /// <param name="ShortNames">kubectl's abbreviations, e.g. <c>deploy</c>.</param>
 /// <param name="Scalable">Whether a <c>/scale</c> subresource is served.</param>
-public sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced, IReadOnlyList<string> ShortNames, bool Scalable = false)
+/// <param name="Custom">For a kind a CustomResourceDefinition in the store defines: what the definition says about it.</param>
+public sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced, IReadOnlyList<string> ShortNames, bool Scalable = false, CustomResources.CustomResource? Custom = null)
 {
     /// <summary>The verbs every served resource supports.</summary>
     public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -17,9 +18,9 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>The lower-case singular name, as kubectl accepts it.</summary>
-    public string Singular => Kind.ToLowerInvariant();
+    public string Singular => Custom?.Singular ?? Kind.ToLowerInvariant();
 
     /// <summary>The model type of the objects.</summary>
-    public Type ModelType => Delivery.Clusters.KubeObjects.TypeOf(ApiVersion, Kind)
+    public Type ModelType => Custom is not null ? typeof(Store.CustomObject) : Delivery.Clusters.KubeObjects.TypeOf(ApiVersion, Kind)
         ?? throw new InvalidOperationException($"{ApiVersion} {Kind} has no model type");
 }

@@ -37,6 +37,7 @@ public static class ResourceCatalog
         new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, []),
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, []),
         new("coordination.k8s.io", "v1", "Lease", "leases", true, []),
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]),
         Custom(ServiceMonitor.Version, "ServiceMonitor", "servicemonitors", ["smon"]),
         Custom(ServiceMonitor.Version, "PrometheusRule", "prometheusrules", ["promrule"]),
         Custom(SparkApplication.Version, "SparkApplication", "sparkapplications", ["sparkapp"]),
@@ -52,7 +53,9 @@ public static class ResourceCatalog
 
     /// <summary>The categories discovery lists for a resource (<c>all</c> for workloads and services).</summary>
     public static IList<string>? Categories(ApiResource resource) =>
-        resource is { Group: "" or "apps" or "batch" or "autoscaling" } && AllCategory.Contains(resource.Kind) && !ResourceViews.IsView(resource) ? ["all"] : null;
+        resource?.Custom is { } custom ? (custom.Categories.Count > 0 ? [.. custom.Categories] : null)
+        : resource?.Kind == "CustomResourceDefinition" ? ["api-extensions"]
+        : resource is { Group: "" or "apps" or "batch" or "autoscaling" } && AllCategory.Contains(resource.Kind) && !ResourceViews.IsView(resource) ? ["all"] : null;
 
     /// <summary>The served group versions, core first, each with its resources.</summary>
     public static IEnumerable<IGrouping<string, ApiResource>> GroupVersions => All.GroupBy(r => r.ApiVersion);

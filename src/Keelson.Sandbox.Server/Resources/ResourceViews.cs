@@ -18,6 +18,12 @@ internal static class ResourceViews
     public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> stored, ApiResource resource)
     {
         var node = ApiJson.ToNode(stored, resource.ApiVersion, resource.Kind);
+        if (resource.Custom is not null)
+        {
+            // A definition's versions convert with strategy None: only the apiVersion changes.
+            node["apiVersion"] = resource.ApiVersion;
+        }
+
         return IsAutoscalingV1(resource) ? AutoscalerToV1(node) : node;
     }
 

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Server.CustomResources;
 using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Store;
@@ -29,6 +30,7 @@ internal static class StoredObjects
     {
         var resource = Admit(target, body);
         var meta = resource.Metadata;
+        RefuseManualJobSelector(resource, body);
         if (string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName))
         {
             do
@@ -127,6 +129,17 @@ internal static class StoredObjects
         long.TryParse(resource.Metadata.ResourceVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
 
     // The checks the API server makes before storing: the body is of the path's resource and namespace.
+    // The API server generates a new Job's selector (JobController.GenerateSelector); one the client wrote is refused
+    // unless manualSelector is true, as batch's validateGeneratedSelector does.
+    private static void RefuseManualJobSelector(IKubernetesObject<V1ObjectMeta> resource, JsonObject body)
+    {
+        if (resource is V1Job { Spec: { ManualSelector: not true, Selector: { } selector } }
+            && (selector.MatchLabels?.Count > 0 || selector.MatchExpressions?.Count > 0))
+        {
+            throw ApiException.Invalid("batch", "Job", resource.Metadata.Name ?? "", [FieldError.Invalid("spec.selector", body["spec"]?["selector"]?.DeepClone(), "`selector` not auto-generated")]);
+        }
+    }
+
     private static IKubernetesObject<V1ObjectMeta> Admit(ResourceTarget target, JsonObject body)
     {
         var expected = target.Resource;
@@ -148,6 +161,15 @@ internal static class StoredObjects
         }
 
         metadata["namespace"] = target.Namespace;
+        if (expected.Custom is { } custom)
+        {
+            CustomObjects.Admit(body, expected, custom);
+        }
+        else if (expected is { Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition" } && DefinitionValidation.Check(body) is { Count: > 0 } errors)
+        {
+            throw ApiException.Invalid(expected.Group, expected.Kind, metadata["name"]?.ToString() ?? "", errors);
+        }
+
         var admitted = ApiJson.ToModel(ResourceViews.ToStored(body, expected), ResourceViews.StoredType(expected));
         ObjectDefaults.Apply(admitted);
         return admitted;

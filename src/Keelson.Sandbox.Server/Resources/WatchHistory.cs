@@ -20,7 +20,10 @@ internal sealed class WatchHistory
     // The API server's watch cache keeps about this many events per resource before answering 410 Gone.
     private const int Kept = 4096;
 
-    private readonly Dictionary<ApiResource, Feed> feeds = [];
+    // By apiVersion and plural: a custom resource's ApiResource is rebuilt whenever its definition changes.
+    private readonly Dictionary<string, Feed> feeds = new(StringComparer.Ordinal);
+    private readonly ObjectStore store;
+    private readonly CancellationToken stopping;
     private readonly TimeProvider clock;
     private readonly TimeSpan window;
 
@@ -29,18 +32,30 @@ internal sealed class WatchHistory
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        this.store = store;
+        this.stopping = stopping;
         this.clock = clock;
         this.window = window;
         foreach (var resource in ResourceCatalog.All)
         {
-            feeds[resource] = new Feed(store.Watch(resource.Group, resource.Kind, null, stopping), store.ResourceVersion);
+            Track(resource);
+        }
+    }
+
+    /// <summary>Starts recording a resource's changes from the store's current version (nothing when it is recorded already).</summary>
+    public void Track(ApiResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        if (!feeds.ContainsKey(KeyOf(resource)))
+        {
+            feeds[KeyOf(resource)] = new Feed(store.Watch(resource.Group, resource.Kind, null, stopping), store.ResourceVersion);
         }
     }
 
     /// <summary>The changes to a resource after <paramref name="version"/>, oldest first; null when they are no longer kept.</summary>
     public IReadOnlyList<ClusterEvent>? Since(ApiResource resource, long version)
     {
-        var feed = feeds[resource];
+        var feed = feeds[KeyOf(resource)];
         Drain(feed);
         return version < feed.Covers ? null : [.. feed.Recent.Select(r => r.Change).Where(e => VersionOf(e) > version)];
     }
@@ -51,7 +66,7 @@ internal sealed class WatchHistory
     /// </summary>
     public bool Keeps(ApiResource resource, long version)
     {
-        var feed = feeds[resource];
+        var feed = feeds[KeyOf(resource)];
         Drain(feed);
         return version >= feed.Covers;
     }
@@ -59,7 +74,7 @@ internal sealed class WatchHistory
     /// <summary>The version before the oldest change kept: a watch from before it cannot be served.</summary>
     public long OldestKept(ApiResource resource)
     {
-        var feed = feeds[resource];
+        var feed = feeds[KeyOf(resource)];
         Drain(feed);
         return feed.Covers;
     }
@@ -76,6 +91,8 @@ internal sealed class WatchHistory
     /// <summary>The resourceVersion an event happened at.</summary>
     public static long VersionOf(ClusterEvent change) =>
         long.TryParse(change.Resource.Metadata.ResourceVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 0;
+
+    private static string KeyOf(ApiResource resource) => $"{resource.ApiVersion}/{resource.Plural}";
 
     private void Drain(Feed feed) => feed.Drain(clock.GetUtcNow(), window);
 

@@ -37,3 +37,10 @@ public sealed class ClusterRoleRows : CreatedAtRows
     /// <inheritdoc/>
     public override string Kind => "ClusterRole";
 }
+
+/// <summary>CustomResourceDefinitions: NAME, CREATED AT.</summary>
+public sealed class CustomResourceDefinitionRows : CreatedAtRows
+{
+    /// <inheritdoc/>
+    public override string Kind => "CustomResourceDefinition";
+}

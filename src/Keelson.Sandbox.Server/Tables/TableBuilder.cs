@@ -16,7 +16,7 @@ public static class TableBuilder
 
     // Every printer in this assembly, found once: adding a kind's columns means adding a class, not editing a list.
     private static readonly Dictionary<string, IRowPrinter> Printers = typeof(IRowPrinter).Assembly.GetTypes()
-        .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IRowPrinter).IsAssignableFrom(t) && t != typeof(DefaultRows))
+        .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IRowPrinter).IsAssignableFrom(t) && t != typeof(DefaultRows) && t.GetConstructor(Type.EmptyTypes) is not null)
         .Select(t => (IRowPrinter)Activator.CreateInstance(t)!)
         .ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
@@ -24,7 +24,7 @@ public static class TableBuilder
     public static JsonObject Build(ApiResource resource, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, DateTime now, bool includeObject, long resourceVersion)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        var printer = Printers.GetValueOrDefault(resource.Kind, Default);
+        var printer = resource.Custom is { } custom ? new PrinterColumnRows(resource.Kind, custom.Columns) : Printers.GetValueOrDefault(resource.Kind, Default);
         var columns = new JsonArray(Column(new TableColumn("Name", "string", printer.NamePriority, "Name must be unique within a namespace."), "name"));
         foreach (var column in printer.Columns)
         {

@@ -15,6 +15,69 @@ public sealed class JobController : IController
     /// <summary>Label Kubernetes puts on a Job's pods.</summary>
     public const string JobNameLabel = "batch.kubernetes.io/job-name";
 
+    /// <summary>The pre-1.27 name of <see cref="JobNameLabel"/>, still set beside it.</summary>
+    public const string LegacyJobNameLabel = "job-name";
+
+    /// <summary>The label with the Job's uid that its generated selector matches.</summary>
+    public const string ControllerUidLabel = "batch.kubernetes.io/controller-uid";
+
+    /// <summary>The pre-1.27 name of <see cref="ControllerUidLabel"/>, still set beside it.</summary>
+    public const string LegacyControllerUidLabel = "controller-uid";
+
+    /// <summary>
+    /// What the API server's Job strategy does to a new Job unless <c>manualSelector</c> is true: the pod template gets
+    /// the job-name and controller-uid labels (both spellings; labels the template already has are kept) and the
+    /// selector matches the uid alone. Needs the uid, so it runs when the Job is created.
+    /// </summary>
+    public static void GenerateSelector(V1Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Spec is not { ManualSelector: not true } spec || job.Metadata.Uid is not { } uid)
+        {
+            return;
+        }
+
+        spec.Template ??= new V1PodTemplateSpec();
+        spec.Template.Metadata ??= new V1ObjectMeta();
+        var labels = spec.Template.Metadata.Labels ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        labels.TryAdd(LegacyJobNameLabel, job.Metadata.Name);
+        labels.TryAdd(JobNameLabel, job.Metadata.Name);
+        labels.TryAdd(LegacyControllerUidLabel, uid);
+        labels.TryAdd(ControllerUidLabel, uid);
+        spec.Selector ??= new V1LabelSelector();
+        spec.Selector.MatchLabels ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        spec.Selector.MatchLabels.TryAdd(ControllerUidLabel, uid);
+    }
+
+    /// <summary>
+    /// Keeps on <paramref name="applied"/> the generated selector and template labels of <paramref name="existing"/>
+    /// that it does not mention (both are immutable upstream; an apply that leaves them out does not remove them).
+    /// </summary>
+    public static void KeepGeneratedSelector(V1Job applied, V1Job existing)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        ArgumentNullException.ThrowIfNull(existing);
+        if (applied.Spec is not { ManualSelector: not true } spec || existing.Spec?.Selector is null)
+        {
+            return;
+        }
+
+        spec.Selector ??= existing.Spec.Selector;
+        if (existing.Spec.Template?.Metadata?.Labels is { } generated)
+        {
+            spec.Template ??= new V1PodTemplateSpec();
+            spec.Template.Metadata ??= new V1ObjectMeta();
+            var labels = spec.Template.Metadata.Labels ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var key in new[] { LegacyJobNameLabel, JobNameLabel, LegacyControllerUidLabel, ControllerUidLabel })
+            {
+                if (generated.TryGetValue(key, out var value))
+                {
+                    labels.TryAdd(key, value);
+                }
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
     {
@@ -75,8 +138,8 @@ public sealed class JobController : IController
             {
                 for (var i = active.Count; i < want; i++)
                 {
-                    var pod = Pods.FromTemplate(job.Spec.Template, context.FreeName<V1Pod>(job.Metadata.NamespaceProperty, job.Metadata.Name), job.Metadata.NamespaceProperty, job,
-                        new Dictionary<string, string> { [JobNameLabel] = job.Metadata.Name, ["job-name"] = job.Metadata.Name });
+                    // The pods carry the template's labels, the generated ones included (GenerateSelector).
+                    var pod = Pods.FromTemplate(job.Spec.Template, context.FreeName<V1Pod>(job.Metadata.NamespaceProperty, job.Metadata.Name), job.Metadata.NamespaceProperty, job);
                     context.Store.Create(pod);
                     active.Add(pod);
                 }

@@ -44,7 +44,7 @@ public sealed class NodeLifecycleController : IController
             {
                 node.Spec.Taints = [.. node.Spec.Taints ?? [], new V1Taint { Key = UnreachableTaint, Effect = "NoExecute", TimeAdded = now }];
                 node.Status.Conditions = [.. node.Status.Conditions.Select(c => c.Type == "Ready"
-                    ? new V1NodeCondition { Type = "Ready", Status = "Unknown", Reason = "NodeStatusUnknown", Message = "Kubelet stopped posting node status.", LastTransitionTime = now }
+                    ? new V1NodeCondition { Type = "Ready", Status = "Unknown", Reason = "NodeStatusUnknown", Message = "Kubelet stopped posting node status.", LastTransitionTime = now, LastHeartbeatTime = c.LastHeartbeatTime }
                     : c)];
                 context.Store.Update(node);
                 context.Event(node.Metadata, "Node", "Normal", "NodeNotReady", $"Node {node.Metadata.Name} status is now: NodeNotReady");

@@ -30,6 +30,7 @@ public sealed class SandboxEngine
         [
             new NodeLifecycleController(),
             new NamespaceController(),
+            new CustomResourceDefinitionController(),
             new ClusterAutoscaler(profile, scheduler),
             new CronJobController(),
             new JobController(),

@@ -78,6 +78,12 @@ public static class SandboxState
         File.Move(temporary, path, overwrite: true);
     }
 
+    // Objects of a kind a CustomResourceDefinition defines have no model: they are kept as JSON.
+    private static IKubernetesObject<V1ObjectMeta> Read(JsonObject item) =>
+        KubeObjects.TypeOf((string?)item["apiVersion"] ?? "", (string?)item["kind"] ?? "") is null
+            ? item.Deserialize<Store.CustomObject>(ManifestYaml.JsonOptions) ?? throw new InvalidDataException("a saved object is null")
+            : KubeObjects.FromJson(item.ToJsonString());
+
     /// <summary>Reads a saved sandbox, or null when there is none at <paramref name="path"/>.</summary>
     public static async Task<SandboxEngine?> LoadAsync(string path, SandboxOptions? options, CancellationToken cancellationToken)
     {
@@ -93,7 +99,7 @@ public static class SandboxState
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         foreach (var item in state["objects"]!.AsArray())
         {
-            objects.Add(KubeObjects.FromJson(item!.ToJsonString()));
+            objects.Add(Read(item!.AsObject()));
         }
 
         engine.Store.Restore(objects, state["resourceVersion"]!.GetValue<long>(), state["uids"]!.GetValue<long>());

@@ -8,6 +8,9 @@ namespace Keelson.Sandbox.Kubelet;
 /// The kubelet's heartbeat: one <c>coordination.k8s.io/v1</c> Lease per node in <c>kube-node-lease</c>, named after
 /// the node and owned by it (so it goes with the node), renewed every quarter of its 40 s duration on the virtual
 /// clock. A lost node's kubelet stops renewing, so its lease's <c>renewTime</c> falls behind as on a real cluster.
+/// The kubelet also posts its node status, unchanged, every <c>nodeStatusReportFrequency</c> (5 min), which moves each
+/// condition's <c>lastHeartbeatTime</c> (and only that: <c>lastTransitionTime</c> stays); a new node's conditions get
+/// theirs at once.
 /// </summary>
 public sealed class NodeLeaseHeartbeat : IController
 {
@@ -19,6 +22,9 @@ public sealed class NodeLeaseHeartbeat : IController
 
     // The kubelet renews at a quarter of the lease duration.
     private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(DurationSeconds / 4.0);
+
+    /// <summary>The kubelet's default <c>nodeStatusReportFrequency</c>: how often it posts a status that did not change.</summary>
+    public static readonly TimeSpan StatusReportInterval = TimeSpan.FromMinutes(5);
 
     /// <inheritdoc/>
     public void Reconcile(SandboxContext context)
@@ -43,6 +49,17 @@ public sealed class NodeLeaseHeartbeat : IController
                 lease.Spec.LeaseDurationSeconds = DurationSeconds;
                 lease.Spec.RenewTime = now;
                 context.Store.Update(lease);
+            }
+
+            if (node.Status?.Conditions is { Count: > 0 } conditions
+                && conditions.Any(c => c.LastHeartbeatTime is not { } beat || now - beat >= StatusReportInterval))
+            {
+                foreach (var condition in conditions)
+                {
+                    condition.LastHeartbeatTime = now;
+                }
+
+                context.Store.Update(node);
             }
         }
     }

@@ -105,6 +105,12 @@ public sealed class ObjectStore(VirtualClock clock)
         meta.Uid ??= NewUid();
         meta.CreationTimestamp ??= clock.UtcDateTime;
         meta.Generation = 1;
+        if (resource is V1Job job)
+        {
+            // The API server's Job strategy needs the uid just given, so it runs here rather than before.
+            Controllers.JobController.GenerateSelector(job);
+        }
+
         meta.ResourceVersion = NextVersion();
         objects[path] = resource;
         Index(resource);

@@ -15,7 +15,9 @@ namespace Keelson.Sandbox.Server.Tests.Protobuf;
 
 public sealed class KubernetesProtobufTests
 {
-    private static readonly string[] CustomGroupVersions = [ServiceMonitor.Version, SparkApplication.Version, ScaledObject.Version];
+    // Keelson's CRDs, and apiextensions.k8s.io itself: its types live in apiextensions-apiserver, whose .proto files
+    // are not among the generated ones (k8s.io/api and apimachinery), so CustomResourceDefinitions are JSON only.
+    private static readonly string[] CustomGroupVersions = [ServiceMonitor.Version, SparkApplication.Version, ScaledObject.Version, "apiextensions.k8s.io/v1"];
 
     public static TheoryData<string> Kinds => [.. ProtobufSamples.ByKind.Keys];
 

@@ -168,6 +168,87 @@ def scenario_collection(core, ns):
     return {"left": left, "expired": expired}
 
 
+def scenario_crd(core, ns):
+    """A CustomResourceDefinition through ApiextensionsV1Api, then its objects through CustomObjectsApi, and a watch."""
+    ext = client.ApiextensionsV1Api()
+    custom = client.CustomObjectsApi()
+    group, version, plural = "py.example.com", "v1", "widgets"
+    schema = client.V1JSONSchemaProps(type="object", properties={
+        "spec": client.V1JSONSchemaProps(type="object", required=["size"], properties={
+            "size": client.V1JSONSchemaProps(type="integer", minimum=1),
+            "color": client.V1JSONSchemaProps(type="string", default="blue"),
+        }),
+    })
+    ext.create_custom_resource_definition(client.V1CustomResourceDefinition(
+        metadata=client.V1ObjectMeta(name=f"{plural}.{group}"),
+        spec=client.V1CustomResourceDefinitionSpec(
+            group=group, scope="Namespaced",
+            names=client.V1CustomResourceDefinitionNames(plural=plural, singular="widget", kind="Widget"),
+            versions=[client.V1CustomResourceDefinitionVersion(
+                name=version, served=True, storage=True,
+                schema=client.V1CustomResourceValidation(open_apiv3_schema=schema))])))
+
+    # The definition controller establishes it; poll as a client would.
+    established = False
+    for _ in range(100):
+        crd = ext.read_custom_resource_definition(f"{plural}.{group}")
+        conditions = (crd.status.conditions if crd.status else None) or []
+        if any(c.type == "Established" and c.status == "True" for c in conditions):
+            established = True
+            break
+        time.sleep(0.1)
+
+    def widget(name, size):
+        return {"apiVersion": f"{group}/{version}", "kind": "Widget", "metadata": {"name": name}, "spec": {"size": size}}
+
+    created = custom.create_namespaced_custom_object(group, version, ns, plural, widget("first", 1))
+    custom.create_namespaced_custom_object(group, version, ns, plural, widget("second", 2))
+    listed = custom.list_namespaced_custom_object(group, version, ns, plural)
+    patched = custom.patch_namespaced_custom_object(group, version, ns, plural, "first", {"spec": {"size": 5}})
+    try:
+        custom.create_namespaced_custom_object(group, version, ns, plural, widget("tiny", 0))
+        invalid = None
+    except client.exceptions.ApiException as e:
+        body = json.loads(e.body)
+        invalid = {"status": e.status, "reason": body["reason"], "message": body["message"]}
+
+    events = []
+    since = listed["metadata"]["resourceVersion"]
+
+    def change():
+        time.sleep(0.5)
+        custom.create_namespaced_custom_object(group, version, ns, plural, widget("watched", 3))
+        custom.patch_namespaced_custom_object(group, version, ns, plural, "watched", {"spec": {"size": 4}})
+        custom.delete_namespaced_custom_object(group, version, ns, plural, "watched")
+
+    w = watch.Watch()
+    worker = threading.Thread(target=change)
+    worker.start()
+    for event in w.stream(custom.list_namespaced_custom_object, group, version, ns, plural,
+                          field_selector="metadata.name=watched", resource_version=since, timeout_seconds=20):
+        events.append({"type": event["type"], "name": event["object"]["metadata"]["name"], "size": event["object"]["spec"]["size"]})
+        if event["type"] == "DELETED":
+            w.stop()
+    worker.join()
+
+    ext.delete_custom_resource_definition(f"{plural}.{group}")
+    try:
+        custom.list_namespaced_custom_object(group, version, ns, plural)
+        gone = None
+    except client.exceptions.ApiException as e:
+        gone = e.status
+    return {
+        "established": established,
+        "acceptedKind": crd.status.accepted_names.kind if established else None,
+        "created": {"uid": created["metadata"].get("uid"), "color": created["spec"].get("color")},
+        "listed": {"kind": listed["kind"], "names": [i["metadata"]["name"] for i in listed["items"]]},
+        "patched": patched["spec"],
+        "invalid": invalid,
+        "events": events,
+        "afterDelete": gone,
+    }
+
+
 def main():
     kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
     config.load_kube_config(config_file=kubeconfig)
