@@ -14,6 +14,9 @@ public sealed record ClusterStateView(
     IReadOnlyList<NodeGroupRow> Groups, IReadOnlyList<NodeRow> Nodes, IReadOnlyList<PodRow> Pods, IReadOnlyList<PendingPodRow> Pending,
     IReadOnlyList<AutoscalerRow> Autoscalers, IReadOnlyList<ClusterEventRow> AutoscalerEvents);
 
+/// <summary>The answer of <c>GET /api/v1/clusters/{name}/pods</c>: a page of pods, how many match the filter and how many the key sees.</summary>
+public sealed record ClusterPodPage(IReadOnlyList<PodRow> Pods, int TotalCount, int VisibleCount, int Offset, int Limit);
+
 /// <summary>CPU in millicores, memory in bytes, GPUs.</summary>
 public sealed record Amounts(long MilliCpu, long MemoryBytes, long Gpus)
 {

@@ -17,7 +17,7 @@ namespace Keelson.Delivery.Kubernetes;
 /// (<c>PATCH</c> with <c>application/apply-patch+yaml</c>, <c>fieldManager=keelson</c>, <c>force=true</c>) — because
 /// KubernetesClient's generic client has no field manager and its typed clients are one method per kind.
 /// </summary>
-public sealed class KubernetesCluster : ICluster, IResourceMetrics, IDisposable
+public sealed class KubernetesCluster : ICluster, IListWatch, IResourceMetrics, IDisposable
 {
     private readonly k8s.Kubernetes client;
     private readonly ApiResources resources;
@@ -87,20 +87,38 @@ public sealed class KubernetesCluster : ICluster, IResourceMetrics, IDisposable
     {
         var resource = await resources.FindAsync(apiVersion, kind, cancellationToken).ConfigureAwait(false);
         var path = Collection(apiVersion, resource, ns) + (string.IsNullOrEmpty(labelSelector) ? "" : $"?labelSelector={Uri.EscapeDataString(labelSelector)}");
-        var body = await GetTextAsync(path, cancellationToken).ConfigureAwait(false) ?? """{"items":[]}""";
-        var items = JsonNode.Parse(body)!["items"]!.AsArray();
-        var found = new List<IKubernetesObject<V1ObjectMeta>>();
-        foreach (var item in items.OfType<JsonObject>())
-        {
-            // List items omit their own apiVersion and kind.
-            item["apiVersion"] = apiVersion;
-            item["kind"] = kind;
-            found.Add(KubeObjects.FromJson(item.ToJsonString()));
-        }
-
-        return found;
+        return (await ReadListAsync(path, apiVersion, kind, cancellationToken).ConfigureAwait(false)).Items;
     }
 
+    /// <inheritdoc/>
+    public async Task<VersionedList> ListVersionedAsync(string apiVersion, string kind, CancellationToken cancellationToken)
+    {
+        var resource = await resources.FindAsync(apiVersion, kind, cancellationToken).ConfigureAwait(false);
+        return await ReadListAsync(Collection(apiVersion, resource, null), apiVersion, kind, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ClusterEvent> WatchFromAsync(string apiVersion, string kind, string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resourceVersion);
+        var resource = await resources.FindAsync(apiVersion, kind, cancellationToken).ConfigureAwait(false);
+        var type = KubeObjects.TypeOf(apiVersion, kind) ?? throw new UnsupportedKindException(apiVersion, kind);
+        var seconds = Math.Max(1, (long)timeout.TotalSeconds);
+        using var request = new HttpRequestMessage(
+            HttpMethod.Get,
+            $"{Collection(apiVersion, resource, null)}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={seconds}");
+        await Authorise(request, cancellationToken).ConfigureAwait(false);
+        using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailed(response, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length != 0 && Change(line, apiVersion, kind, type) is { } change)
+            {
+                yield return change;
+            }
+        }
+    }
     /// <inheritdoc/>
     public async Task<bool> DeleteAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -132,6 +150,69 @@ public sealed class KubernetesCluster : ICluster, IResourceMetrics, IDisposable
                 yield return new ClusterEvent(Enum.Parse<WatchEventType>(type, ignoreCase: true), KubeObjects.FromJson(item.ToJsonString()));
             }
         }
+    }
+
+    // One pass: each item goes from the parsed document straight into its model, with no JsonNode or string between.
+    private async Task<VersionedList> ReadListAsync(string path, string apiVersion, string kind, CancellationToken cancellationToken)
+    {
+        var type = KubeObjects.TypeOf(apiVersion, kind) ?? throw new UnsupportedKindException(apiVersion, kind);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        await Authorise(request, cancellationToken).ConfigureAwait(false);
+        using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return new VersionedList([], "");
+        }
+
+        await ThrowIfFailed(response, cancellationToken).ConfigureAwait(false);
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+        var root = document.RootElement;
+        var version = root.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("resourceVersion", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        var found = new List<IKubernetesObject<V1ObjectMeta>>(root.TryGetProperty("items", out var counted) && counted.ValueKind == JsonValueKind.Array ? counted.GetArrayLength() : 0);
+        if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in items.EnumerateArray())
+            {
+                found.Add(Model(item, apiVersion, kind, type));
+            }
+        }
+
+        return new VersionedList(found, version);
+    }
+
+    // A watch frame: a change, a bookmark (only its resourceVersion counts), or an ERROR carrying a Status (410 Expired: list again).
+    private static ClusterEvent? Change(string line, string apiVersion, string kind, Type type)
+    {
+        using var frame = JsonDocument.Parse(line);
+        var root = frame.RootElement;
+        var name = root.TryGetProperty("type", out var t) ? t.GetString() : null;
+        if (!root.TryGetProperty("object", out var item) || item.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        switch (name)
+        {
+            case "ADDED" or "MODIFIED" or "DELETED" or "BOOKMARK":
+                return new ClusterEvent(Enum.Parse<WatchEventType>(name, ignoreCase: true), Model(item, apiVersion, kind, type));
+            case "ERROR":
+                var code = item.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 500;
+                var reason = item.TryGetProperty("reason", out var r) ? r.GetString() ?? "" : "";
+                var message = item.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+                throw new ClusterException(code, reason, $"watch of {kind}: {code} {reason}: {message}");
+            default:
+                return null;
+        }
+    }
+
+    // List items omit their own apiVersion and kind; the models want them.
+    private static IKubernetesObject<V1ObjectMeta> Model(JsonElement item, string apiVersion, string kind, Type type)
+    {
+        var model = (IKubernetesObject<V1ObjectMeta>)(item.Deserialize(type, ManifestYaml.JsonOptions) ?? throw new JsonException($"{apiVersion} {kind}: an item is null"));
+        model.ApiVersion = apiVersion;
+        model.Kind = kind;
+        return model;
     }
 
     /// <summary>The API server's version (<c>GET /version</c>), as a readiness probe: it needs only a reachable server and valid credentials.</summary>

@@ -104,3 +104,20 @@ public sealed record AutoscalerMetricView(string Name, string Type, string? Curr
 /// <param name="Message">What happened.</param>
 /// <param name="Count">How many times.</param>
 public sealed record ClusterEventView(DateTimeOffset? Time, string Type, string Reason, string InvolvedObject, string Message, int Count);
+
+/// <summary>What a <see cref="ClusterView"/> is built from: the objects of one cluster, as listed or as an informer keeps them.</summary>
+/// <param name="Nodes">Every node.</param>
+/// <param name="Pods">Every pod.</param>
+/// <param name="Namespaces">Every namespace (their <c>keelson.dev/tenant</c> label says whose pods are whose).</param>
+/// <param name="Autoscalers">Every <c>autoscaling/v2</c> HorizontalPodAutoscaler.</param>
+/// <param name="Events">Every event (only the cluster autoscaler's are shown).</param>
+/// <param name="NodeMetrics">Every node's usage, or null without a metrics API.</param>
+/// <param name="PodMetrics">Every pod's usage, or null without a metrics API.</param>
+public sealed record ClusterObjects(
+    IReadOnlyList<k8s.Models.V1Node> Nodes,
+    IReadOnlyList<k8s.Models.V1Pod> Pods,
+    IReadOnlyList<k8s.Models.V1Namespace> Namespaces,
+    IReadOnlyList<k8s.Models.V2HorizontalPodAutoscaler> Autoscalers,
+    IReadOnlyList<k8s.Models.Corev1Event> Events,
+    IReadOnlyList<k8s.Models.NodeMetrics>? NodeMetrics,
+    IReadOnlyList<k8s.Models.PodMetrics>? PodMetrics);

@@ -46,9 +46,21 @@ public static class ClusterViewReader
         var nodeUsageTask = metrics?.NodeMetricsAsync(cancellationToken) ?? Task.FromResult<IReadOnlyList<NodeMetrics>?>(null);
         var podUsageTask = metrics?.PodMetricsAsync(null, cancellationToken) ?? Task.FromResult<IReadOnlyList<PodMetrics>?>(null);
         await Task.WhenAll(nodesTask, podsTask, namespacesTask, hpasTask, eventsTask, nodeUsageTask, podUsageTask).ConfigureAwait(false);
+        var objects = new ClusterObjects(nodesTask.Result, podsTask.Result, namespacesTask.Result, hpasTask.Result, eventsTask.Result, nodeUsageTask.Result, podUsageTask.Result);
+        return Build(name, kind, cluster.Time.GetUtcNow(), objects, tenant, events);
+    }
 
+    /// <summary>
+    /// The view of objects already read (a list, or an informer's cache), for every tenant (<paramref name="tenant"/>
+    /// null) or one, observed at <paramref name="observedAt"/>; at most <paramref name="events"/> autoscaler events.
+    /// </summary>
+    public static ClusterView Build(string name, string kind, DateTimeOffset observedAt, ClusterObjects objects, string? tenant, int events)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentOutOfRangeException.ThrowIfNegative(events);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(events, MaxEvents);
         var tenants = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var ns in namespacesTask.Result)
+        foreach (var ns in objects.Namespaces)
         {
             if (ns.Metadata.Labels?.TryGetValue(Labels.Tenant, out var owner) == true)
             {
@@ -59,12 +71,12 @@ public static class ClusterViewReader
         bool Visible(string? ns) => tenant is null || (ns is not null && tenants.TryGetValue(ns, out var owner) && owner == tenant);
         string? TenantOf(string? ns) => ns is not null && tenants.TryGetValue(ns, out var owner) ? owner : null;
 
-        var nodeUsage = nodeUsageTask.Result?.ToDictionary(m => m.Metadata.Name, m => ResourceAmounts.Of(m.Usage), StringComparer.Ordinal);
-        var podUsage = podUsageTask.Result?.ToDictionary(
+        var nodeUsage = objects.NodeMetrics?.ToDictionary(m => m.Metadata.Name, m => ResourceAmounts.Of(m.Usage), StringComparer.Ordinal);
+        var podUsage = objects.PodMetrics?.ToDictionary(
             m => (m.Metadata.NamespaceProperty ?? "", m.Metadata.Name),
             m => (m.Containers ?? []).Aggregate(ResourceAmounts.Zero, (sum, c) => sum + ResourceAmounts.Of(c.Usage)));
 
-        var active = podsTask.Result.Where(p => p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
+        var active = objects.Pods.Where(p => p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
         var perNode = new Dictionary<string, (int Count, ResourceAmounts Requested)>(StringComparer.Ordinal);
         var pods = new List<PodView>();
         var pending = new List<PendingPodView>();
@@ -91,7 +103,7 @@ public static class ClusterViewReader
             }
         }
 
-        var nodes = nodesTask.Result.Select(n =>
+        var nodes = objects.Nodes.Select(n =>
         {
             var labels = n.Metadata.Labels ?? new Dictionary<string, string>();
             var (count, requested) = perNode.TryGetValue(n.Metadata.Name, out var sum) ? sum : (0, ResourceAmounts.Zero);
@@ -112,7 +124,7 @@ public static class ClusterViewReader
         return new ClusterView(
             name,
             kind,
-            cluster.Time.GetUtcNow(),
+            observedAt,
             tenant is null ? "all" : "tenant",
             nodeUsage is not null,
             Sum("", "", nodes, nodeUsage is not null),
@@ -120,9 +132,9 @@ public static class ClusterViewReader
             nodes,
             [.. pods.OrderBy(p => p.Node, StringComparer.Ordinal).ThenBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)],
             [.. pending.OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)],
-            [.. hpasTask.Result.Where(h => Visible(h.Metadata.NamespaceProperty)).Select(h => Autoscaler(h, TenantOf(h.Metadata.NamespaceProperty)))
+            [.. objects.Autoscalers.Where(h => Visible(h.Metadata.NamespaceProperty)).Select(h => Autoscaler(h, TenantOf(h.Metadata.NamespaceProperty)))
                 .OrderBy(h => h.Namespace, StringComparer.Ordinal).ThenBy(h => h.Name, StringComparer.Ordinal)],
-            [.. eventsTask.Result.Where(e => IsAutoscalerEvent(e) && (e.InvolvedObject?.NamespaceProperty is null || Visible(e.InvolvedObject.NamespaceProperty)))
+            [.. objects.Events.Where(e => IsAutoscalerEvent(e) && (e.InvolvedObject?.NamespaceProperty is null || Visible(e.InvolvedObject.NamespaceProperty)))
                 .Select(Event)
                 .OrderByDescending(e => e.Time).ThenBy(e => e.InvolvedObject, StringComparer.Ordinal).ThenBy(e => e.Reason, StringComparer.Ordinal)
                 .Take(events)]);

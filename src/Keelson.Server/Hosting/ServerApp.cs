@@ -1,11 +1,13 @@
 using System.Threading.RateLimiting;
 using Keelson.Console;
+using Keelson.Operations.Clusters;
 using Keelson.Server.Alerts;
 using Keelson.Server.Api;
 using Keelson.Server.Http;
 using Keelson.Server.Inference;
 using Keelson.Server.Monitoring;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -29,6 +31,13 @@ public static class ServerApp
         builder.Services.AddSingleton<DeploymentClusters>();
         // Before the deployments resume, so they find the saved sandboxes served again.
         builder.Services.AddHostedService(services => services.GetRequiredService<DeploymentClusters>());
+        builder.Services.AddSingleton(services =>
+        {
+            var clusters = services.GetRequiredService<IOptions<ServerOptions>>().Value.Clusters;
+            return new ClusterViewCache(
+                new ClusterViewCacheOptions { IdleAfter = clusters.ViewIdleAfter, MetricsInterval = clusters.ViewMetricsInterval, Time = services.GetRequiredService<TimeProvider>() },
+                services.GetRequiredService<ILogger<ClusterViewCache>>());
+        });
         builder.Services.AddSingleton<TenantDeployments>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDeployments>());
         builder.Services.AddSingleton<Monitoring.TenantMonitoring>();

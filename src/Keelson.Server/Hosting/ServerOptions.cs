@@ -66,6 +66,12 @@ public sealed class ClustersOptions
 
     /// <summary>Virtual seconds per wall second of the embedded sandbox's clock (pods start in simulated seconds).</summary>
     public double SandboxSpeed { get; set; } = 10;
+
+    /// <summary>How long the cluster view keeps watching a cluster nobody has asked about (docs/api.md, "Clusters").</summary>
+    public TimeSpan ViewIdleAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the cluster view reads the metrics API while it watches a cluster.</summary>
+    public TimeSpan ViewMetricsInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>How to reach one cluster.</summary>

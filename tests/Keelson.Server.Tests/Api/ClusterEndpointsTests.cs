@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using Keelson.Operations.Clusters;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keelson.Server.Tests.Api;
 
@@ -166,6 +168,103 @@ public sealed class ClusterEndpointsTests(ClusterApiFactory factory) : IClassFix
         Assert.Equal(view["pods"]!.ToJsonString(), narrowed["pods"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task A_second_read_lists_nothing_again_and_a_pod_created_in_the_sandbox_is_in_the_next_reads()
+    {
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/api/v1/clusters/aws-gpu", "cv-admin-key")).Status);
+        var driven = (await factory.Services.GetRequiredService<DeploymentClusters>().DrivenAsync(demo: true, CancellationToken.None)).Single(c => c.Name == "aws-gpu");
+        var watch = factory.Services.GetRequiredService<ClusterViewCache>().WatchOf(driven.Cluster);
+        Assert.NotNull(watch);
+        var lists = (watch.Nodes.Lists, watch.Pods.Lists, watch.Events.Lists);
+
+        // The sandbox's API is asked nothing: the informers' list counts stay where the first read left them.
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/api/v1/clusters/aws-gpu", "cv-admin-key")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, "/api/v1/clusters/aws-gpu/pods?limit=5", "cv-mine-key")).Status);
+        Assert.Equal(lists, (watch.Nodes.Lists, watch.Pods.Lists, watch.Events.Lists));
+
+        // A pod created through the sandbox's Kubernetes API (as kubectl would) comes by watch and is in the next read.
+        const string Watched = "cv-watched";
+        using var sandbox = Sandbox();
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = Watched, ["namespace"] = Mine },
+            ["spec"] = new JsonObject
+            {
+                ["containers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "main", ["image"] = "busybox:1.36",
+                    ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = "10m", ["memory"] = "16Mi" } },
+                }),
+            },
+        };
+        using (var created = await sandbox.PostAsJsonAsync(new Uri($"api/v1/namespaces/{Mine}/pods", UriKind.Relative), pod))
+        {
+            Assert.True(created.IsSuccessStatusCode, $"{created.StatusCode}");
+        }
+
+        JsonNode? found = null;
+        await WaitAsync(async () => (found = (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?search={Watched}", "cv-mine-key")).Body["pods"]!.AsArray().SingleOrDefault()) is not null);
+        var bound = (await PodAsync(sandbox, Mine, Watched))!["spec"]!["nodeName"]!.GetValue<string>();
+        Assert.Equal((Mine, Mine, bound), (found!["namespace"]!.GetValue<string>(), found["tenant"]!.GetValue<string>(), found["node"]!.GetValue<string>()));
+
+        // Deleted there, gone here; and all of it without listing again.
+        using (var deleted = await sandbox.DeleteAsync(new Uri($"api/v1/namespaces/{Mine}/pods/{Watched}?gracePeriodSeconds=0", UriKind.Relative)))
+        {
+            Assert.True(deleted.IsSuccessStatusCode, $"{deleted.StatusCode}");
+        }
+
+        await WaitAsync(async () => await PodAsync(sandbox, Mine, Watched) is null
+            && !(await GetAsync(client, "/api/v1/clusters/aws-gpu", "cv-admin-key")).Body["pods"]!.AsArray().Any(p => p!["name"]!.GetValue<string>() == Watched));
+        Assert.Equal(lists, (watch.Nodes.Lists, watch.Pods.Lists, watch.Events.Lists));
+    }
+
+    [Fact]
+    public async Task Pages_of_pods_follow_the_view_s_order_and_a_tenant_key_pages_only_its_namespace_s()
+    {
+        using var client = factory.CreateClient();
+        var view = (await GetAsync(client, "/api/v1/clusters/aws-gpu", "cv-admin-key")).Body;
+        var pods = view["pods"]!.AsArray().Select(p => p!).ToList();
+        Assert.Contains(pods, p => p["namespace"]!.GetValue<string>() == Other);
+
+        // ?include_pods=false: the same view but its pods, which the pages give three at a time in the view's order.
+        var slim = (await GetAsync(client, "/api/v1/clusters/aws-gpu?include_pods=false", "cv-admin-key")).Body;
+        Assert.Empty(slim["pods"]!.AsArray());
+        Assert.Equal(view["nodes"]!.ToJsonString(), slim["nodes"]!.ToJsonString());
+        var paged = new List<string>();
+        for (var offset = 0; offset < pods.Count; offset += 3)
+        {
+            var page = (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?offset={offset}&limit=3", "cv-admin-key")).Body;
+            Assert.Equal((pods.Count, pods.Count, offset, 3), (page["total_count"]!.GetValue<int>(), page["visible_count"]!.GetValue<int>(), page["offset"]!.GetValue<int>(), page["limit"]!.GetValue<int>()));
+            paged.AddRange(page["pods"]!.AsArray().Select(p => $"{p!["namespace"]}/{p["name"]}"));
+        }
+
+        Assert.Equal(pods.Select(p => $"{p["namespace"]}/{p["name"]}"), paged);
+        Assert.Empty((await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?offset={pods.Count}", "cv-admin-key")).Body["pods"]!.AsArray());
+
+        // Filters: a node's pods, a phase's.
+        var node = pods[0]["node"]!.GetValue<string>();
+        var onNode = (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?node={node}&limit=1000", "cv-admin-key")).Body;
+        Assert.Equal(pods.Count(p => p["node"]!.GetValue<string>() == node), onNode["total_count"]!.GetValue<int>());
+        Assert.All(onNode["pods"]!.AsArray(), p => Assert.Equal(node, p!["node"]!.GetValue<string>()));
+        var running = (await GetAsync(client, "/api/v1/clusters/aws-gpu/pods?phase=Running&limit=1000", "cv-admin-key")).Body;
+        Assert.Equal(pods.Count(p => p["phase"]!.GetValue<string>() == "Running"), running["total_count"]!.GetValue<int>());
+
+        // A tenant key pages its namespace's pods only: the other tenant's are not there even when asked for by name.
+        var mine = (await GetAsync(client, "/api/v1/clusters/aws-gpu/pods?limit=1000", "cv-mine-key")).Body;
+        var expected = pods.Count(p => p["namespace"]!.GetValue<string>() == Mine);
+        Assert.Equal((expected, expected), (mine["total_count"]!.GetValue<int>(), mine["visible_count"]!.GetValue<int>()));
+        Assert.All(mine["pods"]!.AsArray(), p => Assert.Equal((Mine, Mine), (p!["namespace"]!.GetValue<string>(), p["tenant"]!.GetValue<string>())));
+        var asked = (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?namespace={Other}", "cv-mine-key")).Body;
+        Assert.Equal((0, expected), (asked["total_count"]!.GetValue<int>(), asked["visible_count"]!.GetValue<int>()));
+        Assert.Equal(0, (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?search={Other}", "cv-mine-key")).Body["total_count"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?tenant={Other}", "cv-mine-key")).Status);
+
+        // An admin's ?tenant= gives the same page the tenant's key does.
+        Assert.Equal(mine["pods"]!.ToJsonString(), (await GetAsync(client, $"/api/v1/clusters/aws-gpu/pods?limit=1000&tenant={Mine}", "cv-admin-key")).Body["pods"]!.ToJsonString());
+    }
+
     [Theory]
     [InlineData("/api/v1/clusters/aws-gpu?events=ten", "true", HttpStatusCode.BadRequest, "events must be a whole number from 0 to 500")]
     [InlineData("/api/v1/clusters/aws-gpu?events=501", "true", HttpStatusCode.BadRequest, "got '501'")]
@@ -173,6 +272,12 @@ public sealed class ClusterEndpointsTests(ClusterApiFactory factory) : IClassFix
     [InlineData("/api/v1/clusters/nowhere", "true", HttpStatusCode.NotFound, "The demo clusters are: aws-gpu")]
     [InlineData("/api/v1/clusters/aws-gpu?tenant=nobody", "true", HttpStatusCode.NotFound, "No tenant has this id")]
     [InlineData("/api/v1/clusters/production", "false", HttpStatusCode.NotFound, "no production cluster is configured")]
+    [InlineData("/api/v1/clusters/aws-gpu?include_pods=no", "true", HttpStatusCode.BadRequest, "include_pods must be true")]
+    [InlineData("/api/v1/clusters/aws-gpu/pods?offset=-1", "true", HttpStatusCode.BadRequest, "offset must be a whole number from 0")]
+    [InlineData("/api/v1/clusters/aws-gpu/pods?limit=0", "true", HttpStatusCode.BadRequest, "limit must be a whole number from 1 to 1000")]
+    [InlineData("/api/v1/clusters/aws-gpu/pods?limit=1001", "true", HttpStatusCode.BadRequest, "got '1001'")]
+    [InlineData("/api/v1/clusters/aws-gpu/pods?phase=Succeeded", "true", HttpStatusCode.BadRequest, "phase must be one of Pending, Running, Unknown")]
+    [InlineData("/api/v1/clusters/nowhere/pods", "true", HttpStatusCode.NotFound, "The demo clusters are: aws-gpu")]
     public async Task Bad_requests_get_a_problem_that_says_what_is_allowed(string path, string demo, HttpStatusCode expected, string detail)
     {
         using var client = factory.CreateClient();

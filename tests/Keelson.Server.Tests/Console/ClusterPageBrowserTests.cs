@@ -57,6 +57,14 @@ public sealed class ClusterPageBrowserTests(ConsoleBrowser browser) : IClassFixt
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("pod-shown")).ToContainTextAsync($"{api["pods"]!.AsArray().Count(p => p!["node"]!.GetValue<string>() == firstNode["name"]!.GetValue<string>())} of ");
 
+        // The node filter shows as a button that clears it; the phase filter is the API's ?phase=.
+        var allPods = api["pods"]!.AsArray().Count;
+        await page.GetByTestId("pod-node").ClickAsync();
+        await Expect(page.GetByTestId("pod-shown")).ToContainTextAsync($"{allPods} of {allPods} pods");
+        await page.GetByTestId("pod-phase").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Running", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("pod-shown")).ToContainTextAsync($"{api["pods"]!.AsArray().Count(p => p!["phase"]!.GetValue<string>() == "Running")} of {allPods} pods");
+
         // The dark theme passes axe too (contrast of the bars' labels and the pending badge).
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.GetByTestId("theme-toggle")).ToHaveTextAsync("Light theme");
