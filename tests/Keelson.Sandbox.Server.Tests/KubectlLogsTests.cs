@@ -26,11 +26,9 @@ public sealed class KubectlLogsTests(RestaurantCluster cluster) : IClassFixture<
         using var follow = Kubectl.Start("logs", "-f", pod, "-n", Ns, "--tail=0");
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Task.Delay(500);
-            cluster.Server.Server.Advance(TimeSpan.FromSeconds(25));
-            var first = await follow.StandardOutput.ReadLineAsync(timeout.Token);
-            var second = await follow.StandardOutput.ReadLineAsync(timeout.Token);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var first = await NextLineAsync(follow, timeout.Token);
+            var second = await NextLineAsync(follow, timeout.Token);
             var pattern = new Regex(@"^(\S+Z) served \d+ requests in the last 10s \(\d+\.\d/s\), mean latency \d+ ms, errors \d+\.\d%$");
             Assert.Matches(pattern, first);
             Assert.Matches(pattern, second);
@@ -49,6 +47,20 @@ public sealed class KubectlLogsTests(RestaurantCluster cluster) : IClassFixture<
                 follow.Kill();
             }
         }
+    }
+
+    // kubectl may take a while to open the stream on a busy machine, and --tail=0 shows nothing written before: the clock
+    // moves one summary interval at a time until a line arrives, and consecutive lines stay 10 s apart whenever it started.
+    private async Task<string?> NextLineAsync(System.Diagnostics.Process follow, CancellationToken cancellationToken)
+    {
+        var line = follow.StandardOutput.ReadLineAsync(cancellationToken).AsTask();
+        while (!line.IsCompleted)
+        {
+            cluster.Server.Server.Advance(TimeSpan.FromSeconds(10));
+            await Task.WhenAny(line, Task.Delay(500, cancellationToken));
+        }
+
+        return await line;
     }
 
     [Fact]
