@@ -2,7 +2,7 @@
 """Times GET requests to several servers in interleaved rounds (each round visits every server once, in a fresh random
 order, on a new connection as curl would), so a noisy machine slows all of them alike and their ratios stay fair.
    interleave.py ROUNDS NAME=URL [NAME=URL ...]   (headers: X-Demo-Mode: true)"""
-import http.client, random, statistics, sys, time, urllib.parse
+import http.client, os, random, statistics, sys, time, urllib.parse
 
 rounds = int(sys.argv[1])
 targets = [arg.split("=", 1) for arg in sys.argv[2:]]
@@ -20,7 +20,7 @@ def get(url):
         raise SystemExit(f"{url}: HTTP {response.status}")
     return time.perf_counter() - started
 
-for _ in range(10):  # warm-up, untimed
+for _ in range(int(os.environ.get("WARMUP", "300"))):  # warm-up, untimed: .NET tiers its JIT up over the first few hundred requests
     for _, url in targets:
         get(url)
 for _ in range(rounds):

@@ -55,6 +55,6 @@ curl -sf "$prom" | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]["
 urls=("keelson=http://127.0.0.1:8025$query"); [ -n "${KEELSON_CMD2:-}" ] && urls+=("keelson2=http://127.0.0.1:8026$query")
 urls+=("prometheus=$prom")
 args=(); for i in "${!commands[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
-hyperfine -N --warmup 10 --runs "$runs" ${HYPERFINE_EXPORT:+--export-json "$HYPERFINE_EXPORT"} "${args[@]}"
+hyperfine -N --warmup "${WARMUP:-300}" --runs "$runs" ${HYPERFINE_EXPORT:+--export-json "$HYPERFINE_EXPORT"} "${args[@]}"
 # The same requests in interleaved rounds: on a busy machine the ratios of these medians are the figures to trust.
 python3 "$root/bench/http/interleave.py" "$runs" "${urls[@]}"
