@@ -5,7 +5,7 @@ using Keelson.Operations.Storage;
 namespace Keelson.Operations.Monitoring;
 
 /// <summary>
-/// The <c>monitoring_chunks</c> table: every sample of a series also packed into one row per hour, 16 bytes per sample
+/// The <c>monitoring_chunks</c> table: every sample of a series also packed into one row per 15 minutes, 16 bytes per sample
 /// (UTC ticks, then the value, big-endian as PostgreSQL's
 /// <c>int8send</c> and <c>float8send</c> write them), so a long read is a few rows of bytes rather than a row per sample.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class MetricChunks
     public const int SampleSize = 16;
 
     /// <summary>The width of a chunk.</summary>
-    public static readonly TimeSpan Width = TimeSpan.FromHours(1);
+    public static readonly TimeSpan Width = TimeSpan.FromMinutes(15);
 
     /// <summary>The Unix second the chunk holding <paramref name="time"/> starts at.</summary>
     public static long StartOf(DateTimeOffset time)
@@ -24,7 +24,7 @@ internal static class MetricChunks
         return seconds - Mod(seconds, (long)Width.TotalSeconds);
     }
 
-    /// <summary>Appends the samples of each (tenant, series, hour) to its chunk, creating the chunk when it is new.</summary>
+    /// <summary>Appends the samples of each (tenant, series, quarter hour) to its chunk, creating the chunk when it is new.</summary>
     public static async Task AppendAsync(DbConnection connection, DbTransaction transaction, IEnumerable<MetricSample> samples, CancellationToken cancellationToken)
     {
         var chunks = samples.GroupBy(s => (s.TenantId, s.MetricName, Start: StartOf(s.Timestamp))).ToList();

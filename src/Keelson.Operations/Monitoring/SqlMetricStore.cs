@@ -77,7 +77,7 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
         var samples = new SampleChunks();
         if (oldestRaw is { } rawFrom && rawFrom <= selector.End)
         {
-            // Series by series, each a few rows of its hourly chunks (a day is 24), unpacked in time order; samples of a
+            // Series by series, each a few rows of its 15-minute chunks (a day is 96), unpacked in time order; samples of a
             // chunk older than the oldest raw sample were folded into roll-ups by retention and are read from those.
             var chosen = (await SeriesOfAsync(connection, selector.TenantId, cancellationToken).ConfigureAwait(false))
                 .Where(s => selector.Metrics.Count == 0 || selector.Metrics.Contains(s.Name) || selector.Metrics.Contains(s.Type))
@@ -170,7 +170,7 @@ public sealed class SqlMetricStore(Database database) : IMetricStore
                 await rollup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // A chunk goes once its whole hour is past the cutoff; the part of one straddling it is not read (see ReadAsync).
+            // A chunk goes once its whole span is past the cutoff; the part of one straddling it is not read (see ReadAsync).
             await using (var chunks = connection.Command(transaction, "DELETE FROM monitoring_chunks WHERE chunk_start <= @last",
                 ("@last", cutoff.ToUnixTimeSeconds() - (long)MetricChunks.Width.TotalSeconds)))
             {
