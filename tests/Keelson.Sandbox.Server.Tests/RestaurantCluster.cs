@@ -23,6 +23,9 @@ public sealed class RestaurantCluster : IAsyncLifetime
 
     public string ManifestPath => Path.Combine(directory, "restaurant.yaml");
 
+    /// <summary>The kubeconfig pointing at the facade, for clients other than kubectl.</summary>
+    public string KubeconfigPath => Path.Combine(directory, "kubeconfig");
+
     public async Task InitializeAsync()
     {
         server = await TestServer.StartAsync();
