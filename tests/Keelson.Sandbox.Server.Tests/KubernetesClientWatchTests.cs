@@ -106,6 +106,7 @@ public sealed class KubernetesClientWatchTests(RestaurantCluster cluster) : ICla
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stepping);
         Assert.Equal(added.Order(StringComparer.Ordinal), deleted.Order(StringComparer.Ordinal));
         Assert.All(added, name => Assert.StartsWith("api-", name, StringComparison.Ordinal));
-        Assert.Empty(await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: "app=api").ContinueWith(t => t.Result.Items.Where(p => p.Metadata.DeletionTimestamp is null).ToList(), TaskScheduler.Default));
+        var left = await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: "app=api");
+        Assert.DoesNotContain(left.Items, pod => pod.Metadata.DeletionTimestamp is null);
     }
 }
