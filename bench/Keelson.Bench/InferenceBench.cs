@@ -12,7 +12,8 @@ namespace Keelson.Bench;
 /// <summary>
 /// Side by side in one run: the raw ONNX Runtime call and Keelson's OIP V2 endpoint over HTTP (loopback, keep-alive),
 /// at 1 and 16 concurrent clients, with dynamic batching off and on, on the tests' small MLP (4 → 8 → 3, dynamic batch,
-/// built by python3-onnx). Prints a markdown table of p50, p99 and requests per second.
+/// built by python3-onnx) and a wide one (4 → 2048 → 2048 → 3) whose run costs more than the HTTP request around it.
+/// Prints a markdown table of p50, p99 and requests per second.
 /// </summary>
 internal static class InferenceBench
 {
@@ -24,15 +25,19 @@ internal static class InferenceBench
         var data = Directory.CreateTempSubdirectory("keelson-bench-data-").FullName;
         try
         {
-            Run("/usr/bin/python3", Path.Combine(Repo.Root, "tests", "Shared", "Models", "onnx_models.py"), "build", models);
+            var script = Path.Combine(Repo.Root, "tests", "Shared", "Models", "onnx_models.py");
+            Run("/usr/bin/python3", script, "build", models);
+            Run("/usr/bin/python3", script, "build-wide", models);
             var file = Path.Combine(models, "dynamic_mlp.onnx");
+            var wide = Path.Combine(models, "wide_mlp.onnx");
             var rows = new List<string> { "| path | clients | batching | p50 | p99 | requests/s |", "|---|---|---|---|---|---|" };
 
-            using (var session = SessionCache.Open(file, new InferenceOptions()))
+            foreach (var (name, path) in new[] { ("MLP 4-8-3", file), ("wide MLP 4-2048-2048-3", wide) })
             {
+                using var session = SessionCache.Open(path, new InferenceOptions());
                 foreach (var clients in new[] { 1, 16 })
                 {
-                    rows.Add(Row("raw ONNX Runtime `Run`", clients, "—", await MeasureAsync(clients, duration, () => { RawCall(session); return Task.CompletedTask; })));
+                    rows.Add(Row($"raw ONNX Runtime `Run`, {name}", clients, "—", await MeasureAsync(clients, duration, () => { RawCall(session); return Task.CompletedTask; })));
                 }
             }
 
@@ -40,8 +45,8 @@ internal static class InferenceBench
             await using var app = ServerApp.Build(["--urls", $"http://127.0.0.1:{port}", "--Keelson:DataDirectory", data, "--Logging:LogLevel:Default", "Warning"]);
             await app.StartAsync();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await SetUpAsync(http, file);
-            foreach (var (model, batching) in new[] { ("mlp", "off"), ("mlp-batched", "max 16, 500 µs") })
+            await SetUpAsync(http, file, wide);
+            foreach (var (model, batching) in new[] { ("mlp", "off"), ("mlp-batched", "max 16, 500 µs"), ("wide", "off"), ("wide-batched", "max 16, 500 µs") })
             {
                 foreach (var clients in new[] { 1, 16 })
                 {
@@ -78,18 +83,21 @@ internal static class InferenceBench
         await response.Content.ReadAsByteArrayAsync();
     }
 
-    private static async Task SetUpAsync(HttpClient http, string file)
+    private static async Task SetUpAsync(HttpClient http, string file, string wide)
     {
         await Send(http, HttpMethod.Post, "api/v1/tenants/", new StringContent("""{"tenant_id": "bench", "name": "bench", "service_requirements": {"chatbot": 10}}""", Encoding.UTF8, "application/json"));
-        foreach (var model in new[] { "mlp", "mlp-batched" })
+        foreach (var (model, path) in new[] { ("mlp", file), ("mlp-batched", file), ("wide", wide), ("wide-batched", wide) })
         {
-            var content = new ByteArrayContent(await File.ReadAllBytesAsync(file));
+            var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             await Send(http, HttpMethod.Post, $"api/v1/tenants/bench/models/{model}/versions", content);
         }
 
-        await Send(http, HttpMethod.Put, "api/v1/tenants/bench/models/mlp-batched/serving",
-            new StringContent("""{"max_batch_size": 16, "max_queue_delay_us": 500, "max_concurrency": 2}""", Encoding.UTF8, "application/json"));
+        foreach (var model in new[] { "mlp-batched", "wide-batched" })
+        {
+            await Send(http, HttpMethod.Put, $"api/v1/tenants/bench/models/{model}/serving",
+                new StringContent("""{"max_batch_size": 16, "max_queue_delay_us": 500, "max_concurrency": 2}""", Encoding.UTF8, "application/json"));
+        }
     }
 
     private static async Task Send(HttpClient http, HttpMethod method, string path, HttpContent content)

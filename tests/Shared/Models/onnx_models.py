@@ -2,6 +2,8 @@
 """Builds the small ONNX models the model-registry and inference tests use, and computes reference outputs with numpy.
 
   onnx_models.py build DIR          writes mlp.onnx, two_inputs.onnx, dynamic_mlp.onnx, mlp_v2.onnx, halves.onnx, words.onnx and weights.npz to DIR
+  onnx_models.py build-wide DIR     writes wide_mlp.onnx (4 -> 2048 -> 2048 -> 3, dynamic batch): a model whose run costs
+                                    more than an HTTP request, for bench/Keelson.Bench --inference only
   onnx_models.py reference DIR MODEL REQUEST.json
   onnx_models.py reference-bytes DIR MODEL REQUEST.json   the outputs as little-endian bytes (hex), as the binary tensor extension sends them
       prints {"name": [values...], ...}: the outputs MODEL gives for the request's inputs ({"inputs": [{name, shape, data}]}),
@@ -141,9 +143,29 @@ def reference(directory, name, request):
     raise SystemExit(f"unknown model {name}")
 
 
+def wide_mlp():
+    rng = np.random.RandomState(20261207)
+    hidden = 2048
+    init = [numpy_helper.from_array((rng.randn(*shape) / np.sqrt(shape[0])).astype(np.float32), name=name)
+            for name, shape in (("w1", (4, hidden)), ("w2", (hidden, hidden)), ("w3", (hidden, 3)))]
+    nodes = [
+        helper.make_node("MatMul", ["x", "w1"], ["h0"]),
+        helper.make_node("Relu", ["h0"], ["h1"]),
+        helper.make_node("MatMul", ["h1", "w2"], ["h2"]),
+        helper.make_node("Relu", ["h2"], ["h3"]),
+        helper.make_node("MatMul", ["h3", "w3"], ["y"]),
+    ]
+    graph = helper.make_graph(nodes, "wide_mlp",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3])], init)
+    return model(graph)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "build":
         build(sys.argv[2])
+    elif sys.argv[1] == "build-wide":
+        onnx.save(wide_mlp(), f"{sys.argv[2]}/wide_mlp.onnx")
     elif sys.argv[1] == "reference":
         with open(sys.argv[4]) as f:
             outputs = reference(sys.argv[2], sys.argv[3], json.load(f))
