@@ -36,7 +36,7 @@ if (args is ["--sandbox-facade", ..])
 // dotnet run -c Release --project bench/Keelson.Bench -- --large-sandbox DATA_DIRECTORY [NODES] [PODS]   (bench/http/cluster-view.sh)
 if (args is ["--large-sandbox", var data, ..])
 {
-    await LargeSandbox.WriteAsync(data, "large", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+    await Keelson.Testing.LargeSandbox.WriteAsync(data, "large", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
     return;
 }

@@ -2,10 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using k8s.Models;
-using Keelson.Rendering.Objects;
-using Keelson.Sandbox.Engine;
-using Keelson.Spec.Profiles;
+using Keelson.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -28,39 +25,7 @@ public sealed class LargeClusterBrowser : ConsoleBrowser
     public const int Pods = 10_000;
 
     /// <inheritdoc/>
-    protected override async Task SeedAsync(string dataDirectory)
-    {
-        var template = ClusterProfiles.Get("aws-gpu");
-        var general = template.Pools.First(p => p.Name == "general");
-        var profile = template with { Name = Cluster, Pools = [general with { MinNodes = Nodes, MaxNodes = Nodes }] };
-        var engine = new SandboxEngine(profile);
-        engine.Store.Create(new V1Namespace
-        {
-            ApiVersion = "v1", Kind = "Namespace",
-            Metadata = new V1ObjectMeta { Name = "fleet", Labels = new Dictionary<string, string> { [Labels.Tenant] = "fleet" } },
-        });
-        var nodes = engine.Store.List<V1Node>().Select(n => n.Metadata.Name).Order(StringComparer.Ordinal).ToList();
-        for (var i = 0; i < Pods; i++)
-        {
-            engine.Store.Create(new V1Pod
-            {
-                ApiVersion = "v1", Kind = "Pod",
-                Metadata = new V1ObjectMeta { Name = string.Create(CultureInfo.InvariantCulture, $"worker-{i:D5}"), NamespaceProperty = "fleet", Labels = new Dictionary<string, string> { ["app"] = "worker" } },
-                Spec = new V1PodSpec
-                {
-                    NodeName = nodes[i % nodes.Count],
-                    Containers = [new V1Container { Name = "main", Image = "busybox:1.36", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("512Mi") } } }],
-                },
-                Status = new V1PodStatus
-                {
-                    Phase = "Running",
-                    Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }, new V1PodCondition { Type = "Ready", Status = "True" }],
-                },
-            });
-        }
-
-        await SandboxState.SaveAsync(engine, Path.Combine(Directory.CreateDirectory(Path.Combine(dataDirectory, "sandbox")).FullName, Cluster + ".json"), CancellationToken.None);
-    }
+    protected override Task SeedAsync(string dataDirectory) => LargeSandbox.WriteAsync(dataDirectory, Cluster, Nodes, Pods);
 }
 
 /// <summary>How long the Cluster page takes with 1,000 nodes and 10,000 pods; the figures go to docs/performance.md.</summary>

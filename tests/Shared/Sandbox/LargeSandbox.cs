@@ -4,12 +4,12 @@ using Keelson.Rendering.Objects;
 using Keelson.Sandbox.Engine;
 using Keelson.Spec.Profiles;
 
-namespace Keelson.Bench;
+namespace Keelson.Testing;
 
 /// <summary>
 /// A saved sandbox of many ready nodes and running pods, written into a server's data directory before it starts
-/// (which serves every saved sandbox again): the cluster bench/http/cluster-view.sh reads through the cluster view.
-/// The same shape as the console's ClusterPagePerformanceTests: one general pool of aws-gpu, pods of one tenant.
+/// (which serves every saved sandbox again): one general pool of aws-gpu, pods of one tenant spread evenly over the
+/// nodes. The console's ClusterPagePerformanceTests and bench/http/cluster-view.sh read it through the cluster view.
 /// </summary>
 public static class LargeSandbox
 {
