@@ -37,6 +37,7 @@ internal static class MetricChunks
         {
             // One statement for the whole batch: a round trip per chunk would cost a batch of many tenants' series
             // more than its COPY. PostgreSQL keeps microseconds, so the chunk's times are cut to what the row holds.
+            var packed = chunks.Select(c => Pack(c, tickUnit: 10)).ToArray();
             await using var upsert = connection.Command(transaction,
                 "INSERT INTO monitoring_chunks (tenant_id, metric_name, chunk_start, metric_type, sample_count, data) " +
                 "SELECT * FROM unnest(@t, @n, @c, @y, @k, @d) " +
@@ -44,7 +45,7 @@ internal static class MetricChunks
                 "data = monitoring_chunks.data || excluded.data",
                 ("@t", chunks.Select(c => c.Key.TenantId).ToArray()), ("@n", chunks.Select(c => c.Key.MetricName).ToArray()),
                 ("@c", chunks.Select(c => c.Key.Start).ToArray()), ("@y", chunks.Select(c => c.First().MetricType).ToArray()),
-                ("@k", chunks.Select(c => c.Count()).ToArray()), ("@d", chunks.Select(c => Pack(c, tickUnit: 10)).ToArray()));
+                ("@k", packed.Select(p => p.Length / SampleSize).ToArray()), ("@d", packed));
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -156,7 +156,7 @@ public static class DeploymentEndpoints
         var (manifest, error) = TenantManifests.Render(deployment.Spec, new Rendering.RenderOptions());
         return manifest is null
             ? ([], $"Revision {deployment.Revision} ({deployment.Id}): {error}")
-            : ([.. manifest.Objects.Select(o => TenantDeployments.Lifecycle.Apply(deployment, o.Resource))], null);
+            : (TenantDeployments.Lifecycle.Delivered(deployment, manifest), null);
     }
 
     private static string ChangeName(Delivery.Diff.DiffAction action) => action switch

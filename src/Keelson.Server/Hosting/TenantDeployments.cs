@@ -122,7 +122,7 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
             {
                 var profile = manifest.Plan.Spec.Cluster;
                 var (cluster, checkpoint) = await clusters.ForAsync(demo, profile, cancellationToken).ConfigureAwait(false);
-                List<IKubernetesObject<V1ObjectMeta>> objects = [.. manifest.Objects.Select(o => Lifecycle.Apply(deployment, o.Resource))];
+                var objects = Lifecycle.Delivered(deployment, manifest);
                 return new DeploymentTarget(cluster, manifest.Namespace, objects, checkpoint, async token =>
                 {
                     // The pools' maxima are the stack's cluster profile: what its cluster autoscaler may grow each pool to.
@@ -142,6 +142,10 @@ public sealed class TenantDeployments(TenantDatabases databases, DeploymentClust
     {
         /// <summary>The annotation <c>kubectl rollout restart</c> sets on the pod template.</summary>
         public const string RestartedAt = "kubectl.kubernetes.io/restartedAt";
+
+        /// <summary>The objects of <paramref name="manifest"/> (the deployment's request rendered again) as <paramref name="deployment"/>'s action delivers them.</summary>
+        public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Delivered(Operations.Deployments.DeploymentRecord deployment, Rendering.Manifest manifest) =>
+            [.. manifest.Objects.Select(o => Apply(deployment, o.Resource))];
 
         /// <summary>
         /// <paramref name="resource"/> as <paramref name="deployment"/>'s action delivers it. The restart stamp is the

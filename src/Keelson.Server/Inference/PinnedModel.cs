@@ -75,12 +75,13 @@ public sealed partial class PinnedModel(IOptions<ServerOptions> options, ModelMe
             Runtime.ExecutorFor(pulled.Version, pulled.Path, pulled.Serving).Warm();
             LastError = null;
             loaded = pulled;
-            if (previous is null || previous.Version.Version != pulled.Version.Version)
+            if (previous?.Version.Version == pulled.Version.Version)
             {
-                Log.Loaded(logger, pulled.Version.TenantId, pulled.Version.Name, pulled.Version.Version, pulled.Version.Digest);
+                return true;
             }
 
-            if (previous is not null && previous.Version.Version != pulled.Version.Version)
+            Log.Loaded(logger, pulled.Version.TenantId, pulled.Version.Name, pulled.Version.Version, pulled.Version.Digest);
+            if (previous is not null)
             {
                 Runtime.ForgetVersion(previous.Version, fileDeleted: previous.Version.Digest != pulled.Version.Digest);
             }
