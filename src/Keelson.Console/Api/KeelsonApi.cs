@@ -36,6 +36,26 @@ public sealed class KeelsonApi(IHttpClientFactory clients, ApiAddress address, C
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>PUT a JSON body and read a JSON answer.</summary>
+    public async Task<T> PutAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Put, path, JsonContent.Create(body, options: Json), cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>PATCH with a JSON merge-style body and read a JSON answer.</summary>
+    public async Task<T> PatchAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Patch, path, JsonContent.Create(body, options: Json), cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>DELETE; a problem answer throws like every other call.</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, path, null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>GET a file the API serves as a download, with the name its <c>Content-Disposition</c> gives.</summary>
     public async Task<Download> DownloadAsync(string path, CancellationToken cancellationToken)
     {

@@ -81,7 +81,7 @@ public sealed class ClusterPageBrowserTests(ConsoleBrowser browser) : IClassFixt
         // A tenant-scoped key: every node, none of another tenant's pods.
         var scoped = await browser.OpenAsync(await browser.NewPageAsync(), "demo/settings");
         await scoped.Locator("[data-testid=api-key] input").FillAsync(ConsoleBrowser.TenantKey);
-        await scoped.GetByTestId("save-key").ClickAsync();
+        await ConsoleBrowser.ClickWhenEnabledAsync(scoped.GetByTestId("save-key"));
         await Expect(scoped.GetByTestId("key-state")).ToHaveTextAsync("API key set");
         await scoped.GetByRole(AriaRole.Link, new() { Name = "Cluster", Exact = true }).ClickAsync();
         await Expect(scoped.GetByTestId("node-count")).ToHaveTextAsync(api["totals"]!["nodes"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture));

@@ -86,6 +86,18 @@ public class ConsoleBrowser : IAsyncLifetime
     }
 
     /// <summary>
+    /// Clicks a Fluent button once the server has rendered it enabled. A button disabled until a field is filled stays
+    /// disabled in the page until the circuit's round trip re-renders it, and a click on it before then is dropped: the
+    /// CI run of 2026-12-07 clicked "Use this key" under load and the key was never set.
+    /// </summary>
+    public static async Task ClickWhenEnabledAsync(ILocator button)
+    {
+        ArgumentNullException.ThrowIfNull(button);
+        await Assertions.Expect(button).Not.ToHaveAttributeAsync("disabled", new System.Text.RegularExpressions.Regex(".*"));
+        await button.ClickAsync();
+    }
+
+    /// <summary>
     /// Saves a screenshot: to docs/images (read by a person, used by the README) when <c>KEELSON_SCREENSHOTS=docs</c>,
     /// else beside the test run, so an ordinary run leaves the working tree as it was.
     /// </summary>

@@ -43,15 +43,16 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
 
         // On a loaded machine the circuit can take a while; if the page answers with a problem instead, say what it showed.
         var create = page.GetByTestId("create-tenant");
-        await Expect(create).ToBeEnabledAsync();
-        await create.ClickAsync();
+        await ConsoleBrowser.ClickWhenEnabledAsync(create);
         try
         {
-            await page.WaitForURLAsync("**/demo/tenants/globex", new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+            // Polls the document's own location: Blazor navigates with history.pushState, and WaitForURLAsync once missed
+            // it (2026-12-07: timed out while the page already showed the tenant).
+            await page.WaitForFunctionAsync("() => location.pathname.endsWith('/demo/tenants/globex')", null, new() { Timeout = 90_000 });
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"Creating did not open the tenant's page; the page shows: {await page.Locator("main").InnerTextAsync()}");
+            Assert.Fail($"Creating did not open the tenant's page ({page.Url}); the page shows: {await page.Locator("main").InnerTextAsync()}");
         }
 
         await Expect(page.GetByTestId("tenant-status")).ToHaveTextAsync("pending");
@@ -119,7 +120,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
                   - name: web
                     image: nginx:latest
             """);
-        await page.GetByTestId("validate").ClickAsync();
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("validate"));
         await Expect(page.GetByTestId("validate-result")).ToContainTextAsync("warnings");
         await Expect(page.GetByTestId("validate-findings")).ToContainTextAsync("latest tag");
         await ConsoleBrowser.ScreenshotAsync(page, "validate", fullPage: true);
@@ -157,7 +158,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         await CreateAsync("scoped-b", new JsonObject { ["chatbot"] = 5 });
         var page = await browser.OpenAsync(await browser.NewPageAsync(), "demo/settings");
         await page.Locator("[data-testid=api-key] input").FillAsync(ConsoleBrowser.TenantKey);
-        await page.GetByTestId("save-key").ClickAsync();
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-key"));
         await Expect(page.GetByTestId("key-state")).ToHaveTextAsync("API key set");
         // The key is not shown again anywhere on the page.
         Assert.DoesNotContain(ConsoleBrowser.TenantKey, await page.ContentAsync(), StringComparison.Ordinal);
@@ -244,14 +245,14 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         var page = await browser.OpenAsync(await browser.NewPageAsync(), "demo/tenants/vandelay/alerts");
         await page.Locator("[data-testid=rule-name] input").FillAsync("high_cpu");
         await page.Locator("[data-testid=rule-condition] input").FillAsync("cpu_usage >> 80");
-        await page.GetByTestId("create-rule").ClickAsync();
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("create-rule"));
         // The API's 422 for the condition is shown under it; nothing is created.
         await Expect(page.GetByTestId("rule-problem")).ToBeVisibleAsync();
         await Expect(page.Locator(".rule-form .field-error")).Not.ToHaveCountAsync(0);
         Assert.Equal(0, (await browser.Server.Http.GetFromJsonAsync<JsonObject>("/api/v1/tenants/vandelay/alerts"))!["total"]!.GetValue<int>());
 
         await page.Locator("[data-testid=rule-condition] input").FillAsync("cpu_usage > 80");
-        await page.GetByTestId("create-rule").ClickAsync();
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("create-rule"));
         await Expect(page.GetByTestId("alert-rules")).ToContainTextAsync("high_cpu");
         await Expect(page.GetByTestId("no-active")).ToBeVisibleAsync();
 
