@@ -57,8 +57,8 @@ public sealed partial class CachedTenantStore(ITenantStore inner, IDatabase redi
     }
 
     /// <inheritdoc />
-    public Task<TenantPage> ListAsync(int offset, int limit, CancellationToken cancellationToken) =>
-        inner.ListAsync(offset, limit, cancellationToken);
+    public Task<TenantPage> ListAsync(int offset, int limit, string? search, CancellationToken cancellationToken) =>
+        inner.ListAsync(offset, limit, search, cancellationToken);
 
     /// <inheritdoc />
     public Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken) => CreateAsync(tenant, null, cancellationToken);

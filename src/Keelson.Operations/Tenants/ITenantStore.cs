@@ -8,8 +8,15 @@ public interface ITenantStore
     /// <summary>The tenant, or null when none has this id.</summary>
     Task<TenantRecord?> GetAsync(string tenantId, CancellationToken cancellationToken);
 
-    /// <summary>Tenants in creation order from <paramref name="offset"/>, at most <paramref name="limit"/>, with counts over all tenants.</summary>
-    Task<TenantPage> ListAsync(int offset, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Tenants in creation order from <paramref name="offset"/>, at most <paramref name="limit"/>, with counts over all
+    /// tenants; with <paramref name="search"/>, only (and counts over) those whose id or name contains it or whose preset
+    /// or status is it, ignoring case.
+    /// </summary>
+    Task<TenantPage> ListAsync(int offset, int limit, string? search, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ListAsync(int, int, string?, CancellationToken)"/> without a search: every tenant.</summary>
+    Task<TenantPage> ListAsync(int offset, int limit, CancellationToken cancellationToken) => ListAsync(offset, limit, null, cancellationToken);
 
     /// <summary>Stores a new tenant at version 1 with both times set now; <see cref="DuplicateTenantException"/> when the id is taken.</summary>
     Task<TenantRecord> CreateAsync(TenantRecord tenant, CancellationToken cancellationToken);

@@ -21,10 +21,14 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
     }
 
     /// <inheritdoc />
-    public async Task<TenantPage> ListAsync(int offset, int limit, CancellationToken cancellationToken)
+    public async Task<TenantPage> ListAsync(int offset, int limit, string? search, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var term = string.IsNullOrWhiteSpace(search) ? null : search.Trim().ToLowerInvariant();
+        // Without a term there is neither a condition nor its parameters: PostgreSQL cannot type a parameter that is always null.
+        var where = term is null ? "" : " WHERE lower(tenant_id) LIKE @like ESCAPE '\\' OR lower(name) LIKE @like ESCAPE '\\' OR lower(preset) = @term OR lower(status) = @term";
+        (string, object?)[] filter = term is null ? [] : [("@like", "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"), ("@term", term)];
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
         // One snapshot for the page and the counts, so they agree with each other.
@@ -32,9 +36,8 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
         var items = new List<TenantRecord>();
         await using (var page = connection.Command(
             transaction,
-            $"SELECT {Columns} FROM tenants ORDER BY id LIMIT @limit OFFSET @offset",
-            ("@limit", limit),
-            ("@offset", offset)))
+            $"SELECT {Columns} FROM tenants{where} ORDER BY id LIMIT @limit OFFSET @offset",
+            [("@limit", limit), ("@offset", offset), .. filter]))
         await using (var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -46,8 +49,8 @@ public sealed class SqlTenantStore(Database database) : ITenantStore
         TenantPage result;
         await using (var counts = connection.Command(
             transaction,
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_demo THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = @running THEN 1 ELSE 0 END), 0) FROM tenants",
-            ("@running", WireName.Of(TenantStatus.Running))))
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_demo THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = @running THEN 1 ELSE 0 END), 0) FROM tenants" + where,
+            [("@running", WireName.Of(TenantStatus.Running)), .. filter]))
         await using (var totals = await counts.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await totals.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public static class TenantEndpoints
     public static RouteGroupBuilder MapTenants(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/tenants/", List).WithName("ListTenants").WithSummary("Tenants of the selected database, a page at a time, with the seed's counts (also at /tenants without the slash).").Produces<TenantList>();
+        api.MapGet("/tenants/", List).WithName("ListTenants").WithSummary("Tenants of the selected database, a page at a time, with the seed's counts (also at /tenants without the slash); search= keeps those whose id or name contains it or whose preset or status is it, and the counts are then of those.").Produces<TenantList>();
         api.MapPost("/tenants/", Create).WithName("CreateTenant").WithSummary("Plan and save a tenant from the seed's request, or from a full stack document (application/yaml, or JSON with kind: Stack).")
             .Accepts<TenantRequest>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<TenantResponse>(StatusCodes.Status201Created).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict)
@@ -43,7 +43,7 @@ public static class TenantEndpoints
         return api;
     }
 
-    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, Monitoring.TenantMonitoring monitoring, int? offset, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, TenantDatabases databases, Monitoring.TenantMonitoring monitoring, int? offset, int? limit, string? search, CancellationToken cancellationToken)
     {
         var from = Math.Max(offset ?? 0, 0);
         var size = Math.Clamp(limit ?? 50, 1, 500);
@@ -54,12 +54,13 @@ public static class TenantEndpoints
         {
             // A tenant-scoped key sees its one tenant: filtering a page of everyone's would hide it past page 1.
             var own = caller.Tenant is { } id ? await tenants.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
+            own = own is null || string.IsNullOrWhiteSpace(search) || Matches(own, search.Trim()) ? own : null;
             var mine = own is null || from > 0 ? [] : new List<TenantResponse> { await WithUsageAsync(monitoring, demo, TenantResponse.From(own), cancellationToken).ConfigureAwait(false) };
             var count = own is null ? 0 : 1;
             return Results.Ok(new TenantList(mine, count, own is { IsDemo: true } ? 1 : 0, own?.Status == TenantStatus.Running ? 1 : 0, from, size));
         }
 
-        var page = await tenants.ListAsync(from, size, cancellationToken).ConfigureAwait(false);
+        var page = await tenants.ListAsync(from, size, search, cancellationToken).ConfigureAwait(false);
         var visible = new List<TenantResponse>(page.Items.Count);
         foreach (var tenant in page.Items)
         {
@@ -68,6 +69,11 @@ public static class TenantEndpoints
 
         return Results.Ok(new TenantList(visible, page.TotalCount, page.DemoCount, page.ActiveCount, from, size));
     }
+
+    // What the store's search matches, for the one tenant a scoped key sees.
+    private static bool Matches(TenantRecord tenant, string term) =>
+        tenant.TenantId.Contains(term, StringComparison.OrdinalIgnoreCase) || tenant.Name.Contains(term, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(tenant.Preset, term, StringComparison.OrdinalIgnoreCase) || string.Equals(WireName.Of(tenant.Status), term, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How far back a usage figure may be and still be shown as the tenant's current use.</summary>
     private static readonly TimeSpan UsageWindow = TimeSpan.FromMinutes(10);

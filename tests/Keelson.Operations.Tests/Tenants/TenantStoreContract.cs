@@ -65,9 +65,9 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
         await store.CreateAsync(Tenants.Seed("d", status: TenantStatus.Failed), None);
         await store.CreateAsync(Tenants.Seed("e"), None);
 
-        var first = await store.ListAsync(0, 2, None);
-        var last = await store.ListAsync(4, 2, None);
-        var beyond = await store.ListAsync(10, 2, None);
+        var first = await store.ListAsync(0, 2, null, None);
+        var last = await store.ListAsync(4, 2, null, None);
+        var beyond = await store.ListAsync(10, 2, null, None);
 
         Assert.Equal(["a", "b"], first.Items.Select(t => t.TenantId));
         Assert.Equal(["e"], last.Items.Select(t => t.TenantId));
@@ -81,9 +81,35 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
     }
 
     [Fact]
+    public async Task A_search_keeps_ids_and_names_containing_it_and_presets_or_statuses_equal_to_it_ignoring_case_and_counts_only_those()
+    {
+        var store = Store(Database);
+        await store.CreateAsync(Tenants.Seed("acme-east", status: TenantStatus.Running) with { Name = "Acme East" }, None);
+        await store.CreateAsync(Tenants.Seed("west", isDemo: true) with { Name = "ACME west 50% off" }, None);
+        await store.CreateAsync(Tenants.Seed("globex", status: TenantStatus.Running) with { Name = "Globex", Preset = "small" }, None);
+        await store.CreateAsync(Tenants.Seed("initech") with { Name = "Initech 5x0" }, None);
+
+        var acme = await store.ListAsync(0, 10, "  aCmE ", None);
+        Assert.Equal(["acme-east", "west"], acme.Items.Select(t => t.TenantId));
+        Assert.Equal((2, 1, 1), (acme.TotalCount, acme.DemoCount, acme.ActiveCount));
+
+        // Paging applies to the matches.
+        Assert.Equal(["west"], (await store.ListAsync(1, 10, "acme", None)).Items.Select(t => t.TenantId));
+        Assert.Equal(["acme-east", "globex"], (await store.ListAsync(0, 10, "RUNNING", None)).Items.Select(t => t.TenantId));
+        Assert.Equal(["globex"], (await store.ListAsync(0, 10, "small", None)).Items.Select(t => t.TenantId));
+        // A preset or a status must be whole: "smal" is nobody's.
+        Assert.Equal(0, (await store.ListAsync(0, 10, "smal", None)).TotalCount);
+
+        // LIKE's wildcards are the user's characters, not patterns.
+        Assert.Equal(["west"], (await store.ListAsync(0, 10, "0%", None)).Items.Select(t => t.TenantId));
+        Assert.Equal(0, (await store.ListAsync(0, 10, "5_0", None)).TotalCount);
+        Assert.Equal(4, (await store.ListAsync(0, 10, " ", None)).TotalCount);
+    }
+
+    [Fact]
     public async Task List_of_an_empty_database_has_zero_counts()
     {
-        Assert.Equal(new TenantPage([], 0, 0, 0), await Store(Database).ListAsync(0, 20, None) with { Items = [] });
+        Assert.Equal(new TenantPage([], 0, 0, 0), await Store(Database).ListAsync(0, 20, null, None) with { Items = [] });
     }
 
     [Fact]
@@ -95,7 +121,7 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
         var e = await Assert.ThrowsAsync<DuplicateTenantException>(() => store.CreateAsync(Tenants.Seed("my-ai-service"), None));
 
         Assert.Equal("my-ai-service", e.TenantId);
-        Assert.Equal(1, (await store.ListAsync(0, 10, None)).TotalCount);
+        Assert.Equal(1, (await store.ListAsync(0, 10, null, None)).TotalCount);
     }
 
     [Fact]
@@ -170,7 +196,7 @@ public abstract class TenantStoreContract(TestDatabase target) : StoreContract(t
         Assert.True(await store.DeleteAsync("t1", None));
         Assert.False(await store.DeleteAsync("t1", None));
         Assert.Null(await store.GetAsync("t1", None));
-        Assert.Equal(0, (await store.ListAsync(0, 10, None)).TotalCount);
+        Assert.Equal(0, (await store.ListAsync(0, 10, null, None)).TotalCount);
     }
 
     private static AuditEntry Entry(string action, string tenantId) =>

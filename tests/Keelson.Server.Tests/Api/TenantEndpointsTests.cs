@@ -51,6 +51,25 @@ public sealed class TenantEndpointsTests(ApiFactory factory) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task A_search_lists_the_matching_tenants_a_page_at_a_time_with_their_count()
+    {
+        foreach (var id in new[] { "needle-one", "hay-one", "needle-two", "last-one" })
+        {
+            var request = Request(id);
+            request["name"] = id.StartsWith("hay", StringComparison.Ordinal) ? "Haystack" : "Sewing NEEDLE";
+            Assert.Equal(HttpStatusCode.Created, (await Send(HttpMethod.Post, "/api/v1/tenants/", request)).Status);
+        }
+
+        var (_, matches, _) = await Send(HttpMethod.Get, "/api/v1/tenants/?search=Needle&limit=2");
+        Assert.Equal(3, matches["total_count"]!.GetValue<int>());
+        Assert.Equal(["needle-one", "needle-two"], matches["tenants"]!.AsArray().Select(t => t!["tenant_id"]!.GetValue<string>()));
+        var (_, next, _) = await Send(HttpMethod.Get, "/api/v1/tenants/?search=needle&offset=2&limit=2");
+        Assert.Equal(["last-one"], next["tenants"]!.AsArray().Select(t => t!["tenant_id"]!.GetValue<string>()));
+        var (_, none, _) = await Send(HttpMethod.Get, "/api/v1/tenants/?search=nothing-like-it");
+        Assert.Equal((0, 0), (none["total_count"]!.GetValue<int>(), none["tenants"]!.AsArray().Count));
+    }
+
+    [Fact]
     public async Task A_duplicate_is_409_and_a_bad_body_is_422_and_saves_nothing()
     {
         Assert.Equal(HttpStatusCode.Created, (await Send(HttpMethod.Post, "/api/v1/tenants/", Request("dup-one"))).Status);

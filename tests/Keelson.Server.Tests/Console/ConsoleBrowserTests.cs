@@ -147,8 +147,50 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
         // What the page says is what the API says.
         var history = await browser.Server.Http.GetFromJsonAsync<JsonObject>("/api/v1/tenants/hooli/deployments");
         Assert.Equal("succeeded", history!["deployments"]![0]!["status"]!.GetValue<string>());
+        var first = history["deployments"]![0]!["deployment_id"]!.GetValue<string>();
+
+        // The first revision added every object it delivered, one folded entry each.
+        var added = (await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/deployments/{first}/diff"))!;
+        Assert.True(added["summary"]!["added"]!.GetValue<int>() > 0);
+        await Expect(page.GetByTestId("diff-summary")).ToContainTextAsync($"Against nothing deployed before: {added["summary"]!["added"]} added, 0 removed, 0 changed");
+        await Expect(page.GetByTestId("diff-object")).ToHaveCountAsync(added["objects"]!.AsArray().Count);
+        var chatbot = page.Locator("[data-testid=diff-object][data-object='Deployment/chatbot']");
+        await chatbot.Locator("summary").ClickAsync();
+        await Expect(chatbot.Locator("pre span.added").First).ToContainTextAsync("+ apiVersion: apps/v1");
         await ConsoleBrowser.ScreenshotAsync(page, "deploy", fullPage: true);
         await ConsoleBrowser.AssertAccessibleAsync(page, "deploy");
+
+        // A second revision with four times the chatbot sessions, started through the API: the page opens on it and
+        // shows what it changes against the first while it runs (a diff is of what each revision delivers).
+        await AdminSendAsync(HttpMethod.Patch, "/api/v1/tenants/hooli", new JsonObject { ["service_requirements"] = new JsonObject { ["chatbot"] = 40 } }, "application/merge-patch+json");
+        var second = (await AdminSendAsync(HttpMethod.Post, "/api/v1/tenants/hooli/deploy", new JsonObject()))["deployment_id"]!.GetValue<string>();
+        var changed = (await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/deployments/{second}/diff"))!;
+        Assert.True(changed["summary"]!["changed"]!.GetValue<int>() > 0);
+        await browser.OpenAsync(page, "demo/tenants/hooli/deploy");
+        await Expect(page.GetByTestId("diff-summary")).ToContainTextAsync(
+            $"Against revision 1 (deploy): {changed["summary"]!["added"]} added, {changed["summary"]!["removed"]} removed, {changed["summary"]!["changed"]} changed, {changed["summary"]!["unchanged"]} unchanged");
+        await Expect(page.GetByTestId("diff-object")).ToHaveCountAsync(changed["objects"]!.AsArray().Count);
+        await Expect(page.Locator("[data-testid=diff-object][data-object='Deployment/chatbot'] .status")).ToHaveTextAsync("changed");
+
+        // Revision 1 shown against revision 2: the baseline is chosen on the page and the API's answer is shown.
+        await page.GetByTestId("deployment-history").Locator("tbody tr").Last.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What revision 1 changed" })).ToBeVisibleAsync();
+        await page.GetByTestId("diff-against").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "revision 2", Exact = false }).ClickAsync();
+        var back = (await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/deployments/{first}/diff?against={second}"))!;
+        await Expect(page.GetByTestId("diff-summary")).ToContainTextAsync(
+            $"Against revision 2 (deploy): {back["summary"]!["added"]} added, {back["summary"]!["removed"]} removed, {back["summary"]!["changed"]} changed");
+        await ConsoleBrowser.AssertAccessibleAsync(page, "deploy against another revision");
+    }
+
+    private async Task<JsonObject> AdminSendAsync(HttpMethod method, string path, JsonObject body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, contentType) };
+        request.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
+        using var response = await browser.Server.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
     }
 
     [Fact]
