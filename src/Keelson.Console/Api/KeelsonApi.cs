@@ -36,6 +36,13 @@ public sealed class KeelsonApi(IHttpClientFactory clients, ApiAddress address, C
         return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>POST a text body of the given media type (a stack document as <c>application/yaml</c>) and read a JSON answer.</summary>
+    public async Task<T> PostTextAsync<T>(string path, string text, string mediaType, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, path, new StringContent(text, Encoding.UTF8, mediaType), cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>PUT a JSON body and read a JSON answer.</summary>
     public async Task<T> PutAsync<T>(string path, object body, CancellationToken cancellationToken)
     {

@@ -72,6 +72,43 @@ public sealed class ConsoleBrowserTests(ConsoleBrowser browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_tenant_created_from_a_stack_document_shows_the_API_s_findings_at_their_lines_then_the_plan_and_is_created()
+    {
+        var good = await File.ReadAllTextAsync(Keelson.Testing.Repo.File("examples", "restaurant.yaml"));
+        var bad = good.Replace("availability: 99.9%", "availability: lots", StringComparison.Ordinal);
+        var badLine = bad.Split('\n').ToList().FindIndex(l => l.Contains("availability: lots", StringComparison.Ordinal)) + 1;
+
+        var page = await browser.OpenAsync(await browser.NewPageAsync(), "demo/tenants/new");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "a stack document" }).ClickAsync();
+        // Opened from a file, as a user would pick one.
+        var file = Path.Combine(browser.Downloads, "restaurant-bad.yaml");
+        await File.WriteAllTextAsync(file, bad);
+        await page.Locator("[data-testid=stack-file]").SetInputFilesAsync(file);
+
+        // The API's finding is shown under the line it names, with its field path; nothing is planned.
+        var finding = page.Locator($"[data-testid=stack-errors] .finding[data-line='{badLine}']");
+        await Expect(finding).ToContainTextAsync("sla.availability");
+        await Expect(page.Locator("[data-testid=stack-errors] .line.bad")).ToContainTextAsync("availability: lots");
+        await Expect(page.GetByTestId("plan-replicas")).ToHaveCountAsync(0);
+        await ConsoleBrowser.ScreenshotAsync(page, "create-stack-errors", fullPage: true);
+        await ConsoleBrowser.AssertAccessibleAsync(page, "new tenant from a stack with errors");
+
+        // Corrected in the editor: the findings go and the plan is the API's plan of the same document.
+        await page.Locator("[data-testid=stack-yaml] textarea").FillAsync(good);
+        using var planned = await browser.Server.Http.PostAsync("/api/v1/tenants/calculate-resources", new StringContent(good, System.Text.Encoding.UTF8, "application/yaml"));
+        planned.EnsureSuccessStatusCode();
+        var plan = JsonNode.Parse(await planned.Content.ReadAsStringAsync())!.AsObject();
+        await Expect(page.GetByTestId("plan-replicas")).ToHaveTextAsync(Replicas(plan));
+        await Expect(page.GetByTestId("plan-cost")).ToHaveTextAsync(Usd(plan));
+        await Expect(page.GetByTestId("stack-errors")).ToHaveCountAsync(0);
+
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("create-tenant"));
+        await page.WaitForFunctionAsync("() => location.pathname.endsWith('/demo/tenants/restaurant-system')", null, new() { Timeout = 90_000 });
+        var stored = await browser.Server.Http.GetFromJsonAsync<JsonObject>("/api/v1/tenants/restaurant-system");
+        Assert.Equal("Restaurant management", stored!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_manifests_page_shows_the_rendered_objects_as_a_tree_with_their_YAML_and_downloads_what_the_API_serves()
     {
         await CreateAsync("initech", new JsonObject { ["chatbot"] = 30 });
