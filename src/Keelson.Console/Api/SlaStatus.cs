@@ -17,22 +17,33 @@ public sealed record SeriesSummaryView(int Count, double Min, double Max, double
 
 /// <summary>
 /// A tenant against its SLA over a window: availability (the pushed <c>availability</c>, else 100 − <c>error_rate</c>,
-/// as the monitoring API's own SLA figures read it), p95 latency (<c>response_time</c>), and the error budget left:
-/// 1 − (100 − availability) / (100 − target).
+/// as the monitoring API's own SLA figures read it, else 100 × (1 − the sandbox's <c>error_ratio</c>)), p95 latency
+/// (the pushed <c>response_time</c>, else the sandbox's <c>latency_seconds</c>), and the error budget left:
+/// 1 − (100 − availability) / (100 − target). <see cref="AvailabilityFrom"/> and <see cref="LatencyFrom"/> name the series used.
 /// </summary>
-public sealed record SlaStatus(double? TargetAvailability, double? TargetLatencyMs, double? Availability, double? LatencyP95Ms, double? BudgetLeftPercent)
+public sealed record SlaStatus(
+    double? TargetAvailability, double? TargetLatencyMs, double? Availability, double? LatencyP95Ms, double? BudgetLeftPercent,
+    string? AvailabilityFrom = null, string? LatencyFrom = null)
 {
+    /// <summary>The series the panel asks the monitoring API for: pushed ones first, the sandbox's after.</summary>
+    public static readonly string[] Metrics = ["availability", "error_rate", "error_ratio", "response_time", "latency_seconds"];
+
     /// <summary>The figures from the tenant's target and the window's series.</summary>
     public static SlaStatus From(JsonObject? target, IReadOnlyList<SummarisedSeries> series)
     {
         ArgumentNullException.ThrowIfNull(series);
         var availabilityTarget = Number(target?["availability"], "%");
         var latencyTarget = Milliseconds(target?["response_time"]);
-        var measured = series.FirstOrDefault(s => s.MetricName == "availability" && s.Summary.Count > 0)?.Summary.Avg
-            ?? (series.FirstOrDefault(s => s.MetricName == "error_rate" && s.Summary.Count > 0)?.Summary.Avg is { } errors ? Math.Clamp(100 - errors, 0, 100) : null);
-        var latency = series.FirstOrDefault(s => s.MetricName == "response_time" && s.Summary.Count > 0)?.Summary.P95;
+        SeriesSummaryView? Of(string name) => series.FirstOrDefault(s => s.MetricName == name && s.Summary.Count > 0)?.Summary;
+        var (measured, availabilityFrom) = Of("availability") is { } pushed ? (pushed.Avg, "availability")
+            : Of("error_rate") is { } rate ? (Math.Clamp(100 - rate.Avg, 0, 100), "error_rate")
+            : Of("error_ratio") is { } ratio ? (Math.Clamp(100 * (1 - ratio.Avg), 0, 100), "error_ratio")
+            : ((double?)null, (string?)null);
+        var (latency, latencyFrom) = Of("response_time") is { } response ? (response.P95, "response_time")
+            : Of("latency_seconds") is { } seconds ? (seconds.P95 * 1000, "latency_seconds")
+            : ((double?)null, (string?)null);
         double? budget = measured is { } a && availabilityTarget is { } t && t < 100 ? Math.Clamp(100 * (1 - ((100 - a) / (100 - t))), 0, 100) : null;
-        return new SlaStatus(availabilityTarget, latencyTarget, measured, latency, budget);
+        return new SlaStatus(availabilityTarget, latencyTarget, measured, latency, budget, availabilityFrom, latencyFrom);
     }
 
     /// <summary>Whether availability meets its target; null when either is unknown.</summary>

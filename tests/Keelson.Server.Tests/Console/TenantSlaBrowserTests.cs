@@ -44,8 +44,33 @@ public sealed class TenantSlaBrowserTests(ConsoleBrowser browser) : IClassFixtur
 
         // 0.04 of the 0.1 points the target allows were spent: 60% of the budget is left.
         await Expect(page.GetByTestId("sla-budget")).ToHaveTextAsync("60%");
+        await Expect(page.GetByTestId("sla-availability-from")).ToHaveTextAsync("from the pushed availability");
         await ConsoleBrowser.ScreenshotAsync(page, "tenant-sla", fullPage: true);
         await ConsoleBrowser.AssertAccessibleAsync(page, "tenant with its SLA panel");
+
+        // A bad hour three days ago is outside the last 24 hours but inside the last 7 days, as the API's own summary says.
+        await PushAsync("sla-co", now.AddDays(-3), new JsonObject { ["availability"] = 90.0 });
+        double week;
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var summary = (await browser.Server.Http.GetFromJsonAsync<JsonObject>("/api/v1/tenants/sla-co/monitoring?metric=availability&hours=168"))!["series"]![0]!["summary"]!;
+            if (summary["count"]!.GetValue<int>() == 3)
+            {
+                week = summary["avg"]!.GetValue<double>();
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, summary.ToJsonString());
+            await Task.Delay(200);
+        }
+
+        await page.GetByTestId("sla-window").ClickAsync();
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Option, new() { Name = "7 days", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = "SLA, last 7 days" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("sla-availability")).ToHaveTextAsync($"{week.ToString("0.###", CultureInfo.InvariantCulture)}%");
+        await Expect(page.GetByTestId("sla-panel")).ToContainTextAsync("target 99.9% (missed)");
+        await Expect(page.GetByTestId("sla-budget")).ToHaveTextAsync("0%");
 
         // A tenant with nothing measured yet is told where the figures come from.
         await CreateAsync("sla-quiet", new JsonObject { ["availability"] = "99.5%" });
