@@ -56,7 +56,60 @@ public sealed record MetricSeries(string MetricName, string MetricType, string S
 public sealed record MetricPointView(DateTimeOffset Timestamp, double Value);
 
 /// <summary>One alert rule.</summary>
-public sealed record AlertRuleView(string AlertName, string Condition, string Promql, string Duration, string Severity, bool Enabled);
+public sealed record AlertRuleView(
+    string AlertName,
+    string Condition,
+    string Promql,
+    string Duration,
+    string Severity,
+    bool Enabled,
+    string KeepFiringFor = "0s",
+    string? Expr = null,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    IReadOnlyDictionary<string, string>? Annotations = null,
+    IReadOnlyList<AlertActionView>? Actions = null,
+    long Version = 0);
+
+/// <summary>A rule's action as the API shows it: webhook and Slack URLs redacted to scheme and host.</summary>
+public sealed record AlertActionView(string Type, string? Url, string? Method, IReadOnlyList<string>? Recipients, string? Channel);
+
+/// <summary>One action's outcome of a test notification.</summary>
+public sealed record TestDeliveryView(string Type, string Receiver, string Outcome, int? StatusCode, string? Error, double? DurationMs);
+
+/// <summary>The answer of a test notification: delivered when every receiver accepted it.</summary>
+public sealed record TestNotificationView(string AlertName, bool Delivered, IReadOnlyList<TestDeliveryView> Results);
+
+/// <summary>One transition of a tenant's alerts.</summary>
+public sealed record AlertEventView(string AlertName, DateTimeOffset At, string From, string To, double Value);
+
+/// <summary>A page of transitions, newest first.</summary>
+public sealed record AlertEventPageView(IReadOnlyList<AlertEventView> Events, long Total, int Offset, int Limit);
+
+/// <summary>One attempt to deliver a notification.</summary>
+public sealed record NotificationAttemptView(int Attempt, DateTimeOffset At, double DurationMs, string Outcome, int? StatusCode, string? Error);
+
+/// <summary>A notification of the outbox: its receiver (redacted), state, attempts and last error.</summary>
+public sealed record NotificationView(
+    string Id,
+    string Receiver,
+    string ReceiverKind,
+    string Status,
+    int Alerts,
+    string State,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    string? LastError,
+    IReadOnlyList<NotificationAttemptView> AttemptLog,
+    string? TenantId = null);
+
+/// <summary>A list of notifications.</summary>
+public sealed record NotificationListView(IReadOnlyList<NotificationView> Notifications);
+
+/// <summary>An alert of the cross-tenant list (<c>GET /api/v1/alerts/</c>).</summary>
+public sealed record AlertItemView(string AlertId, string Title, string Message, string Severity, string TenantId, string Status, DateTimeOffset Timestamp);
+
+/// <summary>A page of the cross-tenant alert list.</summary>
+public sealed record AlertItemPageView(IReadOnlyList<AlertItemView> Alerts, long TotalCount);
 
 /// <summary>A tenant's rules.</summary>
 public sealed record AlertRuleListView(IReadOnlyList<AlertRuleView> Alerts, int Total);

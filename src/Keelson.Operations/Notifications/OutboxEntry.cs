@@ -80,8 +80,8 @@ public interface INotificationOutbox
     /// </summary>
     Task RecordAttemptAsync(ClaimedNotification claimed, string owner, DeliveryAttempt attempt, OutboxState state, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);
 
-    /// <summary>A tenant's rows, newest first, each with its attempts in order.</summary>
-    Task<IReadOnlyList<(OutboxEntry Entry, IReadOnlyList<AttemptRecord> Attempts)>> ListAsync(string tenantId, OutboxState? state, int limit, CancellationToken cancellationToken);
+    /// <summary>A tenant's rows (every tenant's when <paramref name="tenantId"/> is null), newest first, each with its attempts in order.</summary>
+    Task<IReadOnlyList<(OutboxEntry Entry, IReadOnlyList<AttemptRecord> Attempts)>> ListAsync(string? tenantId, OutboxState? state, int limit, CancellationToken cancellationToken);
 
     /// <summary>One row with its attempts, or null.</summary>
     Task<(OutboxEntry Entry, IReadOnlyList<AttemptRecord> Attempts)?> GetAsync(string id, CancellationToken cancellationToken);

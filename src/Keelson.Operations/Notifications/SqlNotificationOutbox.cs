@@ -176,14 +176,15 @@ public sealed class SqlNotificationOutbox(Database database) : INotificationOutb
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(OutboxEntry Entry, IReadOnlyList<AttemptRecord> Attempts)>> ListAsync(string tenantId, OutboxState? state, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(OutboxEntry Entry, IReadOnlyList<AttemptRecord> Attempts)>> ListAsync(string? tenantId, OutboxState? state, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await database.Dialect.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
         var entries = new List<OutboxEntry>();
-        await using (var select = connection.Command(transaction,
-            $"SELECT {Columns} FROM notifications WHERE tenant_id = @tenant{(state is null ? "" : " AND state = @state")} ORDER BY created_at DESC, id DESC LIMIT @limit",
-            ("@tenant", tenantId), ("@state", state is { } s ? WireName.Of(s) : ""), ("@limit", limit)))
+        // One tenant's rows, or every tenant's (the console's notification centre for an admin) when tenantId is null.
+        var where = $"{(tenantId is null ? "1 = 1" : "tenant_id = @tenant")}{(state is null ? "" : " AND state = @state")}";
+        (string, object?)[] parameters = [("@tenant", tenantId ?? ""), ("@state", state is { } s ? WireName.Of(s) : ""), ("@limit", limit)];
+        await using (var select = connection.Command(transaction, $"SELECT {Columns} FROM notifications WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit", parameters))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -195,8 +196,8 @@ public sealed class SqlNotificationOutbox(Database database) : INotificationOutb
         var attempts = entries.ToDictionary(e => e.Id, _ => new List<AttemptRecord>(), StringComparer.Ordinal);
         await using (var select = connection.Command(transaction,
             "SELECT a.notification_id, a.attempt, a.at, a.duration_ms, a.outcome, a.status_code, a.reply, a.error, a.sender FROM notification_attempts a "
-            + "JOIN notifications n ON n.id = a.notification_id WHERE n.tenant_id = @tenant ORDER BY a.notification_id, a.attempt",
-            ("@tenant", tenantId)))
+            + $"JOIN (SELECT id FROM notifications WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit) n ON n.id = a.notification_id ORDER BY a.notification_id, a.attempt",
+            parameters))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

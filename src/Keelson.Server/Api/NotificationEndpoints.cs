@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Keelson.Operations.Notifications;
 using Keelson.Operations.Storage;
 using Keelson.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Keelson.Server.Api;
 
@@ -17,6 +18,9 @@ public static class NotificationEndpoints
             .WithSummary("The tenant's notifications, newest first (?state=pending|sent|failed|dead, ?limit=100): state, attempts with outcome, status and error; receiver URLs are never shown.")
             .Produces<JsonObject>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/notifications", ListVisible).WithName("ListVisibleNotifications").WithTags("alerts")
+            .WithSummary("The newest notifications of every tenant the caller may see (an admin: all; a tenant key: its own), ?state=, ?limit=20 (1–1000); shaped as the per-tenant list, each with tenant_id.")
+            .Produces<JsonObject>().ProducesProblem(StatusCodes.Status400BadRequest);
         return api;
     }
 
@@ -28,12 +32,53 @@ public static class NotificationEndpoints
             return Problems.NotFound(tenant_id);
         }
 
-        OutboxState? wanted = null;
+        if (Query(state, limit) is { } bad)
+        {
+            return bad;
+        }
+
+        var rows = await notifications.Outbox(demo).ListAsync(tenant_id, Parse(state), limit ?? 100, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(new JsonObject
+        {
+            ["tenant_id"] = tenant_id,
+            ["notifications"] = new JsonArray([.. rows.Select(r => (JsonNode)Json(r.Entry, r.Attempts))]),
+        });
+    }
+
+    private static async Task<IResult> ListVisible(HttpContext http, TenantNotifications notifications, string? state, int? limit, CancellationToken cancellationToken)
+    {
+        if (Query(state, limit) is { } bad)
+        {
+            return bad;
+        }
+
+        // A tenant key reads its own tenant's rows only; an admin (or the open demo) reads every tenant's.
+        var caller = ApiKeyFilter.CallerOf(http);
+        if (!caller.Admin && caller.Tenant is null)
+        {
+            return Problems.Forbidden(caller);
+        }
+
+        var rows = await notifications.Outbox(DemoModeFilter.IsDemo(http)).ListAsync(caller.Admin ? null : caller.Tenant, Parse(state), limit ?? 20, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(new JsonObject
+        {
+            ["notifications"] = new JsonArray([.. rows.Select(r =>
+            {
+                var row = Json(r.Entry, r.Attempts);
+                row["tenant_id"] = r.Entry.TenantId;
+                return (JsonNode)row;
+            })]),
+        });
+    }
+
+    // The checks both lists make of ?state= and ?limit=: a 400 naming the parameter, or null.
+    private static ProblemHttpResult? Query(string? state, int? limit)
+    {
         if (state is not null)
         {
             try
             {
-                wanted = WireName.Parse<OutboxState>(state);
+                _ = WireName.Parse<OutboxState>(state);
             }
             catch (FormatException e)
             {
@@ -41,18 +86,12 @@ public static class NotificationEndpoints
             }
         }
 
-        if (limit is < 1 or > 1000)
-        {
-            return TypedResults.Problem(statusCode: 400, title: "Bad limit", detail: $"limit must be 1–1000; got {limit}.", type: "https://keelson.dev/problems/400");
-        }
-
-        var rows = await notifications.Outbox(demo).ListAsync(tenant_id, wanted, limit ?? 100, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(new JsonObject
-        {
-            ["tenant_id"] = tenant_id,
-            ["notifications"] = new JsonArray([.. rows.Select(r => (JsonNode)Json(r.Entry, r.Attempts))]),
-        });
+        return limit is < 1 or > 1000
+            ? TypedResults.Problem(statusCode: 400, title: "Bad limit", detail: $"limit must be 1–1000; got {limit}.", type: "https://keelson.dev/problems/400")
+            : null;
     }
+
+    private static OutboxState? Parse(string? state) => state is null ? null : WireName.Parse<OutboxState>(state);
 
     private static JsonObject Json(OutboxEntry e, IReadOnlyList<AttemptRecord> attempts) => new()
     {

@@ -175,6 +175,37 @@ public sealed class AlertEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_that_sends_the_redacted_URL_back_keeps_the_stored_receiver_and_a_new_URL_replaces_it()
+    {
+        await server.CreateTenantAsync("al-redacted");
+        var secret = new Uri(sink.Url, "kept?token=k33psecret").AbsoluteUri;
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-redacted/alerts", Seed(secret))).Status);
+
+        // What a client (the console) sends back after changing only the condition: the rule as read, URL redacted.
+        var (_, read) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-redacted/alerts/high_cpu_usage");
+        var redacted = read["actions"]![0]!["url"]!.GetValue<string>();
+        Assert.EndsWith("/…", redacted, StringComparison.Ordinal);
+        var edit = new JsonObject
+        {
+            ["condition"] = "cpu_usage > 95", ["duration"] = read["duration"]!.DeepClone(), ["severity"] = read["severity"]!.DeepClone(),
+            ["actions"] = read["actions"]!.DeepClone(), ["version"] = read["version"]!.DeepClone(),
+        };
+        var (edited, updated) = await server.SendAsync(HttpMethod.Put, "/api/v1/tenants/al-redacted/alerts/high_cpu_usage", edit.ToJsonString());
+        Assert.Equal((HttpStatusCode.OK, "cpu_usage > 95", redacted), (edited, updated["condition"]!.GetValue<string>(), updated["actions"]![0]!["url"]!.GetValue<string>()));
+
+        var (_, tested) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-redacted/alerts/high_cpu_usage/test");
+        Assert.Equal("delivered", tested["results"]![0]!["outcome"]!.GetValue<string>());
+        Assert.Equal("/kept?token=k33psecret", (await sink.WaitForAsync(1, TimeSpan.FromSeconds(5)))[^1].PathAndQuery);
+
+        // A URL typed anew is stored as typed.
+        edit["version"] = updated["version"]!.DeepClone();
+        edit["actions"]![0]!["url"] = new Uri(sink.Url, "moved?token=n3w").AbsoluteUri;
+        Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Put, "/api/v1/tenants/al-redacted/alerts/high_cpu_usage", edit.ToJsonString())).Status);
+        await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-redacted/alerts/high_cpu_usage/test");
+        Assert.Equal("/moved?token=n3w", (await sink.WaitForAsync(2, TimeSpan.FromSeconds(5)))[^1].PathAndQuery);
+    }
+
+    [Fact]
     public async Task The_evaluation_interval_is_set_per_tenant_within_limits()
     {
         await server.CreateTenantAsync("al-interval");

@@ -78,6 +78,7 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new("/api/v1/tenants/{tenant_id}/alert-settings", "put", $"/api/v1/tenants/{Tenant}/alert-settings", """{"evaluation_interval": "30s"}"""),
             new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}", "delete", $"/api/v1/tenants/{Tenant}/alerts/high_cpu"),
             new("/api/v1/tenants/{tenant_id}/notifications", "get", $"/api/v1/tenants/{Tenant}/notifications"),
+            new("/api/v1/notifications", "get", "/api/v1/notifications?limit=5"),
             new("/api/v1/tenants/{tenant_id}/job-queues/{queue}", "put", $"/api/v1/tenants/{Tenant}/job-queues/batch", """{"flavors": [{"pool": "general", "nominal": {"cpu": "4", "memory": "16Gi"}}]}"""),
             new("/api/v1/tenants/{tenant_id}/job-queues/{queue}", "put", $"/api/v1/tenants/{Tenant}/job-queues/bad", """{"flavors": [{"pool": "nowhere", "nominal": {"cpu": "4"}}]}"""),
             new("/api/v1/tenants/{tenant_id}/job-queues", "get", $"/api/v1/tenants/{Tenant}/job-queues"),

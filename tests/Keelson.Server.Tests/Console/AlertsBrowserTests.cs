@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Keelson.Server.Tests.Alerts;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Keelson.Server.Tests.Console;
+
+/// <summary>
+/// The alerts page and the header's notification centre in Chromium against a real <c>keelson serve</c> and a real
+/// loopback webhook receiver: editing a rule (422 under the field, 409 with reload), a test notification's outcome, a
+/// fired alert in the history, the deliveries and the bell.
+/// </summary>
+public sealed class AlertsBrowserTests(ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
+{
+    private const string Tenant = "alert-edit";
+    private const string Rule = "/api/v1/tenants/alert-edit/alerts/hot_cpu";
+
+    [Fact]
+    public async Task A_rule_is_edited_tested_fires_into_history_and_the_notification_centre_and_is_deleted()
+    {
+        await using var sink = await WebhookSink.StartAsync();
+        var secret = new Uri(sink.Url, "hook?token=c0ns0le-secret").AbsoluteUri;
+        await CreateTenantAsync();
+        await SendAsync(HttpMethod.Put, $"/api/v1/tenants/{Tenant}/alert-settings", new JsonObject { ["evaluation_interval"] = "1s" });
+        await SendAsync(HttpMethod.Post, $"/api/v1/tenants/{Tenant}/alerts", new JsonObject
+        {
+            ["alert_name"] = "hot_cpu", ["condition"] = "cpu_usage > 80", ["duration"] = "0s",
+            ["actions"] = new JsonArray(new JsonObject { ["type"] = "webhook", ["url"] = secret }),
+        });
+
+        var page = await browser.OpenAsync(await browser.NewPageAsync(), $"demo/tenants/{Tenant}/alerts");
+        await Expect(page.GetByTestId("rule-hot_cpu")).ToContainTextAsync($"webhook: http://127.0.0.1:{sink.Url.Port}/…");
+        await page.GetByTestId("edit-hot_cpu").ClickAsync();
+        var editor = page.GetByTestId("rule-editor");
+        await Expect(editor.Locator("[data-testid=edit-webhook] input")).ToHaveValueAsync($"http://127.0.0.1:{sink.Url.Port}/…");
+
+        // A bad condition: the API's 422, with the column, under the condition; nothing changes.
+        await editor.Locator("[data-testid=edit-condition] input").FillAsync("cpu_usage >> 90");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(editor.Locator(".edit-form .field-error")).ToContainTextAsync("column 12");
+        Assert.Equal(("cpu_usage > 80", 1), await StoredAsync());
+        await ConsoleBrowser.ScreenshotAsync(page, "alerts-edit", fullPage: true);
+        await ConsoleBrowser.AssertAccessibleAsync(page, "alerts with the rule editor");
+
+        await editor.Locator("[data-testid=edit-condition] input").FillAsync("cpu_usage > 90");
+        await editor.Locator("[data-testid=edit-summary] input").FillAsync("CPU at {{ $value }}%");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("rule-editor")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("rule-hot_cpu")).ToContainTextAsync("cpu_usage > 90");
+        Assert.Equal(("cpu_usage > 90", 2), await StoredAsync());
+
+        // Someone else changes the rule while it is open here: saving is the API's 409, and "reload" shows their version.
+        await page.GetByTestId("edit-hot_cpu").ClickAsync();
+        var theirs = await GetAsync(Rule);
+        theirs["condition"] = "cpu_usage > 85";
+        theirs.Remove("promql");
+        foreach (var extra in new[] { "tenant_id", "created_at", "updated_at" })
+        {
+            theirs.Remove(extra);
+        }
+
+        await SendAsync(HttpMethod.Put, Rule, theirs);
+        await editor.Locator("[data-testid=edit-condition] input").FillAsync("cpu_usage > 70");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("edit-problem")).ToContainTextAsync("changed by another request");
+        Assert.Equal(("cpu_usage > 85", 3), await StoredAsync());
+        await page.GetByTestId("reload-rule").ClickAsync();
+        await Expect(editor.Locator("[data-testid=edit-condition] input")).ToHaveValueAsync("cpu_usage > 85");
+        await Expect(editor).ToContainTextAsync("version 3");
+        await editor.Locator("[data-testid=edit-condition] input").FillAsync("cpu_usage > 70");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("rule-hot_cpu")).ToContainTextAsync("cpu_usage > 70");
+        Assert.Equal(("cpu_usage > 70", 4), await StoredAsync());
+
+        // The receiver's URL went through three edits as the redaction and is still the stored one: the test reaches it.
+        await page.GetByTestId("test-hot_cpu").ClickAsync();
+        var results = page.GetByTestId("test-results");
+        await Expect(results).ToContainTextAsync("delivered");
+        await Expect(results).ToContainTextAsync("200");
+        await Expect(results).ToContainTextAsync("every receiver accepted it");
+        Assert.Contains(sink.Requests, r => r.PathAndQuery == "/hook?token=c0ns0le-secret");
+        Assert.DoesNotContain("c0ns0le-secret", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // A spike fires the rule: it is in the history, and the notification centre counts and lists it.
+        await PushAsync(95);
+        await Expect(page.GetByTestId("active-alerts")).ToContainTextAsync("firing", new() { Timeout = 60_000 });
+        var history = page.GetByTestId("alert-history");
+        await Expect(history.Locator("tr", new() { HasText = "firing" })).Not.ToHaveCountAsync(0);
+        await Expect(history.Locator("tbody tr").First).ToContainTextAsync("firing");
+        await ConsoleBrowser.AssertAccessibleAsync(page, "alerts with history and a test notification");
+
+        await Expect(page.GetByTestId("bell-count")).ToBeVisibleAsync();
+        await page.GetByTestId("bell").ClickAsync();
+        var centre = page.GetByTestId("notification-centre");
+        await Expect(centre.GetByTestId("centre-firing")).ToContainTextAsync("hot_cpu · alert-edit");
+        await Expect(centre.Locator($"a[href$='demo/tenants/{Tenant}/alerts']").First).ToBeVisibleAsync();
+        await ConsoleBrowser.ScreenshotAsync(page, "notification-centre");
+        await ConsoleBrowser.AssertAccessibleAsync(page, "the notification centre");
+        await page.GetByTestId("mark-all-read").ClickAsync();
+        await Expect(page.GetByTestId("bell-count")).ToHaveCountAsync(0);
+
+        // The firing notice goes through the outbox after group_wait (30 s) and is listed with its delivery.
+        var delivered = page.GetByTestId("deliveries").Locator("tr", new() { HasText = "firing" });
+        await Expect(delivered).ToContainTextAsync("sent", new() { Timeout = 120_000 });
+        await Expect(delivered).ToContainTextAsync("HTTP 200");
+        await Expect(delivered).ToContainTextAsync($"webhook:http://127.0.0.1:{sink.Url.Port}");
+
+        // Disable, then delete with a confirmation.
+        await page.GetByTestId("toggle-hot_cpu").ClickAsync();
+        await Expect(page.GetByTestId("rule-hot_cpu")).ToContainTextAsync("Enable");
+        Assert.False((await GetAsync(Rule))["enabled"]!.GetValue<bool>());
+        await page.GetByTestId("delete-hot_cpu").ClickAsync();
+        await page.GetByTestId("confirm-delete-hot_cpu").ClickAsync();
+        await Expect(page.GetByTestId("rule-hot_cpu")).ToHaveCountAsync(0);
+        using var gone = await browser.Server.Http.GetAsync(Rule);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+
+        // On a phone in the dark theme the centre still opens, lists and passes axe.
+        var phone = await browser.OpenAsync(await browser.NewPageAsync(390, 844, ColorScheme.Dark), "demo/tenants");
+        await phone.GetByTestId("bell").ClickAsync();
+        await Expect(phone.GetByTestId("centre-notifications")).ToContainTextAsync(Tenant);
+        await ConsoleBrowser.ScreenshotAsync(phone, "notification-centre-phone");
+        await ConsoleBrowser.AssertAccessibleAsync(phone, "the notification centre on a phone");
+    }
+
+    private async Task<(string Condition, int Version)> StoredAsync()
+    {
+        var rule = await GetAsync(Rule);
+        return (rule["condition"]!.GetValue<string>(), rule["version"]!.GetValue<int>());
+    }
+
+    private async Task<JsonObject> GetAsync(string path) => (await browser.Server.Http.GetFromJsonAsync<JsonObject>(path))!;
+
+    private async Task CreateTenantAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
+        {
+            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = Tenant, ["service_requirements"] = new JsonObject { ["chatbot"] = 5 } }),
+        };
+        request.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
+        using var response = await browser.Server.Http.SendAsync(request);
+        Assert.True(response.StatusCode is HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task SendAsync(HttpMethod method, string path, JsonObject body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var response = await browser.Server.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private async Task PushAsync(double cpu)
+    {
+        using var response = await browser.Server.Http.PostAsJsonAsync($"/api/v1/tenants/{Tenant}/monitoring",
+            new JsonObject { ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ["metrics"] = new JsonObject { ["cpu_usage"] = cpu } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+}
