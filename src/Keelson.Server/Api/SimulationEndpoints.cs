@@ -74,7 +74,7 @@ public static class SimulationEndpoints
             return Invalid("The simulation request is not valid", errors);
         }
 
-        if (await databases.For(demo: true).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        if (await databases.For(true).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
         {
             return Problems.NotFound(tenant_id);
         }
@@ -165,14 +165,14 @@ public sealed record SimulationRequest(string Load, string? Duration, string? St
             errors["load"] = [string.Create(CultureInfo.InvariantCulture, $"is {load.Length} characters; at most {SimulationEndpoints.MaxLoadChars} are accepted")];
         }
 
-        var duration = Duration(body, "duration", "24h", errors);
+        var duration = DurationOf(body, "duration", "24h", errors);
         if (duration is { } d && (d <= TimeSpan.Zero || d > SimulationEndpoints.MaxDuration))
         {
             errors["duration"] = ["must be more than 0 and at most 24h, such as 24h or 6h"];
             duration = null;
         }
 
-        var step = Duration(body, "step", "1m", errors);
+        var step = DurationOf(body, "step", "1m", errors);
         if (step is { } s && s < SimulationEndpoints.MinStep)
         {
             errors["step"] = ["must be at least 10s, such as 1m"];
@@ -210,7 +210,7 @@ public sealed record SimulationRequest(string Load, string? Duration, string? St
         return errors.Count == 0 ? (new Checked(load!, duration!.Value, step!.Value, failures), errors) : (null, errors);
     }
 
-    private static TimeSpan? Duration(JsonObject body, string field, string fallback, Dictionary<string, string[]> errors)
+    private static TimeSpan? DurationOf(JsonObject body, string field, string fallback, Dictionary<string, string[]> errors)
     {
         var text = body[field] switch
         {
