@@ -19,7 +19,7 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
     [Fact]
     public async Task A_day_simulated_from_the_page_charts_the_figures_the_API_answers_and_a_bad_load_shows_its_line()
     {
-        await CreateAsync(Tenant);
+        await CreateAsync(Tenant, new JsonObject { ["callbot"] = 40, ["chatbot"] = 60 });
         var page = await browser.OpenAsync(await browser.NewPageAsync(), $"demo/tenants/{Tenant}/simulate");
         await Expect(page.GetByTestId("no-simulation")).ToContainTextAsync("A load file says how busy the stack is");
         await Expect(page.GetByTestId("load-example")).ToContainTextAsync("kind: Load");
@@ -58,7 +58,7 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
         // A load file with a time of day that does not exist: the API's line under the field.
         await page.Locator("[data-testid=load-input] textarea").FillAsync("kind: Load\ncurve:\n  \"25:00\": 1\n");
         await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("simulate-run"));
-        await Expect(page.Locator(".field-error").First).ToContainTextAsync("line 3, column");
+        await Expect(page.Locator(".sim-error .field-error").First).ToContainTextAsync("line 3, column");
         await Expect(page.GetByTestId("simulate-invalid")).ToHaveTextAsync("The load file is not valid");
         await ConsoleBrowser.AssertAccessibleAsync(page, "simulate with a bad load file");
 
@@ -82,7 +82,7 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
     {
         const string Deployed = "globex-sim";
         const string Other = "side-jobs";
-        await CreateAsync(Deployed);
+        await CreateAsync(Deployed, new JsonObject { ["chatbot"] = 20 });
         await DeployAsync(Deployed);
         await AddPodAsync(Other, "side-job-1");
         var api = await WaitAsync(async () =>
@@ -97,7 +97,7 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
 
         var page = await browser.OpenAsync(await browser.NewPageAsync(), "demo/cluster/aws-gpu");
         await Expect(page.GetByTestId("pod-shown")).ToContainTextAsync($"{all} of {all} pods");
-        await Expect(page.GetByTestId("simulate-links").GetByRole(AriaRole.Link, new() { Name = $"simulate a day for {Deployed}" })).ToHaveAttributeAsync("href", $"/demo/tenants/{Deployed}/simulate");
+        await Expect(page.GetByTestId("simulate-links").GetByRole(AriaRole.Link, new() { Name = $"simulate a day for {Deployed}" })).ToHaveAttributeAsync("href", $"demo/tenants/{Deployed}/simulate");
 
         await page.GetByTestId("pod-namespace").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = Deployed, Exact = true }).ClickAsync();
@@ -125,11 +125,11 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    private async Task CreateAsync(string tenant)
+    private async Task CreateAsync(string tenant, JsonObject services)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
         {
-            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = tenant, ["service_requirements"] = new JsonObject { ["chatbot"] = 20 } }),
+            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = tenant, ["service_requirements"] = services }),
         };
         request.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
         using var response = await browser.Server.Http.SendAsync(request);
