@@ -15,7 +15,7 @@ public sealed record ClusterStateView(
     IReadOnlyList<AutoscalerRow> Autoscalers, IReadOnlyList<ClusterEventRow> AutoscalerEvents);
 
 /// <summary>The answer of <c>GET /api/v1/clusters/{name}/pods</c>: a page of pods, how many match the filter and how many the key sees.</summary>
-public sealed record ClusterPodPage(IReadOnlyList<PodRow> Pods, int TotalCount, int VisibleCount, int Offset, int Limit);
+public sealed record ClusterPodPage(IReadOnlyList<PodRow> Pods, int TotalCount, int VisibleCount, int Offset, int Limit, IReadOnlyList<string> Namespaces);
 
 /// <summary>CPU in millicores, memory in bytes, GPUs.</summary>
 public sealed record Amounts(long MilliCpu, long MemoryBytes, long Gpus)

@@ -27,7 +27,8 @@ public sealed record PodQuery(int Offset, int Limit, string? Node = null, string
             && (term is null || p.Name.Contains(term, StringComparison.OrdinalIgnoreCase) || p.Namespace.Contains(term, StringComparison.OrdinalIgnoreCase)
                 || p.Node.Equals(term, StringComparison.OrdinalIgnoreCase) || (p.Tenant?.Equals(term, StringComparison.OrdinalIgnoreCase) ?? false)));
         List<PodView> all = [.. matching];
-        return new PodPage([.. all.Skip(Offset).Take(Limit)], all.Count, view.Pods.Count, Offset, Limit);
+        List<string> namespaces = [.. view.Pods.Select(p => p.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return new PodPage([.. all.Skip(Offset).Take(Limit)], all.Count, view.Pods.Count, Offset, Limit, namespaces);
     }
 }
 
@@ -37,4 +38,5 @@ public sealed record PodQuery(int Offset, int Limit, string? Node = null, string
 /// <param name="VisibleCount">How many pods the caller sees without filters (a tenant key: its own).</param>
 /// <param name="Offset">The offset asked for.</param>
 /// <param name="Limit">The limit asked for.</param>
-public sealed record PodPage(IReadOnlyList<PodView> Pods, int TotalCount, int VisibleCount, int Offset, int Limit);
+/// <param name="Namespaces">The namespaces of every pod the caller sees, sorted: the choices of a namespace filter.</param>
+public sealed record PodPage(IReadOnlyList<PodView> Pods, int TotalCount, int VisibleCount, int Offset, int Limit, IReadOnlyList<string> Namespaces);

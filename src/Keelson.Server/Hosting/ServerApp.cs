@@ -141,6 +141,7 @@ public static class ServerApp
         api.MapJobs();
         api.MapModels();
         api.MapClusters();
+        api.MapSimulations();
         app.MapInference();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
