@@ -32,6 +32,7 @@ public sealed class OperationsStores : IAsyncDisposable
         Thresholds = new Thresholds.SqlThresholdStore(database);
         Jobs = new Jobs.SqlJobStore(database);
         Models = new Models.SqlModelStore(database);
+        ApiKeys = new ApiKeys.SqlApiKeyStore(database);
         this.redis = redis;
     }
 
@@ -76,6 +77,9 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>Model versions, aliases and serving settings (the files are the server's, under its data directory).</summary>
     public Models.SqlModelStore Models { get; }
+
+    /// <summary>API keys issued at run time (the server keeps them in the production database; docs/api.md, "API keys").</summary>
+    public ApiKeys.SqlApiKeyStore ApiKeys { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

@@ -68,7 +68,7 @@ public static partial class AdvancedMonitoringEndpoints
     }
 
     private static async Task StreamAsync(HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, TenantNotifications notifications, TimeProvider time,
-        IOptions<ServerOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILoggerFactory loggers)
+        IOptions<ServerOptions> options, IssuedKeys keys, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILoggerFactory loggers)
     {
         var cancellationToken = http.RequestAborted;
         if (!http.WebSockets.IsWebSocketRequest)
@@ -87,7 +87,7 @@ public static partial class AdvancedMonitoringEndpoints
             _ => (bool?)null,
         };
         using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var caller = mode is { } m ? ApiKeyFilter.Authenticate(options.Value, query["api_key"].FirstOrDefault() ?? ApiKeyFilter.Key(http.Request), m, http) : null;
+        var caller = mode is { } m ? await keys.AuthenticateAsync(query["api_key"].FirstOrDefault() ?? ApiKeyFilter.Key(http.Request), m, http, cancellationToken).ConfigureAwait(false) : null;
         if (mode is null || caller is null)
         {
             var reason = mode is null ? "mode must be demo or production (or X-Demo-Mode true or false)." : "An API key is required: ?api_key=KEY (production always; demo from other hosts).";

@@ -28,6 +28,7 @@ public static class ServerApp
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer(Http.OpenApiConventions.ApplyAsync));
         builder.Services.AddSingleton<TenantDatabases>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
+        builder.Services.AddSingleton<Http.IssuedKeys>();
         builder.Services.AddSingleton<DeploymentClusters>();
         // Before the deployments resume, so they find the saved sandboxes served again.
         builder.Services.AddHostedService(services => services.GetRequiredService<DeploymentClusters>());
@@ -142,6 +143,8 @@ public static class ServerApp
         api.MapModels();
         api.MapClusters();
         api.MapSimulations();
+        api.MapApiKeys();
+        api.MapSettings();
         app.MapInference();
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace Keelson.Server.Http;
 
@@ -17,7 +16,7 @@ public sealed record Caller(bool Admin, string? Tenant)
 /// requests may run open, but only from loopback and unless <see cref="ServerOptions.RequireApiKeyInDemo"/>. Keys are
 /// compared in constant time and never logged or echoed.
 /// </summary>
-public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFilter
+public sealed class ApiKeyFilter(IssuedKeys keys) : IEndpointFilter
 {
     private const string ItemKey = "keelson.caller";
 
@@ -35,11 +34,11 @@ public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFil
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
         var key = Key(http.Request);
-        var caller = Authenticate(options.Value, key, DemoModeFilter.IsDemo(http), http);
+        var caller = await keys.AuthenticateAsync(key, DemoModeFilter.IsDemo(http), http, http.RequestAborted).ConfigureAwait(false);
         if (caller is null)
         {
             return key is not null
-                ? Problem(StatusCodes.Status401Unauthorized, "The API key is not valid", "Check the key; keys are issued by the Keelson operator.")
+                ? Problem(StatusCodes.Status401Unauthorized, "The API key is not valid", "Check the key; it may have been revoked or have expired. Keys are configured by the Keelson operator or issued by an admin (POST /api/v1/api-keys).")
                 : Problem(StatusCodes.Status401Unauthorized, "An API key is required",
                     "Send Authorization: Bearer KEY or X-API-Key: KEY. Production requests always need a key; demo requests without one are accepted only from loopback.");
         }
@@ -53,7 +52,7 @@ public sealed class ApiKeyFilter(IOptions<ServerOptions> options) : IEndpointFil
         return await next(context).ConfigureAwait(false);
     }
 
-    /// <summary>The caller a key (or no key) makes in a mode; null when the key is unknown, or a key is required and missing.</summary>
+    /// <summary>The caller a configured key (or no key) makes in a mode; null when the key is not configured, or a key is required and missing. Issued keys: <see cref="IssuedKeys"/>.</summary>
     public static Caller? Authenticate(ServerOptions settings, string? key, bool demo, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -29,7 +29,7 @@ public static class MonitoringSocket
         return app;
     }
 
-    private static async Task StreamAsync(HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, IOptions<ServerOptions> options, string tenant_id)
+    private static async Task StreamAsync(HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, Http.IssuedKeys keys, string tenant_id)
     {
         var cancellationToken = http.RequestAborted;
         if (!http.WebSockets.IsWebSocketRequest)
@@ -44,7 +44,7 @@ public static class MonitoringSocket
         var mode = Mode(query["mode"].FirstOrDefault() ?? query["demo"].FirstOrDefault() ?? http.Request.Headers[DemoModeFilter.Header].FirstOrDefault());
         var key = query["api_key"].FirstOrDefault() ?? ApiKeyFilter.Key(http.Request);
         var wanted = Split(query["metrics"].FirstOrDefault());
-        var caller = ApiKeyFilter.Authenticate(options.Value, key, mode ?? true, http);
+        var caller = await keys.AuthenticateAsync(key, mode ?? true, http, cancellationToken).ConfigureAwait(false);
         JsonObject? first = null;
         if (caller is null)
         {
@@ -52,7 +52,7 @@ public static class MonitoringSocket
             first = await ReceiveAsync(socket, FirstMessageWait, cancellationToken).ConfigureAwait(false);
             mode = Mode(first?["mode"]?.ToString() ?? first?["demo_mode"]?.ToString()) ?? mode;
             key = first?["api_key"]?.ToString() ?? key;
-            caller = ApiKeyFilter.Authenticate(options.Value, key, mode ?? true, http);
+            caller = await keys.AuthenticateAsync(key, mode ?? true, http, cancellationToken).ConfigureAwait(false);
             if (caller is null)
             {
                 await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation,

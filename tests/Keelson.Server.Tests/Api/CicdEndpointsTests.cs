@@ -272,7 +272,7 @@ public sealed class CicdKeyTests(KeyedApiFactory factory) : IClassFixture<KeyedA
 }
 
 /// <summary>The server with every log line of every category kept, to look for secrets in them.</summary>
-public sealed class LoggedApiFactory : ApiFactory
+public class LoggedApiFactory : ApiFactory
 {
     /// <summary>Every formatted log line and exception text so far.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
