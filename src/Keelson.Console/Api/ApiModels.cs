@@ -49,6 +49,12 @@ public sealed record Download(string FileName, string ContentType, byte[] Conten
 /// <summary>The answer of <c>GET /api/v1/tenants/{id}/monitoring</c>.</summary>
 public sealed record MetricsAnswer(string Source, IReadOnlyList<MetricSeries> Series);
 
+/// <summary>The answer of <c>GET /api/v1/tenants/{id}/monitoring/components</c>: each component's series.</summary>
+public sealed record ComponentMetricsAnswer(string Source, IReadOnlyList<ComponentMetrics> Components);
+
+/// <summary>One component of a tenant and its series.</summary>
+public sealed record ComponentMetrics(string Component, IReadOnlyList<MetricSeries> Series);
+
 /// <summary>One series of a metrics answer.</summary>
 public sealed record MetricSeries(string MetricName, string MetricType, string Source, IReadOnlyList<MetricPointView> Points);
 

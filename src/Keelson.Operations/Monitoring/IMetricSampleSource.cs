@@ -25,3 +25,19 @@ public interface IInstantQuery
 
 /// <summary>One series of an instant query's result.</summary>
 public sealed record InstantSample(System.Collections.Immutable.ImmutableSortedDictionary<string, string> Labels, double Value);
+
+/// <summary>
+/// A source that can also answer per component of a tenant (a Deployment, StatefulSet or container of its stack):
+/// the embedded sandbox's simulated pods, or a real cluster's Prometheus by a component label. Pushed samples are per
+/// tenant, as the seed's <c>monitoring_data</c> is, so the store is not one.
+/// </summary>
+public interface IComponentSampleSource : IMetricSampleSource
+{
+    /// <summary>The samples the selector names, per component, ordered by component, then series name, then time.</summary>
+    Task<IReadOnlyList<ComponentSamples>> ReadComponentsAsync(MetricSelector selector, CancellationToken cancellationToken);
+}
+
+/// <summary>One component's samples.</summary>
+/// <param name="Component">The component's name (a workload or container name).</param>
+/// <param name="Samples">Its samples, ordered by series name then time.</param>
+public sealed record ComponentSamples(string Component, IReadOnlyList<MetricSample> Samples);

@@ -12,14 +12,18 @@ namespace Keelson.Operations.Monitoring;
 /// Which mode's series to read (<c>production</c>): scraped pushes carry a <c>mode</c> label, and demo samples must
 /// not be summed into production's. Series without the label (a real cluster's own) are read too. Null reads all.
 /// </param>
-public sealed record PrometheusSourceOptions(Uri BaseAddress, string TenantLabel = "namespace", TimeSpan? MinimumStep = null, string? Mode = null);
+/// <param name="ComponentLabel">
+/// The label that names a component of the tenant: <c>container</c> (cAdvisor's and most exporters'; a rendered stack
+/// names each container after its component).
+/// </param>
+public sealed record PrometheusSourceOptions(Uri BaseAddress, string TenantLabel = "namespace", TimeSpan? MinimumStep = null, string? Mode = null, string ComponentLabel = "container");
 
 /// <summary>
 /// Reads a tenant's samples from a real Prometheus over its HTTP API (<c>/api/v1/query_range</c>), so the query path
 /// answers the same shape whether the numbers were pushed to Keelson or scraped by the cluster's Prometheus.
 /// Series of one name (one per pod, say) are summed per instant, as a dashboard's <c>sum by (__name__)</c> would.
 /// </summary>
-public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOptions options) : IMetricSampleSource, IInstantQuery
+public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOptions options) : IComponentSampleSource, IInstantQuery
 {
     /// <summary>Most points Prometheus returns per series; the step is widened to stay under it.</summary>
     public const int MaxPoints = 11_000;
@@ -31,6 +35,29 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
     public async Task<IReadOnlyList<MetricSample>> ReadAsync(MetricSelector selector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selector);
+        var sums = await RangeAsync(selector, _ => "", cancellationToken).ConfigureAwait(false);
+        return [.. sums.SelectMany(s => s.Value.Select(p => MetricSample.Of(selector.TenantId, s.Key.Name, p.Value, p.Key)))];
+    }
+
+    /// <summary>
+    /// The samples per value of the component label, summed per instant within a component. Series without the label,
+    /// and cAdvisor's pod-level <c>POD</c> container, belong to no component and are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ComponentSamples>> ReadComponentsAsync(MetricSelector selector, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        var sums = await RangeAsync(
+            selector,
+            labels => labels.TryGetProperty(options.ComponentLabel, out var value) && value.GetString() is { Length: > 0 } component && component != "POD" ? component : null,
+            cancellationToken).ConfigureAwait(false);
+        return [.. sums.GroupBy(s => s.Key.Group, StringComparer.Ordinal)
+            .Select(g => new ComponentSamples(g.Key, [.. g.SelectMany(s => s.Value.Select(p => MetricSample.Of(selector.TenantId, s.Key.Name, p.Value, p.Key)))]))];
+    }
+
+    // (group, name) -> instant -> summed value; the sorted dictionaries keep the answer ordered by group, name, time.
+    private async Task<SortedDictionary<(string Group, string Name), SortedDictionary<DateTimeOffset, double>>> RangeAsync(
+        MetricSelector selector, Func<JsonElement, string?> groupOf, CancellationToken cancellationToken)
+    {
         var step = Step(selector.End - selector.Start);
         var query = Query(selector);
         var uri = new Uri(options.BaseAddress, "api/v1/query_range?" + string.Join('&',
@@ -41,20 +68,18 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
 
         using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
         using var document = await ReadAsync(response, query, cancellationToken).ConfigureAwait(false);
-        var root = document.RootElement;
-
-        // name -> instant -> summed value; SortedDictionary keeps the answer ordered by name then time.
-        var sums = new SortedDictionary<string, SortedDictionary<DateTimeOffset, double>>(StringComparer.Ordinal);
-        foreach (var series in root.GetProperty("data").GetProperty("result").EnumerateArray())
+        var sums = new SortedDictionary<(string Group, string Name), SortedDictionary<DateTimeOffset, double>>(GroupOrder.Instance);
+        foreach (var series in document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
         {
-            if (!series.GetProperty("metric").TryGetProperty("__name__", out var nameElement) || nameElement.GetString() is not { } name || !Wanted(name, selector.Metrics))
+            var labels = series.GetProperty("metric");
+            if (!labels.TryGetProperty("__name__", out var nameElement) || nameElement.GetString() is not { } name || !Wanted(name, selector.Metrics) || groupOf(labels) is not { } group)
             {
                 continue;
             }
 
-            if (!sums.TryGetValue(name, out var points))
+            if (!sums.TryGetValue((group, name), out var points))
             {
-                sums[name] = points = [];
+                sums[(group, name)] = points = [];
             }
 
             foreach (var pair in series.GetProperty("values").EnumerateArray())
@@ -69,7 +94,7 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
             }
         }
 
-        return [.. sums.SelectMany(s => s.Value.Select(p => MetricSample.Of(selector.TenantId, s.Key, p.Value, p.Key)))];
+        return sums;
     }
 
     /// <inheritdoc />
@@ -140,6 +165,18 @@ public sealed class PrometheusSampleSource(HttpClient http, PrometheusSourceOpti
         metrics.Count == 0 || metrics.Any(m => string.Equals(m, name, StringComparison.Ordinal) || string.Equals(m, MetricNames.TypeOf(name), StringComparison.Ordinal));
 
     private static string Unix(DateTimeOffset time) => (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Orders (group, name) keys ordinally, group first.</summary>
+file sealed class GroupOrder : IComparer<(string Group, string Name)>
+{
+    public static readonly GroupOrder Instance = new();
+
+    public int Compare((string Group, string Name) x, (string Group, string Name) y)
+    {
+        var group = string.CompareOrdinal(x.Group, y.Group);
+        return group != 0 ? group : string.CompareOrdinal(x.Name, y.Name);
+    }
 }
 
 /// <summary>Prometheus refused or failed a query; the message names the server and the query.</summary>

@@ -7,6 +7,11 @@ namespace Keelson.Sandbox.Metrics;
 /// <param name="Value">Its value.</param>
 public sealed record UsageReading(string Name, double Value);
 
+/// <summary>A namespace's readings and, per workload, the same readings of that workload's pods alone.</summary>
+/// <param name="Namespace">The whole namespace's readings.</param>
+/// <param name="Workloads">Workload name → its readings, ordered by name.</param>
+public sealed record WorkloadReadings(IReadOnlyList<UsageReading> Namespace, IReadOnlyDictionary<string, IReadOnlyList<UsageReading>> Workloads);
+
 /// <summary>
 /// A namespace's running pods reduced to the numbers a tenant dashboard shows — what an agent beside the stack
 /// would push: CPU (cores, and percent of request), memory (bytes, and percent of limit), GPU utilisation, requests, latency, errors, pods.
@@ -21,6 +26,25 @@ public static class NamespaceUsage
         return UsageModel.Pods(context)
             .GroupBy(p => p.Namespace, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Reduce([.. g]), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Every namespace with running pods, its readings now and those of each workload in it (the Deployment,
+    /// StatefulSet or other owner whose load its pods share), ordered by namespace then workload.
+    /// </summary>
+    public static IReadOnlyDictionary<string, WorkloadReadings> ReadWithWorkloads(SandboxContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return UsageModel.Pods(context)
+            .GroupBy(p => p.Namespace, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => new WorkloadReadings(
+                    Reduce([.. g]),
+                    g.GroupBy(p => p.Workload, StringComparer.Ordinal).OrderBy(w => w.Key, StringComparer.Ordinal)
+                        .ToDictionary(w => w.Key, w => Reduce([.. w]), StringComparer.Ordinal)),
+                StringComparer.Ordinal);
     }
 
     /// <summary>The readings of one namespace's pods (at least one).</summary>

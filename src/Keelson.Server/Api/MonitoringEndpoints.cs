@@ -25,6 +25,10 @@ public static class MonitoringEndpoints
             .WithSummary("The seed's ?metric_type=cpu&hours=24, plus metric, start, end, step and aggregation (avg, min, max, p95, last, rate): points and a summary per series.")
             .Produces<MonitoringQueryEndpoint.MetricsAnswer>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/tenants/{tenant_id}/monitoring/components", MonitoringQueryEndpoint.Components).WithName("QueryComponentMetrics").WithTags("monitoring")
+            .WithSummary("The same query per component of the tenant (a workload of its stack): from the demo sandbox, or production's Prometheus by its component label; source 'none' with no components when neither is there.")
+            .Produces<MonitoringQueryEndpoint.ComponentsAnswer>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
         return api;
     }
 

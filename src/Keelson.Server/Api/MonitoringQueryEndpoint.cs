@@ -21,6 +21,15 @@ public static partial class MonitoringQueryEndpoint
     /// <summary>One series of the answer.</summary>
     public sealed record SeriesAnswer(string MetricName, string MetricType, string Source, IReadOnlyList<MetricPoint> Points, SeriesSummary Summary);
 
+    /// <summary>The per-component answer: the window, the source that answered (<c>sandbox</c>, <c>prometheus</c>, or <c>none</c>) and each component's series.</summary>
+    public sealed record ComponentsAnswer(string TenantId, DateTimeOffset Start, DateTimeOffset End, double? StepSeconds, string Aggregation, string Source, IReadOnlyList<ComponentAnswer> Components);
+
+    /// <summary>One component of the tenant and its series.</summary>
+    public sealed record ComponentAnswer(string Component, IReadOnlyList<SeriesAnswer> Series);
+
+    // The query parameters both routes take, checked.
+    private sealed record Window(MetricSelector Selector, TimeSpan? Width, Aggregation Reduce);
+
     internal static async Task<IResult> Query(
         HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, string tenant_id,
         string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, CancellationToken cancellationToken)
@@ -31,51 +40,9 @@ public static partial class MonitoringQueryEndpoint
             return Problems.NotFound(tenant_id);
         }
 
-        var now = TimeProvider.System.GetUtcNow();
-        if (!TryTime(end, now, out var to))
+        if (Parse(tenant_id, metric_type, metric, hours, start, end, step, aggregation, out var problem) is not { } window)
         {
-            return Bad("end", "must be an ISO-8601 time or Unix seconds");
-        }
-
-        double lookback = 1;
-        if (hours is not null && (!double.TryParse(hours, NumberStyles.Float, CultureInfo.InvariantCulture, out lookback) || !double.IsFinite(lookback) || lookback <= 0 || lookback > 24 * 366))
-        {
-            return Bad("hours", "must be a positive number of hours, e.g. 24");
-        }
-
-        if (!TryTime(start, to.AddHours(-lookback), out var from) || from > to)
-        {
-            return Bad("start", "must be an ISO-8601 time or Unix seconds, no later than end");
-        }
-
-        TimeSpan? width = null;
-        if (step is not null)
-        {
-            if (!TryDuration(step, out var parsed))
-            {
-                return Bad("step", "must be a duration such as 60, 60s, 5m or 1h");
-            }
-
-            if ((to - from) / parsed > MaxPoints)
-            {
-                return Bad("step", $"gives more than {MaxPoints} points over the window; choose a wider step");
-            }
-
-            width = parsed;
-        }
-
-        var reduce = Aggregation.Avg;
-        if (aggregation is not null && !Enum.GetValues<Aggregation>().Any(a => string.Equals(a.ToString(), aggregation, StringComparison.OrdinalIgnoreCase) && (reduce = a) == a))
-        {
-            return Bad("aggregation", "must be one of avg, min, max, p95, last, rate");
-        }
-
-        var wanted = (metric_type ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Concat((metric ?? []).SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-            .Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.FirstOrDefault(m => !MetricNames.IsValid(m)) is { } invalid)
-        {
-            return Bad(metric_type is not null && metric_type.Contains(invalid, StringComparison.Ordinal) ? "metric_type" : "metric", $"'{invalid}' is not a metric type or Prometheus metric name");
+            return problem!;
         }
 
         // Read your own writes: a push answered 202 a moment ago is visible once its batch commits.
@@ -93,28 +60,131 @@ public static partial class MonitoringQueryEndpoint
 
         var source = monitoring.Source(demo);
         IReadOnlyList<SourcedSamples> answered;
-        var selector = new MetricSelector(tenant_id, from, to, wanted);
         try
         {
             answered = source is CombinedSampleSource combined
-                ? await combined.ReadEachAsync(selector, cancellationToken).ConfigureAwait(false)
-                : [new SourcedSamples(source.Name, await source.ReadAsync(selector, cancellationToken).ConfigureAwait(false))];
+                ? await combined.ReadEachAsync(window.Selector, cancellationToken).ConfigureAwait(false)
+                : [new SourcedSamples(source.Name, await source.ReadAsync(window.Selector, cancellationToken).ConfigureAwait(false))];
         }
-        catch (Exception e) when (e is PrometheusQueryException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (Unanswered(e, cancellationToken))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status502BadGateway, title: "The metrics source did not answer",
-                detail: e is PrometheusQueryException ? e.Message : $"The {source.Name} source failed: {e.Message}", type: "https://keelson.dev/problems/502");
+            return SourceFailed(source, e);
         }
 
         var series = answered
-            .SelectMany(a => SeriesRuns.Of(a.Samples).Select(run => (a.Source, Samples: run)))
-            .OrderBy(g => g.Samples[0].MetricName, StringComparer.Ordinal)
-            .Select(g => new SeriesAnswer(g.Samples[0].MetricName, g.Samples[0].MetricType, g.Source, SeriesAggregation.Points(g.Samples, from, width, reduce), SeriesAggregation.Summary(g.Samples)))
+            .SelectMany(a => SeriesOf(a.Samples, a.Source, window))
+            .OrderBy(s => s.MetricName, StringComparer.Ordinal)
             .ToList();
         var sources = answered.Where(a => a.Samples.Count > 0).Select(a => a.Source).ToList();
         var named = sources.Count == 0 ? source.Name : string.Join('+', sources);
-        return TypedResults.Ok(new MetricsAnswer(tenant_id, from, to, width?.TotalSeconds, reduce.ToString().ToLowerInvariant(), named, series));
+        return TypedResults.Ok(new MetricsAnswer(tenant_id, window.Selector.Start, window.Selector.End, window.Width?.TotalSeconds, window.Reduce.ToString().ToLowerInvariant(), named, series));
+    }
+
+    internal static async Task<IResult> Components(
+        HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, string tenant_id,
+        string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        if (await databases.For(demo).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound(tenant_id);
+        }
+
+        if (Parse(tenant_id, metric_type, metric, hours, start, end, step, aggregation, out var problem) is not { } window)
+        {
+            return problem!;
+        }
+
+        var reduce = window.Reduce.ToString().ToLowerInvariant();
+        if (monitoring.ComponentSource(demo) is not { } source)
+        {
+            return TypedResults.Ok(new ComponentsAnswer(tenant_id, window.Selector.Start, window.Selector.End, window.Width?.TotalSeconds, reduce, "none", []));
+        }
+
+        IReadOnlyList<ComponentSamples> answered;
+        try
+        {
+            answered = await source.ReadComponentsAsync(window.Selector, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unanswered(e, cancellationToken))
+        {
+            return SourceFailed(source, e);
+        }
+
+        var components = answered.Select(c => new ComponentAnswer(c.Component, SeriesOf(c.Samples, source.Name, window))).ToList();
+        return TypedResults.Ok(new ComponentsAnswer(tenant_id, window.Selector.Start, window.Selector.End, window.Width?.TotalSeconds, reduce, source.Name, components));
+    }
+
+    private static List<SeriesAnswer> SeriesOf(IReadOnlyList<MetricSample> samples, string source, Window window) =>
+        [.. SeriesRuns.Of(samples).Select(run => new SeriesAnswer(
+            run[0].MetricName, run[0].MetricType, source, SeriesAggregation.Points(run, window.Selector.Start, window.Width, window.Reduce), SeriesAggregation.Summary(run)))];
+
+    private static bool Unanswered(Exception e, CancellationToken cancellationToken) =>
+        e is PrometheusQueryException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested;
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult SourceFailed(IMetricSampleSource source, Exception e) => TypedResults.Problem(
+        statusCode: StatusCodes.Status502BadGateway, title: "The metrics source did not answer",
+        detail: e is PrometheusQueryException ? e.Message : $"The {source.Name} source failed: {e.Message}", type: "https://keelson.dev/problems/502");
+
+    private static Window? Parse(
+        string tenant, string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, out IResult? problem)
+    {
+        problem = null;
+        var now = TimeProvider.System.GetUtcNow();
+        if (!TryTime(end, now, out var to))
+        {
+            problem = Bad("end", "must be an ISO-8601 time or Unix seconds");
+            return null;
+        }
+
+        double lookback = 1;
+        if (hours is not null && (!double.TryParse(hours, NumberStyles.Float, CultureInfo.InvariantCulture, out lookback) || !double.IsFinite(lookback) || lookback <= 0 || lookback > 24 * 366))
+        {
+            problem = Bad("hours", "must be a positive number of hours, e.g. 24");
+            return null;
+        }
+
+        if (!TryTime(start, to.AddHours(-lookback), out var from) || from > to)
+        {
+            problem = Bad("start", "must be an ISO-8601 time or Unix seconds, no later than end");
+            return null;
+        }
+
+        TimeSpan? width = null;
+        if (step is not null)
+        {
+            if (!TryDuration(step, out var parsed))
+            {
+                problem = Bad("step", "must be a duration such as 60, 60s, 5m or 1h");
+                return null;
+            }
+
+            if ((to - from) / parsed > MaxPoints)
+            {
+                problem = Bad("step", $"gives more than {MaxPoints} points over the window; choose a wider step");
+                return null;
+            }
+
+            width = parsed;
+        }
+
+        var reduce = Aggregation.Avg;
+        if (aggregation is not null && !Enum.GetValues<Aggregation>().Any(a => string.Equals(a.ToString(), aggregation, StringComparison.OrdinalIgnoreCase) && (reduce = a) == a))
+        {
+            problem = Bad("aggregation", "must be one of avg, min, max, p95, last, rate");
+            return null;
+        }
+
+        var wanted = (metric_type ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat((metric ?? []).SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.FirstOrDefault(m => !MetricNames.IsValid(m)) is { } invalid)
+        {
+            problem = Bad(metric_type is not null && metric_type.Contains(invalid, StringComparison.Ordinal) ? "metric_type" : "metric", $"'{invalid}' is not a metric type or Prometheus metric name");
+            return null;
+        }
+
+        return new Window(new MetricSelector(tenant, from, to, wanted), width, reduce);
     }
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset time)

@@ -44,6 +44,9 @@ public sealed class MonitoringSettings
     /// <summary>The Prometheus label that names the tenant: <c>namespace</c> for a delivered stack, <c>tenant</c> for scraped pushes.</summary>
     public string PrometheusTenantLabel { get; set; } = "namespace";
 
+    /// <summary>The Prometheus label that names a component of a tenant, for per-component queries (cAdvisor's <c>container</c>).</summary>
+    public string PrometheusComponentLabel { get; set; } = "container";
+
     /// <summary>The finest step asked of Prometheus (its scrape interval makes anything finer pointless).</summary>
     public TimeSpan PrometheusMinimumStep { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -55,6 +58,9 @@ public sealed class MonitoringSettings
 
     /// <summary>How long sandbox samples are kept in memory for queries.</summary>
     public TimeSpan SandboxHistory { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long the sandbox's per-component samples are kept in memory (a tenant has a handful of components, so this is shorter).</summary>
+    public TimeSpan SandboxComponentHistory { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>How often the ECP-AI advanced-monitoring WebSocket sends its <c>monitoring_update</c> (the original's 5 s).</summary>
     public TimeSpan AdvancedStreamInterval { get; set; } = TimeSpan.FromSeconds(5);

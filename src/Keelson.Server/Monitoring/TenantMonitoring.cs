@@ -38,11 +38,12 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
                 address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
                 options.Value.Monitoring.PrometheusTenantLabel,
                 options.Value.Monitoring.PrometheusMinimumStep,
-                Mode: "production"))
+                Mode: "production",
+                ComponentLabel: options.Value.Monitoring.PrometheusComponentLabel))
         : null);
 
     private readonly Lazy<SandboxSampleSource?> sandbox = new(() => options.Value.Monitoring.SandboxSampleInterval > TimeSpan.Zero
-        ? new SandboxSampleSource(clusters, TimeProvider.System, options.Value.Monitoring.SandboxHistory)
+        ? new SandboxSampleSource(clusters, TimeProvider.System, options.Value.Monitoring.SandboxHistory, options.Value.Monitoring.SandboxComponentHistory)
         : null);
 
     /// <summary>
@@ -53,6 +54,12 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
     public IMetricSampleSource Source(bool isDemo) => isDemo
         ? sandbox.Value is { } simulated ? new CombinedSampleSource([databases.For(true).Metrics, simulated]) : databases.For(true).Metrics
         : prometheus.Value ?? (IMetricSampleSource)databases.For(false).Metrics;
+
+    /// <summary>
+    /// Where per-component queries read: demo's embedded sandbox (with sampling on), production's Prometheus when one is
+    /// configured; none otherwise, since pushed samples are per tenant.
+    /// </summary>
+    public IComponentSampleSource? ComponentSource(bool isDemo) => isDemo ? sandbox.Value : prometheus.Value;
 
     /// <summary>
     /// Where alert rules with a PromQL <c>expr</c> are evaluated: production's Prometheus when one is configured; none

@@ -21,6 +21,13 @@ public sealed class PrometheusSampleSourceTests
         requests_per_second{namespace="acme",mode="demo"} 100
         requests_per_second{namespace="acme",mode="production"} 5
         requests_per_second{namespace="acme",pod="a"} 2
+        # TYPE container_memory_working_set_bytes gauge
+        container_memory_working_set_bytes{namespace="shop",pod="api-1",container="api"} 100
+        container_memory_working_set_bytes{namespace="shop",pod="api-2",container="api"} 50
+        container_memory_working_set_bytes{namespace="shop",pod="api-1",container="POD"} 5
+        container_memory_working_set_bytes{namespace="shop",pod="api-1"} 155
+        container_memory_working_set_bytes{namespace="shop",pod="db-0",container="db"} 70
+        container_memory_working_set_bytes{namespace="mall",pod="api-9",container="api"} 999
 
         """;
 
@@ -64,6 +71,45 @@ public sealed class PrometheusSampleSourceTests
 
         var none = await source.ReadAsync(new MetricSelector("nobody", now.AddMinutes(-1), now, []), CancellationToken.None);
         Assert.Empty(none);
+
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving;
+    }
+
+    [Fact]
+    public async Task Reads_a_tenants_series_per_component_as_prometheus_groups_them_by_container()
+    {
+        var port = ExternalProcess.FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Serve(listener, stop.Token);
+
+        await using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
+        await prometheus.WaitForAsync("container_memory_working_set_bytes{namespace=\"shop\"}", TimeSpan.FromSeconds(30));
+        using var http = new HttpClient();
+        var source = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1)));
+        var now = DateTimeOffset.UtcNow;
+
+        var components = await source.ReadComponentsAsync(new MetricSelector("shop", now.AddMinutes(-1), now, ["container_memory_working_set_bytes"]), CancellationToken.None);
+        Assert.Equal(["api", "db"], components.Select(c => c.Component));
+        Assert.All(components, c => Assert.NotEmpty(c.Samples));
+        Assert.All(components.SelectMany(c => c.Samples), s => Assert.Equal(("shop", "container_memory_working_set_bytes"), (s.TenantId, s.MetricName)));
+
+        // Prometheus's own grouping of the same series, without the pause container and the pod-level total, agrees.
+        var grouped = await source.QueryAsync(
+            "sum by (container) (container_memory_working_set_bytes{namespace=\"shop\",container!=\"\",container!=\"POD\"})", DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(
+            grouped.Select(g => (g.Labels["container"], g.Value)).OrderBy(g => g.Item1, StringComparer.Ordinal),
+            components.Select(c => (c.Component, c.Samples[^1].Value)));
+        Assert.Equal([150.0, 70.0], components.Select(c => c.Samples[^1].Value));
+
+        // Another label names the components when configured; series without it belong to none.
+        var byPod = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1), ComponentLabel: "pod"));
+        var pods = await byPod.ReadComponentsAsync(new MetricSelector("shop", now.AddMinutes(-1), now, ["container_memory_working_set_bytes"]), CancellationToken.None);
+        Assert.Equal([("api-1", 260.0), ("api-2", 50.0), ("db-0", 70.0)], pods.Select(p => (p.Component, p.Samples[^1].Value)));
 
         await stop.CancelAsync();
         listener.Stop();

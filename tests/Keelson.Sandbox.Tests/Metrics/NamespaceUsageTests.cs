@@ -29,6 +29,32 @@ public sealed class NamespaceUsageTests
     }
 
     [Fact]
+    public void Each_workload_reads_its_own_pods_and_the_namespace_reads_them_all()
+    {
+        var cluster = Small.Cluster(load: new Load());
+        cluster.Apply(Small.Deployment("api", 2, cpu: "500m"));
+        cluster.Apply(Small.Deployment("batch", 1, cpu: "1"));
+        cluster.Engine.Advance(TimeSpan.FromMinutes(2));
+
+        var both = NamespaceUsage.ReadWithWorkloads(cluster.Engine.Context)[Small.Ns];
+        Assert.Equal(["api", "batch"], both.Workloads.Keys);
+        var api = both.Workloads["api"].ToDictionary(r => r.Name, r => r.Value);
+        var batch = both.Workloads["batch"].ToDictionary(r => r.Name, r => r.Value);
+        Assert.Equal((0.6, 0.4), (api["cpu_usage_cores"], batch["cpu_usage_cores"])); // 2 × 300 m; 400 m
+        Assert.Equal((60.0, 40.0), (Math.Round(api["cpu_usage_percent"], 6), Math.Round(batch["cpu_usage_percent"], 6)));
+        Assert.Equal((2.0, 1.0), (api["pods_running"], batch["pods_running"]));
+        Assert.Equal((30.0, 20.0), (Math.Round(api["requests_per_second"], 6), Math.Round(batch["requests_per_second"], 6)));
+
+        // The namespace's readings are the same as Read's, and its additive figures are the workloads' sums.
+        var total = both.Namespace.ToDictionary(r => r.Name, r => r.Value);
+        Assert.Equal(NamespaceUsage.Read(cluster.Engine.Context)[Small.Ns].ToDictionary(r => r.Name, r => r.Value), total);
+        foreach (var additive in new[] { "cpu_usage_cores", "memory_usage_bytes", "requests_per_second", "pods_running" })
+        {
+            Assert.Equal(total[additive], api[additive] + batch[additive], 6);
+        }
+    }
+
+    [Fact]
     public void A_namespace_without_running_pods_has_no_readings()
     {
         var cluster = Small.Cluster(load: new Load());

@@ -65,6 +65,7 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new("/api/v1/tenants/{tenant_id}/monitoring", "post", $"/api/v1/tenants/{Tenant}/monitoring", $$$"""{"timestamp": "{{{now}}}", "metrics": {"cpu_usage": 42.5}}"""),
             new("/api/v1/monitoring", "post", "/api/v1/monitoring", $$$"""{"batch": [{"tenant_id": "{{{Tenant}}}", "timestamp": "{{{now}}}", "metrics": {"memory_usage": 50}}]}"""),
             new("/api/v1/tenants/{tenant_id}/monitoring", "get", $"/api/v1/tenants/{Tenant}/monitoring?metric_type=cpu&hours=1"),
+            new("/api/v1/tenants/{tenant_id}/monitoring/components", "get", $"/api/v1/tenants/{Tenant}/monitoring/components?metric=cpu_usage_percent&hours=1&step=1m"),
             new("/api/v1/tenants/{tenant_id}/alerts", "post", $"/api/v1/tenants/{Tenant}/alerts", rule),
             new("/api/v1/tenants/{tenant_id}/alerts", "get", $"/api/v1/tenants/{Tenant}/alerts"),
             new("/api/v1/tenants/{tenant_id}/alerts/{alert_name}", "get", $"/api/v1/tenants/{Tenant}/alerts/high_cpu"),

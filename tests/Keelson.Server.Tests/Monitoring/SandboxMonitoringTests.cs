@@ -85,6 +85,49 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
         Assert.Contains(points, p => Math.Abs((p - t1).TotalMilliseconds) < 1);
     }
 
+    [Fact]
+    public async Task Per_component_series_are_the_tenant_s_workloads_and_add_up_to_the_tenant_s_figures()
+    {
+        await DeployAsync("sbx-parts");
+        using var client = factory.CreateClient();
+        await Task.Delay(700);
+
+        var parts = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-parts/monitoring/components?metric=cpu_usage_cores,pods_running&hours=1", null, "true", null)).Body;
+        Assert.Equal("sandbox", parts["source"]!.GetValue<string>());
+        var components = parts["components"]!.AsArray().ToDictionary(
+            c => c!["component"]!.GetValue<string>(),
+            c => c!["series"]!.AsArray().ToDictionary(s => s!["metric_name"]!.GetValue<string>(), s => s!["points"]!.AsArray()));
+
+        // The components are the tenant's workloads with ready pods, as the sandbox's own API lists them.
+        using var sandbox = new HttpClient { BaseAddress = SandboxUrl() };
+        var ready = new List<string>();
+        foreach (var kind in new[] { "deployments", "statefulsets" })
+        {
+            var items = JsonNode.Parse(await sandbox.GetStringAsync(new Uri($"apis/apps/v1/namespaces/sbx-parts/{kind}", UriKind.Relative)))!["items"]!.AsArray();
+            ready.AddRange(items.Where(i => (i!["status"]?["readyReplicas"]?.GetValue<int>() ?? 0) > 0).Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        }
+
+        Assert.True(ready.Count >= 2, $"{ready.Count} ready workloads");
+        Assert.Equal(ready.Order(StringComparer.Ordinal), components.Keys);
+        Assert.All(components.Values, c => Assert.Equal(["cpu_usage_cores", "pods_running"], c.Keys.Order(StringComparer.Ordinal)));
+
+        // At every sampling instant the components' CPU and pods add up to the tenant's.
+        var tenant = (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-parts/monitoring?metric=cpu_usage_cores,pods_running&hours=1", null, "true", null)).Body["series"]!.AsArray()
+            .ToDictionary(s => s!["metric_name"]!.GetValue<string>(), s => s!["points"]!.AsArray().ToDictionary(p => p!["timestamp"]!.GetValue<string>(), p => p!["value"]!.GetValue<double>()));
+        foreach (var metric in new[] { "cpu_usage_cores", "pods_running" })
+        {
+            var sums = components.Values.SelectMany(c => c[metric]).GroupBy(p => p!["timestamp"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Sum(p => p!["value"]!.GetValue<double>()));
+            var shared = sums.Keys.Intersect(tenant[metric].Keys).ToList();
+            Assert.NotEmpty(shared);
+            Assert.All(shared, at => Assert.Equal(tenant[metric][at], sums[at], 6));
+        }
+
+        // Bad parameters are the same 400s as the tenant query's; an unknown tenant is 404.
+        var (status, problem, _) = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-parts/monitoring/components?step=soon", null, "true", null);
+        Assert.Equal((HttpStatusCode.BadRequest, "step"), (status, problem["parameter"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/tenants/sbx-nobody/monitoring/components", null, "true", null)).Status);
+    }
+
     private static DateTimeOffset Time(JsonObject message) => DateTimeOffset.Parse(message["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
     private Uri SandboxUrl()
