@@ -50,7 +50,7 @@ public sealed record Download(string FileName, string ContentType, byte[] Conten
 public sealed record MetricsAnswer(string Source, IReadOnlyList<MetricSeries> Series);
 
 /// <summary>The answer of <c>GET /api/v1/tenants/{id}/monitoring/components</c>: each component's series.</summary>
-public sealed record ComponentMetricsAnswer(string Source, IReadOnlyList<ComponentMetrics> Components);
+public sealed record ComponentMetricsAnswer(DateTimeOffset Start, DateTimeOffset End, string Source, IReadOnlyList<ComponentMetrics> Components);
 
 /// <summary>One component of a tenant and its series.</summary>
 public sealed record ComponentMetrics(string Component, IReadOnlyList<MetricSeries> Series);
