@@ -17,13 +17,13 @@ public sealed class KubectlStatusSubresourceTests(RestaurantCluster cluster) : I
         const string Ns = "status-svc";
         await Kubectl.OkAsync("create", "namespace", Ns);
         await Kubectl.OkAsync("create", "service", "loadbalancer", "edge", "--tcp=80:8080", "-n", Ns);
-        Assert.Matches(@"\nedge\s+LoadBalancer\s+\S+\s+<pending>\s+80/TCP\s", await Kubectl.OkAsync("get", "svc", "edge", "-n", Ns));
+        Assert.Matches(@"\nedge\s+LoadBalancer\s+\S+\s+<pending>\s+80(:\d+)?/TCP\s", await Kubectl.OkAsync("get", "svc", "edge", "-n", Ns));
 
         var patched = await Kubectl.OkAsync("patch", "svc", "edge", "-n", Ns, "--subresource=status", "--type=merge", "-p",
             """{"metadata":{"labels":{"sneaky":"yes"}},"spec":{"ports":[{"port":81,"targetPort":8080}]},"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.10"}]}}}""");
         Assert.Contains("service/edge patched", patched);
 
-        Assert.Matches(@"\nedge\s+LoadBalancer\s+\S+\s+203\.0\.113\.10\s+80/TCP\s", await Kubectl.OkAsync("get", "svc", "edge", "-n", Ns));
+        Assert.Matches(@"\nedge\s+LoadBalancer\s+\S+\s+203\.0\.113\.10\s+80(:\d+)?/TCP\s", await Kubectl.OkAsync("get", "svc", "edge", "-n", Ns));
         Assert.Matches(@"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\n", await Kubectl.OkAsync("get", "svc", "edge", "-n", Ns, "--subresource=status"));
         Assert.Equal("203.0.113.10|80|", await Kubectl.OkAsync("get", "svc", "edge", "-n", Ns, "--subresource=status", "-o",
             "jsonpath={.status.loadBalancer.ingress[0].ip}|{.spec.ports[0].port}|{.metadata.labels.sneaky}"));
@@ -109,8 +109,17 @@ public sealed class KubectlStatusSubresourceTests(RestaurantCluster cluster) : I
         await Kubectl.OkAsync("patch", "widget", "gear", "-n", Ns, "--subresource=status", "--type=merge", "-p", """{"spec":{"size":7},"status":{"phase":"Ready","ready":3}}""");
         Assert.Equal("3|Ready|3", await Kubectl.OkAsync("get", "widget", "gear", "-n", Ns, "-o", "jsonpath={.spec.size}|{.status.phase}|{.status.ready}"));
 
-        // Server-side apply of the status by a controller: it owns status.phase; another applier changing it conflicts.
-        await Kubectl.OkAsync("apply", "--server-side", "--subresource=status", "--field-manager=widget-controller", "-n", Ns, "-f", await WriteAsync("status-1.yaml", """
+        // Server-side apply of the status by a controller: it takes status.phase from the patch's manager (a conflict
+        // without --force-conflicts); another applier changing it then conflicts with the controller.
+        var (refused, _, conflict) = await Kubectl.RunAsync("apply", "--server-side", "--subresource=status", "--field-manager=widget-controller", "-n", Ns, "-f", await WriteAsync("status-0.yaml", """
+            apiVersion: status.example.com/v1
+            kind: Widget
+            metadata: {name: gear}
+            status: {phase: Serving}
+            """));
+        Assert.NotEqual(0, refused);
+        Assert.Contains("conflict with \"kubectl-patch\" with subresource \"status\" using status.example.com/v1: .status.phase", conflict);
+        await Kubectl.OkAsync("apply", "--server-side", "--subresource=status", "--force-conflicts", "--field-manager=widget-controller", "-n", Ns, "-f", await WriteAsync("status-1.yaml", """
             apiVersion: status.example.com/v1
             kind: Widget
             metadata: {name: gear}
@@ -151,6 +160,40 @@ public sealed class KubectlStatusSubresourceTests(RestaurantCluster cluster) : I
         Assert.Equal(("Namespace", "default", "Active"), ((string?)ns["kind"], (string?)ns["metadata"]!["name"], (string?)ns["status"]!["phase"]));
         var node = (await Kubectl.OkAsync("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
         Assert.Equal("True", await Kubectl.OkAsync("get", "node", node, "--subresource=status", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"));
+    }
+
+    [Fact]
+    public async Task The_hpa_controllers_replicas_are_owned_by_kube_controller_manager_through_scale()
+    {
+        const string Ns = "status-hpa";
+        await Kubectl.OkAsync("create", "namespace", Ns);
+        await Kubectl.OkAsync("create", "deployment", "busy", "--image=nginx:1.27", "--replicas=1", "-n", Ns);
+        await Kubectl.OkAsync("autoscale", "deploy/busy", "--min=3", "--max=5", "--cpu-percent=60", "-n", Ns);
+        cluster.Server.Server.Advance(TimeSpan.FromSeconds(60));
+
+        var deployment = JsonNode.Parse(await Kubectl.OkAsync("get", "deploy", "busy", "-n", Ns, "-o", "json", "--show-managed-fields"))!;
+        Assert.Equal(3, (int)deployment["spec"]!["replicas"]!);
+        var entries = deployment["metadata"]!["managedFields"]!.AsArray();
+        var controller = Assert.Single(entries, e => (string?)e!["manager"] == "kube-controller-manager")!;
+        Assert.Equal(("Update", "apps/v1", "scale"), ((string?)controller["operation"], (string?)controller["apiVersion"], (string?)controller["subresource"]));
+        Assert.Equal("""{"f:spec":{"f:replicas":{}}}""", controller["fieldsV1"]!.ToJsonString());
+        var created = Assert.Single(entries, e => (string?)e!["manager"] == "kubectl-create")!;
+        Assert.False(created["fieldsV1"]!["f:spec"]!.AsObject().ContainsKey("f:replicas"));
+
+        // As against a real cluster, an apply that sets replicas now conflicts with the controller.
+        var (exit, _, error) = await Kubectl.RunAsync("apply", "--server-side", "--field-manager=ops", "-n", Ns, "-f", await WriteAsync("busy.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: busy}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: busy}}
+              template:
+                metadata: {labels: {app: busy}}
+                spec: {containers: [{name: nginx, image: "nginx:1.27"}]}
+            """));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("conflict with \"kube-controller-manager\" with subresource \"scale\" using apps/v1: .spec.replicas", error);
     }
 
     private async Task<string> WriteAsync(string name, string text)
