@@ -62,6 +62,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         WriteEndpoints.Map(app);
         PatchEndpoints.Map(app);
         ScaleEndpoints.Map(app);
+        StatusEndpoints.Map(app);
         EvictionEndpoints.Map(app);
         PodLogEndpoints.Map(app);
         ContainerEndpoints.Map(app);

@@ -41,6 +41,20 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task Deployment_status_is_read_and_patched_through_the_status_subresource_only()
+    {
+        var result = await RunAsync("status", "py-status");
+        Assert.Equal("Deployment", (string?)result["readKind"]);
+        Assert.Contains("Available", result["readConditions"]!.AsArray().Select(n => (string?)n));
+        var expected = result["readConditions"]!.AsArray().Select(n => (string?)n).Append("Audited").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, result["patchedConditions"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(expected, result["conditions"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(1, (int)result["replicas"]!);
+        Assert.Equal("""{"team":"a"}""", result["labels"]!.ToJsonString());
+        Assert.Equal((409, "Conflict"), ((int)result["stale"]!["status"]!, (string?)result["stale"]!["reason"]));
+    }
+
+    [Fact]
     public async Task Watch_stream_sees_added_modified_and_deleted()
     {
         var result = await RunAsync("watch", "py-watch");

@@ -63,7 +63,7 @@ internal sealed class ClusterTarget : IAsyncDisposable
         }
 
         var path = PathOf(parse.GetValue(options.State)!, profile);
-        var engine = (fresh ? null : await SandboxState.LoadAsync(path, null, cancellationToken).ConfigureAwait(false)) ?? new SandboxEngine(profile);
+        var engine = (await SandboxState.OpenAtWallClockAsync(path, profile, TimeProvider.System, fresh, cancellationToken).ConfigureAwait(false))!;
         return new ClusterTarget(new SandboxCluster(engine), engine, () => SandboxState.SaveAsync(engine, path, cancellationToken), null);
     }
 

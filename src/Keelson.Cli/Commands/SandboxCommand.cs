@@ -45,13 +45,7 @@ internal static class SandboxCommand
             }
 
             var directory = parse.GetValue(state)!;
-            // Served times are compared with the reader's own clock (kubectl describe, events), so the sandbox's clock
-            // starts at wall-clock time, whole seconds as the API's timestamps are, and a saved one catches up to it.
-            var wall = TimeProvider.System.GetUtcNow();
-            var now = wall.AddTicks(-(wall.Ticks % TimeSpan.TicksPerSecond));
-            var engine = await SandboxState.LoadAsync(ClusterTarget.PathOf(directory, profile), null, cancellationToken).ConfigureAwait(false)
-                ?? new SandboxEngine(profile, start: now);
-            engine.CatchUpTo(now);
+            var engine = (await SandboxState.OpenAtWallClockAsync(ClusterTarget.PathOf(directory, profile), profile, TimeProvider.System, fresh: false, cancellationToken).ConfigureAwait(false))!;
             var options = new SandboxApiOptions { Port = parse.GetValue(port), Speed = parse.GetValue(speed) };
             var server = await SandboxApiServer.StartAsync(new SandboxCluster(engine), options, cancellationToken).ConfigureAwait(false);
             await using (server.ConfigureAwait(false))

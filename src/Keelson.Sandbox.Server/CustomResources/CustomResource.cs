@@ -9,7 +9,8 @@ namespace Keelson.Sandbox.Server.CustomResources;
 /// <param name="Categories">The categories (<c>kubectl get all</c> takes <c>all</c>).</param>
 /// <param name="Singular">The singular name.</param>
 /// <param name="ListKind">The kind of lists.</param>
-public sealed record CustomResource(string Definition, JsonObject Schema, IReadOnlyList<PrinterColumn> Columns, IReadOnlyList<string> Categories, string Singular, string ListKind);
+/// <param name="Status">Whether the version declares <c>subresources.status</c>: status is then written only through <c>/status</c>.</param>
+public sealed record CustomResource(string Definition, JsonObject Schema, IReadOnlyList<PrinterColumn> Columns, IReadOnlyList<string> Categories, string Singular, string ListKind, bool Status = false);
 
 /// <summary>One <c>additionalPrinterColumns</c> entry.</summary>
 /// <param name="Name">The header.</param>

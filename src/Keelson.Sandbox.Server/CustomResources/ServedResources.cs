@@ -82,7 +82,8 @@ internal sealed class ServedResources(SandboxGate gate, WatchHistory history)
                 columns,
                 Strings(names["categories"]),
                 (string?)names["singular"] is { Length: > 0 } singular ? singular : kind.ToLowerInvariant(),
-                (string?)names["listKind"] is { Length: > 0 } listKind ? listKind : kind + "List");
+                (string?)names["listKind"] is { Length: > 0 } listKind ? listKind : kind + "List",
+                version["subresources"]?["status"] is JsonObject);
             yield return new ApiResource(
                 (string?)spec["group"] ?? "", (string?)version["name"] ?? "", kind, (string?)names["plural"] ?? "", (string?)spec["scope"] != "Cluster", shortNames, Custom: custom);
         }

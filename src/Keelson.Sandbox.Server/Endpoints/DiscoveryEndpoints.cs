@@ -89,6 +89,11 @@ internal static class DiscoveryEndpoints
                 ShortNames = r.ShortNames.Count == 0 ? null : [.. r.ShortNames],
                 Categories = ResourceCatalog.Categories(r),
             });
+            if (r.HasStatus)
+            {
+                resources.Add(new V1APIResource { Name = r.Plural + "/status", SingularName = "", Namespaced = r.Namespaced, Kind = r.Kind, Verbs = ["get", "patch", "update"] });
+            }
+
             if (r.Scalable)
             {
                 resources.Add(new V1APIResource { Name = r.Plural + "/scale", SingularName = "", Namespaced = true, Group = "autoscaling", Version = "v1", Kind = "Scale", Verbs = ["get", "patch", "update"] });

@@ -112,8 +112,8 @@ internal static class PatchEndpoints
         return (StoredObjects.Replace(cluster, target, merged, options.DryRun, ownership), false);
     }
 
-    // The API server's apply conflict: 409 Conflict, one FieldManagerConflict cause per field (kubectl prints the message).
-    private static ApiException ConflictOf(FieldConflictException conflict) =>
+    /// <summary>The API server's apply conflict: 409 Conflict, one FieldManagerConflict cause per field (kubectl prints the message).</summary>
+    internal static ApiException ConflictOf(FieldConflictException conflict) =>
         new(StatusCodes.Status409Conflict, "Conflict", conflict.Message)
         {
             Causes = [.. conflict.Conflicts.Select(c => (JsonNode)new JsonObject

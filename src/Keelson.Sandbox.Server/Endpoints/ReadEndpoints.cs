@@ -91,7 +91,8 @@ internal static class ReadEndpoints
     private static string Key(IKubernetesObject<V1ObjectMeta> resource) =>
         resource.Metadata.NamespaceProperty is { Length: > 0 } ns ? $"{ns}/{resource.Metadata.Name}" : resource.Metadata.Name;
 
-    private static IResult Get(HttpContext context, SandboxGate gate)
+    /// <summary>GET of one object, as JSON or as a Table (also the <c>/status</c> subresource's GET).</summary>
+    internal static IResult Get(HttpContext context, SandboxGate gate)
     {
         var target = ResourceTarget.From(context);
         var table = TableRequest.From(context.Request);

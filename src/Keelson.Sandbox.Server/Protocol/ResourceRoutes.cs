@@ -13,4 +13,7 @@ internal static class ResourceRoutes
 
     /// <summary>A subresource of a namespaced object, e.g. <c>deployments/x/scale</c> or <c>pods/x/log</c>.</summary>
     public static IEnumerable<string> Subresource(string subresource) => Prefixes.Select(p => $"{p}/namespaces/{{namespace}}/{{resource}}/{{name}}/{subresource}");
+
+    /// <summary>A subresource of a cluster-scoped object, e.g. <c>nodes/x/status</c>.</summary>
+    public static IEnumerable<string> ClusterSubresource(string subresource) => Prefixes.Select(p => $"{p}/{{resource}}/{{name}}/{subresource}");
 }

@@ -11,11 +11,21 @@ namespace Keelson.Sandbox.Server.Resources;
 /// <param name="Custom">For a kind a CustomResourceDefinition in the store defines: what the definition says about it.</param>
 public sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced, IReadOnlyList<string> ShortNames, bool Scalable = false, CustomResources.CustomResource? Custom = null)
 {
+    // The built-in kinds whose status the API server serves as a subresource (and keeps out of main-resource writes).
+    private static readonly HashSet<string> StatusKinds = new(StringComparer.Ordinal)
+    {
+        "Namespace", "Node", "Pod", "Service", "PersistentVolumeClaim", "PersistentVolume", "ResourceQuota", "Deployment", "ReplicaSet",
+        "StatefulSet", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress",
+    };
+
     /// <summary>The verbs every served resource supports.</summary>
     public static readonly IReadOnlyList<string> Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
     /// <summary><c>group/version</c>, or just the version for the core group.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>Whether a <c>/status</c> subresource is served: built-in kinds with a status, custom kinds whose definition declares one.</summary>
+    public bool HasStatus => Custom is not null ? Custom.Status : Group is "" or "apps" or "batch" or "autoscaling" or "policy" or "networking.k8s.io" && StatusKinds.Contains(Kind);
 
     /// <summary>The lower-case singular name, as kubectl accepts it.</summary>
     public string Singular => Custom?.Singular ?? Kind.ToLowerInvariant();

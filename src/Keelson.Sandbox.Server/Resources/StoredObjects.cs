@@ -28,6 +28,12 @@ internal static class StoredObjects
     /// </summary>
     public static IKubernetesObject<V1ObjectMeta> Create(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun, FieldOwnership ownership)
     {
+        // A kind with a status subresource starts without one (a node registers with its status, as the kubelet does).
+        if (target.Resource.HasStatus && target.Resource.Kind != "Node")
+        {
+            body.Remove("status");
+        }
+
         var resource = Admit(target, body);
         var meta = resource.Metadata;
         RefuseManualJobSelector(resource, body);
@@ -57,6 +63,12 @@ internal static class StoredObjects
     /// </summary>
     public static IKubernetesObject<V1ObjectMeta> Replace(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun, FieldOwnership ownership)
     {
+        if (target.Resource.HasStatus)
+        {
+            // Status is written through /status only: a main-resource write keeps the stored one.
+            KeepStatus(body, ResourceViews.ToNode(Get(cluster, target), target.Resource));
+        }
+
         var resource = Admit(target, body);
         RequireName(target, resource.Metadata);
         if (resource.Metadata.Name != target.RequiredName)
@@ -73,6 +85,85 @@ internal static class StoredObjects
         resource.Metadata.ManagedFields = ownership.Record(existing, resource, target.Resource, cluster.Engine.Clock.UtcDateTime);
         return Apply(cluster, resource, dryRun);
     }
+
+    /// <summary>
+    /// PUT or PATCH through <c>/status</c>: only the status of <paramref name="body"/> (the whole object, as upstream
+    /// takes it) is written; spec and metadata, labels and annotations included, stay as stored. A stale
+    /// resourceVersion is a 409; an unchanged status stores nothing. A dry run stores nothing.
+    /// </summary>
+    public static IKubernetesObject<V1ObjectMeta> ReplaceStatus(SandboxCluster cluster, ResourceTarget target, JsonObject body, bool dryRun, FieldOwnership ownership)
+    {
+        var existing = Get(cluster, target);
+        var version = body["metadata"]?["resourceVersion"]?.GetValue<string>();
+        if (!string.IsNullOrEmpty(version) && version != existing.Metadata.ResourceVersion)
+        {
+            throw ApiException.Conflict(target.Resource.Plural, target.RequiredName);
+        }
+
+        if (body["metadata"]?["name"]?.GetValue<string>() is { Length: > 0 } name && name != target.RequiredName)
+        {
+            throw ApiException.BadRequest($"the name of the object ({name}) does not match the name on the URL ({target.Name})");
+        }
+
+        // The written status is read through the resource's own version (an autoscaling/v1 HPA's view) and only it
+        // is carried over to a copy of the stored object.
+        var live = ResourceViews.ToNode(existing, target.Resource);
+        var updated = live.DeepClone().AsObject();
+        KeepStatus(updated, body);
+        var written = ApiJson.ToModel(ResourceViews.ToStored(updated, target.Resource), ResourceViews.StoredType(target.Resource));
+        var result = KubeObjects.Clone(existing);
+        CopyStatus(written, result);
+        result.Metadata.ManagedFields = ownership.Record(existing, result, target.Resource, cluster.Engine.Clock.UtcDateTime);
+        if (StatusJson(result) == StatusJson(existing) && ApiJson.ToNode(result.Metadata).ToJsonString() == ApiJson.ToNode(existing.Metadata).ToJsonString())
+        {
+            return KubeObjects.Clone(existing);
+        }
+
+        if (dryRun)
+        {
+            return result;
+        }
+
+        cluster.Engine.Store.Update(result);
+        cluster.Engine.Settle();
+        return KubeObjects.Clone(cluster.Engine.Store.Get(StoreKey.Of(result)) ?? result);
+    }
+
+    // Sets (or removes) the status of an object's JSON to that of another.
+    private static void KeepStatus(JsonObject into, JsonObject from)
+    {
+        if (from["status"] is { } status)
+        {
+            into["status"] = status.DeepClone();
+        }
+        else
+        {
+            into.Remove("status");
+        }
+    }
+
+    private static void CopyStatus(IKubernetesObject<V1ObjectMeta> from, IKubernetesObject<V1ObjectMeta> to)
+    {
+        if (from is CustomObject custom && to is CustomObject target)
+        {
+            target.Content ??= new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+            if (custom.Content?.TryGetValue("status", out var status) == true)
+            {
+                target.Content["status"] = status.Clone();
+            }
+            else
+            {
+                target.Content.Remove("status");
+            }
+
+            return;
+        }
+
+        var property = from.GetType().GetProperty("Status") ?? throw new InvalidOperationException($"{from.Kind} has no status");
+        property.SetValue(to, property.GetValue(from));
+    }
+
+    private static string StatusJson(IKubernetesObject<V1ObjectMeta> resource) => ApiJson.ToNode(resource)["status"]?.ToJsonString() ?? "";
 
     /// <summary>
     /// DELETE: a scheduled pod is terminated gracefully (the kubelet removes it, its controller replaces it) and

@@ -31,10 +31,30 @@ public sealed class ServiceRows : IRowPrinter
         [
             spec?.Type ?? "ClusterIP",
             spec?.ClusterIP ?? "<none>",
-            spec?.Type == "LoadBalancer" ? "<pending>" : "<none>",
+            ExternalIp(service),
             string.Join(',', ports) is { Length: > 0 } joined ? joined : "<none>",
             Age.Since(service.Metadata.CreationTimestamp, now),
             TableBuilder.LabelList(spec?.Selector),
         ];
+    }
+
+    // The printer's getServiceExternalIP: spec.externalIPs, and for a load balancer the addresses its status reports
+    // (written through /status by a load balancer controller), else <pending>.
+    private static string ExternalIp(V1Service service)
+    {
+        var external = service.Spec?.ExternalIPs ?? [];
+        switch (service.Spec?.Type ?? "ClusterIP")
+        {
+            case "ClusterIP" or "NodePort":
+                return external.Count > 0 ? string.Join(',', external) : "<none>";
+            case "LoadBalancer":
+                var balancer = (service.Status?.LoadBalancer?.Ingress ?? []).Select(i => string.IsNullOrEmpty(i.Ip) ? i.Hostname : i.Ip).Where(a => !string.IsNullOrEmpty(a));
+                var all = balancer.Concat(external).ToList();
+                return all.Count > 0 ? string.Join(',', all) : "<pending>";
+            case "ExternalName":
+                return service.Spec?.ExternalName ?? "";
+            default:
+                return "<unknown>";
+        }
     }
 }

@@ -325,7 +325,8 @@ public sealed class DeploymentController : IController
             AvailableReplicas = available,
             UnavailableReplicas = Math.Max(replicas - available, 0),
             ObservedGeneration = deployment.Metadata.Generation,
-            Conditions = [nextAvailable, nextProgressing],
+            // Conditions of other types (written through /status by someone else) are kept, as upstream's controller keeps them.
+            Conditions = [nextAvailable, nextProgressing, .. (previous?.Conditions ?? []).Where(c => c.Type is not ("Available" or "Progressing"))],
         };
         context.Store.Update(deployment);
     }

@@ -150,8 +150,12 @@ public sealed class HorizontalPodAutoscalerController : IController
         _ => 0,
     };
 
+    /// <summary>The field manager upstream's controllers write as.</summary>
+    public const string ControllerManager = "kube-controller-manager";
+
     private static void SetReplicas(SandboxContext context, IKubernetesObject<V1ObjectMeta> resource, int replicas)
     {
+        var before = Fields.FieldOwnershipJson.Of(resource);
         switch (resource)
         {
             case V1Deployment d: d.Spec.Replicas = replicas; break;
@@ -159,6 +163,10 @@ public sealed class HorizontalPodAutoscalerController : IController
             case V1ReplicaSet r: r.Spec.Replicas = replicas; break;
         }
 
+        // Upstream's HPA controller writes through /scale: kube-controller-manager takes spec.replicas, as managedFields shows.
+        resource.Metadata.ManagedFields = Fields.FieldManager.Encode(Fields.FieldManager.Update(
+            resource.Kind, before, Fields.FieldOwnershipJson.Of(resource), Fields.FieldManager.Decode(resource.Metadata.ManagedFields),
+            ControllerManager, resource.ApiVersion, "scale", Fields.FieldOwnershipJson.Seconds(context.Now)));
         context.Store.Update(resource, specChanged: true);
     }
 

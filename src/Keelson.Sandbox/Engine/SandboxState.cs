@@ -84,6 +84,30 @@ public static class SandboxState
             ? item.Deserialize<Store.CustomObject>(ManifestYaml.JsonOptions) ?? throw new InvalidDataException("a saved object is null")
             : KubeObjects.FromJson(item.ToJsonString());
 
+    /// <summary>
+    /// The saved sandbox at <paramref name="path"/> caught up to <paramref name="wall"/>'s time, else (or when
+    /// <paramref name="fresh"/>) a new one of <paramref name="profile"/> starting then; null when there is neither.
+    /// </summary>
+    /// <remarks>
+    /// kubectl computes the ages in <c>describe</c> and <c>events</c> from its own clock, so a sandbox a user can
+    /// reach starts at wall-clock time (whole seconds, as the API's timestamps are) rather than at
+    /// <see cref="VirtualClock.DefaultStart"/>; callers wanting repeatable times construct the engine themselves.
+    /// </remarks>
+    public static async Task<SandboxEngine?> OpenAtWallClockAsync(string path, ClusterProfile? profile, TimeProvider wall, bool fresh, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wall);
+        var now = wall.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        var engine = fresh ? null : await LoadAsync(path, null, cancellationToken).ConfigureAwait(false);
+        if (engine is null)
+        {
+            return profile is null ? null : new SandboxEngine(profile, start: now);
+        }
+
+        engine.CatchUpTo(now);
+        return engine;
+    }
+
     /// <summary>Reads a saved sandbox, or null when there is none at <paramref name="path"/>.</summary>
     public static async Task<SandboxEngine?> LoadAsync(string path, SandboxOptions? options, CancellationToken cancellationToken)
     {

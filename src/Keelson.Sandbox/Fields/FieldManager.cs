@@ -60,7 +60,7 @@ public static class FieldManager
     public static IReadOnlyList<ManagerEntry> Update(string kind, JsonObject? before, JsonObject after, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, string? subresource, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var comparison = FieldSets.Compare(kind, before, after);
+        var comparison = FieldSets.Compare(kind, before, after, status: subresource == StatusSubresource);
         var self = new ManagerEntry(manager, ManagerEntry.Update, apiVersion, subresource, now, FieldSet.Empty);
         var result = new List<ManagerEntry>();
         ManagerEntry? previous = null;
@@ -96,16 +96,27 @@ public static class FieldManager
     /// Server-side apply of <paramref name="applied"/> by <paramref name="manager"/> onto <paramref name="live"/>
     /// (null: the apply creates the object): the object to store and its entries. Throws
     /// <see cref="FieldConflictException"/> when it would change fields other managers own, unless <paramref name="force"/>.
+    /// Through the <c>status</c> subresource (<paramref name="subresource"/>) only the configuration's status is applied.
     /// </summary>
-    public static (JsonObject Object, IReadOnlyList<ManagerEntry> Entries) Apply(string kind, JsonObject? live, JsonObject applied, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, bool force, DateTime now)
+    public static (JsonObject Object, IReadOnlyList<ManagerEntry> Entries) Apply(string kind, JsonObject? live, JsonObject applied, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, bool force, DateTime now, string? subresource = null)
     {
         ArgumentNullException.ThrowIfNull(applied);
         ArgumentNullException.ThrowIfNull(entries);
+        var status = subresource == StatusSubresource;
         var configuration = applied.DeepClone().AsObject();
-        configuration.Remove("status");
+        if (status)
+        {
+            // The status strategy keeps everything but status from the live object, metadata included.
+            configuration = new JsonObject { ["status"] = configuration["status"]?.DeepClone() ?? new JsonObject() };
+        }
+        else
+        {
+            configuration.Remove("status");
+        }
+
         (configuration["metadata"] as JsonObject)?.Remove("managedFields");
-        var appliedSet = FieldSets.Applied(kind, configuration);
-        var self = new ManagerEntry(manager, ManagerEntry.Apply, apiVersion, null, now, appliedSet);
+        var appliedSet = FieldSets.Applied(kind, configuration, status);
+        var self = new ManagerEntry(manager, ManagerEntry.Apply, apiVersion, subresource, now, appliedSet);
         if (live is null)
         {
             return (configuration, Owned(kind, configuration, [self]));
@@ -126,7 +137,7 @@ public static class FieldManager
             Prune(kind, merged, previous.Fields, others.Aggregate(appliedSet, (owned, e) => owned.Union(e.Fields)));
         }
 
-        var comparison = FieldSets.Compare(kind, live, merged);
+        var comparison = FieldSets.Compare(kind, live, merged, status);
         var conflicts = others
             .SelectMany(e => e.Fields.Intersect(comparison.Changed).Paths.Select(p => new FieldConflict(e, p)))
             .OrderBy(c => c.Owner.Manager, StringComparer.Ordinal).ThenBy(c => c.Path)
@@ -166,6 +177,9 @@ public static class FieldManager
         result.Add(self with { Time = unchanged ? previous!.Time : now });
         return Owned(kind, resource, result);
     }
+
+    /// <summary>The subresource whose writes own <c>status</c> and nothing else.</summary>
+    public const string StatusSubresource = "status";
 
     /// <summary>The owner of every field of an object that had no managed fields when it was first applied to.</summary>
     public const string BeforeFirstApply = "before-first-apply";
@@ -218,7 +232,7 @@ public static class FieldManager
     // Nobody owns a field the object does not have; entries left with nothing go.
     private static IReadOnlyList<ManagerEntry> Owned(string kind, JsonObject resource, List<ManagerEntry> entries)
     {
-        var existing = FieldSets.Existing(kind, resource);
+        var existing = FieldSets.Ownable(kind, resource);
         return [.. entries.Select(e => e with { Fields = e.Fields.Within(existing) }).Where(e => !e.Fields.IsEmpty)];
     }
 }

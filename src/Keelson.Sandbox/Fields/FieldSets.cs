@@ -16,7 +16,8 @@ public sealed record FieldComparison(FieldSet Added, FieldSet Modified, FieldSet
 /// The field sets of structured-merge-diff on JSON objects: the fields an applied configuration sets
 /// (<see cref="Applied"/>), every path an object has (<see cref="Existing"/>), and the comparison an update is
 /// recorded from (<see cref="Compare"/>). The metadata the server owns (name, uid, resourceVersion...), the
-/// managed fields themselves and <c>status</c> are never owned through the main resource.
+/// managed fields themselves and <c>status</c> are never owned through the main resource; through the <c>status</c>
+/// subresource (<c>status: true</c>) only <c>status</c> is.
 /// </summary>
 public static class FieldSets
 {
@@ -29,15 +30,17 @@ public static class FieldSets
         FieldPath.Of("metadata", "deletionTimestamp"), FieldPath.Of("metadata", "deletionGracePeriodSeconds"),
     ];
 
-    private static readonly FieldPath[] NeverOwned = [FieldPath.Of("metadata", "managedFields"), FieldPath.Of("status")];
+    private static readonly FieldPath Status = FieldPath.Of("status");
+
+    private static readonly FieldPath[] NeverOwned = [FieldPath.Of("metadata", "managedFields"), Status];
 
     /// <summary>The fields an applied configuration sets: leaves, atomic values and associative list items (with <c>.</c>).</summary>
-    public static FieldSet Applied(string kind, JsonObject applied)
+    public static FieldSet Applied(string kind, JsonObject applied, bool status = false)
     {
         ArgumentNullException.ThrowIfNull(applied);
         var paths = new List<FieldPath>();
         Walk(kind, applied, FieldPath.Root, [], paths, markObjects: false);
-        return Clean(FieldSet.Of(paths));
+        return Clean(FieldSet.Of(paths), status);
     }
 
     /// <summary>Every path of an object, objects and items included: what anyone can own.</summary>
@@ -49,13 +52,23 @@ public static class FieldSets
         return Clean(FieldSet.Of(paths));
     }
 
+    /// <summary>Every path anyone can own, through the main resource or the <c>status</c> subresource.</summary>
+    public static FieldSet Ownable(string kind, JsonObject resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var paths = new List<FieldPath>();
+        Walk(kind, resource, FieldPath.Root, [], paths, markObjects: true);
+        var all = FieldSet.Of(paths);
+        return Clean(all).Union(Clean(all, status: true));
+    }
+
     /// <summary>
     /// The changes from <paramref name="before"/> (null: the empty object of the kind) to <paramref name="after"/>:
     /// a value that differs is modified; a field, object or item that appears is added (an object's own path too,
     /// which <c>FieldsV1</c> shows as <c>"."</c>) and one that goes is removed. Empty objects and lists are compared
     /// as values.
     /// </summary>
-    public static FieldComparison Compare(string kind, JsonObject? before, JsonObject after)
+    public static FieldComparison Compare(string kind, JsonObject? before, JsonObject after, bool status = false)
     {
         ArgumentNullException.ThrowIfNull(after);
         var added = new List<FieldPath>();
@@ -63,7 +76,7 @@ public static class FieldSets
         var removed = new List<FieldPath>();
         var walker = new Comparer(kind, added, modified, removed);
         walker.Node(before ?? EmptyObject(kind, after), after, FieldPath.Root, []);
-        return new(Clean(FieldSet.Of(added)), Clean(FieldSet.Of(modified)), Clean(FieldSet.Of(removed)));
+        return new(Clean(FieldSet.Of(added), status), Clean(FieldSet.Of(modified), status), Clean(FieldSet.Of(removed), status));
     }
 
     /// <summary>
@@ -110,8 +123,9 @@ public static class FieldSets
     // A pod spec's containers are not omitempty: the zero value has the list (null), so it is never "added".
     private static JsonObject EmptyPodSpec() => new() { ["containers"] = new JsonArray() };
 
-    private static FieldSet Clean(FieldSet set) =>
-        set.Without(NeverOwned).Except(FieldSet.Of(Stripped)).Except(FieldSet.Of([FieldPath.Root]));
+    private static FieldSet Clean(FieldSet set, bool status = false) =>
+        status ? FieldSet.Of(set.Paths.Where(p => p.StartsWith(Status) && p != Status))
+        : set.Without(NeverOwned).Except(FieldSet.Of(Stripped)).Except(FieldSet.Of([FieldPath.Root]));
 
     private static void Walk(string kind, JsonNode? node, FieldPath at, List<string> fields, List<FieldPath> paths, bool markObjects)
     {

@@ -264,7 +264,7 @@ public sealed partial class DeploymentClusters(IOptions<ServerOptions> options, 
         public static async Task<EmbeddedSandbox?> StartAsync(string name, ClusterProfile? profile, string directory, double speed, CancellationToken cancellationToken)
         {
             var statePath = Path.Combine(directory, name + ".json");
-            var engine = await SandboxState.LoadAsync(statePath, null, cancellationToken).ConfigureAwait(false) ?? (profile is null ? null : new SandboxEngine(profile));
+            var engine = await SandboxState.OpenAtWallClockAsync(statePath, profile, TimeProvider.System, fresh: false, cancellationToken).ConfigureAwait(false);
             if (engine is null)
             {
                 return null;

@@ -249,6 +249,43 @@ def scenario_crd(core, ns):
     }
 
 
+def scenario_status(core, ns):
+    apps = client.AppsV1Api()
+    labels = {"app": "web"}
+    apps.create_namespaced_deployment(ns, client.V1Deployment(
+        metadata=client.V1ObjectMeta(name="web", labels={"team": "a"}),
+        spec=client.V1DeploymentSpec(
+            replicas=1,
+            selector=client.V1LabelSelector(match_labels=labels),
+            template=client.V1PodTemplateSpec(
+                metadata=client.V1ObjectMeta(labels=labels),
+                spec=client.V1PodSpec(containers=[client.V1Container(name="web", image="nginx:1.27")])))))
+    read = apps.read_namespaced_deployment_status("web", ns)
+    # Through /status only the status changes: the spec and the label in the same patch are ignored.
+    patched = apps.patch_namespaced_deployment_status("web", ns, {
+        "metadata": {"labels": {"sneaky": "yes"}},
+        "spec": {"replicas": 5},
+        "status": {"conditions": [{"type": "Audited", "status": "True", "reason": "Checked", "message": "by the auditor"}]},
+    })
+    # Through the main resource the status is ignored.
+    apps.patch_namespaced_deployment("web", ns, {"status": {"conditions": [{"type": "Sneaked", "status": "True"}]}})
+    after = apps.read_namespaced_deployment("web", ns)
+    try:
+        apps.replace_namespaced_deployment_status("web", ns, read)
+        stale = None
+    except client.exceptions.ApiException as e:
+        stale = {"status": e.status, "reason": json.loads(e.body)["reason"]}
+    return {
+        "readKind": read.kind,
+        "readConditions": sorted(c.type for c in (read.status.conditions or [])),
+        "patchedConditions": sorted(c.type for c in (patched.status.conditions or [])),
+        "conditions": sorted(c.type for c in (after.status.conditions or [])),
+        "replicas": after.spec.replicas,
+        "labels": after.metadata.labels,
+        "stale": stale,
+    }
+
+
 def main():
     kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
     config.load_kube_config(config_file=kubeconfig)
