@@ -167,7 +167,7 @@ public sealed class GrpcInferenceTests : IAsyncLifetime, IDisposable
         var roleData = Directory.CreateTempSubdirectory("keelson-grpc-role-").FullName;
         var role = InferenceApp.Build(["--urls", roleUrl, "--Keelson:DataDirectory", roleData, "--Keelson:Models:GrpcPort", Invariant(rolePort),
             "--Keelson:Models:Registry", url, "--Keelson:Models:RegistryDemo", "true", "--Keelson:Models:Tenant", Tenant, "--Keelson:Models:Model", "ranker",
-            "--Keelson:Models:AliasRefresh", "00:00:00"]);
+            "--Keelson:Models:Version", "1"]);
         await role.StartAsync();
         try
         {
@@ -211,10 +211,11 @@ public sealed class GrpcInferenceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_grpc_port_speaks_only_grpc_and_rest_stays_on_its_own()
     {
-        // REST on the HTTP/1.1 address is unchanged; the gRPC address refuses HTTP/1.1 (it is HTTP/2 only, without TLS).
+        // REST on the HTTP/1.1 address is unchanged; the gRPC address refuses HTTP/1.1 (Kestrel's 400 for an HTTP/2-only endpoint).
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/v2/health/live", UriKind.Relative))).StatusCode);
         using var plain = new HttpClient();
-        await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetAsync(new Uri($"http://127.0.0.1:{grpcPort}/v2/health/live")));
+        using var refused = await plain.GetAsync(new Uri($"http://127.0.0.1:{grpcPort}/v2/health/live"));
+        Assert.Equal((HttpStatusCode.BadRequest, new Version(1, 1)), (refused.StatusCode, refused.Version));
 
         // A gRPC call on the REST address is not answered as gRPC.
         var answers = await CallAsync(new Uri(url).Port, Call("ServerLive"));
@@ -240,7 +241,7 @@ public sealed class GrpcInferenceTests : IAsyncLifetime, IDisposable
 
     private static JsonObject Call(string rpc, JsonObject? request = null, JsonObject? metadata = null) => new()
     {
-        ["rpc"] = rpc, ["request"] = request ?? [], ["metadata"] = metadata?.DeepClone() ?? new JsonObject(),
+        ["rpc"] = rpc, ["request"] = request?.DeepClone() ?? new JsonObject(), ["metadata"] = metadata?.DeepClone() ?? new JsonObject(),
     };
 
     private static JsonObject Typed(string model, string input, long[] shape, string field, string values, string? id = null, string? version = null)
