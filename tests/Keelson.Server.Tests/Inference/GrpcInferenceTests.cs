@@ -162,12 +162,45 @@ public sealed class GrpcInferenceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_inference_role_serves_grpc_for_its_pulled_model_once_loaded()
     {
+        // The Deployment Keelson renders for a registry model with grpc: true: a second port, in the Service and the NetworkPolicy.
+        var parsed = Keelson.Spec.Parsing.StackParser.Parse($$"""
+            apiVersion: keelson.dev/v1alpha1
+            kind: Stack
+            metadata:
+              tenant: {{Tenant}}
+              environment: prod
+            cluster:
+              profile: aws-general
+            components:
+              - name: scorer
+                kind: model
+                registry: {server: "{{url}}", tenant: {{Tenant}}, model: ranker, version: 1, grpc: true}
+                replicas: 1
+              - name: web
+                kind: service
+                image: nginx:1.27
+                port: 8080
+                replicas: 1
+                dependsOn: [scorer]
+            """, "stack.yaml");
+        Assert.True(parsed.Succeeded, string.Join("\n", parsed.Diagnostics));
+        var objects = Keelson.Rendering.ManifestRenderer.Default.Render(Keelson.Planning.Planner.Default.Plan(parsed.Value!).Plan!).Objects.Select(o => o.Resource).ToList();
+        var container = Assert.Single(objects.OfType<k8s.Models.V1Deployment>().Single(d => d.Metadata.Name == "scorer").Spec.Template.Spec.Containers);
+        Assert.Equal([("http", 8000), ("grpc", 8081)], container.Ports.Select(p => (p.Name, p.ContainerPort)));
+        Assert.Contains(objects.OfType<k8s.Models.V1Service>(), v => v.Spec.Ports.Select(p => (p.Name, p.Port)).SequenceEqual([("http", 8000), ("grpc", 8081)]));
+        Assert.Contains(objects.OfType<k8s.Models.V1NetworkPolicy>(), n => n.Spec.Ingress?.Any(rule => rule.Ports?.Select(p => p.Port.Value).SequenceEqual(["8000", "8081"]) == true) == true);
+        var args = container.Args.ToList();
+        Assert.Equal(["serve", "--role", "inference"], args[..3]);
+        Assert.Equal("8081", args[args.IndexOf("--Keelson:Models:GrpcPort") + 1]);
+
+        // Run with those arguments, on free loopback ports and a writable directory, reading the registry's demo database.
         var rolePort = FreePort();
         var roleUrl = $"http://127.0.0.1:{FreePort()}";
         var roleData = Directory.CreateTempSubdirectory("keelson-grpc-role-").FullName;
-        var role = InferenceApp.Build(["--urls", roleUrl, "--Keelson:DataDirectory", roleData, "--Keelson:Models:GrpcPort", Invariant(rolePort),
-            "--Keelson:Models:Registry", url, "--Keelson:Models:RegistryDemo", "true", "--Keelson:Models:Tenant", Tenant, "--Keelson:Models:Model", "ranker",
-            "--Keelson:Models:Version", "1"]);
+        args[args.IndexOf("--urls") + 1] = roleUrl;
+        args[args.IndexOf("--Keelson:Models:GrpcPort") + 1] = Invariant(rolePort);
+        args[args.IndexOf("--Keelson:DataDirectory") + 1] = roleData;
+        var role = InferenceApp.Build([.. args[3..], "--Keelson:Models:RegistryDemo", "true"]);
         await role.StartAsync();
         try
         {
