@@ -42,7 +42,9 @@ internal static class InferenceBench
             }
 
             var port = FreePort();
-            await using var app = ServerApp.Build(["--urls", $"http://127.0.0.1:{port}", "--Keelson:DataDirectory", data, "--Logging:LogLevel:Default", "Warning"]);
+            var grpcPort = FreePort();
+            await using var app = ServerApp.Build(["--urls", $"http://127.0.0.1:{port}", "--Keelson:DataDirectory", data, "--Logging:LogLevel:Default", "Warning",
+                "--Keelson:Models:GrpcPort", grpcPort.ToString(CultureInfo.InvariantCulture)]);
             await app.StartAsync();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             await SetUpAsync(http, file, wide);
@@ -51,6 +53,17 @@ internal static class InferenceBench
                 foreach (var clients in new[] { 1, 16 })
                 {
                     rows.Add(Row($"V2 `POST /v2/models/{model}/infer`", clients, batching, await MeasureAsync(clients, duration, () => InferAsync(http, model))));
+                }
+            }
+
+            // The same model over gRPC (typed contents, h2c); one channel multiplexes the clients' calls as gRPC clients do.
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            var grpc = new global::Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            foreach (var (model, batching) in new[] { ("mlp", "off"), ("mlp-batched", "max 16, 500 µs") })
+            {
+                foreach (var clients in new[] { 1, 16 })
+                {
+                    rows.Add(Row($"gRPC `ModelInfer` {model}", clients, batching, await MeasureAsync(clients, duration, () => GrpcInferAsync(grpc, model))));
                 }
             }
 
@@ -81,6 +94,18 @@ internal static class InferenceBench
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private static async Task GrpcInferAsync(global::Inference.GRPCInferenceService.GRPCInferenceServiceClient grpc, string model)
+    {
+        var request = new global::Inference.ModelInferRequest { ModelName = model };
+        request.Inputs.Add(new global::Inference.ModelInferRequest.Types.InferInputTensor
+        {
+            Name = "x", Datatype = "FP32", Shape = { 1, 4 }, Contents = new global::Inference.InferTensorContents { Fp32Contents = { 0.5f, -1.25f, 2f, 3.75f } },
+        });
+        var metadata = new Grpc.Core.Metadata { { "x-keelson-tenant", "bench" } };
+        var response = await grpc.ModelInferAsync(request, metadata);
+        _ = response.Outputs[0].Contents.Fp32Contents.Count;
     }
 
     private static async Task SetUpAsync(HttpClient http, string file, string wide)

@@ -16,6 +16,9 @@ public static class InferenceRole
     /// <summary>Port the role listens on (the OIP V2 REST port of KServe and Triton).</summary>
     public const int Port = 8000;
 
+    /// <summary>Port of the Open Inference Protocol over gRPC when the stack asks for it (cleartext HTTP/2; Triton's is 8001, Keelson's server may hold that).</summary>
+    public const int GrpcPort = 8081;
+
     /// <summary>Writable directory for the pulled model file (an emptyDir; the root filesystem stays read-only).</summary>
     public const string DataDirectory = "/var/lib/keelson";
 
@@ -31,7 +34,7 @@ public static class InferenceRole
         ArgumentNullException.ThrowIfNull(registry);
         return new ContainerContract(
             image,
-            [("http", Port)],
+            registry.Grpc ? [("http", Port), ("grpc", GrpcPort)] : [("http", Port)],
             ProbeKind.Http,
             LivenessPath,
             $"/v2/models/{registry.Model}/ready",
@@ -48,7 +51,7 @@ public static class InferenceRole
     public static IReadOnlyList<string> Args(RegistryModel registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return
+        List<string> args =
         [
             "serve", "--role", "inference",
             "--urls", string.Create(CultureInfo.InvariantCulture, $"http://0.0.0.0:{Port}"),
@@ -58,6 +61,12 @@ public static class InferenceRole
             "--Keelson:Models:Model", registry.Model,
             "--Keelson:Models:Version", registry.Version,
         ];
+        if (registry.Grpc)
+        {
+            args.AddRange(["--Keelson:Models:GrpcPort", GrpcPort.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        return args;
     }
 
     /// <summary>The registry route of the version served.</summary>

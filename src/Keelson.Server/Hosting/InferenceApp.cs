@@ -6,7 +6,7 @@ namespace Keelson.Server;
 /// <summary>
 /// The web application of <c>keelson serve --role inference</c>: one registry model version pulled from a Keelson
 /// server (<c>Keelson:Models:Registry</c>, <c>:Tenant</c>, <c>:Model</c>, <c>:Version</c>) and served on the Open
-/// Inference Protocol V2, with <c>/metrics</c>. Nothing else: no databases, tenant or deployment APIs, console or workers.
+/// Inference Protocol V2 (REST, and gRPC when <c>Keelson:Models:GrpcPort</c> is set), with <c>/metrics</c>. Nothing else: no databases, tenant or deployment APIs, console or workers.
 /// </summary>
 public static class InferenceApp
 {
@@ -22,7 +22,9 @@ public static class InferenceApp
         builder.Services.AddSingleton<ModelMetrics>();
         builder.Services.AddSingleton<PinnedModel>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PinnedModel>());
+        builder.Services.AddSingleton<IV2Models, PinnedV2Models>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+        GrpcEndpoint.Add(builder, settings);
 
         var app = builder.Build();
         app.UseMiddleware<Http.RequestIdMiddleware>();
@@ -32,6 +34,7 @@ public static class InferenceApp
         HttpBasics.UseHttpMetrics(app, metrics.Registry);
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapPinnedInference();
+        GrpcEndpoint.Map(app, settings);
         return app;
     }
 

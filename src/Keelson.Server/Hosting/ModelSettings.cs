@@ -50,6 +50,12 @@ public sealed class ModelSettings
     /// </summary>
     public TimeSpan AliasRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The port of the Open Inference Protocol over gRPC (cleartext HTTP/2, on the host of the first <c>--urls</c>
+    /// address); unset, gRPC is off. 8081 is the port Keelson's manifests use (Triton's own is 8001).
+    /// </summary>
+    public int? GrpcPort { get; set; }
+
     /// <summary>The runtime's options.</summary>
     public InferenceOptions Inference() => new()
     {

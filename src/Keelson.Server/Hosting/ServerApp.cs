@@ -51,6 +51,7 @@ public static class ServerApp
         builder.Services.AddKeelsonConsole();
         builder.Services.AddSingleton<ModelMetrics>();
         builder.Services.AddSingleton<TenantModels>();
+        builder.Services.AddSingleton<IV2Models, RegistryV2Models>();
         builder.Services.Configure<NotificationSettings>(builder.Configuration.GetSection("Keelson:Notifications"));
         builder.Services.AddSingleton<TenantNotifications>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantNotifications>());
@@ -62,6 +63,7 @@ public static class ServerApp
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Keelson"));
         var settings = builder.Configuration.GetSection("Keelson").Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+        GrpcEndpoint.Add(builder, settings);
         // Browsers on another origin (the ECP-AI web UI's dev server) preflight every call that sends X-Demo-Mode or a key;
         // only origins the configuration names are allowed, and without any the middleware is not installed at all.
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
@@ -146,6 +148,7 @@ public static class ServerApp
         api.MapApiKeys();
         api.MapSettings();
         app.MapInference();
+        GrpcEndpoint.Map(app, settings);
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
         app.MapAdvancedMonitoringStream();

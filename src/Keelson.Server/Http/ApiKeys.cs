@@ -18,7 +18,7 @@ public sealed record Caller(bool Admin, string? Tenant)
 /// </summary>
 public sealed class ApiKeyFilter(IssuedKeys keys) : IEndpointFilter
 {
-    private const string ItemKey = "keelson.caller";
+    internal const string ItemKey = "keelson.caller";
 
     /// <summary>The caller the filter established for this request.</summary>
     public static Caller CallerOf(HttpContext context)

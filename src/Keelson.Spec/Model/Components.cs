@@ -351,7 +351,11 @@ public sealed record ModelComponent : Component
 /// <param name="Tenant">Tenant that owns the model.</param>
 /// <param name="Model">Model name in the registry.</param>
 /// <param name="Version">A version number or an alias (<c>production</c> when the stack names neither), resolved once when a replica starts.</param>
-public sealed record RegistryModel(string Server, string Tenant, string Model, string Version);
+public sealed record RegistryModel(string Server, string Tenant, string Model, string Version)
+{
+    /// <summary>Whether the replicas also serve the Open Inference Protocol over gRPC (port <c>grpc</c>, 8081).</summary>
+    public bool Grpc { get; init; }
+}
 
 /// <summary>Model serving formats.</summary>
 public enum ModelFormat

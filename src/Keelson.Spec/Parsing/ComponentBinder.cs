@@ -155,6 +155,9 @@ internal static class ComponentBinder
         ModelUri = m.String("modelUri"),
         Registry = m.Map("registry") is { } r && r.String("model") is { } model
             ? new RegistryModel(r.Required("server"), r.Required("tenant"), model, r.String("alias") ?? r.Int("version")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "production")
+            {
+                Grpc = r.Bool("grpc") ?? false,
+            }
             : null,
         Image = m.String("image"),
         Device = Device(m.String("device") ?? "cpu"),

@@ -66,6 +66,7 @@ public static class StackSchema
             R("model", Of(ScalarType.ModelName, "Model name in the registry.")),
             F("alias", Of(ScalarType.ModelAlias, "Alias to serve, e.g. production (the default) or staging.")),
             F("version", Int("Version number to serve.", 1, int.MaxValue)),
+            F("grpc", Of(ScalarType.Boolean, "Also serve the Open Inference Protocol over gRPC (cleartext HTTP/2) on port 8081.")),
         ])
     {
         Exclusive = [("alias", "version")],

@@ -32,6 +32,21 @@ public sealed class RegistryModelParsingTests
         Assert.Null(component.ModelUri);
         Assert.Equal(("shop", "ranker.v2", version), (component.Registry!.Tenant, component.Registry.Model, component.Registry.Version));
         Assert.StartsWith("http", component.Registry.Server, StringComparison.Ordinal);
+        Assert.False(component.Registry.Grpc);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void Grpc_is_bound_and_anything_but_a_boolean_is_a_located_error(string value, bool expected)
+    {
+        var result = StackParser.Parse(Stack($"    registry: {{server: http://k:8001, tenant: shop, model: m, grpc: {value}}}"), "stack.yaml");
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(expected, Assert.IsType<ModelComponent>(Assert.Single(result.Value!.Components)).Registry!.Grpc);
+
+        var bad = StackParser.Parse(Stack("    registry: {server: http://k:8001, tenant: shop, model: m, grpc: 8081}"), "stack.yaml");
+        Assert.False(bad.Succeeded);
+        Assert.Contains(bad.Diagnostics, d => d.ToString().Contains("components[0].registry.grpc:", StringComparison.Ordinal) && d.Line == 10);
     }
 
     [Theory]
