@@ -41,7 +41,7 @@ playwright="$(ls -d "$root"/tests/Keelson.Server.Tests/bin/Release/net*/.playwri
 # The UI's origin may call the API (CORS) and is served in demo mode whatever X-Demo-Mode says: the UI sends
 # `X-Demo-Mode: false` on some calls and omits it on others, while its own backend has one database.
 KEELSON__DATADIRECTORY="$work/data" dotnet "$server_dll" --urls "$api" \
-  --Keelson:CorsOrigins:0=http://localhost:3000 --Keelson:DemoOrigins:0=http://localhost:3000 --Keelson:DefaultMode=Demo \
+  --Keelson:CorsOrigins:0=http://localhost:3000 --Keelson:DemoOrigins:0=http://localhost:3000 --Keelson:DefaultMode=Demo --Keelson:MutationsPerMinute=1000 \
   >"$work/keelson.log" 2>&1 &
 pids+=($!)
 node "$root/bench/dropin/serve-ui.mjs" "$ui/build" 3000 "$api" >"$work/serve-ui.log" 2>&1 &
@@ -60,8 +60,10 @@ for _ in $(seq 1 240); do
 done
 echo "ui-seed deployment $deployment: $status"
 curl "${H[@]}" -X PUT "$api/api/v1/tenants/ui-seed/alert-settings" -d '{"evaluation_interval":"1s"}' >/dev/null
-curl "${H[@]}" "$api/api/v1/tenants/ui-seed/alerts" -d '{"alert_name":"cpu-high","condition":"cpu_usage > 80","duration":"0s","actions":[]}' >/dev/null ||
-  curl "${H[@]}" "$api/api/v1/tenants/ui-seed/alerts" -d '{"alert_name":"cpu-high","condition":"cpu_usage > 80","duration":"1s","actions":[]}' >/dev/null
+# 60 rules over the pushed CPU, so more alerts fire than the UI's page of 50 holds (its list scrolls to page 2).
+for i in $(seq -w 1 60); do
+  curl "${H[@]}" "$api/api/v1/tenants/ui-seed/alerts" -d "{\"alert_name\":\"cpu-above-$i\",\"condition\":\"cpu_usage > $((20 + 10#$i))\",\"duration\":\"1s\",\"actions\":[]}" >/dev/null
+done
 python3 - "$api" <<'PY'
 import datetime, json, sys, urllib.request
 api = sys.argv[1]
@@ -75,7 +77,12 @@ for minute in range(60, -1, -1):
 request = urllib.request.Request(api + "/api/v1/monitoring", data=json.dumps({"batch": batch}).encode(), headers={"Content-Type": "application/json"})
 print("pushed", json.load(urllib.request.urlopen(request))["samples"], "samples for ui-seed")
 PY
-sleep 3
+for _ in $(seq 1 30); do
+  firing="$(curl "${H[@]}" "$api/api/v1/alerts/?page=1&page_size=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_count"])')"
+  [ "$firing" -gt 50 ] && break
+  sleep 1
+done
+echo "$firing alerts fired"
 
 echo "== the screen walk (Chromium; screenshots in $shots)"
 node "$root/bench/dropin/real-ui-walk.mjs" "$playwright" http://localhost:3000 "$api" "$shots"
