@@ -326,6 +326,16 @@ await screen("CI/CD registry & security policy: system status, test connection, 
   await page.waitForTimeout(800);
 });
 
+// 6. The settings tab's simulator card.
+await screen("settings: simulator health", "settings", async problems => {
+  const health = waitCall(/\/api\/v1\/simulator\/health$/);
+  await tab(/^[^가-힣A-Za-z]*설정$/).first().click();
+  await tab(/시뮬레이터/).click();
+  const body = await (await health).json();
+  if (!["healthy", "unhealthy"].includes(body.status) || !body.message) problems.push(`simulator/health: ${JSON.stringify(body)}`);
+  await page.waitForTimeout(800);
+});
+
 await browser.close();
 const failed = results.filter(r => !r.ok).length;
 console.log(`${results.length - failed}/${results.length} screens passed`);

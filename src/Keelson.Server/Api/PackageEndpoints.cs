@@ -40,7 +40,7 @@ public static class PackageEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/tenants/{tenant_id}/download-package", DownloadStored)
             .WithName("DownloadStoredPackage")
-            .WithSummary("A zip of a stored tenant's manifest tree, README, plan and spec; cloud_provider (aws, ncp, iaas) re-plans it on that cloud's cluster profile.")
+            .WithSummary("A zip of a stored tenant's manifest tree, README, plan and spec (for an id not saved yet: of the body generate-manifests last rendered for it within the hour); cloud_provider (aws, ncp, iaas) re-plans it on that cloud's cluster profile.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
