@@ -25,7 +25,8 @@ public sealed class ManifestDrafts(TimeProvider time)
         var now = time.GetUtcNow();
         if (drafts.Count >= MaxDrafts)
         {
-            foreach (var old in drafts.Where(d => now - d.Value.At > Lifetime || drafts.Count >= MaxDrafts).OrderBy(d => d.Value.At).Take(drafts.Count - MaxDrafts + 1))
+            // The oldest go first: a wizard that is still open generated its body most recently.
+            foreach (var old in drafts.OrderBy(d => d.Value.At).Take(drafts.Count - MaxDrafts + 1))
             {
                 drafts.TryRemove(old.Key, out _);
             }
