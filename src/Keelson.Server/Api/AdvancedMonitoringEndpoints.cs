@@ -86,6 +86,11 @@ public static partial class AdvancedMonitoringEndpoints
             null => options.Value.DefaultMode == ServerMode.Demo,
             _ => (bool?)null,
         };
+        if (mode is false && DemoModeFilter.IsDemoOrigin(http, options.Value))
+        {
+            mode = true;
+        }
+
         using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var caller = mode is { } m ? await keys.AuthenticateAsync(query["api_key"].FirstOrDefault() ?? ApiKeyFilter.Key(http.Request), m, http, cancellationToken).ConfigureAwait(false) : null;
         if (mode is null || caller is null)

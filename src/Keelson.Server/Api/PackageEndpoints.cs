@@ -40,7 +40,7 @@ public static class PackageEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/tenants/{tenant_id}/download-package", DownloadStored)
             .WithName("DownloadStoredPackage")
-            .WithSummary("A zip of a stored tenant's manifest tree, README, plan and spec; cloud_provider (aws, ncp, iaas) re-plans it on that cloud's cluster profile.")
+            .WithSummary("A zip of a stored tenant's manifest tree, README, plan and spec (for an id not saved yet: of the body generate-manifests last rendered for it within the hour); cloud_provider (aws, ncp, iaas) re-plans it on that cloud's cluster profile.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -56,7 +56,7 @@ public static class PackageEndpoints
         return api;
     }
 
-    private static async Task<IResult> Generate(HttpContext http, string tenant_id, string? gpu_type, string? tenancy_mode, string? cloud_provider, CancellationToken cancellationToken)
+    private static async Task<IResult> Generate(HttpContext http, ManifestDrafts drafts, string tenant_id, string? gpu_type, string? tenancy_mode, string? cloud_provider, CancellationToken cancellationToken)
     {
         var (rendered, problem) = await RenderBodyAsync(http, tenant_id, new QueryOptions(gpu_type, tenancy_mode, cloud_provider), cancellationToken).ConfigureAwait(false);
         if (rendered is null)
@@ -64,6 +64,7 @@ public static class PackageEndpoints
             return problem!;
         }
 
+        drafts.Remember(DemoModeFilter.IsDemo(http), tenant_id, rendered.Value.Request);
         return Results.Ok(GeneratedManifests.From(rendered.Value.Manifest));
     }
 
@@ -79,17 +80,20 @@ public static class PackageEndpoints
         return Zip(manifest, "spec.json", JsonSerializer.Serialize(request, SpecJson), null);
     }
 
-    private static async Task<IResult> DownloadStored(HttpContext http, TenantDatabases databases, string tenant_id, string? cloud_provider, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadStored(HttpContext http, TenantDatabases databases, ManifestDrafts drafts, string tenant_id, string? cloud_provider, CancellationToken cancellationToken)
     {
-        if (await databases.For(DemoModeFilter.IsDemo(http)).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
-        {
-            return Problems.NotFound(tenant_id);
-        }
-
         string? profile = null;
         if (!string.IsNullOrEmpty(cloud_provider) && (profile = StackFromRequest.ProfileOfCloud(cloud_provider)) is null)
         {
             return FlatServiceBody.Invalid("The cloud provider is not known", new() { ["cloud_provider"] = [$"'{cloud_provider}' has no price list in Keelson; use {string.Join(", ", StackFromRequest.Clouds)}"] });
+        }
+
+        var demo = DemoModeFilter.IsDemo(http);
+        if (await databases.For(demo).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is not { } tenant)
+        {
+            return drafts.Find(demo, tenant_id) is { } draft
+                ? DownloadDraft(tenant_id, profile is null ? draft : draft with { CloudProvider = cloud_provider!.ToLowerInvariant(), ClusterProfile = null })
+                : Problems.NotFound(tenant_id, $"No tenant '{tenant_id}' is saved and nothing was generated for it in the last hour: save it, call POST /api/v1/tenants/{tenant_id}/generate-manifests first, or POST the service body to this route.");
         }
 
         var (stack, error) = TenantInput.StackOf(tenant.Spec);
@@ -125,6 +129,21 @@ public static class PackageEndpoints
         }
 
         return Zip(ManifestRenderer.Default.Render(plan, new RenderOptions()), stored is null ? "stack.yaml" : "spec.json", spec, note);
+    }
+
+    // What generate-manifests rendered for a tenant that is not saved yet, on the cloud the download names.
+    private static IResult DownloadDraft(string tenantId, TenantRequest request)
+    {
+        var (stack, invalid) = FlatServiceBody.Build(request);
+        if (stack is null)
+        {
+            return FlatServiceBody.Invalid("The request is not valid", invalid);
+        }
+
+        var (plan, problems) = FlatServiceBody.Plan(stack);
+        return plan is null
+            ? FlatServiceBody.Invalid($"Tenant '{tenantId}' cannot be planned on {stack.Cluster.Name}", problems)
+            : Zip(ManifestRenderer.Default.Render(plan, new RenderOptions()), "spec.json", JsonSerializer.Serialize(request, SpecJson), null);
     }
 
     private static async Task<IResult> Preview(HttpContext http, TenantDatabases databases, string tenant_id, CancellationToken cancellationToken)

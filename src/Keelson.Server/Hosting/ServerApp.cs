@@ -27,6 +27,7 @@ public static class ServerApp
             DependencyFailures.Describe(context, context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DependencyFailures))));
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer(Http.OpenApiConventions.ApplyAsync));
         builder.Services.AddSingleton<TenantDatabases>();
+        builder.Services.AddSingleton<Api.ManifestDrafts>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDatabases>());
         builder.Services.AddSingleton<Http.IssuedKeys>();
         builder.Services.AddSingleton<DeploymentClusters>();

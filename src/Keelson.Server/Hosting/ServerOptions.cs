@@ -14,6 +14,12 @@ public sealed class ServerOptions
     /// <summary>Browser origins allowed to call the API (CORS), e.g. <c>http://localhost:3000</c> for the ECP-AI web UI's dev server; none by default.</summary>
     public IList<string> CorsOrigins { get; } = [];
 
+    /// <summary>
+    /// Browser origins whose requests are always served in demo mode, whatever <c>X-Demo-Mode</c> says: the ECP-AI web UI
+    /// sends <c>false</c> on some calls and omits the header on others, while its own backend has a single database.
+    /// </summary>
+    public IList<string> DemoOrigins { get; } = [];
+
     /// <summary>Whether demo-mode requests need an API key too (production requests always do).</summary>
     public bool RequireApiKeyInDemo { get; set; }
 

@@ -62,9 +62,20 @@ public sealed class DemoModeFilter(IOptions<ServerOptions> options) : IEndpointF
                 type: "https://keelson.dev/problems/demo-mode-invalid");
         }
 
+        // Pinning only ever moves a request to demo, where the usual key rules still apply, so a forged Origin gains nothing.
+        demo = demo || IsDemoOrigin(http, options.Value);
         http.Items[ItemKey] = demo;
         http.Response.Headers[ModeHeader] = Name(demo);
         return await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the request comes from a browser origin listed in <see cref="ServerOptions.DemoOrigins"/>.</summary>
+    public static bool IsDemoOrigin(HttpContext context, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var origin = context.Request.Headers.Origin.ToString();
+        return origin.Length > 0 && options.DemoOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Name(bool demo) => demo ? "demo" : "production";

@@ -7,9 +7,9 @@ namespace Keelson.Server.Http;
 public static class Problems
 {
     /// <summary>404 for a tenant id that is not in the selected database.</summary>
-    public static ProblemHttpResult NotFound(string tenantId) => TypedResults.Problem(
+    public static ProblemHttpResult NotFound(string tenantId, string? detail = null) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: $"Tenant '{tenantId}' not found",
-        detail: "No tenant has this id in the selected database (X-Demo-Mode chooses demo or production).", type: "https://keelson.dev/problems/404");
+        detail: detail ?? "No tenant has this id in the selected database (X-Demo-Mode chooses demo or production).", type: "https://keelson.dev/problems/404");
 
     /// <summary>404 for a deployment id that is not in the selected database.</summary>
     public static ProblemHttpResult DeploymentNotFound(string deploymentId) => TypedResults.Problem(

@@ -347,3 +347,58 @@ public sealed class NoCorsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"));
     }
 }
+
+/// <summary>The server as bench/dropin/real-ui.sh runs it for the ECP-AI web UI: its origin allowed and pinned to demo.</summary>
+public sealed class DemoOriginApiFactory : ApiFactory
+{
+    protected override void ConfigureSettings(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSetting("Keelson:CorsOrigins:0", CorsApiFactory.Origin);
+        builder.UseSetting("Keelson:DemoOrigins:0", CorsApiFactory.Origin);
+    }
+}
+
+/// <summary>
+/// Found driving the real UI: its integrated dashboard lists tenants with <c>X-Demo-Mode: false</c> (TenantDataService) while
+/// the wizard creates them without the header, so with the default mode the cards stayed empty behind a 401.
+/// </summary>
+public sealed class DemoOriginTests(DemoOriginApiFactory factory) : IClassFixture<DemoOriginApiFactory>
+{
+    private static async Task<(HttpStatusCode Status, JsonNode Body, string Mode)> ListAsync(HttpClient client, string? origin, string path = "/api/v1/tenants/")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Demo-Mode", "false");
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!, response.Headers.GetValues("X-Keelson-Mode").Single());
+    }
+
+    [Fact]
+    public async Task The_pinned_origin_s_production_calls_are_served_in_demo_and_other_callers_still_need_a_key()
+    {
+        using var client = factory.CreateClient();
+        var (created, body, _) = await DropInTests.SendWithAsync(client, HttpMethod.Post, "/api/v1/tenants/",
+            """{"tenant_id": "pinned-ui", "service_requirements": {"callbot": 0, "chatbot": 20, "advisor": 0}, "tenancy_mode": "small", "auto_deploy": false}""", demo: null);
+        Assert.True(created == HttpStatusCode.Created, body.ToJsonString());
+
+        // IntegratedDashboard → TenantDataService.getTenants(): GET :8001/api/v1/tenants/ with X-Demo-Mode: false.
+        var (status, page, mode) = await ListAsync(client, CorsApiFactory.Origin);
+        Assert.Equal((HttpStatusCode.OK, "demo"), (status, mode));
+        Assert.Equal(["pinned-ui"], page["tenants"]!.AsArray().Select(t => t!["tenant_id"]!.GetValue<string>()));
+        var (detail, tenant, _) = await ListAsync(client, CorsApiFactory.Origin, "/api/v1/tenants/pinned-ui");
+        Assert.Equal((HttpStatusCode.OK, 20), (detail, tenant["service_config"]!["chatbot"]!.GetValue<int>()));
+
+        // Any other origin, or none, gets production as asked: never open without a key.
+        var (other, problem, otherMode) = await ListAsync(client, "http://localhost:3001");
+        var (plain, _, plainMode) = await ListAsync(client, null);
+        Assert.Equal((HttpStatusCode.Unauthorized, "production"), (other, otherMode));
+        Assert.Equal((HttpStatusCode.Unauthorized, "production"), (plain, plainMode));
+        Assert.Contains("key", problem["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+}

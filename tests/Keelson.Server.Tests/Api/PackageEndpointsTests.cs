@@ -129,6 +129,43 @@ public sealed class PackageEndpointsTests(ApiFactory factory) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task The_wizard_s_step_4_download_before_the_tenant_is_saved_packages_what_generate_manifests_rendered()
+    {
+        // Found driving the real UI (bench/dropin/real-ui.sh): DeploymentWizard.tsx offers its download buttons in step 4,
+        // after step 3's generate-manifests and before "배포 실행" creates the tenant, and sends only ?cloud_provider=.
+        var body = Services(20);
+        body["gpu_type"] = "auto";
+        body["cloud_provider"] = "iaas";
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/v1/tenants/wiz-draft/download-package?cloud_provider=iaas", null)).Status);
+        var (generated, manifests, _) = await Send(HttpMethod.Post, "/api/v1/tenants/wiz-draft/generate-manifests", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, generated);
+
+        var (onAws, headers) = await Download(client, "/api/v1/tenants/wiz-draft/download-package?cloud_provider=iaas");
+        var (onNcp, _) = await Download(client, "/api/v1/tenants/wiz-draft/download-package?cloud_provider=ncp");
+
+        Assert.StartsWith("ecp-ai-wiz-draft-", headers.ContentDisposition!.FileName, StringComparison.Ordinal);
+        using (var zip = new ZipArchive(new MemoryStream(onAws), ZipArchiveMode.Read))
+        {
+            var spec = JsonNode.Parse(Read(zip, "spec.json"))!;
+            Assert.Equal((20, "iaas"), (spec["service_requirements"]!["callbot"]!.GetValue<int>(), spec["cloud_provider"]!.GetValue<string>()));
+            // The package holds the very files generate-manifests answered with.
+            var files = zip.Entries.Select(e => e.FullName).Where(n => n.StartsWith("manifests/", StringComparison.Ordinal)).ToHashSet();
+            Assert.All(manifests["manifests"]!.AsObject(), m => Assert.Contains("manifests/" + m.Key, files));
+            Assert.Equal(manifests["manifests"]!["namespace.yaml"]!.GetValue<string>(), Read(zip, "manifests/namespace.yaml"));
+        }
+
+        using (var zip = new ZipArchive(new MemoryStream(onNcp), ZipArchiveMode.Read))
+        {
+            Assert.Equal("ncp", JsonNode.Parse(Read(zip, "spec.json"))!["cloud_provider"]!.GetValue<string>());
+            Assert.Contains("cluster profile: ncp", Read(zip, "README.md"), StringComparison.Ordinal);
+        }
+
+        // Still nothing saved; the other mode's database knows nothing of it.
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/v1/tenants/wiz-draft", null)).Status);
+    }
+
+    [Fact]
     public async Task A_posted_download_needs_no_tenant_and_takes_the_flat_body()
     {
         using var client = factory.CreateClient();
