@@ -90,6 +90,9 @@ public sealed partial class SandboxPrometheusTests(SandboxSampledApiFactory fact
             await using var prometheus = await PrometheusServer.StartAsync(SandboxMonitoringTests.SandboxUrl(factory).Authority, "/metrics/cluster", rulesFile: rulesFile);
             await prometheus.WaitForAsync($"kube_pod_status_ready{{namespace=\"{Tenant}\"}}", TimeSpan.FromSeconds(30));
 
+            // The rate-based rules need two scrapes of a counter before they have anything to say.
+            await prometheus.WaitForAsync("rate(keelson_sandbox_clock_seconds_total[1m])", TimeSpan.FromSeconds(30));
+
             // Prometheus's own view: every rule loaded, evaluated at least once, and healthy (a query error would say so).
             var rules = await WaitForEvaluatedRulesAsync(prometheus, expressions.Count);
             Assert.Equal(expressions.Keys.Order(StringComparer.Ordinal), rules.Select(r => r["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
