@@ -16,6 +16,8 @@ public sealed class PrometheusScrapeTests
     public async Task Promtool_accepts_the_exposition_with_the_kube_state_metrics_and_cadvisor_series()
     {
         await using var server = await ShopWithPodsAsync(speed: 0);
+        var (status, body) = await server.SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/shop/statefulsets", StatefulSetWithClaim);
+        Assert.True(status == 201, body?.ToJsonString());
         server.Server.Advance(TimeSpan.FromSeconds(30));
         var text = await server.Http.GetStringAsync("/metrics/cluster");
 
@@ -29,6 +31,11 @@ public sealed class PrometheusScrapeTests
             "container_memory_working_set_bytes{namespace=\"shop\",pod=\"web-",
             "http_request_duration_seconds_bucket{namespace=\"shop\",pod=\"web-",
             "# TYPE container_cpu_usage_seconds_total counter",
+
+            // The kubelet's volume stats, which the rendered VolumeFilling rule reads: the claim's 1Gi, nothing written.
+            "kubelet_volume_stats_capacity_bytes{namespace=\"shop\",persistentvolumeclaim=\"data-db-0\"} 1073741824\n",
+            "kubelet_volume_stats_available_bytes{namespace=\"shop\",persistentvolumeclaim=\"data-db-0\"} 1073741824\n",
+            "kubelet_volume_stats_used_bytes{namespace=\"shop\",persistentvolumeclaim=\"data-db-0\"} 0\n",
         })
         {
             Assert.Contains(series, text, StringComparison.Ordinal);
@@ -104,6 +111,15 @@ public sealed class PrometheusScrapeTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    private const string StatefulSetWithClaim = """
+        {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"db"},
+         "spec":{"replicas":1,"serviceName":"db","selector":{"matchLabels":{"app":"db"}},
+          "template":{"metadata":{"labels":{"app":"db"}},
+           "spec":{"containers":[{"name":"db","image":"postgres:16","resources":{"requests":{"cpu":"100m","memory":"64Mi"}},
+             "volumeMounts":[{"name":"data","mountPath":"/var/lib/postgresql"}]}]}},
+          "volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}
+        """;
 
     private static async Task<TestServer> ShopWithPodsAsync(double speed)
     {

@@ -5,7 +5,7 @@ namespace Keelson.Sandbox.Metrics;
 
 /// <summary>
 /// The sandbox as a Prometheus target: kube-state-metrics series for the objects (pods, deployments,
-/// statefulsets, nodes, HPAs), cAdvisor series for the containers' CPU and memory, and the serving series an AI
+/// statefulsets, nodes, HPAs), cAdvisor series for the containers' CPU and memory, the kubelet's volume stats, and the serving series an AI
 /// service exports (<c>http_requests_total</c>, <c>http_request_duration_seconds</c>, DCGM GPU use), all with
 /// the upstream names and labels so rendered PrometheusRules and dashboards read them unchanged.
 /// </summary>
@@ -30,6 +30,7 @@ public static class ClusterMetrics
         Containers(output, pods, byPod, counters, now);
         Serving(output, pods, byPod, counters, now);
         Nodes(context, output, usage);
+        Volumes(context, output, pods, byPod);
 
         // Virtual seconds elapsed: dividing a rate by this one's gives rates in sandbox time at any clock speed.
         output.Family("keelson_sandbox_clock_seconds_total", "counter", "The sandbox's virtual time in seconds since the Unix epoch; it only moves forward.");
@@ -234,6 +235,35 @@ public static class ClusterMetrics
         foreach (var n in UsageModel.Nodes(context, usage))
         {
             output.Sample("node_cpu_usage_millicores", n.CpuMillis, ("node", n.Name));
+        }
+    }
+
+    // The kubelet's stats of each bound claim a running pod mounts, once per claim, in bytes of the claim's capacity.
+    // The sandbox writes nothing to its volumes, so a claim is empty: used 0, the whole capacity available.
+    private static void Volumes(SandboxContext context, Exposition output, List<V1Pod> pods, Dictionary<(string, string), PodUsage> byPod)
+    {
+        var claims = context.Store.List<V1PersistentVolumeClaim>()
+            .Where(c => c.Status?.Phase == "Bound" && c.Status.Capacity?.ContainsKey("storage") == true)
+            .ToDictionary(c => (c.Metadata.NamespaceProperty, c.Metadata.Name), c => (double)c.Status.Capacity["storage"].ToDecimal());
+        var mounted = pods.Where(p => byPod.ContainsKey((p.Metadata.NamespaceProperty, p.Metadata.Name)))
+            .SelectMany(p => (p.Spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => (p.Metadata.NamespaceProperty, v.PersistentVolumeClaim.ClaimName)))
+            .Where(claims.ContainsKey)
+            .Distinct()
+            .OrderBy(c => c.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(c => c.ClaimName, StringComparer.Ordinal)
+            .ToList();
+        foreach (var (name, help, read) in new (string, string, Func<double, double>)[]
+        {
+            ("kubelet_volume_stats_capacity_bytes", "Capacity in bytes of the volume", capacity => capacity),
+            ("kubelet_volume_stats_available_bytes", "Number of available bytes in the volume", capacity => capacity),
+            ("kubelet_volume_stats_used_bytes", "Number of used bytes in the volume", _ => 0),
+        })
+        {
+            output.Family(name, "gauge", help);
+            foreach (var (ns, claim) in mounted)
+            {
+                output.Sample(name, read(claims[(ns, claim)]), ("namespace", ns), ("persistentvolumeclaim", claim));
+            }
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
     [Fact]
     public async Task A_deployed_tenant_answers_from_the_sandbox_with_the_cpu_its_pods_report_to_metrics_server()
     {
-        await DeployAsync("sbx-query");
+        await DeployAsync(factory, "sbx-query");
         using var client = factory.CreateClient();
 
         // Samples from before the last pods turned ready would read their startup CPU: ask only for later ones.
@@ -36,7 +36,7 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
         Assert.All(series.Values, s => Assert.Equal("sandbox", s["source"]!.GetValue<string>()));
 
         // The same pods, as kubectl top reads them: the sandbox's metrics.k8s.io for the tenant's namespace.
-        using var sandbox = new HttpClient { BaseAddress = SandboxUrl() };
+        using var sandbox = new HttpClient { BaseAddress = SandboxUrl(factory) };
         var podMetrics = JsonNode.Parse(await sandbox.GetStringAsync(new Uri("apis/metrics.k8s.io/v1beta1/namespaces/sbx-query/pods", UriKind.Relative)))!["items"]!.AsArray();
         var cores = podMetrics.SelectMany(p => p!["containers"]!.AsArray()).Sum(c => (double)new ResourceQuantity(c!["usage"]!["cpu"]!.GetValue<string>()).ToDecimal());
         Assert.True(podMetrics.Count > 0);
@@ -48,7 +48,7 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
     [Fact]
     public async Task Pushed_series_join_the_sandbox_series_and_each_names_its_source()
     {
-        await DeployAsync("sbx-both");
+        await DeployAsync(factory, "sbx-both");
         await MonitoringSocketTests.PushAsync(factory, "sbx-both", """{"metrics": {"cpu_usage": 65.5}}""", key: null);
         using var client = factory.CreateClient();
 
@@ -67,7 +67,7 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
     [Fact]
     public async Task Subscribers_receive_sandbox_samples_and_queries_see_their_history()
     {
-        await DeployAsync("sbx-live");
+        await DeployAsync(factory, "sbx-live");
         using var socket = await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "ws/monitoring/sbx-live"), CancellationToken.None);
         var first = await MonitoringSocketTests.ReceiveAsync(socket);
         var second = await MonitoringSocketTests.ReceiveAsync(socket);
@@ -88,7 +88,7 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
     [Fact]
     public async Task Per_component_series_are_the_tenant_s_workloads_and_add_up_to_the_tenant_s_figures()
     {
-        await DeployAsync("sbx-parts");
+        await DeployAsync(factory, "sbx-parts");
         using var client = factory.CreateClient();
         await Task.Delay(700);
 
@@ -99,7 +99,7 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
             c => c!["series"]!.AsArray().ToDictionary(s => s!["metric_name"]!.GetValue<string>(), s => s!["points"]!.AsArray()));
 
         // The components are the tenant's workloads with ready pods, as the sandbox's own API lists them.
-        using var sandbox = new HttpClient { BaseAddress = SandboxUrl() };
+        using var sandbox = new HttpClient { BaseAddress = SandboxUrl(factory) };
         var ready = new List<string>();
         foreach (var kind in new[] { "deployments", "statefulsets" })
         {
@@ -130,14 +130,16 @@ public sealed class SandboxMonitoringTests(SandboxSampledApiFactory factory) : I
 
     private static DateTimeOffset Time(JsonObject message) => DateTimeOffset.Parse(message["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
-    private Uri SandboxUrl()
+    /// <summary>The embedded sandbox's facade, as its kubeconfig in the data directory names it.</summary>
+    internal static Uri SandboxUrl(ApiFactory factory)
     {
         var kubeconfig = File.ReadAllText(Path.Combine(factory.DataDirectory, "sandbox", "aws-gpu.kubeconfig"));
         var server = kubeconfig.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim();
         return new Uri(server.EndsWith('/') ? server : server + "/");
     }
 
-    private async Task DeployAsync(string tenant)
+    /// <summary>Creates a demo tenant and deploys it to the embedded sandbox, waiting until the deployment succeeded.</summary>
+    internal static async Task DeployAsync(ApiFactory factory, string tenant)
     {
         await MonitoringSocketTests.CreateTenantAsync(factory, tenant, key: null);
         using var client = factory.CreateClient();
