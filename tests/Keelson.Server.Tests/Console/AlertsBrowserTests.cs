@@ -126,6 +126,66 @@ public sealed class AlertsBrowserTests(ConsoleBrowser browser) : IClassFixture<C
         await ConsoleBrowser.AssertAccessibleAsync(phone, "the notification centre on a phone");
     }
 
+    [Fact]
+    public async Task A_rule_s_expression_labels_and_keep_firing_for_are_edited_and_bad_ones_are_named_under_their_field()
+    {
+        const string tenant = "alert-labels";
+        const string rule = $"/api/v1/tenants/{tenant}/alerts/slow_api";
+        await CreateTenantAsync(tenant);
+        await SendAsync(HttpMethod.Post, $"/api/v1/tenants/{tenant}/alerts", new JsonObject
+        {
+            ["alert_name"] = "slow_api", ["condition"] = "cpu_usage > 80", ["duration"] = "1m", ["labels"] = new JsonObject { ["team"] = "core" },
+        });
+
+        var page = await browser.OpenAsync(await browser.NewPageAsync(), $"demo/tenants/{tenant}/alerts");
+        await page.GetByTestId("edit-slow_api").ClickAsync();
+        var editor = page.GetByTestId("rule-editor");
+        await Expect(editor.Locator("[data-testid=edit-labels] input")).ToHaveValueAsync("team=core");
+
+        // Not name=value: the form says so and sends nothing.
+        await editor.Locator("[data-testid=edit-labels] input").FillAsync("team=payments, oncall");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("labels-error")).ToContainTextAsync("'oncall' is not name=value");
+        Assert.Equal(1, (await GetAsync(rule))["version"]!.GetValue<int>());
+
+        // A label Keelson sets and a bad duration: the API's 422 under each field.
+        await editor.Locator("[data-testid=edit-labels] input").FillAsync("team=payments, alertname=other");
+        await editor.Locator("[data-testid=edit-keep-firing-for] input").FillAsync("soon");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("labels-error")).ToHaveCountAsync(0);
+        await Expect(editor.Locator(".edit-form .field-error").First).ToBeVisibleAsync();
+        var errors = string.Join(" | ", await editor.Locator(".edit-form .field-error").AllInnerTextsAsync());
+        Assert.True(errors.Contains("keep_firing_for 'soon' is not valid", StringComparison.Ordinal) || errors.Contains("labels.alertname is set by Keelson", StringComparison.Ordinal), errors);
+        Assert.Equal(1, (await GetAsync(rule))["version"]!.GetValue<int>());
+
+        // Right values: stored as typed, the expression too.
+        await editor.Locator("[data-testid=edit-labels] input").FillAsync("team=payments, service=chatbot");
+        await editor.Locator("[data-testid=edit-keep-firing-for] input").FillAsync("5m");
+        await editor.Locator("[data-testid=edit-expr] input").FillAsync("sum(rate(http_requests_total{code=~\"5..\"}[5m])) > 1");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("rule-editor")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("rule-slow_api")).ToContainTextAsync("http_requests_total");
+        var stored = await GetAsync(rule);
+        Assert.Equal(2, stored["version"]!.GetValue<int>());
+        Assert.Equal("sum(rate(http_requests_total{code=~\"5..\"}[5m])) > 1", stored["expr"]!.GetValue<string>());
+        Assert.Equal("5m", stored["keep_firing_for"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string> { ["service"] = "chatbot", ["team"] = "payments" },
+            stored["labels"]!.AsObject().ToDictionary(l => l.Key, l => l.Value!.GetValue<string>()));
+        Assert.Equal("cpu_usage > 80", stored["condition"]!.GetValue<string>());
+
+        // Clearing the expression and the labels removes them.
+        await page.GetByTestId("edit-slow_api").ClickAsync();
+        await editor.Locator("[data-testid=edit-expr] input").FillAsync("");
+        await editor.Locator("[data-testid=edit-labels] input").FillAsync("");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("rule-editor")).ToHaveCountAsync(0);
+        var cleared = await GetAsync(rule);
+        Assert.Equal(3, cleared["version"]!.GetValue<int>());
+        Assert.True(cleared["expr"] is null, cleared.ToJsonString());
+        Assert.Empty(cleared["labels"]?.AsObject() ?? []);
+        await ConsoleBrowser.AssertAccessibleAsync(page, "alerts after editing labels and the expression");
+    }
+
     private async Task<(string Condition, int Version)> StoredAsync()
     {
         var rule = await GetAsync(Rule);
@@ -134,11 +194,11 @@ public sealed class AlertsBrowserTests(ConsoleBrowser browser) : IClassFixture<C
 
     private async Task<JsonObject> GetAsync(string path) => (await browser.Server.Http.GetFromJsonAsync<JsonObject>(path))!;
 
-    private async Task CreateTenantAsync()
+    private async Task CreateTenantAsync(string tenant = Tenant)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
         {
-            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = Tenant, ["service_requirements"] = new JsonObject { ["chatbot"] = 5 } }),
+            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = tenant, ["service_requirements"] = new JsonObject { ["chatbot"] = 5 } }),
         };
         request.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
         using var response = await browser.Server.Http.SendAsync(request);
