@@ -145,6 +145,7 @@ public static class ServerApp
         api.MapModels();
         api.MapClusters();
         api.MapSimulations();
+        api.MapLoadSpikes();
         api.MapApiKeys();
         api.MapSettings();
         app.MapInference();
