@@ -24,9 +24,10 @@ public sealed class LoadSpikeAlertBrowserTests(ConsoleBrowser browser) : IClassF
             Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
         }
 
-        // A level between the tenant's normal CPU and what three times its demand makes of it.
+        // A level between the tenant's normal CPU and a full request per pod, which twenty times its demand keeps
+        // the pods at (capped at their limits) even once the HPAs reach their max.
         var normal = await CpuPercentAsync();
-        var level = Math.Round(normal * 1.4);
+        var level = Math.Round((normal + 100) / 2);
         Assert.InRange(normal, 1, 90);
 
         var page = await browser.OpenAsync(await browser.NewPageAsync(), $"demo/tenants/{Tenant}/alerts");
@@ -43,11 +44,11 @@ public sealed class LoadSpikeAlertBrowserTests(ConsoleBrowser browser) : IClassF
         await spike.Locator("[data-testid=spike-factor] input").FillAsync("21");
         await ConsoleBrowser.ClickWhenEnabledAsync(spike.GetByTestId("spike-start"));
         await Expect(spike.GetByTestId("problem")).ToContainTextAsync("factor must be a number above 1 and at most 20");
-        await spike.Locator("[data-testid=spike-factor] input").FillAsync("3");
+        await spike.Locator("[data-testid=spike-factor] input").FillAsync("20");
         await spike.Locator("[data-testid=spike-duration] input").FillAsync("2h");
         await ConsoleBrowser.ClickWhenEnabledAsync(spike.GetByTestId("spike-start"));
-        await Expect(spike.GetByTestId("spike-status")).ToContainTextAsync("×3 on");
-        Assert.Equal(3, (await GetAsync($"/api/v1/tenants/{Tenant}/load-spikes"))["factor"]!.GetValue<double>());
+        await Expect(spike.GetByTestId("spike-status")).ToContainTextAsync("×20 on");
+        Assert.Equal(20, (await GetAsync($"/api/v1/tenants/{Tenant}/load-spikes"))["factor"]!.GetValue<double>());
 
         // The rule fires from the sandbox's numbers; the bell counts it.
         await page.GotoAsync($"demo/tenants/{Tenant}/alerts");
