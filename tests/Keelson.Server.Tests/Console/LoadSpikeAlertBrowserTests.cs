@@ -82,7 +82,7 @@ public sealed class LoadSpikeAlertBrowserTests(ConsoleBrowser browser) : IClassF
     {
         // Pods that just turned ready may still read their startup CPU in the first samples: wait for a later one.
         await Task.Delay(2000);
-        var start = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0) - 0.5;
+        var start = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0) - 1.5;
         var answer = await GetAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/tenants/{Tenant}/monitoring?metric_type=cpu&start={start}"));
         return answer["series"]!.AsArray().Single(s => s!["metric_name"]!.GetValue<string>() == "cpu_usage_percent")!["summary"]!["last"]!.GetValue<double>();
     }
