@@ -9,11 +9,7 @@ public sealed class LoadSpikeTests
     [Fact]
     public void A_spike_multiplies_the_demand_the_hpa_scales_out_to_its_max_and_everything_returns_after_it()
     {
-        var cluster = Small.Cluster();
-        var deployment = Small.Deployment("api", 2, cpu: "500m");
-        deployment.Spec.Template.Spec.Containers[0].Resources.Limits["cpu"] = new ResourceQuantity("2");
-        cluster.Apply(deployment);
-        cluster.Apply(Hpa("api", max: 5, target: 50));
+        var cluster = Autoscaled(max: 5);
         cluster.Engine.Advance(TimeSpan.FromMinutes(3));
         var context = cluster.Engine.Context;
         Assert.Equal(50, Utilisation(context), 6);
@@ -44,11 +40,7 @@ public sealed class LoadSpikeTests
     [Fact]
     public void Ending_a_spike_early_restores_the_starting_demand_and_a_new_spike_starts_from_it()
     {
-        var cluster = Small.Cluster();
-        var deployment = Small.Deployment("api", 2, cpu: "500m");
-        deployment.Spec.Template.Spec.Containers[0].Resources.Limits["cpu"] = new ResourceQuantity("2");
-        cluster.Apply(deployment);
-        cluster.Apply(Hpa("api", max: 3, target: 50));
+        var cluster = Autoscaled(max: 3);
         cluster.Apply(Small.Deployment("worker", 1, cpu: "1"));
         cluster.Engine.Advance(TimeSpan.FromMinutes(3));
         var context = cluster.Engine.Context;
@@ -67,6 +59,17 @@ public sealed class LoadSpikeTests
         var second = LoadSpikes.Start(context, Small.Ns, 3, TimeSpan.FromMinutes(5));
         Assert.Equal(first.BaselineMillis, second.BaselineMillis);
         Assert.Equal(900, UsageModel.Pods(context).Single(p => p.Workload == "worker").CpuMillis, 6);
+    }
+
+    // Two 500 m pods of "api" allowed up to 2 cores each, so a spike shows above the request; an HPA at 50 %.
+    private static SandboxCluster Autoscaled(int max)
+    {
+        var cluster = Small.Cluster();
+        var deployment = Small.Deployment("api", 2, cpu: "500m");
+        deployment.Spec.Template.Spec.Containers[0].Resources.Limits["cpu"] = new ResourceQuantity("2");
+        cluster.Apply(deployment);
+        cluster.Apply(Hpa("api", max, target: 50));
+        return cluster;
     }
 
     private static double Utilisation(SandboxContext context) =>
