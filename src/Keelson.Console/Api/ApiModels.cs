@@ -125,3 +125,6 @@ public sealed record ActiveAlertView(string AlertName, string State, string Seve
 
 /// <summary>A tenant's pending and firing alerts.</summary>
 public sealed record ActiveAlertListView(IReadOnlyList<ActiveAlertView> Alerts, int Total);
+
+/// <summary>A demo tenant's load spike as <c>GET/POST /api/v1/tenants/{id}/load-spikes</c> answers it (times on the sandbox's clock).</summary>
+public sealed record LoadSpikeView(string TenantId, double Factor, DateTimeOffset StartedAt, DateTimeOffset EndsAt, double RemainingSeconds, IReadOnlyList<string> Workloads);

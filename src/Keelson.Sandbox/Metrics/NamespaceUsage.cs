@@ -19,6 +19,10 @@ public sealed record WorkloadReadings(IReadOnlyList<UsageReading> Namespace, IRe
 /// </summary>
 public static class NamespaceUsage
 {
+    /// <summary>Every name <see cref="Reduce"/> may give a reading (GPU utilisation only where pods have GPUs).</summary>
+    public static readonly IReadOnlyList<string> MetricNames =
+        ["cpu_usage_cores", "cpu_usage_percent", "memory_usage_bytes", "memory_usage_percent", "gpu_utilization_percent", "requests_per_second", "latency_seconds", "error_ratio", "pods_running"];
+
     /// <summary>Every namespace with running pods and its readings now, ordered by namespace.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<UsageReading>> Read(SandboxContext context)
     {

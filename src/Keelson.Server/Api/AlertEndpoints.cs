@@ -74,7 +74,7 @@ public static class AlertEndpoints
             return Problems.NotFound(tenant_id);
         }
 
-        var series = await stores.Metrics.SeriesAsync(tenant_id, cancellationToken).ConfigureAwait(false);
+        var series = await KnownSeriesAsync(http, stores, tenant_id, cancellationToken).ConfigureAwait(false);
         var (rule, _, problem) = await AlertRuleInput.ReadAsync(http.Request, tenant_id, null, [.. series], cancellationToken).ConfigureAwait(false);
         if (rule is null)
         {
@@ -117,6 +117,13 @@ public static class AlertEndpoints
             : await NotFoundAsync(stores, tenant_id, alert_name, cancellationToken).ConfigureAwait(false);
     }
 
+    // The series a condition may name: those pushed, and in demo mode also those the sandbox reports for a deployed tenant.
+    private static async Task<IEnumerable<string>> KnownSeriesAsync(HttpContext http, Operations.OperationsStores stores, string tenantId, CancellationToken cancellationToken)
+    {
+        var stored = await stores.Metrics.SeriesAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return DemoModeFilter.IsDemo(http) ? stored.Concat(Keelson.Sandbox.Metrics.NamespaceUsage.MetricNames) : stored;
+    }
+
     private static async Task<IResult> Replace(HttpContext http, TenantDatabases databases, string tenant_id, string alert_name, CancellationToken cancellationToken)
     {
         var stores = databases.For(DemoModeFilter.IsDemo(http));
@@ -125,7 +132,7 @@ public static class AlertEndpoints
             return await NotFoundAsync(stores, tenant_id, alert_name, cancellationToken).ConfigureAwait(false);
         }
 
-        var series = await stores.Metrics.SeriesAsync(tenant_id, cancellationToken).ConfigureAwait(false);
+        var series = await KnownSeriesAsync(http, stores, tenant_id, cancellationToken).ConfigureAwait(false);
         var (rule, version, problem) = await AlertRuleInput.ReadAsync(http.Request, tenant_id, alert_name, [.. series], cancellationToken).ConfigureAwait(false);
         if (rule is null)
         {

@@ -146,6 +146,7 @@ public static class ServerApp
         api.MapModels();
         api.MapClusters();
         api.MapSimulations();
+        api.MapLoadSpikes();
         api.MapApiKeys();
         api.MapSettings();
         app.MapInference();
