@@ -34,15 +34,8 @@ public sealed class PrometheusSampleSourceTests
     [Fact]
     public async Task Reads_a_tenants_series_from_a_real_prometheus_summed_per_name()
     {
-        var port = ExternalProcess.FreePort();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var serving = Serve(listener, stop.Token);
-
-        await using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
-        await prometheus.WaitForAsync("memory_usage_bytes{namespace=\"acme\"}", TimeSpan.FromSeconds(30));
+        await using var scraped = await ScrapedExposition.StartAsync("memory_usage_bytes{namespace=\"acme\"}");
+        var prometheus = scraped.Prometheus;
         using var http = new HttpClient();
         var source = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1)));
         Assert.Equal("prometheus", ((IMetricSampleSource)source).Name);
@@ -71,24 +64,13 @@ public sealed class PrometheusSampleSourceTests
 
         var none = await source.ReadAsync(new MetricSelector("nobody", now.AddMinutes(-1), now, []), CancellationToken.None);
         Assert.Empty(none);
-
-        await stop.CancelAsync();
-        listener.Stop();
-        await serving;
     }
 
     [Fact]
     public async Task Reads_a_tenants_series_per_component_as_prometheus_groups_them_by_container()
     {
-        var port = ExternalProcess.FreePort();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
-        using var stop = new CancellationTokenSource();
-        var serving = Serve(listener, stop.Token);
-
-        await using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
-        await prometheus.WaitForAsync("container_memory_working_set_bytes{namespace=\"shop\"}", TimeSpan.FromSeconds(30));
+        await using var scraped = await ScrapedExposition.StartAsync("container_memory_working_set_bytes{namespace=\"shop\"}");
+        var prometheus = scraped.Prometheus;
         using var http = new HttpClient();
         var source = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1)));
         var now = DateTimeOffset.UtcNow;
@@ -110,10 +92,6 @@ public sealed class PrometheusSampleSourceTests
         var byPod = new PrometheusSampleSource(http, new PrometheusSourceOptions(prometheus.Address, MinimumStep: TimeSpan.FromSeconds(1), ComponentLabel: "pod"));
         var pods = await byPod.ReadComponentsAsync(new MetricSelector("shop", now.AddMinutes(-1), now, ["container_memory_working_set_bytes"]), CancellationToken.None);
         Assert.Equal([("api-1", 260.0), ("api-2", 50.0), ("db-0", 70.0)], pods.Select(p => (p.Component, p.Samples[^1].Value)));
-
-        await stop.CancelAsync();
-        listener.Stop();
-        await serving;
     }
 
     [Fact]
@@ -130,6 +108,44 @@ public sealed class PrometheusSampleSourceTests
         var error = await Assert.ThrowsAsync<PrometheusQueryException>(() => source.ReadAsync(new MetricSelector("acme", now.AddMinutes(-1), now, []), CancellationToken.None));
         Assert.Contains(prometheus.Address.ToString(), error.Message, StringComparison.Ordinal);
         Assert.Contains("bad-label", error.Message, StringComparison.Ordinal);
+    }
+
+    // The exposition above on a loopback listener, scraped by a real Prometheus that has seen the given series.
+    private sealed class ScrapedExposition : IAsyncDisposable
+    {
+        private readonly HttpListener listener;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task serving;
+
+        private ScrapedExposition(HttpListener listener)
+        {
+            this.listener = listener;
+            serving = Serve(listener, stop.Token);
+        }
+
+        public PrometheusServer Prometheus { get; private set; } = default!;
+
+        public static async Task<ScrapedExposition> StartAsync(string series)
+        {
+            var port = ExternalProcess.FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Start();
+            var scraped = new ScrapedExposition(listener);
+            scraped.Prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
+            await scraped.Prometheus.WaitForAsync(series, TimeSpan.FromSeconds(30));
+            return scraped;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Prometheus.DisposeAsync();
+            await stop.CancelAsync();
+            listener.Stop();
+            await serving;
+            listener.Close();
+            stop.Dispose();
+        }
     }
 
     private static async Task Serve(HttpListener listener, CancellationToken cancellationToken)
