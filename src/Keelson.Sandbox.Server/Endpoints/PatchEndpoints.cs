@@ -47,13 +47,7 @@ internal static class PatchEndpoints
     {
         var target = ResourceTarget.From(context);
         var options = WriteOptions.From(context.Request, "PatchOptions");
-        var type = PatchType(context.Request);
-        if (type == Strategic && target.Resource.Custom is not null)
-        {
-            // Custom resources have no patch strategies: the API server does not take strategic merge patches for them.
-            throw new ApiException(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {Json}, {Merge}, {ApplyPatch}");
-        }
-
+        var type = PatchType(context.Request, target.Resource);
         RequireApplyOptions(options, type);
         var (patch, problems) = await ReadPatchAsync(context.Request, type).ConfigureAwait(false);
         var (result, created) = gate.Run(cluster =>
@@ -154,6 +148,20 @@ internal static class PatchEndpoints
         ArgumentNullException.ThrowIfNull(request);
         var contentType = (request.ContentType ?? "").Split(';')[0].Trim();
         return contentType is Json or Merge or Strategic or ApplyPatch ? contentType : throw ApiException.UnsupportedMediaType(contentType);
+    }
+
+    /// <summary>The patch type from Content-Type for a patch of <paramref name="resource"/>: a custom kind also refuses strategic merge (415).</summary>
+    public static string PatchType(HttpRequest request, ApiResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var type = PatchType(request);
+        if (type == Strategic && resource.Custom is not null)
+        {
+            // Custom resources have no patch strategies: the API server does not take strategic merge patches for them.
+            throw new ApiException(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {Json}, {Merge}, {ApplyPatch}");
+        }
+
+        return type;
     }
 
     /// <summary>

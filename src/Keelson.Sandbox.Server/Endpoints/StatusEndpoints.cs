@@ -49,11 +49,7 @@ internal static class StatusEndpoints
     {
         var target = StatusTarget(context);
         var options = WriteOptions.From(context.Request, "PatchOptions");
-        var type = PatchEndpoints.PatchType(context.Request);
-        if (type == PatchEndpoints.Strategic && target.Resource.Custom is not null)
-        {
-            throw new ApiException(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {PatchEndpoints.Json}, {PatchEndpoints.Merge}, {PatchEndpoints.ApplyPatch}");
-        }
+        var type = PatchEndpoints.PatchType(context.Request, target.Resource);
 
         PatchEndpoints.RequireApplyOptions(options, type);
         var (patch, problems) = await PatchEndpoints.ReadPatchAsync(context.Request, type).ConfigureAwait(false);

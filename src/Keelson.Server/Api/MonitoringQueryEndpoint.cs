@@ -28,22 +28,18 @@ public static partial class MonitoringQueryEndpoint
     public sealed record ComponentAnswer(string Component, IReadOnlyList<SeriesAnswer> Series);
 
     // The query parameters both routes take, checked.
-    private sealed record Window(MetricSelector Selector, TimeSpan? Width, Aggregation Reduce);
+    private sealed record Window(bool Demo, MetricSelector Selector, TimeSpan? Width, Aggregation Reduce);
 
     internal static async Task<IResult> Query(
         HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, string tenant_id,
         string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, CancellationToken cancellationToken)
     {
-        var demo = DemoModeFilter.IsDemo(http);
-        if (await databases.For(demo).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return Problems.NotFound(tenant_id);
-        }
-
-        if (Parse(tenant_id, metric_type, metric, hours, start, end, step, aggregation, out var problem) is not { } window)
+        var (window, problem) = await OpenAsync(http, databases, tenant_id, metric_type, metric, hours, start, end, step, aggregation, cancellationToken).ConfigureAwait(false);
+        if (window is null)
         {
             return problem!;
         }
+
 
         // Read your own writes: a push answered 202 a moment ago is visible once its batch commits.
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -51,14 +47,14 @@ public static partial class MonitoringQueryEndpoint
             wait.CancelAfter(TimeSpan.FromSeconds(2));
             try
             {
-                await monitoring.Writer(demo).FlushAsync(wait.Token).ConfigureAwait(false);
+                await monitoring.Writer(window.Demo).FlushAsync(wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
             }
         }
 
-        var source = monitoring.Source(demo);
+        var source = monitoring.Source(window.Demo);
         IReadOnlyList<SourcedSamples> answered;
         try
         {
@@ -84,19 +80,15 @@ public static partial class MonitoringQueryEndpoint
         HttpContext http, TenantDatabases databases, TenantMonitoring monitoring, string tenant_id,
         string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, CancellationToken cancellationToken)
     {
-        var demo = DemoModeFilter.IsDemo(http);
-        if (await databases.For(demo).Tenants.GetAsync(tenant_id, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return Problems.NotFound(tenant_id);
-        }
-
-        if (Parse(tenant_id, metric_type, metric, hours, start, end, step, aggregation, out var problem) is not { } window)
+        var (window, problem) = await OpenAsync(http, databases, tenant_id, metric_type, metric, hours, start, end, step, aggregation, cancellationToken).ConfigureAwait(false);
+        if (window is null)
         {
             return problem!;
         }
 
+
         var reduce = window.Reduce.ToString().ToLowerInvariant();
-        if (monitoring.ComponentSource(demo) is not { } source)
+        if (monitoring.ComponentSource(window.Demo) is not { } source)
         {
             return TypedResults.Ok(new ComponentsAnswer(tenant_id, window.Selector.Start, window.Selector.End, window.Width?.TotalSeconds, reduce, "none", []));
         }
@@ -126,8 +118,23 @@ public static partial class MonitoringQueryEndpoint
         statusCode: StatusCodes.Status502BadGateway, title: "The metrics source did not answer",
         detail: e is PrometheusQueryException ? e.Message : $"The {source.Name} source failed: {e.Message}", type: "https://keelson.dev/problems/502");
 
+    // The mode, the tenant (404 when unknown in that mode) and the window, or the problem with them.
+    private static async Task<(Window? Window, IResult? Problem)> OpenAsync(
+        HttpContext http, TenantDatabases databases, string tenant,
+        string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, CancellationToken cancellationToken)
+    {
+        var demo = DemoModeFilter.IsDemo(http);
+        if (await databases.For(demo).Tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return (null, Problems.NotFound(tenant));
+        }
+
+        var window = Parse(demo, tenant, metric_type, metric, hours, start, end, step, aggregation, out var problem);
+        return (window, problem);
+    }
+
     private static Window? Parse(
-        string tenant, string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, out IResult? problem)
+        bool demo, string tenant, string? metric_type, string[]? metric, string? hours, string? start, string? end, string? step, string? aggregation, out IResult? problem)
     {
         problem = null;
         var now = TimeProvider.System.GetUtcNow();
@@ -184,7 +191,7 @@ public static partial class MonitoringQueryEndpoint
             return null;
         }
 
-        return new Window(new MetricSelector(tenant, from, to, wanted), width, reduce);
+        return new Window(demo, new MetricSelector(tenant, from, to, wanted), width, reduce);
     }
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset time)
