@@ -20,4 +20,7 @@ public sealed record ConfigurationValueView(string Key, string Value, string Mea
 public sealed record ClusterConfigurationView(string Mode, bool Configured, string? Kubeconfig, string? Context, bool InCluster, string Meaning);
 
 /// <summary>A cluster of the mode with what its view said: node counts when it answered, the problem when it did not.</summary>
-public sealed record ClusterHealthRow(string Name, string Kind, string? Description, bool Reachable, int Nodes, int ReadyNodes, string? Problem);
+public sealed record ClusterHealthRow(string Name, string Kind, string? Description, bool Reachable, int Nodes, int ReadyNodes, string? Version, string? Problem);
+
+/// <summary><c>GET /api/v1/clusters/{name}/version</c>.</summary>
+public sealed record ClusterVersionView(string Name, string GitVersion);

@@ -75,7 +75,7 @@ public static class AlertEndpoints
         }
 
         var series = await KnownSeriesAsync(http, stores, tenant_id, cancellationToken).ConfigureAwait(false);
-        var (rule, _, problem) = await AlertRuleInput.ReadAsync(http.Request, tenant_id, null, [.. series], cancellationToken).ConfigureAwait(false);
+        var (rule, _, problem) = await AlertRuleInput.ReadAsync(http.Request, tenant_id, null, [.. series], null, cancellationToken).ConfigureAwait(false);
         if (rule is null)
         {
             return problem!;
@@ -133,7 +133,7 @@ public static class AlertEndpoints
         }
 
         var series = await KnownSeriesAsync(http, stores, tenant_id, cancellationToken).ConfigureAwait(false);
-        var (rule, version, problem) = await AlertRuleInput.ReadAsync(http.Request, tenant_id, alert_name, [.. series], cancellationToken).ConfigureAwait(false);
+        var (rule, version, problem) = await AlertRuleInput.ReadAsync(http.Request, tenant_id, alert_name, [.. series], stored.Actions, cancellationToken).ConfigureAwait(false);
         if (rule is null)
         {
             return problem!;
@@ -141,7 +141,7 @@ public static class AlertEndpoints
 
         try
         {
-            var updated = await stores.AlertRules.ReplaceAsync(rule with { Actions = KeepRedactedUrls(rule.Actions, stored.Actions) }, version, cancellationToken).ConfigureAwait(false);
+            var updated = await stores.AlertRules.ReplaceAsync(rule, version, cancellationToken).ConfigureAwait(false);
             await AuditAsync(stores, http, "alert.update", updated, null, cancellationToken).ConfigureAwait(false);
             return Results.Ok(AlertRuleResponse.From(updated));
         }
@@ -153,34 +153,6 @@ public static class AlertEndpoints
         {
             return await NotFoundAsync(stores, tenant_id, alert_name, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// The actions of a replacement, where a URL sent back exactly as the API showed it (redacted, <c>https://host/…</c>)
-    /// keeps the stored URL of that type with the same redacted form, the one at the same position first: a client that
-    /// edits a rule without retyping its receivers must not replace their secrets with the redaction.
-    /// </summary>
-    public static IReadOnlyList<AlertAction> KeepRedactedUrls(IReadOnlyList<AlertAction> actions, IReadOnlyList<AlertAction> stored)
-    {
-        ArgumentNullException.ThrowIfNull(actions);
-        ArgumentNullException.ThrowIfNull(stored);
-        var used = new HashSet<int>();
-        var kept = new List<AlertAction>(actions.Count);
-        for (var i = 0; i < actions.Count; i++)
-        {
-            var action = actions[i];
-            bool Same(int j) => !used.Contains(j) && stored[j].Type == action.Type && stored[j].Url is not null && AlertActionResponse.Redact(stored[j].Url) == action.Url;
-            var match = action.Url is null ? -1 : i < stored.Count && Same(i) ? i : Enumerable.Range(0, stored.Count).FirstOrDefault(Same, -1);
-            if (match >= 0)
-            {
-                used.Add(match);
-                action = action with { Url = stored[match].Url };
-            }
-
-            kept.Add(action);
-        }
-
-        return kept;
     }
 
     private static async Task<IResult> Delete(HttpContext http, TenantDatabases databases, string tenant_id, string alert_name, CancellationToken cancellationToken)

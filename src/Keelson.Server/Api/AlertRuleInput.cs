@@ -19,8 +19,12 @@ public sealed record AlertRuleRequest(
     bool? Enabled,
     long? Version);
 
-/// <summary>One of the request's actions: <c>{"type": "webhook", "url", "method"}</c>, <c>{"type": "slack", "url", "channel"}</c> or <c>{"type": "email", "recipients"}</c>.</summary>
-public sealed record AlertActionRequest(string? Type, string? Url, string? Method, List<string>? Recipients, string? Channel);
+/// <summary>
+/// One of the request's actions: <c>{"type": "webhook", "url", "method"}</c>, <c>{"type": "slack", "url", "channel"}</c> or
+/// <c>{"type": "email", "recipients"}</c>; on a replace, <c>keep_url_of</c> names the stored action (by its position in the
+/// rule as read) whose URL this one keeps, which the redacted URL alone cannot when two receivers share a host.
+/// </summary>
+public sealed record AlertActionRequest(string? Type, string? Url, string? Method, List<string>? Recipients, string? Channel, int? KeepUrlOf = null);
 
 /// <summary>Reads and checks an alert request into a rule record, or a 4xx problem naming the field (and the column within a condition).</summary>
 public static partial class AlertRuleInput
@@ -40,9 +44,12 @@ public static partial class AlertRuleInput
         MaxDepth = 16,
     };
 
-    /// <summary>The rule a request body describes for <paramref name="tenantId"/>; <paramref name="pathName"/> is the name in the path of a replace.</summary>
+    /// <summary>
+    /// The rule a request body describes for <paramref name="tenantId"/>; <paramref name="pathName"/> is the name in the path of a
+    /// replace and <paramref name="stored"/> the actions of the rule it replaces (URLs sent back redacted keep theirs).
+    /// </summary>
     public static async Task<(AlertRuleRecord? Rule, long? Version, IResult? Problem)> ReadAsync(
-        HttpRequest request, string tenantId, string? pathName, IReadOnlyCollection<string> storedSeries, CancellationToken cancellationToken)
+        HttpRequest request, string tenantId, string? pathName, IReadOnlyCollection<string> storedSeries, IReadOnlyList<AlertAction>? stored, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
 
@@ -77,12 +84,12 @@ public static partial class AlertRuleInput
             return (null, null, Invalid("$", 0, "the body must be a JSON object"));
         }
 
-        var (rule, problem) = Check(body, tenantId, pathName, storedSeries);
+        var (rule, problem) = Check(body, tenantId, pathName, storedSeries, stored);
         return (rule, body.Version, problem);
     }
 
     /// <summary>Checks a parsed request; every field is checked before anything is stored.</summary>
-    public static (AlertRuleRecord? Rule, IResult? Problem) Check(AlertRuleRequest body, string tenantId, string? pathName, IReadOnlyCollection<string> storedSeries)
+    public static (AlertRuleRecord? Rule, IResult? Problem) Check(AlertRuleRequest body, string tenantId, string? pathName, IReadOnlyCollection<string> storedSeries, IReadOnlyList<AlertAction>? stored)
     {
         ArgumentNullException.ThrowIfNull(body);
         var name = body.AlertName ?? pathName;
@@ -166,11 +173,16 @@ public static partial class AlertRuleInput
             }
         }
 
-        var actions = new List<AlertAction>();
-        for (var i = 0; i < (body.Actions?.Count ?? 0); i++)
+        var (resolved, urlProblem) = ResolveUrls(body.Actions ?? [], stored);
+        if (urlProblem is not null)
         {
-            var a = body.Actions![i];
-            var action = new AlertAction(a?.Type ?? "", a?.Url, a?.Method, a?.Recipients, a?.Channel);
+            return (null, urlProblem);
+        }
+
+        var actions = new List<AlertAction>();
+        for (var i = 0; i < resolved.Count; i++)
+        {
+            var action = resolved[i];
             try
             {
                 action.ToReceiver();
@@ -181,7 +193,7 @@ public static partial class AlertRuleInput
                 return Fail($"actions[{i}]", 0, $"actions[{i}]: {e.Message}");
             }
 
-            actions.Add(action with { Method = action.Type == "webhook" ? (a!.Method ?? "POST").ToUpperInvariant() : null });
+            actions.Add(action with { Method = action.Type == "webhook" ? (action.Method ?? "POST").ToUpperInvariant() : null });
         }
 
         return (new AlertRuleRecord
@@ -230,6 +242,59 @@ public static partial class AlertRuleInput
 
         return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The alert rule is not valid; nothing was stored",
             detail: detail, type: "https://keelson.dev/problems/invalid-alert-rule", extensions: extensions);
+    }
+
+    // A client edits a rule without ever seeing its receivers' secrets: a URL sent back as the API showed it (redacted,
+    // https://host/…) keeps the stored URL of that type with the same redacted form, the one at the same position first,
+    // and keep_url_of names the stored action outright.
+    private static (IReadOnlyList<AlertAction> Actions, IResult? Problem) ResolveUrls(List<AlertActionRequest> requested, IReadOnlyList<AlertAction>? stored)
+    {
+        var actions = requested.Select(a => new AlertAction(a?.Type ?? "", a?.Url, a?.Method, a?.Recipients, a?.Channel)).ToArray();
+        var used = new HashSet<int>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (requested[i]?.KeepUrlOf is not { } from)
+            {
+                continue;
+            }
+
+            var field = $"actions[{i}].keep_url_of";
+            if (stored is null)
+            {
+                return ([], Invalid(field, 0, $"{field}: only a replace (PUT) keeps a stored URL; a new rule needs its url"));
+            }
+
+            if (from < 0 || from >= stored.Count || stored[from].Type != actions[i].Type || stored[from].Url is null || !used.Add(from))
+            {
+                return ([], Invalid(field, 0, $"{field}: {from} is not the position of a stored {actions[i].Type} action with a URL that no other action keeps (0–{stored.Count - 1}, in the order GET lists them)"));
+            }
+
+            if (actions[i].Url is { } sent && sent != AlertActionResponse.Redact(stored[from].Url))
+            {
+                return ([], Invalid(field, 0, $"{field}: give either a new url or keep_url_of, not both"));
+            }
+
+            actions[i] = actions[i] with { Url = stored[from].Url };
+        }
+
+        for (var i = 0; i < actions.Length && stored is not null; i++)
+        {
+            var action = actions[i];
+            if (requested[i]?.KeepUrlOf is not null || action.Url is null)
+            {
+                continue;
+            }
+
+            bool Same(int j) => !used.Contains(j) && stored[j].Type == action.Type && stored[j].Url is not null && AlertActionResponse.Redact(stored[j].Url) == action.Url;
+            var match = i < stored.Count && Same(i) ? i : Enumerable.Range(0, stored.Count).FirstOrDefault(Same, -1);
+            if (match >= 0)
+            {
+                used.Add(match);
+                actions[i] = action with { Url = stored[match].Url };
+            }
+        }
+
+        return (actions, null);
     }
 
     private static (AlertRuleRecord?, IResult?) Fail(string field, int column, string detail) => (null, Invalid(field, column, detail));

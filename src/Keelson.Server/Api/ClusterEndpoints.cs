@@ -9,7 +9,7 @@ namespace Keelson.Server.Api;
 /// <summary>
 /// The clusters the server drives in the request's mode and what each looks like now (docs/api.md, "Clusters"):
 /// <c>GET /clusters</c> lists them, <c>GET /clusters/{cluster_name}</c> gives one from <see cref="ClusterViewCache"/> (watches kept in
-/// memory), <c>GET /clusters/{cluster_name}/pods</c> pages its pods.
+/// memory), <c>GET /clusters/{cluster_name}/pods</c> pages its pods, <c>GET /clusters/{cluster_name}/version</c> gives its Kubernetes version.
 /// A tenant-scoped key gets its tenant's view: node figures whole, pods, pending pods and autoscalers its own.
 /// </summary>
 public static class ClusterEndpoints
@@ -37,8 +37,16 @@ public static class ClusterEndpoints
             .WithSummary("A page of the cluster's pods bound to a node, in the view's order (node, namespace, name): ?offset=0&limit=100 (1–1000), filters ?node=, ?namespace=, ?phase= (Pending, Running, Unknown), ?search= (name or namespace contains, node or tenant is); total_count matches the filters, visible_count is every pod the caller sees. ?tenant= narrows to one tenant (a tenant key always is).")
             .Produces<PodPage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
+        api.MapGet("/clusters/{cluster_name}/version", Version).WithName("GetClusterVersion").WithTags("clusters")
+            .WithSummary("The cluster's Kubernetes version as its API server reports it (GET /version: what `kubectl version` prints as the server version); the sandbox reports the Kubernetes release it imitates.")
+            .Produces<ClusterVersion>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status502BadGateway);
         return api;
     }
+
+    /// <summary>A cluster's Kubernetes version.</summary>
+    /// <param name="Name">The cluster's name in <c>/clusters/{cluster_name}</c>.</param>
+    /// <param name="GitVersion">The API server's <c>gitVersion</c>, e.g. <c>v1.32.0</c>.</param>
+    public sealed record ClusterVersion(string Name, string GitVersion);
 
     /// <summary>The clusters of a mode.</summary>
     /// <param name="Mode"><c>demo</c> or <c>production</c>.</param>
@@ -80,6 +88,23 @@ public static class ClusterEndpoints
 
         var (view, failed) = await ReadAsync(views, found!, scope, limit, cancellationToken).ConfigureAwait(false);
         return failed ?? TypedResults.Ok(include_pods == "false" ? view! with { Pods = [] } : view);
+    }
+
+    private static async Task<IResult> Version(HttpContext http, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, CancellationToken cancellationToken)
+    {
+        var (found, _, problem) = await ResolveAsync(http, clusters, databases, cluster_name, null, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (found!.Cluster is not KubernetesCluster client)
+        {
+            return Problem(404, $"Cluster '{cluster_name}' has no API server", "Only clusters reached through a Kubernetes API report a version.");
+        }
+
+        var (version, failed) = await GuardedAsync(found, "Reading GET /version", token => client.VersionAsync(token), cancellationToken).ConfigureAwait(false);
+        return failed ?? TypedResults.Ok(new ClusterVersion(found.Name, version!));
     }
 
     private static async Task<IResult> Pods(
@@ -142,18 +167,23 @@ public static class ClusterEndpoints
         return (found, scope, null);
     }
 
-    private static async Task<(ClusterView? View, IResult? Problem)> ReadAsync(ClusterViewCache views, DrivenCluster found, string? scope, int events, CancellationToken cancellationToken)
+    private static Task<(ClusterView? View, IResult? Problem)> ReadAsync(ClusterViewCache views, DrivenCluster found, string? scope, int events, CancellationToken cancellationToken) =>
+        GuardedAsync(found, "Reading its nodes, pods and autoscalers", token => views.ReadAsync(found.Name, found.Kind, found.Cluster, scope, events, token), cancellationToken);
+
+    // A cluster that cannot be reached is the gateway's failure (502), not the caller's.
+    private static async Task<(T? Value, IResult? Problem)> GuardedAsync<T>(DrivenCluster found, string what, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
     {
         try
         {
-            return (await views.ReadAsync(found.Name, found.Kind, found.Cluster, scope, events, cancellationToken).ConfigureAwait(false), null);
+            return (await read(cancellationToken).ConfigureAwait(false), null);
         }
         catch (Exception e) when (e is HttpRequestException or ClusterException or k8s.Exceptions.KubeConfigException or IOException or TimeoutException
             || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // The message can carry the cluster's address; the name and the kind of failure are enough to act on.
             var code = e is ClusterException c ? string.Create(CultureInfo.InvariantCulture, $" (HTTP {c.Code} {c.Reason})") : "";
-            return (null, Problem(502, $"Cluster '{found.Name}' did not answer", $"Reading its nodes, pods and autoscalers failed: {e.GetType().Name}{code}. Check that the cluster is reachable and that the server's credentials may list and watch nodes, pods, namespaces, events and horizontalpodautoscalers; GET /health/ready reports its state."));
+            return (null, Problem(502, $"Cluster '{found.Name}' did not answer", $"{what} failed: {e.GetType().Name}{code}. Check that the cluster is reachable and that the server's credentials may list and watch nodes, pods, namespaces, events and horizontalpodautoscalers; GET /health/ready reports its state."));
         }
     }
 

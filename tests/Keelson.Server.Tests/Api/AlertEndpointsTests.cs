@@ -206,6 +206,46 @@ public sealed class AlertEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keep_url_of_keeps_the_named_stored_receiver_where_two_on_one_host_redact_alike_and_bad_positions_are_named()
+    {
+        await server.CreateTenantAsync("al-keep");
+        var first = new Uri(sink.Url, "first?token=f1rst").AbsoluteUri;
+        var second = new Uri(sink.Url, "second?token=s3cond").AbsoluteUri;
+        var rule = $$"""
+            {"alert_name": "two_hooks", "condition": "cpu_usage > 80",
+             "actions": [{"type": "webhook", "url": "{{first}}"}, {"type": "webhook", "url": "{{second}}", "method": "PUT"}]}
+            """;
+        Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-keep/alerts", rule)).Status);
+        var (_, read) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/al-keep/alerts/two_hooks");
+        Assert.Equal(read["actions"]![0]!["url"]!.GetValue<string>(), read["actions"]![1]!["url"]!.GetValue<string>());
+
+        // A new rule has nothing to keep; a position out of range, of another type or kept twice is named.
+        const string Path = "/api/v1/tenants/al-keep/alerts/two_hooks";
+        var (created, createProblem) = await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/al-keep/alerts",
+            """{"alert_name": "other", "condition": "cpu_usage > 80", "actions": [{"type": "webhook", "keep_url_of": 0}]}""");
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "actions[0].keep_url_of"), (created, createProblem["field"]!.GetValue<string>()));
+        foreach (var actions in new[]
+        {
+            """[{"type": "webhook", "keep_url_of": 2}]""",
+            """[{"type": "slack", "keep_url_of": 0}]""",
+            """[{"type": "webhook", "keep_url_of": 1}, {"type": "webhook", "keep_url_of": 1}]""",
+            """[{"type": "webhook", "keep_url_of": 0, "url": "https://elsewhere.example.com/x"}]""",
+        })
+        {
+            var (status, problem) = await server.SendAsync(HttpMethod.Put, Path, $$"""{"condition": "cpu_usage > 80", "version": 1, "actions": {{actions}}}""");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+            Assert.EndsWith("keep_url_of", problem["field"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        // Keep only the second one, by position: its URL and method, though the first redacts the same and sat at position 0.
+        var (kept, after) = await server.SendAsync(HttpMethod.Put, Path, """{"condition": "cpu_usage > 80", "version": 1, "actions": [{"type": "webhook", "method": "PUT", "keep_url_of": 1}]}""");
+        Assert.Equal((HttpStatusCode.OK, 2), (kept, after["version"]!.GetValue<int>()));
+        await server.SendAsync(HttpMethod.Post, Path + "/test");
+        var received = Assert.Single(await sink.WaitForAsync(1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(("PUT", "/second?token=s3cond"), (received.Method, received.PathAndQuery));
+    }
+
+    [Fact]
     public async Task The_evaluation_interval_is_set_per_tenant_within_limits()
     {
         await server.CreateTenantAsync("al-interval");

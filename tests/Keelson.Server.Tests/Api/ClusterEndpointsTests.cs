@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Keelson.Operations.Clusters;
+using Keelson.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -303,6 +304,26 @@ public sealed class ClusterEndpointsTests(ClusterApiFactory factory) : IClassFix
         Assert.Equal(("production", 0), (list.Body["mode"]!.GetValue<string>(), list.Body["clusters"]!.AsArray().Count));
     }
 
+    [Fact]
+    public async Task The_version_is_what_kubectl_version_reports_as_the_server_s_and_any_key_of_the_mode_reads_it()
+    {
+        using var client = factory.CreateClient();
+        var kubeconfig = Path.Combine(factory.DataDirectory, "sandbox", "aws-gpu.kubeconfig");
+        var kubectl = JsonNode.Parse(await ExternalProcess.RunAsync("kubectl", ["--kubeconfig", kubeconfig, "version", "-o", "json"], TimeSpan.FromSeconds(30)))!;
+        var expected = kubectl["serverVersion"]!["gitVersion"]!.GetValue<string>();
+
+        foreach (var key in new[] { "cv-admin-key", "cv-mine-key" })
+        {
+            var (status, body) = await GetAsync(client, "/api/v1/clusters/aws-gpu/version", key);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(("aws-gpu", expected), (body["name"]!.GetValue<string>(), body["git_version"]!.GetValue<string>()));
+        }
+
+        var missing = await GetAsync(client, "/api/v1/clusters/nowhere/version", "cv-admin-key");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        Assert.Contains("aws-gpu", missing.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static async Task<(HttpStatusCode Status, JsonNode Body)> GetAsync(HttpClient client, string path, string key)
     {
         var (status, body, _) = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, path, null, "true", key);
@@ -381,5 +402,9 @@ public sealed class ClusterEndpointsUnreachableTests(Hosting.UnreachableClusterF
         Assert.Contains("Cluster 'demo' did not answer", problem["title"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("/health/ready", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", detail, StringComparison.Ordinal);
+
+        var version = await DeploymentEndpointsTests.SendWith(client, HttpMethod.Get, "/api/v1/clusters/demo/version", null, "true", null);
+        Assert.Equal(HttpStatusCode.BadGateway, version.Status);
+        Assert.Contains("GET /version", version.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

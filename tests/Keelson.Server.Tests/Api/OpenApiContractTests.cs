@@ -141,6 +141,8 @@ public sealed class OpenApiContractTests(ApiFactory factory) : IClassFixture<Api
             new("/api/v1/clusters/{cluster_name}/pods", "get", "/api/v1/clusters/aws-gpu/pods?offset=1&limit=2&phase=Running"),
             new("/api/v1/clusters/{cluster_name}/pods", "get", "/api/v1/clusters/aws-gpu/pods?limit=0"),
             new("/api/v1/clusters/{cluster_name}/pods", "get", "/api/v1/clusters/nowhere/pods"),
+            new("/api/v1/clusters/{cluster_name}/version", "get", "/api/v1/clusters/aws-gpu/version"),
+            new("/api/v1/clusters/{cluster_name}/version", "get", "/api/v1/clusters/nowhere/version"),
             new("/api/v1/tenants/{tenant_id}/simulations", "post", $"/api/v1/tenants/{Tenant}/simulations", """{"load": "kind: Load\nname: flat\ncurve:\n  \"00:00\": 0.5\n", "duration": "20m"}"""),
             new("/api/v1/tenants/{tenant_id}/simulations", "post", $"/api/v1/tenants/{Tenant}/simulations", """{"load": "kind: Load\nname: x\ncurve:\n  \"25:00\": 2\n"}"""),
             new("/api/v1/tenants/{tenant_id}/simulations", "post", $"/api/v1/tenants/{Tenant}/simulations", """{"load": "kind: Load"}""", Demo: "false"),

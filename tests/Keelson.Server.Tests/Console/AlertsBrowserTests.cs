@@ -35,7 +35,7 @@ public sealed class AlertsBrowserTests(ConsoleBrowser browser) : IClassFixture<C
         await Expect(page.GetByTestId("rule-hot_cpu")).ToContainTextAsync($"webhook: http://127.0.0.1:{sink.Url.Port}/…");
         await page.GetByTestId("edit-hot_cpu").ClickAsync();
         var editor = page.GetByTestId("rule-editor");
-        await Expect(editor.Locator("[data-testid=edit-webhook] input")).ToHaveValueAsync($"http://127.0.0.1:{sink.Url.Port}/…");
+        await Expect(editor.Locator("[data-testid=receiver-target-0] input")).ToHaveValueAsync($"http://127.0.0.1:{sink.Url.Port}/…");
 
         // A bad condition: the API's 422, with the column, under the condition; nothing changes.
         await editor.Locator("[data-testid=edit-condition] input").FillAsync("cpu_usage >> 90");
@@ -184,6 +184,67 @@ public sealed class AlertsBrowserTests(ConsoleBrowser browser) : IClassFixture<C
         Assert.True(cleared["expr"] is null, cleared.ToJsonString());
         Assert.Empty(cleared["labels"]?.AsObject() ?? []);
         await ConsoleBrowser.AssertAccessibleAsync(page, "alerts after editing labels and the expression");
+    }
+
+    [Fact]
+    public async Task Every_receiver_of_a_rule_is_edited_removed_or_added_and_a_bad_one_is_named_under_its_row()
+    {
+        const string tenant = "alert-receivers";
+        const string rule = $"/api/v1/tenants/{tenant}/alerts/disk_full";
+        await using var sink = await WebhookSink.StartAsync();
+        await CreateTenantAsync(tenant);
+        await SendAsync(HttpMethod.Post, $"/api/v1/tenants/{tenant}/alerts", new JsonObject
+        {
+            ["alert_name"] = "disk_full", ["condition"] = "cpu_usage > 90", ["duration"] = "0s",
+            ["actions"] = new JsonArray(
+                new JsonObject { ["type"] = "webhook", ["url"] = new Uri(sink.Url, "first?token=first-secret").AbsoluteUri },
+                new JsonObject { ["type"] = "webhook", ["url"] = new Uri(sink.Url, "second?token=second-secret").AbsoluteUri, ["method"] = "PUT" },
+                new JsonObject { ["type"] = "email", ["recipients"] = new JsonArray("ops@example.com") }),
+        });
+
+        var page = await browser.OpenAsync(await browser.NewPageAsync(), $"demo/tenants/{tenant}/alerts");
+        await page.GetByTestId("edit-disk_full").ClickAsync();
+        var editor = page.GetByTestId("rule-editor");
+        var redacted = $"http://127.0.0.1:{sink.Url.Port}/…";
+        await Expect(editor.Locator("[data-testid^=receiver-target-]")).ToHaveCountAsync(3);
+        await Expect(editor.Locator("[data-testid=receiver-target-0] input")).ToHaveValueAsync(redacted);
+        await Expect(editor.Locator("[data-testid=receiver-target-1] input")).ToHaveValueAsync(redacted);
+        await Expect(editor.Locator("[data-testid=receiver-target-2] input")).ToHaveValueAsync("ops@example.com");
+
+        // A bad address in the third receiver: the API's 422 is shown under that row only, and nothing is stored.
+        await editor.Locator("[data-testid=receiver-target-2] input").FillAsync("not-an-address");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(editor.GetByTestId("receiver-2").Locator(".field-error")).ToContainTextAsync("actions[2]");
+        await Expect(editor.GetByTestId("receiver-0").Locator(".field-error")).ToHaveCountAsync(0);
+        Assert.Equal(1, (await GetAsync(rule))["version"]!.GetValue<int>());
+
+        // Remove the first webhook, fix the e-mail, add a Slack receiver: stored in that order, the kept webhook's secret intact.
+        await page.GetByTestId("remove-receiver-0").ClickAsync();
+        await Expect(editor.Locator("[data-testid^=receiver-target-]")).ToHaveCountAsync(2);
+        await Expect(editor.Locator(".field-error")).ToHaveCountAsync(0);
+        await editor.Locator("[data-testid=receiver-target-1] input").FillAsync("oncall@example.com, sre@example.com");
+        await page.GetByTestId("add-receiver").ClickAsync();
+        await editor.GetByTestId("receiver-type-2").ClickAsync();
+        await editor.GetByTestId("receiver-type-2").GetByRole(AriaRole.Option, new() { Name = "slack", Exact = true }).ClickAsync();
+        await editor.Locator("[data-testid=receiver-target-2] input").FillAsync(new Uri(sink.Url, "slack?token=slack-secret").AbsoluteUri);
+        await editor.Locator("[data-testid=receiver-channel-2] input").FillAsync("#storage");
+        await ConsoleBrowser.ScreenshotAsync(page, "alerts-receivers", fullPage: true);
+        await ConsoleBrowser.AssertAccessibleAsync(page, "the rule editor with three receivers");
+        await ConsoleBrowser.ClickWhenEnabledAsync(page.GetByTestId("save-rule"));
+        await Expect(page.GetByTestId("rule-editor")).ToHaveCountAsync(0);
+
+        var actions = (await GetAsync(rule))["actions"]!.AsArray();
+        Assert.Equal(["webhook", "email", "slack"], actions.Select(a => a!["type"]!.GetValue<string>()));
+        Assert.Equal("PUT", actions[0]!["method"]!.GetValue<string>());
+        Assert.Equal(["oncall@example.com", "sre@example.com"], actions[1]!["recipients"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("#storage", actions[2]!["channel"]!.GetValue<string>());
+
+        // The test notification reaches the kept webhook at its stored URL and the new Slack one; the removed one hears nothing.
+        await page.GetByTestId("test-disk_full").ClickAsync();
+        await Expect(page.GetByTestId("test-results")).ToContainTextAsync("slack");
+        Assert.Contains(sink.Requests, r => r.PathAndQuery == "/second?token=second-secret");
+        Assert.Contains(sink.Requests, r => r.PathAndQuery == "/slack?token=slack-secret");
+        Assert.DoesNotContain(sink.Requests, r => r.PathAndQuery.StartsWith("/first", StringComparison.Ordinal));
     }
 
     private async Task<(string Condition, int Version)> StoredAsync()

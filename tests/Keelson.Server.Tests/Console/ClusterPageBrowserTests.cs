@@ -83,6 +83,10 @@ public sealed class ClusterPageBrowserTests(ConsoleBrowser browser) : IClassFixt
         await scoped.Locator("[data-testid=api-key] input").FillAsync(ConsoleBrowser.TenantKey);
         await ConsoleBrowser.ClickWhenEnabledAsync(scoped.GetByTestId("save-key"));
         await Expect(scoped.GetByTestId("key-state")).ToHaveTextAsync("API key set");
+        var cluster = api["name"]!.GetValue<string>();
+        var version = (await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/clusters/{cluster}/version"))!["git_version"]!.GetValue<string>();
+        await Expect(scoped.GetByTestId($"cluster-version-{cluster}")).ToHaveTextAsync(version);
+        Assert.StartsWith("v1.", version, StringComparison.Ordinal);
         await scoped.GetByRole(AriaRole.Link, new() { Name = "Cluster", Exact = true }).ClickAsync();
         await Expect(scoped.GetByTestId("node-count")).ToHaveTextAsync(api["totals"]!["nodes"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture));
         await Expect(scoped.GetByTestId("cluster-observed")).ToContainTextAsync("only its tenant's pods");
