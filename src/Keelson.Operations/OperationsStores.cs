@@ -33,6 +33,7 @@ public sealed class OperationsStores : IAsyncDisposable
         Jobs = new Jobs.SqlJobStore(database);
         Models = new Models.SqlModelStore(database);
         ApiKeys = new ApiKeys.SqlApiKeyStore(database);
+        Retention = new SqlRetentionStore(database);
         this.redis = redis;
     }
 
@@ -80,6 +81,9 @@ public sealed class OperationsStores : IAsyncDisposable
 
     /// <summary>API keys issued at run time (the server keeps them in the production database; docs/api.md, "API keys").</summary>
     public ApiKeys.SqlApiKeyStore ApiKeys { get; }
+
+    /// <summary>Metric retention set through the API (the server keeps it in the production database; docs/api.md, "Settings").</summary>
+    public SqlRetentionStore Retention { get; }
 
     /// <summary>Opens the database, applies pending migrations, and connects Redis when <paramref name="cache"/> is given.</summary>
     public static async Task<OperationsStores> OpenAsync(

@@ -11,7 +11,10 @@ public sealed record ApiKeyListView(IReadOnlyList<ApiKeyRow> ApiKeys);
 public sealed record CreatedApiKeyView(string Id, string Key, string Prefix, string Name, string? TenantId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
 
 /// <summary>The answer of <c>GET /api/v1/settings</c>.</summary>
-public sealed record ServerSettingsView(IReadOnlyList<ConfigurationValueView> Retention, IReadOnlyList<ClusterConfigurationView>? Clusters, string ApiKeyStore);
+public sealed record ServerSettingsView(IReadOnlyList<ConfigurationValueView> Retention, RetentionChangeView? RetentionSet, IReadOnlyList<ClusterConfigurationView>? Clusters, string ApiKeyStore);
+
+/// <summary>Who set the retention through the API, and when.</summary>
+public sealed record RetentionChangeView(DateTimeOffset UpdatedAt, string UpdatedBy);
 
 /// <summary>One configured value and the key that sets it.</summary>
 public sealed record ConfigurationValueView(string Key, string Value, string Meaning);

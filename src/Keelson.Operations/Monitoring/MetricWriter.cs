@@ -14,6 +14,7 @@ public sealed partial class MetricWriter : IAsyncDisposable
 {
     private readonly IMetricStore store;
     private readonly MetricStoreOptions options;
+    private readonly Func<CancellationToken, Task<RetentionWindows>> windows;
     private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Channel<IReadOnlyList<MetricSample>> queue = Channel.CreateUnbounded<IReadOnlyList<MetricSample>>(new UnboundedChannelOptions { SingleReader = true });
@@ -24,14 +25,19 @@ public sealed partial class MetricWriter : IAsyncDisposable
     private readonly Task retention;
     private int pending;
 
-    /// <summary>Starts the drain and retention loops.</summary>
-    public MetricWriter(IMetricStore store, MetricStoreOptions options, TimeProvider? clock = null, ILogger<MetricWriter>? logger = null)
+    /// <summary>
+    /// Starts the drain and retention loops; each retention pass asks <paramref name="windows"/> for the windows in force
+    /// (retention set at run time), or uses <paramref name="options"/>' without it.
+    /// </summary>
+    public MetricWriter(IMetricStore store, MetricStoreOptions options, TimeProvider? clock = null, ILogger<MetricWriter>? logger = null, Func<CancellationToken, Task<RetentionWindows>>? windows = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         this.store = store;
         this.options = options;
+        var configured = new RetentionWindows(options.Retention, options.MinuteRollupRetention, options.HourRollupRetention);
+        this.windows = windows ?? (_ => Task.FromResult(configured));
         this.clock = clock ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<MetricWriter>.Instance;
         drain = Task.Run(DrainAsync);
@@ -96,16 +102,17 @@ public sealed partial class MetricWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Folds samples older than the retention window into roll-ups and deletes them, and ages the roll-ups out, measured on the clock; returns how many samples were deleted.</summary>
+    /// <summary>Folds samples older than the raw retention window into roll-ups and deletes them, and ages the roll-ups out, measured on the clock; returns how many samples were deleted.</summary>
     public async Task<long> ApplyRetentionAsync(CancellationToken cancellationToken)
     {
         // Cuts fall on bucket boundaries: raw samples by the minute, so every minute bucket is folded whole, and minute
         // buckets by the hour, so hour buckets take over exactly where the minutes end.
         var now = clock.GetUtcNow();
+        var keep = await windows(cancellationToken).ConfigureAwait(false);
         static DateTimeOffset Floor(DateTimeOffset time, TimeSpan unit) => new(time.UtcTicks - (time.UtcTicks % unit.Ticks), TimeSpan.Zero);
-        var deleted = await store.DeleteOlderThanAsync(Floor(now - options.Retention, TimeSpan.FromMinutes(1)), cancellationToken).ConfigureAwait(false);
-        await store.DeleteRollupsOlderThanAsync(TimeSpan.FromMinutes(1), Floor(now - options.MinuteRollupRetention, TimeSpan.FromHours(1)), cancellationToken).ConfigureAwait(false);
-        await store.DeleteRollupsOlderThanAsync(TimeSpan.FromHours(1), Floor(now - options.HourRollupRetention, TimeSpan.FromHours(1)), cancellationToken).ConfigureAwait(false);
+        var deleted = await store.DeleteOlderThanAsync(Floor(now - keep.Raw, TimeSpan.FromMinutes(1)), cancellationToken).ConfigureAwait(false);
+        await store.DeleteRollupsOlderThanAsync(TimeSpan.FromMinutes(1), Floor(now - keep.MinuteRollups, TimeSpan.FromHours(1)), cancellationToken).ConfigureAwait(false);
+        await store.DeleteRollupsOlderThanAsync(TimeSpan.FromHours(1), Floor(now - keep.HourRollups, TimeSpan.FromHours(1)), cancellationToken).ConfigureAwait(false);
         if (deleted > 0)
         {
             // Series whose last sample aged out no longer count against the limit: reload from the store on next push.

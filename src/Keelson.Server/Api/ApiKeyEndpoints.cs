@@ -170,8 +170,7 @@ public static class ApiKeyEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? AdminOnly(HttpContext http)
     {
         var caller = ApiKeyFilter.CallerOf(http);
-        return caller.Admin ? null : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "API keys are managed with an admin key",
-            detail: $"The key is scoped to tenant '{caller.Tenant}'; issuing, listing and revoking keys needs an admin key.", type: "https://keelson.dev/problems/403");
+        return caller.Admin ? null : Problems.AdminOnly(caller, "API keys are managed with an admin key", "issuing, listing and revoking keys");
     }
 
     // The entry names the key but never holds its secret; the store adds the key's tenant.

@@ -59,7 +59,8 @@ public static class MonitoringEndpoints
 
         using (body)
         {
-            var (samples, errors) = MetricPush.Parse(body.RootElement, tenantId, TimeProvider.System.GetUtcNow(), settings);
+            var retention = (await monitoring.Retention.CurrentAsync(cancellationToken).ConfigureAwait(false)).Windows.Raw;
+            var (samples, errors) = MetricPush.Parse(body.RootElement, tenantId, TimeProvider.System.GetUtcNow(), settings, retention);
             if (errors.Count > 0)
             {
                 return Results.ValidationProblem(errors, title: "The metrics push is not valid; nothing was stored", statusCode: StatusCodes.Status422UnprocessableEntity);

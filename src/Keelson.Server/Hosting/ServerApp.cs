@@ -42,6 +42,7 @@ public static class ServerApp
         });
         builder.Services.AddSingleton<TenantDeployments>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TenantDeployments>());
+        builder.Services.AddSingleton<Monitoring.MetricRetention>();
         builder.Services.AddSingleton<Monitoring.TenantMonitoring>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Monitoring.TenantMonitoring>());
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -25,6 +25,11 @@ public static class Problems
         statusCode: StatusCodes.Status403Forbidden, title: "This key may not access that tenant",
         detail: $"The key is scoped to tenant '{caller?.Tenant}'.", type: "https://keelson.dev/problems/403");
 
+    /// <summary>403 for a tenant key on a route that needs an admin key; <paramref name="what"/> says what the route does.</summary>
+    public static ProblemHttpResult AdminOnly(Caller caller, string title, string what) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden, title: title,
+        detail: $"The key is scoped to tenant '{caller?.Tenant}'; {what} needs an admin key.", type: "https://keelson.dev/problems/403");
+
     /// <summary>
     /// A one-line detail for a problem written without one: the field errors of a validation problem
     /// (<c>field: message; …</c>), else the title. Clients such as the ECP-AI web UI show <c>detail</c> as the error text.

@@ -14,7 +14,7 @@ public static class MetricPush
 {
     /// <summary>The samples of a body, or the errors by field path. Entries without <c>tenant_id</c> take <paramref name="pathTenantId"/>.</summary>
     public static (IReadOnlyList<MetricSample> Samples, Dictionary<string, string[]> Errors) Parse(
-        JsonElement body, string? pathTenantId, DateTimeOffset now, MonitoringSettings settings)
+        JsonElement body, string? pathTenantId, DateTimeOffset now, MonitoringSettings settings, TimeSpan retention)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -36,12 +36,12 @@ public static class MetricPush
             var i = 0;
             foreach (var entry in batch.EnumerateArray())
             {
-                Entry(entry, $"batch[{i++}]", pathTenantId, now, settings, samples, errors);
+                Entry(entry, $"batch[{i++}]", pathTenantId, now, settings, retention, samples, errors);
             }
         }
         else
         {
-            Entry(body, "", pathTenantId, now, settings, samples, errors);
+            Entry(body, "", pathTenantId, now, settings, retention, samples, errors);
         }
 
         return (samples, errors);
@@ -98,7 +98,7 @@ public static class MetricPush
     }
 
     private static void Entry(
-        JsonElement entry, string at, string? pathTenantId, DateTimeOffset now, MonitoringSettings settings, List<MetricSample> samples, Dictionary<string, string[]> errors)
+        JsonElement entry, string at, string? pathTenantId, DateTimeOffset now, MonitoringSettings settings, TimeSpan retention, List<MetricSample> samples, Dictionary<string, string[]> errors)
     {
         string Field(string name) => at.Length == 0 ? name : $"{at}.{name}";
         if (entry.ValueKind != JsonValueKind.Object)
@@ -143,9 +143,9 @@ public static class MetricPush
                 return;
             }
 
-            if (timestamp < now - settings.Retention)
+            if (timestamp < now - retention)
             {
-                errors[Field("timestamp")] = [$"is older than the retention of {settings.Retention.TotalDays:0.##} days"];
+                errors[Field("timestamp")] = [$"is older than the retention of {retention.TotalDays:0.##} days"];
                 return;
             }
         }

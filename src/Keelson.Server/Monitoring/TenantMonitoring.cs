@@ -9,7 +9,7 @@ namespace Keelson.Server.Monitoring;
 /// (and, with Redis configured, to the other replicas'). In demo mode the embedded sandbox's tenants are sampled
 /// every <see cref="MonitoringSettings.SandboxSampleInterval"/> for queries and subscribers. Started after <see cref="TenantDatabases"/>.
 /// </summary>
-public sealed partial class TenantMonitoring(TenantDatabases databases, DeploymentClusters clusters, IOptions<ServerOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed partial class TenantMonitoring(TenantDatabases databases, DeploymentClusters clusters, MetricRetention retention, IOptions<ServerOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private readonly ILogger logger = loggers.CreateLogger<TenantMonitoring>();
@@ -20,6 +20,9 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
 
     /// <summary>The push, query and stream limits.</summary>
     public MonitoringSettings Settings => options.Value.Monitoring;
+
+    /// <summary>The retention in force (configuration, or what an admin set through the API).</summary>
+    public MetricRetention Retention => retention;
 
     /// <summary>Stored samples for WebSocket subscribers.</summary>
     public MonitoringHub Hub { get; } = new();
@@ -141,7 +144,8 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
 
     private MetricWriter Start(bool isDemo)
     {
-        var writer = new MetricWriter(databases.For(isDemo).Metrics, Settings.StoreOptions(), TimeProvider.System, loggers.CreateLogger<MetricWriter>());
+        var writer = new MetricWriter(databases.For(isDemo).Metrics, Settings.StoreOptions(), TimeProvider.System, loggers.CreateLogger<MetricWriter>(),
+            async cancellationToken => (await retention.CurrentAsync(cancellationToken).ConfigureAwait(false)).Windows);
         writer.Stored += batch =>
         {
             Deliver(isDemo, batch);

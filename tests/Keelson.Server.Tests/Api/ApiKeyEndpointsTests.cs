@@ -149,3 +149,58 @@ public sealed class ApiKeyEndpointsTests(KeyedLoggedApiFactory factory) : IClass
     private static Task<(HttpStatusCode Status, JsonNode Body, string? Location)> Send(HttpClient client, HttpMethod method, string path, JsonObject? body, string? key, string demo = "true") =>
         DeploymentEndpointsTests.SendWith(client, method, path, body, demo, key);
 }
+
+/// <summary>Retention set at run time by an admin (its own server: the others read the configured value).</summary>
+public sealed class RetentionSettingsTests(KeyedLoggedApiFactory factory) : IClassFixture<KeyedLoggedApiFactory>
+{
+    private const string Admin = KeyedLoggedApiFactory.AdminKey;
+
+    [Fact]
+    public async Task An_admin_sets_retention_which_refuses_older_pushes_at_once_and_clearing_restores_configuration()
+    {
+        using var client = factory.CreateClient();
+        var (_, created, _) = await Send(client, HttpMethod.Post, "/api/v1/tenants", DeploymentEndpointsTests.Request("retention-shop"), Admin);
+        Assert.Equal("retention-shop", created["tenant_id"]!.GetValue<string>());
+        var twoDaysAgo = DateTimeOffset.UtcNow.AddDays(-2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var push = new JsonObject { ["timestamp"] = twoDaysAgo, ["metrics"] = new JsonObject { ["cpu_usage"] = 40 } };
+        Assert.Equal(HttpStatusCode.Accepted, (await Send(client, HttpMethod.Post, "/api/v1/tenants/retention-shop/monitoring", push, Admin)).Status);
+
+        // A tenant key may read but not set it; bad values are named by field and change nothing.
+        var (forbidden, _, _) = await Send(client, HttpMethod.Put, "/api/v1/settings/retention", new JsonObject { ["retention"] = "1d" }, "configured-tenant-key");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden);
+        var (bad, problem, _) = await Send(client, HttpMethod.Put, "/api/v1/settings/retention",
+            new JsonObject { ["retention"] = "soon", ["minute_rollup_retention"] = "1d", ["colour"] = "red" }, Admin);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad);
+        Assert.Equal(["colour", "retention"], problem["errors"]!.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal));
+        var (outOfOrder, order, _) = await Send(client, HttpMethod.Put, "/api/v1/settings/retention", new JsonObject { ["retention"] = "100d" }, Admin);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, outOfOrder);
+        Assert.Contains("minute_rollup_retention must be at least retention", order["errors"]!["minute_rollup_retention"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("15.00:00:00", Raw((await Send(client, HttpMethod.Get, "/api/v1/settings", null, Admin)).Body));
+
+        // One day: the fields left out keep their values; a two-day-old push is refused from now on, and any key reads who set it.
+        var (ok, set, _) = await Send(client, HttpMethod.Put, "/api/v1/settings/retention", new JsonObject { ["retention"] = "1d" }, Admin);
+        Assert.Equal(HttpStatusCode.OK, ok);
+        Assert.Equal("1.00:00:00", Raw(set));
+        Assert.Equal("90.00:00:00", Value(set, "Keelson:Monitoring:MinuteRollupRetention"));
+        var (refused, refusal, _) = await Send(client, HttpMethod.Post, "/api/v1/tenants/retention-shop/monitoring", push, Admin);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Contains("older than the retention of 1 days", refusal.ToJsonString(), StringComparison.Ordinal);
+        var (_, seen, _) = await Send(client, HttpMethod.Get, "/api/v1/settings", null, "configured-tenant-key");
+        Assert.Equal("1.00:00:00", Raw(seen));
+        Assert.NotNull(seen["retention_set"]!["updated_at"]);
+
+        var (cleared, back, _) = await Send(client, HttpMethod.Delete, "/api/v1/settings/retention", null, Admin);
+        Assert.Equal(HttpStatusCode.OK, cleared);
+        Assert.Equal("15.00:00:00", Raw(back));
+        Assert.Null(back["retention_set"]);
+        Assert.Equal(HttpStatusCode.Accepted, (await Send(client, HttpMethod.Post, "/api/v1/tenants/retention-shop/monitoring", push, Admin)).Status);
+    }
+
+    private static string Raw(JsonNode settings) => Value(settings, "Keelson:Monitoring:Retention");
+
+    private static string Value(JsonNode settings, string key) =>
+        settings["retention"]!.AsArray().Single(v => v!["key"]!.GetValue<string>() == key)!["value"]!.GetValue<string>();
+
+    private static Task<(HttpStatusCode Status, JsonNode Body, string? Location)> Send(HttpClient client, HttpMethod method, string path, JsonObject? body, string? key) =>
+        DeploymentEndpointsTests.SendWith(client, method, path, body, "true", key);
+}

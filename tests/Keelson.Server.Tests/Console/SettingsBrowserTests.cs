@@ -57,6 +57,53 @@ public sealed class SettingsBrowserTests(ConsoleBrowser browser) : IClassFixture
         await Expect(tenantTab.GetByTestId("problem")).ToContainTextAsync("not valid");
     }
 
+    [Fact]
+    public async Task An_admin_sets_the_retention_in_force_a_bad_value_is_named_and_a_tenant_key_only_reads_it()
+    {
+        var admin = await browser.OpenAsync(await browser.NewPageAsync(), "demo/settings");
+        await admin.Locator("[data-testid=api-key] input").FillAsync(ConsoleBrowser.AdminKey);
+        await ConsoleBrowser.ClickWhenEnabledAsync(admin.GetByTestId("save-key"));
+        await Expect(admin.Locator("[data-testid=retention-raw] input")).ToHaveValueAsync("15d");
+        await Expect(admin.GetByTestId("retention-source")).ToContainTextAsync("From configuration");
+
+        // Raw samples may not outlive their roll-ups: the API's 422 under the field, nothing changed.
+        await admin.Locator("[data-testid=retention-raw] input").FillAsync("120d");
+        await admin.GetByTestId("save-retention").ClickAsync();
+        await Expect(admin.GetByTestId("retention-form")).ToContainTextAsync("minute_rollup_retention must be at least retention");
+        Assert.Equal("15.00:00:00", await RawRetentionAsync());
+
+        await admin.Locator("[data-testid=retention-raw] input").FillAsync("7d");
+        await admin.Locator("[data-testid=retention-minute] input").FillAsync("30d");
+        await admin.GetByTestId("save-retention").ClickAsync();
+        await Expect(admin.GetByTestId("retention-status")).ToHaveTextAsync("The retention is set for every replica.");
+        await Expect(admin.GetByTestId("retention")).ToContainTextAsync("7.00:00:00");
+        await Expect(admin.GetByTestId("retention-source")).ToContainTextAsync("Set through the API");
+        Assert.Equal("7.00:00:00", await RawRetentionAsync());
+        await ConsoleBrowser.ScreenshotAsync(admin, "settings-retention", fullPage: true);
+        await ConsoleBrowser.AssertAccessibleAsync(admin, "settings with retention set");
+
+        // A tenant key sees the retention in force but no form to change it.
+        var tenant = await browser.OpenAsync(await browser.NewPageAsync(), "demo/settings");
+        await tenant.Locator("[data-testid=api-key] input").FillAsync(ConsoleBrowser.TenantKey);
+        await ConsoleBrowser.ClickWhenEnabledAsync(tenant.GetByTestId("save-key"));
+        await Expect(tenant.GetByTestId("retention")).ToContainTextAsync("7.00:00:00");
+        await Expect(tenant.GetByTestId("retention-form")).ToHaveCountAsync(0);
+
+        await admin.GetByTestId("clear-retention").ClickAsync();
+        await Expect(admin.GetByTestId("retention-status")).ToHaveTextAsync("The configured retention is in force again.");
+        await Expect(admin.Locator("[data-testid=retention-raw] input")).ToHaveValueAsync("15d");
+        Assert.Equal("15.00:00:00", await RawRetentionAsync());
+    }
+
+    private async Task<string> RawRetentionAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/settings");
+        request.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
+        using var response = await browser.Server.Http.SendAsync(request);
+        var settings = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        return settings["retention"]!.AsArray().Single(v => v!["key"]!.GetValue<string>() == "Keelson:Monitoring:Retention")!["value"]!.GetValue<string>();
+    }
+
     private async Task CreateAsync(string tenant)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
