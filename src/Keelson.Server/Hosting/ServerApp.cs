@@ -109,6 +109,7 @@ public static class ServerApp
         }
 
         app.UseWebSockets();
+        app.UseWebSocketOriginCheck();
         app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
