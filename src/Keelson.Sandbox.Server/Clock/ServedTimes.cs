@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Keelson.Sandbox.Server.Resources;
+
+namespace Keelson.Sandbox.Server.Clock;
+
+/// <summary>
+/// Rewrites the times in a JSON body through a map (virtual → wall on the way out, wall → virtual on the way in),
+/// finding them by the models' types: an object by its apiVersion and kind, list items, Table rows, watch events;
+/// objects of kinds without a model (custom resources) have only their metadata's times mapped. Each time keeps
+/// its written precision (seconds for a Time, microseconds for a MicroTime), rounded down.
+/// </summary>
+internal static class ServedTimes
+{
+    /// <summary>Maps the times of a response or request body in place; <paramref name="type"/> names the model of a body without a kind (a patch).</summary>
+    public static void Rewrite(JsonNode? body, Func<DateTime, DateTime> map, Type? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (body is not JsonObject json)
+        {
+            return;
+        }
+
+        var kind = Text(json["kind"]);
+        var apiVersion = Text(json["apiVersion"]) ?? "";
+        if (kind == "Table" && json["rows"] is JsonArray rows)
+        {
+            foreach (var row in rows)
+            {
+                Rewrite(row?["object"], map);
+            }
+
+            return;
+        }
+
+        if (kind is null && Text(json["type"]) is not null && json["object"] is JsonObject watched)
+        {
+            // A watch event.
+            Rewrite(watched, map);
+            return;
+        }
+
+        if (kind is { Length: > 4 } && kind.EndsWith("List", StringComparison.Ordinal) && json["items"] is JsonArray items)
+        {
+            var itemType = ModelOf(apiVersion, kind[..^4]);
+            foreach (var item in items)
+            {
+                Rewrite(item, map, item?["kind"] is null ? itemType : null);
+            }
+
+            return;
+        }
+
+        var model = (kind is null ? null : ModelOf(apiVersion, kind)) ?? type;
+        if (model is not null)
+        {
+            Walk(json, TimeFields.Of(model), map);
+        }
+        else if (json["metadata"] is JsonObject metadata)
+        {
+            // A kind without a model (PartialObjectMetadata, a custom resource): its metadata is still ObjectMeta.
+            Walk(metadata, TimeFields.Of(typeof(V1ObjectMeta)), map);
+        }
+    }
+
+    /// <summary>A time as written, mapped, in the same form; null when it is not a time.</summary>
+    public static string? Map(string text, Func<DateTime, DateTime> map)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(map);
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return null;
+        }
+
+        var digits = FractionDigits(text);
+        var unit = (long)Math.Pow(10, 7 - digits);
+        var mapped = map(time.UtcDateTime).Ticks;
+        mapped -= ((mapped % unit) + unit) % unit;
+        var format = digits == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss." + new string('f', digits) + "'Z'";
+        return new DateTime(mapped, DateTimeKind.Utc).ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static Type? ModelOf(string apiVersion, string kind) =>
+        Delivery.Clusters.KubeObjects.TypeOf(apiVersion, kind) ?? ResourceCatalog.OfKind(apiVersion, kind)?.ModelType;
+
+    private static void Walk(JsonObject json, TimeFields fields, Func<DateTime, DateTime> map)
+    {
+        foreach (var name in fields.Times)
+        {
+            if (Text(json[name]) is { } text && Map(text, map) is { } mapped)
+            {
+                json[name] = mapped;
+            }
+        }
+
+        foreach (var (name, type) in fields.Nested)
+        {
+            switch (json[name])
+            {
+                case JsonObject child:
+                    Walk(child, TimeFields.Of(type), map);
+                    break;
+                case JsonArray list:
+                    foreach (var element in list.OfType<JsonObject>())
+                    {
+                        Walk(element, TimeFields.Of(type), map);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    // The digits after the seconds, at most 7 (a tick).
+    private static int FractionDigits(string text)
+    {
+        var t = text.IndexOf('T', StringComparison.Ordinal);
+        var dot = t < 0 ? -1 : text.IndexOf('.', t);
+        if (dot < 0)
+        {
+            return 0;
+        }
+
+        var end = dot + 1;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+
+        return Math.Min(end - dot - 1, 7);
+    }
+}
