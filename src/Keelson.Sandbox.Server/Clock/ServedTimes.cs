@@ -13,7 +13,7 @@ namespace Keelson.Sandbox.Server.Clock;
 /// </summary>
 internal static class ServedTimes
 {
-    /// <summary>Maps the times of a response or request body in place; <paramref name="type"/> names the model of a body without a kind (a patch).</summary>
+    /// <summary>Maps the times of a response or request body in place; <paramref name="type"/> names the model of a body whose kind does not (a patch, a metrics list).</summary>
     public static void Rewrite(JsonNode? body, Func<DateTime, DateTime> map, Type? type = null)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -41,6 +41,14 @@ internal static class ServedTimes
             return;
         }
 
+        var known = kind is null ? null : ModelOf(apiVersion, kind);
+        if (known is null && type is not null)
+        {
+            // A body of a kind the catalogue does not serve (metrics), or without a kind (a patch): its model says.
+            Walk(json, TimeFields.Of(type), map);
+            return;
+        }
+
         if (kind is { Length: > 4 } && kind.EndsWith("List", StringComparison.Ordinal) && json["items"] is JsonArray items)
         {
             var itemType = ModelOf(apiVersion, kind[..^4]);
@@ -52,10 +60,9 @@ internal static class ServedTimes
             return;
         }
 
-        var model = (kind is null ? null : ModelOf(apiVersion, kind)) ?? type;
-        if (model is not null)
+        if (known is not null)
         {
-            Walk(json, TimeFields.Of(model), map);
+            Walk(json, TimeFields.Of(known), map);
         }
         else if (json["metadata"] is JsonObject metadata)
         {

@@ -13,7 +13,7 @@ namespace Keelson.Sandbox.Server.Protobuf;
 /// <c>AcceptContentTypes</c> set to protobuf alone); then it leaves as protobuf, or as a 406 when its kind has no schema.
 /// Either way its times leave mapped to the wall clock (<see cref="ServedClock"/>): the one place responses are written.
 /// </summary>
-internal sealed class NegotiatedResult(JsonNode body, int statusCode) : IResult
+internal sealed class NegotiatedResult(JsonNode body, int statusCode, Type? model = null) : IResult
 {
     /// <summary>The JSON body.</summary>
     public JsonNode Body { get; } = body;
@@ -27,7 +27,7 @@ internal sealed class NegotiatedResult(JsonNode body, int statusCode) : IResult
         ArgumentNullException.ThrowIfNull(httpContext);
         if (httpContext.RequestServices.GetService<ServedClock>()?.Map is { IsIdentity: false } map)
         {
-            ServedTimes.Rewrite(Body, map.ToWall);
+            ServedTimes.Rewrite(Body, map.ToWall, model);
         }
 
         if (!OnlyProtobufAccepted(httpContext.Request) || Body is not JsonObject json || !json.ContainsKey("kind"))

@@ -103,5 +103,5 @@ internal static class ApiJson
     public static IResult Result(JsonNode body, int statusCode = StatusCodes.Status200OK) => new NegotiatedResult(body, statusCode);
 
     /// <summary>A model as a JSON response.</summary>
-    public static IResult Result(object model, int statusCode = StatusCodes.Status200OK) => Result(ToNode(model), statusCode);
+    public static IResult Result(object model, int statusCode = StatusCodes.Status200OK) => new NegotiatedResult(ToNode(model), statusCode, model.GetType());
 }

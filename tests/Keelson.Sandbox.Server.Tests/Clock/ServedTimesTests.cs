@@ -70,4 +70,18 @@ public sealed class ServedTimesTests
         Assert.Equal("2026-12-07T12:00:00Z", (string?)custom["status"]!["lastSeen"]);
         Assert.Equal("2026-12-07T10:59:59Z", (string?)patch["status"]!["conditions"]![0]!["lastTransitionTime"]);
     }
+
+    [Fact]
+    public void A_body_of_a_kind_outside_the_catalogue_is_read_by_the_model_it_was_written_from()
+    {
+        var metrics = JsonNode.Parse("""
+            {"apiVersion":"metrics.k8s.io/v1beta1","kind":"NodeMetricsList","metadata":{},"items":[{"metadata":{"name":"n","creationTimestamp":"2026-12-07T12:00:00Z"},"timestamp":"2026-12-07T12:00:00Z","window":"20s","usage":{"cpu":"1"}}]}
+            """)!;
+
+        ServedTimes.Rewrite(metrics, HourBack, typeof(k8s.Models.NodeMetricsList));
+
+        Assert.Equal("2026-12-07T10:59:59Z", (string?)metrics["items"]![0]!["timestamp"]);
+        Assert.Equal("2026-12-07T10:59:59Z", (string?)metrics["items"]![0]!["metadata"]!["creationTimestamp"]);
+        Assert.Equal("20s", (string?)metrics["items"]![0]!["window"]);
+    }
 }
