@@ -140,6 +140,32 @@ public sealed class KubectlWallClockAgesTests : IDisposable
         Assert.InRange((double)result["secondsOld"]!, 0, 10);
     }
 
+    [Fact]
+    public async Task A_wall_clock_time_a_client_writes_is_stored_as_the_sandbox_time_it_stands_for_and_read_back_as_written()
+    {
+        var engine = await SandboxState.OpenAtWallClockAsync(StatePath, ClusterProfiles.Get("aws-general"), TimeProvider.System, fresh: true, CancellationToken.None);
+        await using var served = await ServeAsync(engine!, speed: 0);
+        served.Server.Advance(TimeSpan.FromHours(1));
+        var renewed = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        var path = Path.Combine(directory, "lease.yaml");
+        await File.WriteAllTextAsync(path, $"""
+            apiVersion: coordination.k8s.io/v1
+            kind: Lease
+            metadata:
+              name: leader
+            spec:
+              holderIdentity: a
+              renewTime: "{renewed}"
+            """);
+
+        await served.Kubectl.OkAsync("create", "-f", path);
+
+        Assert.Equal(renewed, await served.Kubectl.OkAsync("get", "lease", "leader", "-o", "jsonpath={.spec.renewTime}"));
+        // The stopped clock's now is served as the advance's wall time, so a moment after that is a moment after its now, not an hour before.
+        var (stored, now) = served.Server.Inspect(c => (c.Engine.Store.Get<k8s.Models.V1Lease>("default", "leader")!.Spec.RenewTime!.Value, c.Engine.Clock.UtcDateTime));
+        Assert.InRange(stored, now, now.AddSeconds(10));
+    }
+
     private static readonly Regex EventAge = new(@"^\s+(?:Normal|Warning)\s+\S+\s+(\S+)", RegexOptions.Multiline);
     private static readonly Regex PodAge = new(@"(\S+)$", RegexOptions.Multiline);
 

@@ -13,10 +13,34 @@ namespace Keelson.Sandbox.Server.Clock;
 /// </summary>
 internal static class ServedTimes
 {
-    /// <summary>Maps the times of a response or request body in place; <paramref name="type"/> names the model of a body whose kind does not (a patch, a metrics list).</summary>
+    /// <summary>
+    /// Maps the times of a response or request body in place through <paramref name="map"/>, each rounded down to its
+    /// written precision; <paramref name="type"/> names the model of a body whose kind does not (a patch, a metrics list).
+    /// </summary>
     public static void Rewrite(JsonNode? body, Func<DateTime, DateTime> map, Type? type = null)
     {
         ArgumentNullException.ThrowIfNull(map);
+        Apply(body, (time, unit) => Floor(map(time).Ticks, unit), type);
+    }
+
+    /// <summary>
+    /// Maps a client's wall-clock times back to the sandbox times they stand for: the latest served at or before
+    /// each, kept at the written precision (rounded up when that still serves the same time), so that reading the
+    /// object back gives the time as written.
+    /// </summary>
+    public static void FromWall(JsonNode? body, WallTimeMap map, Type? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        Apply(body, (time, unit) =>
+        {
+            var exact = map.ToVirtual(time.Ticks);
+            var up = Floor(exact + unit - 1, unit);
+            return Floor(map.ToWall(up), unit) == Floor(time.Ticks, unit) ? up : Floor(exact, unit);
+        }, type);
+    }
+
+    private static void Apply(JsonNode? body, Func<DateTime, long, long> map, Type? type)
+    {
         if (body is not JsonObject json)
         {
             return;
@@ -28,7 +52,7 @@ internal static class ServedTimes
         {
             foreach (var row in rows)
             {
-                Rewrite(row?["object"], map);
+                Apply(row?["object"], map, null);
             }
 
             return;
@@ -37,7 +61,7 @@ internal static class ServedTimes
         if (kind is null && Text(json["type"]) is not null && json["object"] is JsonObject watched)
         {
             // A watch event.
-            Rewrite(watched, map);
+            Apply(watched, map, null);
             return;
         }
 
@@ -54,7 +78,7 @@ internal static class ServedTimes
             var itemType = ModelOf(apiVersion, kind[..^4]);
             foreach (var item in items)
             {
-                Rewrite(item, map, item?["kind"] is null ? itemType : null);
+                Apply(item, map, item?["kind"] is null ? itemType : null);
             }
 
             return;
@@ -71,11 +95,9 @@ internal static class ServedTimes
         }
     }
 
-    /// <summary>A time as written, mapped, in the same form; null when it is not a time.</summary>
-    public static string? Map(string text, Func<DateTime, DateTime> map)
+    // A time as written, mapped (given its precision in ticks), in the same form; null when it is not a time.
+    private static string? Map(string text, Func<DateTime, long, long> map)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(map);
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
         {
             return null;
@@ -83,8 +105,7 @@ internal static class ServedTimes
 
         var digits = FractionDigits(text);
         var unit = (long)Math.Pow(10, 7 - digits);
-        var mapped = map(time.UtcDateTime).Ticks;
-        mapped -= ((mapped % unit) + unit) % unit;
+        var mapped = map(time.UtcDateTime, unit);
         var format = digits == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss." + new string('f', digits) + "'Z'";
         return new DateTime(mapped, DateTimeKind.Utc).ToString(format, CultureInfo.InvariantCulture);
     }
@@ -94,7 +115,9 @@ internal static class ServedTimes
     private static Type? ModelOf(string apiVersion, string kind) =>
         Delivery.Clusters.KubeObjects.TypeOf(apiVersion, kind) ?? ResourceCatalog.OfKind(apiVersion, kind)?.ModelType;
 
-    private static void Walk(JsonObject json, TimeFields fields, Func<DateTime, DateTime> map)
+    private static long Floor(long ticks, long unit) => ticks - (((ticks % unit) + unit) % unit);
+
+    private static void Walk(JsonObject json, TimeFields fields, Func<DateTime, long, long> map)
     {
         foreach (var name in fields.Times)
         {

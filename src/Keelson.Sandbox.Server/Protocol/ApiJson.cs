@@ -76,7 +76,7 @@ internal static class ApiJson
         ArgumentNullException.ThrowIfNull(body);
         if (request.HttpContext.RequestServices.GetService<ServedClock>()?.Map is { IsIdentity: false } map)
         {
-            ServedTimes.Rewrite(body, map.ToVirtual, PathModel(request.HttpContext));
+            ServedTimes.FromWall(body, map, PathModel(request.HttpContext));
         }
 
         return body;

@@ -84,4 +84,23 @@ public sealed class ServedTimesTests
         Assert.Equal("2026-12-07T10:59:59Z", (string?)metrics["items"]![0]!["metadata"]!["creationTimestamp"]);
         Assert.Equal("20s", (string?)metrics["items"]![0]!["window"]);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(10, 1)]
+    public void A_wall_time_a_client_writes_is_read_back_as_written_at_its_precision(long virtualTicks, long wallTicks)
+    {
+        // The map's wall side is off whole microseconds by 3 ticks, as a wall clock read at an arbitrary instant is.
+        var start = new DateTime(2026, 12, 7, 13, 0, 0, DateTimeKind.Utc).Ticks;
+        var map = WallTimeMap.Of(new ClockSegment(start, start - (3600 * TimeSpan.TicksPerSecond) + 3, virtualTicks, wallTicks));
+        var lease = JsonNode.Parse("""{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"l"},"spec":{"renewTime":"2026-12-07T12:00:07.123457Z","acquireTime":"2026-12-07T12:00:07Z"}}""")!;
+
+        ServedTimes.FromWall(lease, map);
+        var stored = lease.ToJsonString();
+        ServedTimes.Rewrite(lease, map.ToWall);
+
+        Assert.Contains("13:", stored, StringComparison.Ordinal);
+        Assert.Equal("2026-12-07T12:00:07.123457Z", (string?)lease["spec"]!["renewTime"]);
+        Assert.Equal("2026-12-07T12:00:07Z", (string?)lease["spec"]!["acquireTime"]);
+    }
 }
