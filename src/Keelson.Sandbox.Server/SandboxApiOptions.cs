@@ -17,4 +17,7 @@ public sealed record SandboxApiOptions
     /// a watch or continue token from before the oldest change kept is 410, and an idle sandbox holds no old objects.
     /// </summary>
     public TimeSpan WatchHistoryWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The wall clock served times are mapped to (kubectl measures ages from the real one).</summary>
+    public TimeProvider WallClock { get; init; } = TimeProvider.System;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using k8s;
 using k8s.Models;
+using Keelson.Sandbox.Server.Clock;
 using Keelson.Sandbox.Server.Defaulting;
 using Keelson.Sandbox.Server.Endpoints;
 using Keelson.Sandbox.Server.Protocol;
@@ -19,11 +20,13 @@ namespace Keelson.Sandbox.Server;
 /// The sandbox behind a Kubernetes API on loopback, for kubectl and client libraries. A background clock moves
 /// virtual time with wall time (times <see cref="SandboxApiOptions.Speed"/>) so controllers progress between
 /// requests; every request and every clock step take turns on the engine through one <see cref="SandboxGate"/>.
+/// Times leave mapped to the wall clock by a <see cref="ServedClock"/>, so ages kubectl computes read correctly.
 /// </summary>
 public sealed class SandboxApiServer : IAsyncDisposable
 {
     private readonly SandboxGate gate;
     private readonly WatchHistory history;
+    private readonly ServedClock served;
     private readonly SandboxApiOptions options;
     private readonly CancellationTokenSource stopping = new();
     private WebApplication? app;
@@ -34,6 +37,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         this.gate = gate;
         this.options = options;
         history = gate.Run(cluster => new WatchHistory(cluster.Engine.Store, cluster.Engine.Clock, options.WatchHistoryWindow, stopping.Token));
+        served = gate.Run(cluster => new ServedClock(cluster.Engine.Clock.UtcDateTime, options.Speed, options.WallClock));
     }
 
     /// <summary>The bound address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -52,6 +56,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         builder.Services.AddSingleton(server.gate);
         builder.Services.AddSingleton(server.history);
+        builder.Services.AddSingleton(server.served);
         builder.Services.AddSingleton(new CustomResources.ServedResources(server.gate, server.history));
 
         var app = builder.Build();
@@ -79,10 +84,14 @@ public sealed class SandboxApiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The map from the sandbox's times to the wall-clock times served.</summary>
+    public ServedClock Served => served;
+
     /// <summary>Moves the sandbox's clock forward at once, for tests and for stepping a stopped clock.</summary>
     public void Advance(TimeSpan duration) => gate.Run(cluster =>
     {
         cluster.Engine.Advance(duration);
+        served.Observe(cluster.Engine.Clock.UtcDateTime);
         history.DrainAll();
     });
 
@@ -165,17 +174,20 @@ public sealed class SandboxApiServer : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
             {
                 var now = wall.Elapsed;
-                var elapsed = (now - last) * options.Speed;
+                var elapsed = now - last;
                 last = now;
-                if (elapsed > TimeSpan.Zero)
+                gate.Run(cluster =>
                 {
-                    Advance(elapsed);
-                }
-                else
-                {
-                    // A stopped clock still bounds the watch history's memory.
-                    gate.Run(_ => history.DrainAll());
-                }
+                    // The served clock paces the step: speed times the wall time elapsed, held so the sandbox's now
+                    // is never served past wall-clock now. A stopped clock still bounds the watch history's memory.
+                    var step = served.Step(cluster.Engine.Clock.UtcDateTime, elapsed);
+                    if (step > TimeSpan.Zero)
+                    {
+                        cluster.Engine.Advance(step);
+                    }
+
+                    history.DrainAll();
+                });
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Keelson.Testing;
 
 namespace Keelson.Sandbox.Server.Tests;
 
@@ -144,23 +142,6 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
         new JsonArray([.. causes.AsArray().Select(c => (JsonNode)new JsonObject(c!.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))])
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-    private async Task<JsonNode> RunAsync(string scenario, string ns)
-    {
-        var kubeconfig = Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, "kubeconfig");
-        var script = Repo.File("tests", "Keelson.Sandbox.Server.Tests", "Python", "client_scenarios.py");
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { script, kubeconfig, scenario, ns })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"python3 client_scenarios.py {scenario} exited {process.ExitCode}:\n{output}\n{await stderr}");
-        return JsonNode.Parse(output)!;
-    }
+    private Task<JsonNode> RunAsync(string scenario, string ns) =>
+        PythonClient.RunAsync(Path.Combine(Path.GetDirectoryName(cluster.ManifestPath)!, "kubeconfig"), scenario, ns);
 }

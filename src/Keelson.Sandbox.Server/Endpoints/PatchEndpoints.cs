@@ -185,7 +185,7 @@ internal static class PatchEndpoints
         }
 
         var (applied, unread) = await ReadApplyAsync(request).ConfigureAwait(false);
-        var (cleanApplied, repeated) = FieldValidation.Deduplicate(applied);
+        var (cleanApplied, repeated) = FieldValidation.Deduplicate(ApiJson.FromWall(request, applied));
         return (cleanApplied, [.. repeated, .. unread]);
     }
 

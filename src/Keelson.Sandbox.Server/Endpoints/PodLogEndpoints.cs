@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Keelson.Sandbox.Metrics;
+using Keelson.Sandbox.Server.Clock;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Server.Resources;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,7 @@ namespace Keelson.Sandbox.Server.Endpoints;
 /// <summary>
 /// <c>pods/{name}/log</c>: the sandbox runs no containers, so the log is <see cref="SimulatedPodLog"/>'s, with
 /// <c>container</c>, <c>tailLines</c> and <c>follow</c> (new lines written as the sandbox clock reaches them, until
-/// the pod is gone or the client leaves).
+/// the pod is gone or the client leaves). Each line's timestamp is served mapped to the wall clock, as every time is.
 /// </summary>
 internal static class PodLogEndpoints
 {
@@ -23,7 +24,7 @@ internal static class PodLogEndpoints
     {
         foreach (var template in ResourceRoutes.Subresource("log"))
         {
-            app.MapGet(template, async (HttpContext context, SandboxGate gate) =>
+            app.MapGet(template, async (HttpContext context, SandboxGate gate, ServedClock served) =>
             {
                 var target = ResourceTarget.From(context);
                 if (target.Resource.Kind != "Pod")
@@ -56,13 +57,13 @@ internal static class PodLogEndpoints
                 context.Response.ContentType = "text/plain";
                 foreach (var line in tail is { } n ? lines.TakeLast(n) : lines)
                 {
-                    await context.Response.WriteAsync(SimulatedPodLog.Format(line), context.RequestAborted).ConfigureAwait(false);
+                    await context.Response.WriteAsync(Served(served, line), context.RequestAborted).ConfigureAwait(false);
                 }
 
                 await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 try
                 {
-                    await FollowAsync(context, gate, target, container, until, follow).ConfigureAwait(false);
+                    await FollowAsync(context, gate, served, target, container, until, follow).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
                 {
@@ -72,7 +73,7 @@ internal static class PodLogEndpoints
         }
     }
 
-    private static async Task FollowAsync(HttpContext context, SandboxGate gate, ResourceTarget target, string container, DateTime until, bool follow)
+    private static async Task FollowAsync(HttpContext context, SandboxGate gate, ServedClock served, ResourceTarget target, string container, DateTime until, bool follow)
     {
         while (follow)
         {
@@ -93,12 +94,14 @@ internal static class PodLogEndpoints
             until = next.Now;
             foreach (var line in next.Lines)
             {
-                await context.Response.WriteAsync(SimulatedPodLog.Format(line), context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsync(Served(served, line), context.RequestAborted).ConfigureAwait(false);
             }
 
             await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
     }
+
+    private static string Served(ServedClock served, (DateTime At, string Text) line) => SimulatedPodLog.Format((served.Map.ToWall(line.At), line.Text));
 
     private static List<(DateTime At, string Text)> Read(SandboxCluster cluster, V1Pod pod, string container, DateTime after, DateTime until)
     {

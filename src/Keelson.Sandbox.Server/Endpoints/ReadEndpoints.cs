@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Keelson.Sandbox.Server.Clock;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Server.Resources;
 using Keelson.Sandbox.Server.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Keelson.Sandbox.Server.Endpoints;
@@ -34,13 +36,13 @@ internal static class ReadEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, SandboxGate gate, WatchHistory history, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> ListAsync(HttpContext context, SandboxGate gate, WatchHistory history, ServedClock served, IHostApplicationLifetime lifetime)
     {
         var target = ResourceTarget.From(context);
         var query = ListQuery.From(context.Request, target.Resource);
         if (query.Watch)
         {
-            await WatchStream.RunAsync(context, gate, history, target, query, lifetime.ApplicationStopping).ConfigureAwait(false);
+            await WatchStream.RunAsync(context, gate, history, served, target, query, lifetime.ApplicationStopping).ConfigureAwait(false);
             return Results.Empty;
         }
 
@@ -72,7 +74,7 @@ internal static class ReadEndpoints
 
             if (query.Table.Wanted)
             {
-                var table = TableBuilder.Build(resource, page, cluster.Engine.Clock.UtcDateTime, query.Table.IncludeObject, version);
+                var table = TableBuilder.Build(resource, page, TableClock.Of(served), query.Table.IncludeObject, version);
                 table["metadata"] = metadata;
                 return table;
             }
@@ -94,13 +96,14 @@ internal static class ReadEndpoints
     /// <summary>GET of one object, as JSON or as a Table (also the <c>/status</c> subresource's GET).</summary>
     internal static IResult Get(HttpContext context, SandboxGate gate)
     {
+        var served = context.RequestServices.GetRequiredService<ServedClock>();
         var target = ResourceTarget.From(context);
         var table = TableRequest.From(context.Request);
         return ApiJson.Result(gate.Run(cluster =>
         {
             var found = StoredObjects.Get(cluster, target);
             return table.Wanted
-                ? TableBuilder.Build(target.Resource, [found], cluster.Engine.Clock.UtcDateTime, table.IncludeObject, StoredObjects.VersionOf(found))
+                ? TableBuilder.Build(target.Resource, [found], TableClock.Of(served), table.IncludeObject, StoredObjects.VersionOf(found))
                 : (JsonNode)ResourceViews.ToNode(found, target.Resource);
         }));
     }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Keelson.Delivery.Clusters;
+using Keelson.Sandbox.Server.Clock;
 using Keelson.Sandbox.Server.Protocol;
 using Keelson.Sandbox.Server.Resources;
 using Keelson.Sandbox.Server.Tables;
@@ -16,10 +17,11 @@ namespace Keelson.Sandbox.Server.Endpoints;
 /// current object as ADDED; from a list's version it replays what changed since, then streams live changes
 /// until the client leaves, <c>timeoutSeconds</c> passes or the server stops. From a version older than the kept
 /// history it sends one ERROR event with a 410 Expired Status and ends, as the API server's watch cache does.
+/// Objects' times leave mapped to the wall clock, as in every other response.
 /// </summary>
 internal static class WatchStream
 {
-    public static async Task RunAsync(HttpContext context, SandboxGate gate, WatchHistory history, ResourceTarget target, ListQuery query, CancellationToken stopping)
+    public static async Task RunAsync(HttpContext context, SandboxGate gate, WatchHistory history, ServedClock served, ResourceTarget target, ListQuery query, CancellationToken stopping)
     {
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         if (query.Timeout is { } timeout)
@@ -45,7 +47,7 @@ internal static class WatchStream
             var feed = cluster.Engine.Store.Watch(resource.Group, resource.Kind, target.Namespace, lifetime.Token);
             var changes = since?.Where(e => target.Namespace is null || e.Resource.Metadata.NamespaceProperty == target.Namespace)
                 ?? StoredObjects.List(cluster, resource, target.Namespace).Select(o => new ClusterEvent(WatchEventType.Added, o));
-            return (Backlog: Frames(changes, resource, query, cluster.Engine.Clock.UtcDateTime), Feed: (ChannelReader<ClusterEvent>?)feed);
+            return (Backlog: Frames(changes, resource, query, served), Feed: (ChannelReader<ClusterEvent>?)feed);
         });
 
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -72,7 +74,7 @@ internal static class WatchStream
                     changes.Add(change);
                 }
 
-                var frames = gate.Run(cluster => Frames(changes, resource, query, cluster.Engine.Clock.UtcDateTime));
+                var frames = gate.Run(cluster => Frames(changes, resource, query, served));
                 await WriteAsync(context.Response, frames, lifetime.Token).ConfigureAwait(false);
             }
         }
@@ -90,9 +92,10 @@ internal static class WatchStream
             ["object"] = ApiException.Status("Failure", StatusCodes.Status410Gone, "Expired", $"too old resource version: {version} ({oldest})", null),
         }.ToJsonString();
 
-    private static List<string> Frames(IEnumerable<ClusterEvent> changes, ApiResource resource, ListQuery query, DateTime now)
+    private static List<string> Frames(IEnumerable<ClusterEvent> changes, ApiResource resource, ListQuery query, ServedClock served)
     {
         var frames = new List<string>();
+        var map = served.Map;
         foreach (var change in changes)
         {
             var json = ResourceViews.ToNode(change.Resource, resource);
@@ -102,8 +105,13 @@ internal static class WatchStream
             }
 
             JsonNode body = query.Table.Wanted
-                ? TableBuilder.Build(resource, [change.Resource], now, query.Table.IncludeObject, StoredObjects.VersionOf(change.Resource))
+                ? TableBuilder.Build(resource, [change.Resource], TableClock.Of(served), query.Table.IncludeObject, StoredObjects.VersionOf(change.Resource))
                 : json;
+            if (!map.IsIdentity)
+            {
+                ServedTimes.Rewrite(body, map.ToWall);
+            }
+
             frames.Add(new JsonObject { ["type"] = change.Type.ToString().ToUpperInvariant(), ["object"] = body }.ToJsonString());
         }
 

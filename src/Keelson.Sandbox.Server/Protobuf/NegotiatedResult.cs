@@ -1,16 +1,19 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Keelson.Sandbox.Server.Clock;
 using Keelson.Sandbox.Server.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keelson.Sandbox.Server.Protobuf;
 
 /// <summary>
 /// A response body that leaves as JSON unless the client accepts nothing but protobuf (client-go's
 /// <c>AcceptContentTypes</c> set to protobuf alone); then it leaves as protobuf, or as a 406 when its kind has no schema.
+/// Either way its times leave mapped to the wall clock (<see cref="ServedClock"/>): the one place responses are written.
 /// </summary>
-internal sealed class NegotiatedResult(JsonNode body, int statusCode) : IResult
+internal sealed class NegotiatedResult(JsonNode body, int statusCode, Type? model = null) : IResult
 {
     /// <summary>The JSON body.</summary>
     public JsonNode Body { get; } = body;
@@ -22,6 +25,11 @@ internal sealed class NegotiatedResult(JsonNode body, int statusCode) : IResult
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        if (httpContext.RequestServices.GetService<ServedClock>()?.Map is { IsIdentity: false } map)
+        {
+            ServedTimes.Rewrite(Body, map.ToWall, model);
+        }
+
         if (!OnlyProtobufAccepted(httpContext.Request) || Body is not JsonObject json || !json.ContainsKey("kind"))
         {
             // Bodies without a kind (/version, OpenAPI) are not API objects and have no protobuf form.

@@ -3,8 +3,10 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Keelson.Rendering.Output;
+using Keelson.Sandbox.Server.Clock;
 using Keelson.Sandbox.Server.Protobuf;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Keelson.Sandbox.Server.Protocol;
 
@@ -44,7 +46,7 @@ internal static class ApiJson
         var contentType = (request.ContentType ?? "application/json").Split(';')[0].Trim();
         if (ProtobufBodies.IsProtobuf(contentType))
         {
-            return await ProtobufBodies.ReadAsync(request, cancellationToken).ConfigureAwait(false);
+            return FromWall(request, await ProtobufBodies.ReadAsync(request, cancellationToken).ConfigureAwait(false));
         }
 
         if (!contentType.EndsWith("json", StringComparison.Ordinal))
@@ -54,8 +56,8 @@ internal static class ApiJson
 
         try
         {
-            return await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
-                ?? throw ApiException.BadRequest("the body must be a JSON object");
+            return FromWall(request, await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false) as JsonObject
+                ?? throw ApiException.BadRequest("the body must be a JSON object"));
         }
         catch (JsonException e)
         {
@@ -63,9 +65,43 @@ internal static class ApiJson
         }
     }
 
+    /// <summary>
+    /// A body's times as the virtual times they stand for: a client writes wall-clock times (read from responses,
+    /// which serve times mapped to the wall clock, or from its own clock). The body's kind, else the resource the
+    /// path names, says where its times are.
+    /// </summary>
+    public static JsonObject FromWall(HttpRequest request, JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        if (request.HttpContext.RequestServices.GetService<ServedClock>()?.Map is { IsIdentity: false } map)
+        {
+            ServedTimes.FromWall(body, map, PathModel(request.HttpContext));
+        }
+
+        return body;
+    }
+
+    private static Type? PathModel(HttpContext context)
+    {
+        if (context.Request.RouteValues["resource"] is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ResourceTarget.From(context).Resource.ModelType;
+        }
+        catch (ApiException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A JSON response with a status code (protobuf when that is all the client accepts).</summary>
     public static IResult Result(JsonNode body, int statusCode = StatusCodes.Status200OK) => new NegotiatedResult(body, statusCode);
 
     /// <summary>A model as a JSON response.</summary>
-    public static IResult Result(object model, int statusCode = StatusCodes.Status200OK) => Result(ToNode(model), statusCode);
+    public static IResult Result(object model, int statusCode = StatusCodes.Status200OK) => new NegotiatedResult(ToNode(model), statusCode, model.GetType());
 }

@@ -5,9 +5,6 @@ namespace Keelson.Sandbox.Server.Tables;
 /// <summary>Durations as kubectl prints ages (its <c>HumanDuration</c>): <c>45s</c>, <c>5m30s</c>, <c>3h12m</c>, <c>4d6h</c>.</summary>
 public static class Age
 {
-    /// <summary>How long ago <paramref name="since"/> was at <paramref name="now"/>; <c>&lt;unknown&gt;</c> without a time.</summary>
-    public static string Since(DateTime? since, DateTime now) => since is { } at ? Format(now - at) : "<unknown>";
-
     /// <summary>A duration in kubectl's compact form.</summary>
     public static string Format(TimeSpan duration)
     {

@@ -21,7 +21,7 @@ public abstract class BindingRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var (role, subjects) = resource switch
         {
@@ -34,7 +34,7 @@ public abstract class BindingRows : IRowPrinter
         return
         [
             $"{role?.Kind}/{role?.Name}",
-            Age.Since(resource.Metadata.CreationTimestamp, now),
+            clock.Since(resource.Metadata.CreationTimestamp),
             Names("User"),
             Names("Group"),
             Names("ServiceAccount"),

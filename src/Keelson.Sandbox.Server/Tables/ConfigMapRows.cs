@@ -18,9 +18,9 @@ public sealed class ConfigMapRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var map = (V1ConfigMap)resource;
-        return [(map.Data?.Count ?? 0) + (map.BinaryData?.Count ?? 0), Age.Since(map.Metadata.CreationTimestamp, now)];
+        return [(map.Data?.Count ?? 0) + (map.BinaryData?.Count ?? 0), clock.Since(map.Metadata.CreationTimestamp)];
     }
 }

@@ -14,7 +14,7 @@ public abstract class CreatedAtRows : IRowPrinter
     public IReadOnlyList<TableColumn> Columns { get; } = [new("Created At", "date", 0, "When the object was created.")];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now) => [Selectors.Timestamp(resource.Metadata.CreationTimestamp)];
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock) => [Selectors.Timestamp(clock.Served(resource.Metadata.CreationTimestamp))];
 }
 
 /// <summary>Limit ranges: CREATED AT.</summary>

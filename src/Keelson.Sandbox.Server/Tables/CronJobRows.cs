@@ -25,7 +25,7 @@ public sealed class CronJobRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var cron = (V1CronJob)resource;
         var jobSpec = cron.Spec?.JobTemplate?.Spec;
@@ -36,8 +36,8 @@ public sealed class CronJobRows : IRowPrinter
             cron.Spec?.TimeZone ?? "<none>",
             cron.Spec?.Suspend is { } suspend ? (suspend ? "True" : "False") : "<unset>",
             cron.Status?.Active?.Count ?? 0,
-            cron.Status?.LastScheduleTime is { } last ? Age.Since(last, now) : "<none>",
-            Age.Since(cron.Metadata.CreationTimestamp, now),
+            cron.Status?.LastScheduleTime is { } last ? clock.Since(last) : "<none>",
+            clock.Since(cron.Metadata.CreationTimestamp),
             names,
             images,
             Selectors.Format(jobSpec?.Selector),

@@ -21,10 +21,10 @@ public abstract class CustomResourceRows : IRowPrinter
     protected abstract IReadOnlyList<(TableColumn Column, Func<JsonNode, string> Read)> Printed { get; }
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var json = ApiJson.ToNode((object)resource);
-        return [.. Printed.Select(c => (JsonNode?)c.Read(json)), Age.Since(resource.Metadata.CreationTimestamp, now)];
+        return [.. Printed.Select(c => (JsonNode?)c.Read(json)), clock.Since(resource.Metadata.CreationTimestamp)];
     }
 
     /// <summary>The scalar at a dotted path, as text, or empty.</summary>

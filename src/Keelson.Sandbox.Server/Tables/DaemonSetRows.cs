@@ -26,7 +26,7 @@ public sealed class DaemonSetRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var set = (V1DaemonSet)resource;
         var (names, images) = TableBuilder.Containers(set.Spec?.Template);
@@ -39,7 +39,7 @@ public sealed class DaemonSetRows : IRowPrinter
             status?.UpdatedNumberScheduled ?? 0,
             status?.NumberAvailable ?? 0,
             TableBuilder.LabelList(set.Spec?.Template?.Spec?.NodeSelector),
-            Age.Since(set.Metadata.CreationTimestamp, now),
+            clock.Since(set.Metadata.CreationTimestamp),
             names,
             images,
             Selectors.Format(set.Spec?.Selector),

@@ -14,5 +14,5 @@ public sealed class DefaultRows : IRowPrinter
     public IReadOnlyList<TableColumn> Columns { get; } = [new("Age", "string", 0, "Time since the object was created.")];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now) => [Age.Since(resource.Metadata.CreationTimestamp, now)];
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock) => [clock.Since(resource.Metadata.CreationTimestamp)];
 }

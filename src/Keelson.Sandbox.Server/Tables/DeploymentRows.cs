@@ -23,7 +23,7 @@ public sealed class DeploymentRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var deployment = (V1Deployment)resource;
         var (names, images) = TableBuilder.Containers(deployment.Spec?.Template);
@@ -32,7 +32,7 @@ public sealed class DeploymentRows : IRowPrinter
             $"{deployment.Status?.ReadyReplicas ?? 0}/{deployment.Spec?.Replicas ?? 1}",
             deployment.Status?.UpdatedReplicas ?? 0,
             deployment.Status?.AvailableReplicas ?? 0,
-            Age.Since(deployment.Metadata.CreationTimestamp, now),
+            clock.Since(deployment.Metadata.CreationTimestamp),
             names,
             images,
             TableBuilder.LabelList(deployment.Spec?.Selector?.MatchLabels),

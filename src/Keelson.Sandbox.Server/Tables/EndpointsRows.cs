@@ -21,10 +21,10 @@ public sealed class EndpointsRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var endpoints = (V1Endpoints)resource;
-        return [Format(endpoints.Subsets), Age.Since(endpoints.Metadata.CreationTimestamp, now)];
+        return [Format(endpoints.Subsets), clock.Since(endpoints.Metadata.CreationTimestamp)];
     }
 
     private static string Format(IList<V1EndpointSubset>? subsets)

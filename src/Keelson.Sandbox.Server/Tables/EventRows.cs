@@ -24,12 +24,12 @@ public sealed class EventRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var e = (Corev1Event)resource;
         return
         [
-            Age.Since(e.LastTimestamp ?? e.Metadata.CreationTimestamp, now),
+            clock.Since(e.LastTimestamp ?? e.Metadata.CreationTimestamp),
             e.Type,
             e.Reason,
             $"{e.InvolvedObject?.Kind?.ToLowerInvariant()}/{e.InvolvedObject?.Name}",

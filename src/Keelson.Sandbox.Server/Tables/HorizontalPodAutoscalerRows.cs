@@ -25,7 +25,7 @@ public sealed class HorizontalPodAutoscalerRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var hpa = (V2HorizontalPodAutoscaler)resource;
         var target = hpa.Spec?.ScaleTargetRef;
@@ -36,7 +36,7 @@ public sealed class HorizontalPodAutoscalerRows : IRowPrinter
             hpa.Spec?.MinReplicas is { } min ? min.ToString(CultureInfo.InvariantCulture) : "<unset>",
             hpa.Spec?.MaxReplicas ?? 0,
             hpa.Status?.CurrentReplicas ?? 0,
-            Age.Since(hpa.Metadata.CreationTimestamp, now),
+            clock.Since(hpa.Metadata.CreationTimestamp),
         ];
     }
 

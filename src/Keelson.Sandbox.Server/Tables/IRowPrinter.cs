@@ -19,8 +19,8 @@ public interface IRowPrinter
     /// <summary>The columns after NAME, in order.</summary>
     IReadOnlyList<TableColumn> Columns { get; }
 
-    /// <summary>One cell per column of <see cref="Columns"/>, for an object at virtual time <paramref name="now"/>.</summary>
-    IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now);
+    /// <summary>One cell per column of <see cref="Columns"/>, its ages measured with <paramref name="clock"/>.</summary>
+    IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock);
 }
 
 /// <summary>A column of a <c>meta.k8s.io/v1 Table</c>.</summary>

@@ -24,7 +24,7 @@ public sealed class IngressRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var ingress = (V1Ingress)resource;
         var addresses = (ingress.Status?.LoadBalancer?.Ingress ?? []).Select(i => string.IsNullOrEmpty(i.Ip) ? i.Hostname : i.Ip);
@@ -34,7 +34,7 @@ public sealed class IngressRows : IRowPrinter
             Hosts(ingress.Spec?.Rules),
             string.Join(',', addresses),
             ingress.Spec?.Tls is { Count: > 0 } ? "80, 443" : "80",
-            Age.Since(ingress.Metadata.CreationTimestamp, now),
+            clock.Since(ingress.Metadata.CreationTimestamp),
         ];
     }
 

@@ -24,7 +24,7 @@ public sealed class JobRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var job = (V1Job)resource;
         var (names, images) = TableBuilder.Containers(job.Spec?.Template);
@@ -32,8 +32,8 @@ public sealed class JobRows : IRowPrinter
         [
             Status(job),
             Completions(job),
-            Duration(job.Status, now),
-            Age.Since(job.Metadata.CreationTimestamp, now),
+            Duration(job.Status, clock),
+            clock.Since(job.Metadata.CreationTimestamp),
             names,
             images,
             Selectors.Format(job.Spec?.Selector),
@@ -66,7 +66,7 @@ public sealed class JobRows : IRowPrinter
             : string.Create(CultureInfo.InvariantCulture, $"{succeeded}/1");
     }
 
-    private static string Duration(V1JobStatus? status, DateTime now) => status?.StartTime is not { } start
+    private static string Duration(V1JobStatus? status, TableClock clock) => status?.StartTime is not { } start
         ? ""
-        : Age.Format((status.CompletionTime ?? now) - start);
+        : Age.Format(clock.Between(start, status.CompletionTime));
 }

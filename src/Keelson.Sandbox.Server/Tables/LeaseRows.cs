@@ -18,9 +18,9 @@ public sealed class LeaseRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var lease = (V1Lease)resource;
-        return [lease.Spec?.HolderIdentity ?? "", Age.Since(lease.Metadata.CreationTimestamp, now)];
+        return [lease.Spec?.HolderIdentity ?? "", clock.Since(lease.Metadata.CreationTimestamp)];
     }
 }

@@ -18,9 +18,9 @@ public sealed class NamespaceRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var ns = (V1Namespace)resource;
-        return [ns.Status?.Phase ?? "Active", Age.Since(ns.Metadata.CreationTimestamp, now)];
+        return [ns.Status?.Phase ?? "Active", clock.Since(ns.Metadata.CreationTimestamp)];
     }
 }

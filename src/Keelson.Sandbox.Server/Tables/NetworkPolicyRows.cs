@@ -18,9 +18,9 @@ public sealed class NetworkPolicyRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var policy = (V1NetworkPolicy)resource;
-        return [Selectors.Format(policy.Spec?.PodSelector), Age.Since(policy.Metadata.CreationTimestamp, now)];
+        return [Selectors.Format(policy.Spec?.PodSelector), clock.Since(policy.Metadata.CreationTimestamp)];
     }
 }

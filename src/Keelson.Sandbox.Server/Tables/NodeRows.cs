@@ -25,7 +25,7 @@ public sealed class NodeRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var node = (V1Node)resource;
         var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True" ? "Ready" : "NotReady";
@@ -36,7 +36,7 @@ public sealed class NodeRows : IRowPrinter
         [
             node.Spec?.Unschedulable == true ? ready + ",SchedulingDisabled" : ready,
             roles.Count == 0 ? "<none>" : string.Join(',', roles),
-            Age.Since(node.Metadata.CreationTimestamp, now),
+            clock.Since(node.Metadata.CreationTimestamp),
             info?.KubeletVersion ?? "",
             node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "<none>",
             info?.OsImage ?? "<unknown>",

@@ -24,7 +24,7 @@ public sealed class PersistentVolumeClaimRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var claim = (V1PersistentVolumeClaim)resource;
         var bound = !string.IsNullOrEmpty(claim.Spec?.VolumeName);
@@ -38,7 +38,7 @@ public sealed class PersistentVolumeClaimRows : IRowPrinter
             bound ? Selectors.AccessModes(claim.Status?.AccessModes) : "",
             StorageClass(claim),
             claim.Spec?.VolumeAttributesClassName ?? "<unset>",
-            Age.Since(claim.Metadata.CreationTimestamp, now),
+            clock.Since(claim.Metadata.CreationTimestamp),
             claim.Spec?.VolumeMode ?? "<unset>",
         ];
     }

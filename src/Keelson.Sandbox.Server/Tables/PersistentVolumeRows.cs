@@ -26,7 +26,7 @@ public sealed class PersistentVolumeRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var volume = (V1PersistentVolume)resource;
         var claim = volume.Spec?.ClaimRef is { } reference ? $"{reference.NamespaceProperty}/{reference.Name}" : "";
@@ -40,7 +40,7 @@ public sealed class PersistentVolumeRows : IRowPrinter
             volume.Spec?.StorageClassName ?? "",
             volume.Spec?.VolumeAttributesClassName ?? "<unset>",
             volume.Status?.Reason ?? "",
-            Age.Since(volume.Metadata.CreationTimestamp, now),
+            clock.Since(volume.Metadata.CreationTimestamp),
             volume.Spec?.VolumeMode ?? "<unset>",
         ];
     }

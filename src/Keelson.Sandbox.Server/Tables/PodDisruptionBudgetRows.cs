@@ -20,7 +20,7 @@ public sealed class PodDisruptionBudgetRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var budget = (V1PodDisruptionBudget)resource;
         return
@@ -28,7 +28,7 @@ public sealed class PodDisruptionBudgetRows : IRowPrinter
             budget.Spec?.MinAvailable?.ToString() ?? "N/A",
             budget.Spec?.MaxUnavailable?.ToString() ?? "N/A",
             budget.Status?.DisruptionsAllowed ?? 0,
-            Age.Since(budget.Metadata.CreationTimestamp, now),
+            clock.Since(budget.Metadata.CreationTimestamp),
         ];
     }
 }

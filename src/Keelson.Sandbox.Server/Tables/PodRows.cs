@@ -24,7 +24,7 @@ public sealed class PodRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var pod = (V1Pod)resource;
         var statuses = pod.Status?.ContainerStatuses ?? [];
@@ -34,7 +34,7 @@ public sealed class PodRows : IRowPrinter
             $"{statuses.Count(s => s.Ready)}/{containers}",
             Status(pod),
             statuses.Sum(s => s.RestartCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Age.Since(pod.Metadata.CreationTimestamp, now),
+            clock.Since(pod.Metadata.CreationTimestamp),
             pod.Status?.PodIP ?? "<none>",
             string.IsNullOrEmpty(pod.Spec?.NodeName) ? "<none>" : pod.Spec.NodeName,
             pod.Status?.NominatedNodeName ?? "<none>",

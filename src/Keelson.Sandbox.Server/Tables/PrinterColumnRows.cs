@@ -26,14 +26,14 @@ public sealed class PrinterColumnRows(string kind, IReadOnlyList<PrinterColumn> 
     public IReadOnlyList<TableColumn> Columns => [.. printed.Select(c => new TableColumn(c.Name, c.Type, c.Priority, c.Description))];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var json = ApiJson.ToNode((object)resource);
-        return [.. printed.Select(c => Cell(json, c, now))];
+        return [.. printed.Select(c => Cell(json, c, clock))];
     }
 
-    private static JsonNode? Cell(JsonNode json, PrinterColumn column, DateTime now)
+    private static JsonNode? Cell(JsonNode json, PrinterColumn column, TableClock clock)
     {
         var found = JsonPathCells.Select(json, column.JsonPath);
         if (found.Count == 0)
@@ -44,7 +44,7 @@ public sealed class PrinterColumnRows(string kind, IReadOnlyList<PrinterColumn> 
         if (column.Type == "date" && found[0] is JsonValue text && text.GetValueKind() == JsonValueKind.String
             && DateTime.TryParse(text.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
         {
-            return Age.Since(at, now);
+            return clock.Since(at);
         }
 
         if (found.Count == 1 && found[0] is JsonValue single && column.Type is "integer" or "number" or "boolean")

@@ -23,7 +23,7 @@ public sealed class ReplicaSetRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var set = (V1ReplicaSet)resource;
         var (names, images) = TableBuilder.Containers(set.Spec?.Template);
@@ -32,7 +32,7 @@ public sealed class ReplicaSetRows : IRowPrinter
             set.Spec?.Replicas ?? 1,
             set.Status?.Replicas ?? 0,
             set.Status?.ReadyReplicas ?? 0,
-            Age.Since(set.Metadata.CreationTimestamp, now),
+            clock.Since(set.Metadata.CreationTimestamp),
             names,
             images,
             TableBuilder.LabelList(set.Spec?.Selector?.MatchLabels),

@@ -19,7 +19,7 @@ public sealed class ResourceQuotaRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var quota = (V1ResourceQuota)resource;
         var requests = new List<string>();
@@ -30,6 +30,6 @@ public sealed class ResourceQuotaRows : IRowPrinter
             (name.StartsWith("limits", StringComparison.Ordinal) ? limits : requests).Add($"{name}: {used}/{hard}");
         }
 
-        return [Age.Since(quota.Metadata.CreationTimestamp, now), string.Join(", ", requests), string.Join(", ", limits)];
+        return [clock.Since(quota.Metadata.CreationTimestamp), string.Join(", ", requests), string.Join(", ", limits)];
     }
 }

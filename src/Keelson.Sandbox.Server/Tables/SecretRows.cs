@@ -19,12 +19,12 @@ public sealed class SecretRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var secret = (V1Secret)resource;
 
         // stringData is merged into data on write; a stored object may still carry it, so count both.
         var keys = (secret.Data?.Keys ?? []).Union(secret.StringData?.Keys ?? [], StringComparer.Ordinal).Count();
-        return [secret.Type ?? "Opaque", keys, Age.Since(secret.Metadata.CreationTimestamp, now)];
+        return [secret.Type ?? "Opaque", keys, clock.Since(secret.Metadata.CreationTimestamp)];
     }
 }

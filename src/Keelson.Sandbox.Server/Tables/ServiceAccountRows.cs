@@ -18,9 +18,9 @@ public sealed class ServiceAccountRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var account = (V1ServiceAccount)resource;
-        return [account.Secrets?.Count ?? 0, Age.Since(account.Metadata.CreationTimestamp, now)];
+        return [account.Secrets?.Count ?? 0, clock.Since(account.Metadata.CreationTimestamp)];
     }
 }

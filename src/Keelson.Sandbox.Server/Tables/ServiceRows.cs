@@ -22,7 +22,7 @@ public sealed class ServiceRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var service = (V1Service)resource;
         var spec = service.Spec;
@@ -33,7 +33,7 @@ public sealed class ServiceRows : IRowPrinter
             spec?.ClusterIP ?? "<none>",
             ExternalIp(service),
             string.Join(',', ports) is { Length: > 0 } joined ? joined : "<none>",
-            Age.Since(service.Metadata.CreationTimestamp, now),
+            clock.Since(service.Metadata.CreationTimestamp),
             TableBuilder.LabelList(spec?.Selector),
         ];
     }

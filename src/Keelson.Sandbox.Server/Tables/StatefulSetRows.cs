@@ -20,14 +20,14 @@ public sealed class StatefulSetRows : IRowPrinter
     ];
 
     /// <inheritdoc/>
-    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, DateTime now)
+    public IEnumerable<JsonNode?> Cells(IKubernetesObject<V1ObjectMeta> resource, TableClock clock)
     {
         var set = (V1StatefulSet)resource;
         var (names, images) = TableBuilder.Containers(set.Spec?.Template);
         return
         [
             $"{set.Status?.ReadyReplicas ?? 0}/{set.Spec?.Replicas ?? 1}",
-            Age.Since(set.Metadata.CreationTimestamp, now),
+            clock.Since(set.Metadata.CreationTimestamp),
             names,
             images,
         ];

@@ -21,7 +21,7 @@ public static class TableBuilder
         .ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
     /// <summary>A table of <paramref name="objects"/>; run inside the gate, as it reads stored objects.</summary>
-    public static JsonObject Build(ApiResource resource, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, DateTime now, bool includeObject, long resourceVersion)
+    public static JsonObject Build(ApiResource resource, IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, TableClock clock, bool includeObject, long resourceVersion)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var printer = resource.Custom is { } custom ? new PrinterColumnRows(resource.Kind, custom.Columns) : Printers.GetValueOrDefault(resource.Kind, Default);
@@ -35,7 +35,7 @@ public static class TableBuilder
         foreach (var item in objects)
         {
             var cells = new JsonArray((JsonNode)item.Metadata.Name);
-            foreach (var cell in printer.Cells(item, now))
+            foreach (var cell in printer.Cells(item, clock))
             {
                 cells.Add(cell);
             }

@@ -286,6 +286,17 @@ def scenario_status(core, ns):
     }
 
 
+def scenario_ages(core, ns):
+    created = core.create_namespaced_config_map(ns, config_map("aged", "1"))
+    read = core.read_namespaced_config_map("aged", ns)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return {
+        "created": created.metadata.creation_timestamp.isoformat(),
+        "read": read.metadata.creation_timestamp.isoformat(),
+        "secondsOld": (now - read.metadata.creation_timestamp).total_seconds(),
+    }
+
+
 def main():
     kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
     config.load_kube_config(config_file=kubeconfig)
