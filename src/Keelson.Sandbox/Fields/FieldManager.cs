@@ -164,8 +164,10 @@ public static class FieldManager
     /// <summary>
     /// The entries after an apply by <paramref name="manager"/> that replaces the object with <paramref name="resource"/>
     /// and takes every field it sets (Keelson's own delivery into the sandbox: one applier, always forced).
+    /// <paramref name="stored"/> is the object as it will be stored when that is more than the resource (the live
+    /// status, metadata the store keeps): what others own there stays theirs.
     /// </summary>
-    public static IReadOnlyList<ManagerEntry> ApplyReplacing(string kind, JsonObject? live, JsonObject resource, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, DateTime now)
+    public static IReadOnlyList<ManagerEntry> ApplyReplacing(string kind, JsonObject? live, JsonObject resource, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, DateTime now, JsonObject? stored = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(entries);
@@ -175,7 +177,7 @@ public static class FieldManager
         var result = entries.Where(e => e.Identity != self.Identity).Select(e => e with { Fields = e.Fields.Except(appliedSet) }).ToList();
         var unchanged = live is not null && previous is not null && previous.Fields.Paths.SetEquals(appliedSet.Paths) && FieldSets.Compare(kind, live, resource).Changed.IsEmpty;
         result.Add(self with { Time = unchanged ? previous!.Time : now });
-        return Owned(kind, resource, result);
+        return Owned(kind, stored ?? resource, result);
     }
 
     /// <summary>The subresource whose writes own <c>status</c> and nothing else.</summary>

@@ -45,6 +45,8 @@ public static class FieldSchema
         ["topologySpreadConstraints"] = ["topologyKey", "whenUnsatisfiable"],
         ["ownerReferences"] = ["uid"],
         ["conditions"] = ["type"],
+        ["podIPs"] = ["ip"],
+        ["hostIPs"] = ["ip"],
     };
 
     // Label selectors, node selectors and the value references of env are atomic: one owner for the whole object.
