@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Keelson.Sandbox.Server.Tests;
 
 /// <summary>
@@ -78,10 +80,12 @@ public sealed class KubectlAutoscaleTests(RestaurantCluster cluster) : IClassFix
               - {type: Resource, resource: {name: memory, target: {type: Utilization, averageUtilization: 80}}}
             """));
         cluster.Server.Server.Advance(TimeSpan.FromSeconds(90));
-        const string V2Status = "jsonpath={.status.desiredReplicas}|{.status.conditions[*].type}|{.status.currentMetrics[*].resource.name}|{.metadata.annotations}";
+        const string ConditionsAnnotation = "{.metadata.annotations.autoscaling\\.alpha\\.kubernetes\\.io/conditions}";
+        const string V2Status = "jsonpath={.status.desiredReplicas}|{.status.conditions[*].type}|{.status.currentMetrics[*].resource.name}|" + ConditionsAnnotation;
         var before = (await Kubectl.OkAsync("get", "hpa", "kept", "-o", V2Status)).Split('|');
         Assert.Equal("cpu memory", before[2]);
         Assert.NotEmpty(before[1]);
+        Assert.Empty(before[3]);
 
         // The v1 view carries what it cannot say in upstream's round-trip annotations, metrics in v1's shape.
         var v1 = JsonNode.Parse(await Kubectl.OkAsync("get", "horizontalpodautoscalers.v1.autoscaling", "kept", "-o", "json"))!;
@@ -91,6 +95,7 @@ public sealed class KubectlAutoscaleTests(RestaurantCluster cluster) : IClassFix
         Assert.Equal("Resource|memory", $"{others.Single()!["type"]}|{others.Single()!["resource"]!["name"]}");
         Assert.NotNull(others.Single()!["resource"]!["currentAverageUtilization"]);
         Assert.NotNull(v1["status"]!["currentCPUUtilizationPercentage"]);
+        Assert.NotEmpty(await Kubectl.OkAsync("get", "horizontalpodautoscalers.v1.autoscaling", "kept", "-o", "jsonpath=" + ConditionsAnnotation));
 
         // A v1 status patch, and a v1 status replace without the annotations, change v1's fields and lose nothing else.
         await Kubectl.OkAsync("patch", "horizontalpodautoscalers.v1.autoscaling", "kept", "--subresource=status", "--type=merge", "-p", """{"status":{"desiredReplicas":4}}""");

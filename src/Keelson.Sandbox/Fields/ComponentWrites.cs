@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -38,6 +39,15 @@ public static class ComponentWrites
     // FieldsV1 decoded once per entry object: a controller's own entry stays the same object from write to write.
     private static readonly ConditionalWeakTable<V1ManagedFieldsEntry, FieldSet> Decoded = [];
 
+    // The shape of the status a component's entry was last worked out for. Any re-encoding of an object's entries makes
+    // new entry objects, so an entry still here means nobody else's fields changed since.
+    private static readonly ConditionalWeakTable<V1ManagedFieldsEntry, string> StatusShapes = [];
+
+    // The FieldsV1 of objects a component created, by kind, manager and shape: the pods of one ReplicaSet share one.
+    private static readonly ConcurrentDictionary<string, JsonObject> CreatedFields = new(StringComparer.Ordinal);
+
+    private const int CreatedFieldsLimit = 512;
+
     /// <summary>
     /// An object <paramref name="manager"/> creates: it owns every field it set (status is not owned through the main
     /// resource). Call before storing it.
@@ -45,8 +55,29 @@ public static class ComponentWrites
     public static void Created(IKubernetesObject<V1ObjectMeta> resource, string manager, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        resource.Metadata.ManagedFields = FieldManager.Encode(FieldManager.Update(
-            resource.Kind, null, FieldOwnershipJson.Of(resource), [], manager, resource.ApiVersion, null, FieldOwnershipJson.Seconds(now)));
+        var time = FieldOwnershipJson.Seconds(now);
+        var json = FieldOwnershipJson.Of(resource);
+        (json["metadata"] as JsonObject)?.Remove("name");
+        var key = $"{resource.ApiVersion}|{resource.Kind}|{manager}|{FieldShape.Of(json)}";
+        if (CreatedFields.TryGetValue(key, out var fields))
+        {
+            resource.Metadata.ManagedFields = [new V1ManagedFieldsEntry
+            {
+                Manager = manager, Operation = ManagerEntry.Update, ApiVersion = resource.ApiVersion, Time = time, FieldsType = "FieldsV1", FieldsV1 = fields.DeepClone(),
+            }];
+            return;
+        }
+
+        resource.Metadata.ManagedFields = FieldManager.Encode(FieldManager.Update(resource.Kind, null, json, [], manager, resource.ApiVersion, null, time));
+        if (resource.Metadata.ManagedFields is [{ FieldsV1: JsonObject encoded }])
+        {
+            if (CreatedFields.Count >= CreatedFieldsLimit)
+            {
+                CreatedFields.Clear();
+            }
+
+            CreatedFields[key] = (JsonObject)encoded.DeepClone();
+        }
     }
 
     /// <summary>
@@ -60,10 +91,23 @@ public static class ComponentWrites
         ArgumentNullException.ThrowIfNull(resource);
         var status = resource.GetType().GetProperty("Status")?.GetValue(resource);
         var node = new JsonObject { ["status"] = status is null ? null : JsonSerializer.SerializeToNode(status, status.GetType(), ManifestYaml.JsonOptions) };
+        var shape = $"{manager}|{unowned?.Count}|{string.Concat(alsoOwned?.Select(p => Has(resource, p) ? '1' : '0') ?? [])}|{FieldShape.Of(node)}";
+        var mine = resource.Metadata.ManagedFields?.FirstOrDefault(e => e.Manager == manager && e.Operation == ManagerEntry.Update
+            && e.Subresource == FieldManager.StatusSubresource && e.ApiVersion == resource.ApiVersion);
+        if (mine is not null && StatusShapes.TryGetValue(mine, out var known) && known == shape)
+        {
+            Touch(resource, mine, FieldOwnershipJson.Seconds(now));
+            return;
+        }
+
         var present = FieldSet.Of(FieldSets.Ownable(resource.Kind, node).Paths.Where(p => p.StartsWith(StatusPath) && p != StatusPath));
         var written = unowned is { Count: > 0 } ? FieldSet.Of(present.Paths.Where(p => !unowned.Any(p.StartsWith))) : present;
         var extra = alsoOwned is { Count: > 0 } ? FieldSet.Of(alsoOwned.Where(p => Has(resource, p))) : FieldSet.Empty;
         Record(resource, manager, FieldManager.StatusSubresource, now, (present, written), extra, FieldSet.Empty);
+        if (resource.Metadata.ManagedFields?.FirstOrDefault(e => e.Manager == manager && e.Subresource == FieldManager.StatusSubresource && e.Operation == ManagerEntry.Update && e.ApiVersion == resource.ApiVersion) is { } entry)
+        {
+            StatusShapes.AddOrUpdate(entry, shape);
+        }
     }
 
     /// <summary>
@@ -114,12 +158,7 @@ public static class ComponentWrites
         var othersSame = othersAfter.Zip(others).All(p => p.First.Fields.Paths.Count == p.Second.Fields.Paths.Count);
         if (mine is not null && othersSame && removed.IsEmpty && fields.Paths.SetEquals(previous.Paths))
         {
-            if (mine.Time != time)
-            {
-                mine.Time = time;
-                resource.Metadata.ManagedFields = Sorted(entries);
-            }
-
+            Touch(resource, mine, time);
             return;
         }
 
@@ -128,6 +167,16 @@ public static class ComponentWrites
             string.IsNullOrEmpty(o.Entry.Subresource) ? null : o.Entry.Subresource, o.Entry.Time, o.Fields)).ToList();
         rebuilt.Add(new ManagerEntry(manager, ManagerEntry.Update, resource.ApiVersion, subresource, time, fields));
         resource.Metadata.ManagedFields = FieldManager.Encode(rebuilt);
+    }
+
+    // The writer's fields are the same: only its entry's time moves (and with it the entries' order).
+    private static void Touch(IKubernetesObject<V1ObjectMeta> resource, V1ManagedFieldsEntry mine, DateTime time)
+    {
+        if (mine.Time != time)
+        {
+            mine.Time = time;
+            resource.Metadata.ManagedFields = Sorted(resource.Metadata.ManagedFields!);
+        }
     }
 
     // Another manager's fields after a component's write: less what the write took and the status fields that are gone.
