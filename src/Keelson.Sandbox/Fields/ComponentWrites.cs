@@ -92,9 +92,9 @@ public static class ComponentWrites
         var status = resource.GetType().GetProperty("Status")?.GetValue(resource);
         var node = new JsonObject { ["status"] = status is null ? null : JsonSerializer.SerializeToNode(status, status.GetType(), ManifestYaml.JsonOptions) };
         var shape = $"{manager}|{unowned?.Count}|{string.Concat(alsoOwned?.Select(p => Has(resource, p) ? '1' : '0') ?? [])}|{FieldShape.Of(node)}";
-        var mine = resource.Metadata.ManagedFields?.FirstOrDefault(e => e.Manager == manager && e.Operation == ManagerEntry.Update
-            && e.Subresource == FieldManager.StatusSubresource && e.ApiVersion == resource.ApiVersion);
-        if (mine is not null && StatusShapes.TryGetValue(mine, out var known) && known == shape)
+        var self = new ManagerEntry(manager, ManagerEntry.Update, resource.ApiVersion, FieldManager.StatusSubresource, null, FieldSet.Empty).Identity;
+        V1ManagedFieldsEntry? Mine() => resource.Metadata.ManagedFields?.FirstOrDefault(e => FieldManager.EntryOf(e, FieldSet.Empty).Identity == self);
+        if (Mine() is { } mine && StatusShapes.TryGetValue(mine, out var known) && known == shape)
         {
             Touch(resource, mine, FieldOwnershipJson.Seconds(now));
             return;
@@ -104,7 +104,7 @@ public static class ComponentWrites
         var written = unowned is { Count: > 0 } ? FieldSet.Of(present.Paths.Where(p => !unowned.Any(p.StartsWith))) : present;
         var extra = alsoOwned is { Count: > 0 } ? FieldSet.Of(alsoOwned.Where(p => Has(resource, p))) : FieldSet.Empty;
         Record(resource, manager, FieldManager.StatusSubresource, now, (present, written), extra, FieldSet.Empty);
-        if (resource.Metadata.ManagedFields?.FirstOrDefault(e => e.Manager == manager && e.Subresource == FieldManager.StatusSubresource && e.Operation == ManagerEntry.Update && e.ApiVersion == resource.ApiVersion) is { } entry)
+        if (Mine() is { } entry)
         {
             StatusShapes.AddOrUpdate(entry, shape);
         }
@@ -134,8 +134,7 @@ public static class ComponentWrites
         var others = new List<(V1ManagedFieldsEntry Entry, FieldSet Fields)>();
         foreach (var entry in entries)
         {
-            var identity = new ManagerEntry(entry.Manager ?? "", entry.Operation ?? ManagerEntry.Update, entry.ApiVersion ?? "", string.IsNullOrEmpty(entry.Subresource) ? null : entry.Subresource, null, FieldSet.Empty).Identity;
-            if (identity == self)
+            if (FieldManager.EntryOf(entry, FieldSet.Empty).Identity == self)
             {
                 mine = entry;
             }
@@ -162,9 +161,7 @@ public static class ComponentWrites
             return;
         }
 
-        var rebuilt = othersAfter.Where(o => !o.Fields.IsEmpty).Select(o => new ManagerEntry(
-            o.Entry.Manager ?? "", o.Entry.Operation ?? ManagerEntry.Update, o.Entry.ApiVersion ?? "",
-            string.IsNullOrEmpty(o.Entry.Subresource) ? null : o.Entry.Subresource, o.Entry.Time, o.Fields)).ToList();
+        var rebuilt = othersAfter.Where(o => !o.Fields.IsEmpty).Select(o => FieldManager.EntryOf(o.Entry, o.Fields)).ToList();
         rebuilt.Add(new ManagerEntry(manager, ManagerEntry.Update, resource.ApiVersion, subresource, time, fields));
         resource.Metadata.ManagedFields = FieldManager.Encode(rebuilt);
     }
@@ -175,7 +172,7 @@ public static class ComponentWrites
         if (mine.Time != time)
         {
             mine.Time = time;
-            resource.Metadata.ManagedFields = Sorted(resource.Metadata.ManagedFields!);
+            resource.Metadata.ManagedFields = FieldManager.InServerOrder(resource.Metadata.ManagedFields!);
         }
     }
 
@@ -188,14 +185,6 @@ public static class ComponentWrites
 
     private static FieldSet FieldsOf(V1ManagedFieldsEntry entry) => Decoded.GetValue(entry, e =>
         FieldSet.FromFieldsV1(e.FieldsV1 is null ? null : JsonSerializer.SerializeToNode(e.FieldsV1) as JsonObject));
-
-    // Upstream's order of entries: operation, then time, manager, version, subresource.
-    private static List<V1ManagedFieldsEntry> Sorted(IList<V1ManagedFieldsEntry> entries) =>
-        [.. entries.OrderBy(e => e.Operation, StringComparer.Ordinal)
-            .ThenBy(e => e.Time ?? DateTime.MinValue)
-            .ThenBy(e => e.Manager, StringComparer.Ordinal)
-            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
-            .ThenBy(e => e.Subresource ?? "", StringComparer.Ordinal)];
 
     // Whether the object has a value at a path of plain fields (metadata.annotations.x, spec.replicas).
     private static bool Has(IKubernetesObject<V1ObjectMeta> resource, FieldPath path)
