@@ -57,9 +57,10 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         var applied = KubeObjects.Clone(resource);
         var existing = Engine.Store.Get(StoreKey.Of(applied));
         var live = existing is null ? null : Fields.FieldOwnershipJson.Of(existing);
+        var json = Fields.FieldOwnershipJson.Of(applied);
         var entries = Fields.FieldManager.ApplyReplacing(
-            applied.Kind, live, Fields.FieldOwnershipJson.Of(applied), Fields.FieldManager.Decode(existing?.Metadata.ManagedFields),
-            ICluster.FieldManager, applied.ApiVersion, Fields.FieldOwnershipJson.Seconds(Engine.Clock.UtcDateTime));
+            applied.Kind, live, json, Fields.FieldManager.Decode(existing?.Metadata.ManagedFields),
+            ICluster.FieldManager, applied.ApiVersion, Fields.FieldOwnershipJson.Seconds(Engine.Clock.UtcDateTime), StoredAs(json, live));
         applied.Metadata.ManagedFields = Fields.FieldManager.Encode(entries);
         return Apply(applied, dryRun: false);
     }
@@ -269,6 +270,32 @@ public sealed class SandboxCluster(SandboxEngine engine) : ICluster
         {
             status.SetValue(to, status.GetValue(from));
         }
+    }
+
+    // What Keelson's apply stores besides what it applies (Apply keeps them): the live status and the deployment
+    // controller's revision annotation, so the components that own them keep them in managedFields.
+    private static JsonObject? StoredAs(JsonObject applied, JsonObject? live)
+    {
+        if (live is null)
+        {
+            return null;
+        }
+
+        var stored = applied.DeepClone().AsObject();
+        if (live["status"] is { } status)
+        {
+            stored["status"] = status.DeepClone();
+        }
+
+        var revision = Controllers.DeploymentController.RevisionAnnotation;
+        if (live["metadata"]?["annotations"]?[revision] is { } value && stored["metadata"] is JsonObject metadata)
+        {
+            var annotations = metadata["annotations"] as JsonObject ?? [];
+            metadata["annotations"] = annotations;
+            annotations[revision] ??= value.DeepClone();
+        }
+
+        return stored;
     }
 
     // The desired state of an object is everything except metadata and status.

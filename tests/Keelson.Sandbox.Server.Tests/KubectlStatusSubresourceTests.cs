@@ -174,8 +174,8 @@ public sealed class KubectlStatusSubresourceTests(RestaurantCluster cluster) : I
         var deployment = JsonNode.Parse(await Kubectl.OkAsync("get", "deploy", "busy", "-n", Ns, "-o", "json", "--show-managed-fields"))!;
         Assert.Equal(3, (int)deployment["spec"]!["replicas"]!);
         var entries = deployment["metadata"]!["managedFields"]!.AsArray();
-        var controller = Assert.Single(entries, e => (string?)e!["manager"] == "kube-controller-manager")!;
-        Assert.Equal(("Update", "apps/v1", "scale"), ((string?)controller["operation"], (string?)controller["apiVersion"], (string?)controller["subresource"]));
+        var controller = Assert.Single(entries, e => (string?)e!["manager"] == "kube-controller-manager" && (string?)e["subresource"] == "scale")!;
+        Assert.Equal(("Update", "apps/v1"), ((string?)controller["operation"], (string?)controller["apiVersion"]));
         Assert.Equal("""{"f:spec":{"f:replicas":{}}}""", controller["fieldsV1"]!.ToJsonString());
         var created = Assert.Single(entries, e => (string?)e!["manager"] == "kubectl-create")!;
         Assert.False(created["fieldsV1"]!["f:spec"]!.AsObject().ContainsKey("f:replicas"));
@@ -194,6 +194,116 @@ public sealed class KubectlStatusSubresourceTests(RestaurantCluster cluster) : I
             """));
         Assert.NotEqual(0, exit);
         Assert.Contains("conflict with \"kube-controller-manager\" with subresource \"scale\" using apps/v1: .spec.replicas", error);
+    }
+
+    [Fact]
+    public async Task Controller_and_kubelet_status_writes_show_in_managedFields_and_only_a_status_apply_conflicts_with_them()
+    {
+        const string Ns = "status-owners";
+        await Kubectl.OkAsync("create", "namespace", Ns);
+        await Kubectl.OkAsync("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2", "-n", Ns);
+        cluster.Server.Server.Advance(TimeSpan.FromSeconds(60));
+
+        // As a real cluster shows them: the deployment controller's status (and the revision annotation it sets through
+        // /status), the ReplicaSet it created and its status, the pods the ReplicaSet controller created and the
+        // kubelet's pod status; nobody owns the PodScheduled condition the binding set.
+        var deployment = await EntriesAsync("deploy", "web", Ns);
+        var status = Assert.Single(deployment, e => Is(e, "kube-controller-manager", "status"))!;
+        Assert.Equal(("Update", "apps/v1"), ((string?)status["operation"], (string?)status["apiVersion"]));
+        Assert.NotNull(status["fieldsV1"]!["f:metadata"]!["f:annotations"]!["f:deployment.kubernetes.io/revision"]);
+        Assert.NotNull(status["fieldsV1"]!["f:status"]!["f:conditions"]!["k:{\"type\":\"Available\"}"]);
+        Assert.NotNull(status["fieldsV1"]!["f:status"]!["f:readyReplicas"]);
+        Assert.DoesNotContain(deployment, e => Is(e, "kubectl-create", null) && e!["fieldsV1"]!.AsObject().ContainsKey("f:status"));
+
+        var rs = await SelectedEntriesAsync("rs", "app=web", Ns);
+        Assert.NotNull(Assert.Single(rs, e => Is(e, "kube-controller-manager", null))!["fieldsV1"]!["f:metadata"]!["f:ownerReferences"]);
+        Assert.NotNull(Assert.Single(rs, e => Is(e, "kube-controller-manager", "status"))!["fieldsV1"]!["f:status"]!["f:availableReplicas"]);
+
+        var pod = JsonNode.Parse(await Kubectl.OkAsync("get", "pods", "-n", Ns, "-l", "app=web", "-o", "json", "--show-managed-fields"))!["items"]![0]!;
+        var podEntries = pod["metadata"]!["managedFields"]!.AsArray();
+        var kubelet = Assert.Single(podEntries, e => Is(e, "kubelet", "status"))!["fieldsV1"]!["f:status"]!;
+        Assert.NotNull(kubelet["f:podIPs"]!["k:{\"ip\":\"" + (string?)pod["status"]!["podIP"] + "\"}"]);
+        Assert.NotNull(kubelet["f:conditions"]!["k:{\"type\":\"Ready\"}"]);
+        Assert.NotNull(Assert.Single(podEntries, e => Is(e, "kube-controller-manager", null))!["fieldsV1"]!["f:spec"]!["f:containers"]);
+        Assert.DoesNotContain("PodScheduled", podEntries.ToJsonString(), StringComparison.Ordinal);
+
+        var node = (await Kubectl.OkAsync("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
+        Assert.Single(await EntriesAsync("node", node, null), e => Is(e, "kubelet", "status"));
+
+        // A main-resource apply that carries a status does not conflict with the controller (status is not applied
+        // there); a status apply of a field the controller owns does, as upstream.
+        const string Manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: nginx, image: "nginx:1.27"}]}
+            status: {readyReplicas: 9}
+            """;
+        await Kubectl.OkAsync("apply", "--server-side", "--field-manager=ops", "-n", Ns, "-f", await WriteAsync("owners-main.yaml", Manifest));
+        Assert.Equal("2", await Kubectl.OkAsync("get", "deploy", "web", "-n", Ns, "-o", "jsonpath={.status.readyReplicas}"));
+        var (exit, _, error) = await Kubectl.RunAsync("apply", "--server-side", "--subresource=status", "--field-manager=ops", "-n", Ns, "-f", await WriteAsync("owners-status.yaml", Manifest));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("conflict with \"kube-controller-manager\" with subresource \"status\" using apps/v1: .status.readyReplicas", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_definitions_status_is_written_by_the_api_server_and_through_its_subresource_only()
+    {
+        await Kubectl.OkAsync("apply", "-f", await WriteAsync("gadgets.yaml", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: gadgets.status.example.com
+            spec:
+              group: status.example.com
+              scope: Namespaced
+              names: {plural: gadgets, kind: Gadget}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            """));
+        await Kubectl.OkAsync("wait", "--for", "condition=established", "crd/gadgets.status.example.com", "--timeout=20s");
+        const string Conditions = "jsonpath={range .status.conditions[*]}{.type}={.status}:{.reason} {end}|{.status.acceptedNames.singular}|{.status.acceptedNames.listKind}|{.status.storedVersions[*]}";
+        Assert.Equal("NamesAccepted=True:NoConflicts Established=True:InitialNamesAccepted |gadget|GadgetList|v1",
+            await Kubectl.OkAsync("get", "crd", "gadgets.status.example.com", "--subresource=status", "-o", Conditions));
+        Assert.Contains("customresourcedefinitions/status", await Kubectl.OkAsync("get", "--raw", "/apis/apiextensions.k8s.io/v1"), StringComparison.Ordinal);
+        var apiServer = Assert.Single(await EntriesAsync("crd", "gadgets.status.example.com", null), e => Is(e, "kube-apiserver", "status"))!;
+        Assert.NotNull(apiServer["fieldsV1"]!["f:status"]!["f:acceptedNames"]);
+        Assert.NotNull(apiServer["fieldsV1"]!["f:status"]!["f:conditions"]!["k:{\"type\":\"Established\"}"]);
+
+        // The main resource takes no status; /status does, and the API server keeps a condition of another type.
+        await Kubectl.OkAsync("patch", "crd", "gadgets.status.example.com", "--type=json", "-p", """[{"op":"add","path":"/status/storedVersions/-","value":"v0"}]""");
+        await Kubectl.OkAsync("patch", "crd", "gadgets.status.example.com", "--subresource=status", "--type=json", "-p",
+            """[{"op":"add","path":"/status/conditions/-","value":{"type":"Audited","status":"True","reason":"Checked","message":"by the auditor","lastTransitionTime":"2026-01-05T09:00:00Z"}}]""");
+        cluster.Server.Server.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("NamesAccepted=True:NoConflicts Established=True:InitialNamesAccepted Audited=True:Checked |gadget|GadgetList|v1",
+            await Kubectl.OkAsync("get", "crd", "gadgets.status.example.com", "-o", Conditions));
+    }
+
+    private static bool Is(JsonNode? entry, string manager, string? subresource) =>
+        (string?)entry!["manager"] == manager && (string?)entry["subresource"] == subresource;
+
+    // The managedFields of one object.
+    private async Task<JsonArray> EntriesAsync(string kind, string name, string? ns)
+    {
+        string[] scope = ns is null ? [] : ["-n", ns];
+        var item = JsonNode.Parse(await Kubectl.OkAsync(["get", kind, name, .. scope, "-o", "json", "--show-managed-fields"]))!;
+        return item["metadata"]!["managedFields"]!.AsArray();
+    }
+
+    // The managedFields of the first object a label selector finds.
+    private async Task<JsonArray> SelectedEntriesAsync(string kind, string selector, string ns)
+    {
+        var list = JsonNode.Parse(await Kubectl.OkAsync("get", kind, "-l", selector, "-n", ns, "-o", "json", "--show-managed-fields"))!;
+        return list["items"]![0]!["metadata"]!["managedFields"]!.AsArray();
     }
 
     private async Task<string> WriteAsync(string name, string text)

@@ -15,7 +15,7 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     private static readonly HashSet<string> StatusKinds = new(StringComparer.Ordinal)
     {
         "Namespace", "Node", "Pod", "Service", "PersistentVolumeClaim", "PersistentVolume", "ResourceQuota", "Deployment", "ReplicaSet",
-        "StatefulSet", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress",
+        "StatefulSet", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "CustomResourceDefinition",
     };
 
     /// <summary>The verbs every served resource supports.</summary>
@@ -25,7 +25,7 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>Whether a <c>/status</c> subresource is served: built-in kinds with a status, custom kinds whose definition declares one.</summary>
-    public bool HasStatus => Custom is not null ? Custom.Status : Group is "" or "apps" or "batch" or "autoscaling" or "policy" or "networking.k8s.io" && StatusKinds.Contains(Kind);
+    public bool HasStatus => Custom is not null ? Custom.Status : Group is "" or "apps" or "batch" or "autoscaling" or "policy" or "networking.k8s.io" or "apiextensions.k8s.io" && StatusKinds.Contains(Kind);
 
     /// <summary>The lower-case singular name, as kubectl accepts it.</summary>
     public string Singular => Custom?.Singular ?? Kind.ToLowerInvariant();

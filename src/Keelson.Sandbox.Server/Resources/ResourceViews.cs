@@ -31,6 +31,26 @@ internal static class ResourceViews
     public static JsonObject ToStored(JsonObject body, ApiResource resource) =>
         IsAutoscalingV1(resource) ? AutoscalerToV2(body) : body;
 
+    /// <summary>
+    /// The stored version's JSON of <paramref name="stored"/> with the status of <paramref name="body"/>, a status write
+    /// to <paramref name="resource"/>: a v1 HPA's status keeps the v2 conditions and metrics v1 cannot express.
+    /// </summary>
+    public static JsonObject WithStatus(IKubernetesObject<V1ObjectMeta> stored, JsonObject body, ApiResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(resource);
+        if (!IsAutoscalingV1(resource))
+        {
+            var updated = ToNode(stored, resource);
+            SetStatus(updated, body["status"]?.DeepClone());
+            return updated;
+        }
+
+        var v2 = ApiJson.ToNode(stored, "autoscaling/v2", resource.Kind);
+        SetStatus(v2, AutoscalerV1Status.ToV2(body, v2["status"] as JsonObject));
+        return v2;
+    }
+
     /// <summary>The model type objects of <paramref name="resource"/> are stored as.</summary>
     public static Type StoredType(ApiResource resource) =>
         IsAutoscalingV1(resource) ? typeof(V2HorizontalPodAutoscaler) : resource.ModelType;
@@ -40,8 +60,8 @@ internal static class ResourceViews
 
     private static bool IsAutoscalingV1(ApiResource resource) => resource is { Group: "autoscaling", Version: "v1", Kind: "HorizontalPodAutoscaler" };
 
-    // v2 → v1: the CPU utilisation target and current value move to v1's own fields; other metrics, behavior and
-    // conditions have no v1 field and are left out.
+    // v2 → v1: the CPU utilisation target and current value move to v1's own fields; the status's conditions and
+    // other metrics go to annotations (AutoscalerV1Status); other spec metrics and behavior have no v1 field and are left out.
     private static JsonObject AutoscalerToV1(JsonObject v2)
     {
         var spec = v2["spec"] as JsonObject ?? [];
@@ -79,6 +99,7 @@ internal static class ResourceViews
             }
 
             v1["status"] = Compact(v1Status);
+            AutoscalerV1Status.Annotate(v1, status);
         }
 
         v1["spec"] = Compact(v1Spec);
@@ -108,13 +129,27 @@ internal static class ResourceViews
             });
         }
 
-        return new JsonObject
+        var v2 = new JsonObject
         {
             ["apiVersion"] = "autoscaling/v2",
             ["kind"] = "HorizontalPodAutoscaler",
             ["metadata"] = v1["metadata"]?.DeepClone(),
             ["spec"] = Compact(v2Spec),
         };
+        AutoscalerV1Status.Drop(v2);
+        return v2;
+    }
+
+    private static void SetStatus(JsonObject into, JsonNode? status)
+    {
+        if (status is null)
+        {
+            into.Remove("status");
+        }
+        else
+        {
+            into["status"] = status;
+        }
     }
 
     private static JsonNode? CpuUtilization(JsonNode? metrics, string field) =>

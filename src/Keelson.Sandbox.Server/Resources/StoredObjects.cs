@@ -107,10 +107,7 @@ internal static class StoredObjects
 
         // The written status is read through the resource's own version (an autoscaling/v1 HPA's view) and only it
         // is carried over to a copy of the stored object.
-        var live = ResourceViews.ToNode(existing, target.Resource);
-        var updated = live.DeepClone().AsObject();
-        KeepStatus(updated, body);
-        var written = ApiJson.ToModel(ResourceViews.ToStored(updated, target.Resource), ResourceViews.StoredType(target.Resource));
+        var written = ApiJson.ToModel(ResourceViews.WithStatus(existing, body, target.Resource), ResourceViews.StoredType(target.Resource));
         var result = KubeObjects.Clone(existing);
         CopyStatus(written, result);
         result.Metadata.ManagedFields = ownership.Record(existing, result, target.Resource, cluster.Engine.Clock.UtcDateTime);

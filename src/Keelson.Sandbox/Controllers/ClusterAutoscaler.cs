@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Nodes;
 using Keelson.Sandbox.Scheduling;
 using Keelson.Sandbox.Store;
@@ -76,6 +77,9 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
             node.Status.Conditions = [new V1NodeCondition { Type = "Ready", Status = "False", Reason = "KubeletNotReady", Message = "instance is booting", LastTransitionTime = context.Now }];
         }
 
+        // The kubelet registers its node and posts its status, as managedFields shows on a real node.
+        ComponentWrites.Created(node, ComponentWrites.Kubelet, context.Now);
+        ComponentWrites.Status(node, ComponentWrites.Kubelet, context.Now);
         context.Store.Create(node);
         return node;
     }
@@ -101,7 +105,10 @@ public sealed class ClusterAutoscaler(ClusterProfile profile, Scheduler schedule
             }
 
             node.Status.Conditions = [new V1NodeCondition { Type = "Ready", Status = "True", Reason = "KubeletReady", Message = "simulated kubelet is posting ready status", LastTransitionTime = context.Now }];
-            context.Store.Update(node);
+
+            // The node lifecycle controller lifts the not-ready taint; the kubelet posts the Ready condition.
+            ComponentWrites.Changed(node, ComponentWrites.ControllerManager, context.Now, FieldPath.Of("spec", "taints"));
+            context.WriteStatus(node, ComponentWrites.Kubelet);
             context.Event(node.Metadata, "Node", "Normal", "NodeReady", $"Node {node.Metadata.Name} status is now: NodeReady");
         }
     }

@@ -1,6 +1,7 @@
 using Cronos;
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -136,6 +137,6 @@ public sealed class CronJobController : IController
             LastSuccessfulTime = cron.Status?.LastSuccessfulTime,
             Active = active.Count == 0 ? null : [.. running.Select(j => new V1ObjectReference { Kind = "Job", Name = j.Metadata.Name, NamespaceProperty = j.Metadata.NamespaceProperty, Uid = j.Metadata.Uid })],
         };
-        context.Store.Update(cron);
+        context.WriteStatus(cron, ComponentWrites.ControllerManager);
     }
 }

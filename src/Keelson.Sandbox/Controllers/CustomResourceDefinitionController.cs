@@ -2,6 +2,7 @@ using System.Text.Json;
 using k8s.Models;
 using Keelson.Rendering.Output;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -28,7 +29,7 @@ public sealed class CustomResourceDefinitionController : IController
             if (JsonSerializer.Serialize(status, ManifestYaml.JsonOptions) != JsonSerializer.Serialize(crd.Status, ManifestYaml.JsonOptions))
             {
                 crd.Status = status;
-                context.Store.Update(crd);
+                context.WriteStatus(crd, ComponentWrites.ApiServer);
             }
         }
     }
@@ -66,10 +67,12 @@ public sealed class CustomResourceDefinitionController : IController
         return new V1CustomResourceDefinitionStatus
         {
             AcceptedNames = accepted,
+            // Conditions of other types (written through /status by someone else) are kept, as upstream's SetCRDCondition keeps them.
             Conditions =
             [
                 Condition(previous, "NamesAccepted", "NoConflicts", "no conflicts found", now),
                 Condition(previous, "Established", "InitialNamesAccepted", "the initial names have been accepted", now),
+                .. previous.Where(c => c.Type is not ("NamesAccepted" or "Established")),
             ],
             StoredVersions = stored,
         };

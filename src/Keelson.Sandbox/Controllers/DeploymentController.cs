@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -19,6 +20,10 @@ public sealed class DeploymentController : IController
 
     /// <summary>Annotation carrying the rollout revision on ReplicaSets.</summary>
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+
+    private static readonly FieldPath RevisionField = FieldPath.Of("metadata", "annotations", RevisionAnnotation);
+
+    private static readonly FieldPath ReplicasField = FieldPath.Of("spec", "replicas");
 
     /// <summary>The Progressing reason of a paused deployment.</summary>
     public const string PausedReason = "DeploymentPaused";
@@ -116,7 +121,7 @@ public sealed class DeploymentController : IController
             {
                 // Rolling back to an earlier template reuses its ReplicaSet under a new revision, as Kubernetes does.
                 existing.Metadata.Annotations[RevisionAnnotation] = (latest + 1).ToString(CultureInfo.InvariantCulture);
-                context.Store.Update(existing);
+                context.WriteFields(existing, ComponentWrites.ControllerManager, specChanged: false, RevisionField);
             }
 
             return existing;
@@ -144,7 +149,7 @@ public sealed class DeploymentController : IController
             },
             Spec = new V1ReplicaSetSpec { Replicas = 0, Selector = selector, Template = template, MinReadySeconds = deployment.Spec.MinReadySeconds },
         };
-        context.Store.Create(rs);
+        context.CreateAs(rs, ComponentWrites.ControllerManager);
         context.Event(deployment.Metadata, "Deployment", "Normal", "ScalingReplicaSet", $"Created replica set {rs.Metadata.Name}");
         return rs;
     }
@@ -158,7 +163,10 @@ public sealed class DeploymentController : IController
         if (!annotations.TryGetValue(RevisionAnnotation, out var marked) || marked != revision)
         {
             annotations[RevisionAnnotation] = revision;
-            context.Store.Update(deployment);
+
+            // Upstream sets the revision through UpdateStatus, whose strategy lets annotations through: managedFields
+            // shows it under kube-controller-manager's status entry.
+            context.WriteStatus(deployment, ComponentWrites.ControllerManager, alsoOwned: [RevisionField]);
         }
     }
 
@@ -222,7 +230,7 @@ public sealed class DeploymentController : IController
         foreach (var rs in old.Where(rs => (rs.Spec.Replicas ?? 0) > 0))
         {
             rs.Spec.Replicas = 0;
-            context.Store.Update(rs, specChanged: true);
+            context.WriteFields(rs, ComponentWrites.ControllerManager, specChanged: true, ReplicasField);
             changed = true;
         }
 
@@ -230,7 +238,7 @@ public sealed class DeploymentController : IController
         if (!oldPods && (newRs.Spec.Replicas ?? 0) != replicas)
         {
             newRs.Spec.Replicas = replicas;
-            context.Store.Update(newRs, specChanged: true);
+            context.WriteFields(newRs, ComponentWrites.ControllerManager, specChanged: true, ReplicasField);
             changed = true;
         }
 
@@ -246,7 +254,7 @@ public sealed class DeploymentController : IController
         }
 
         rs.Spec.Replicas = to;
-        context.Store.Update(rs, specChanged: true);
+        context.WriteFields(rs, ComponentWrites.ControllerManager, specChanged: true, ReplicasField);
         context.Event(deployment.Metadata, "Deployment", "Normal", "ScalingReplicaSet",
             string.Create(CultureInfo.InvariantCulture, $"Scaled {(to > from ? "up" : "down")} replica set {rs.Metadata.Name} from {from} to {to}"));
         return true;
@@ -328,7 +336,7 @@ public sealed class DeploymentController : IController
             // Conditions of other types (written through /status by someone else) are kept, as upstream's controller keeps them.
             Conditions = [nextAvailable, nextProgressing, .. (previous?.Conditions ?? []).Where(c => c.Type is not ("Available" or "Progressing"))],
         };
-        context.Store.Update(deployment);
+        context.WriteStatus(deployment, ComponentWrites.ControllerManager, alsoOwned: [RevisionField]);
     }
 
     // Keeps the previous condition object when nothing about it changed, so an unchanged status is not rewritten.

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -51,7 +52,7 @@ public sealed class DisruptionBudgetController : IController
                 ObservedGeneration = pdb.Metadata.Generation,
                 Conditions = [new V1Condition { Type = "DisruptionAllowed", Status = allowed > 0 ? "True" : "False", Reason = allowed > 0 ? "SufficientPods" : "InsufficientPods", Message = "", LastTransitionTime = context.Now }],
             };
-            context.Store.Update(pdb);
+            context.WriteStatus(pdb, ComponentWrites.ControllerManager);
         }
     }
 

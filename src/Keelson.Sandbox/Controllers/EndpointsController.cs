@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -53,18 +54,18 @@ public sealed class EndpointsController : IController
             var existing = context.Store.Get<V1Endpoints>(ns, service.Metadata.Name);
             if (existing is null)
             {
-                context.Store.Create(new V1Endpoints
+                context.CreateAs(new V1Endpoints
                 {
                     ApiVersion = "v1",
                     Kind = "Endpoints",
                     Metadata = new V1ObjectMeta { Name = service.Metadata.Name, NamespaceProperty = ns, Labels = service.Metadata.Labels, OwnerReferences = [Pods.ControllerReference(service)] },
                     Subsets = subsets,
-                });
+                }, ComponentWrites.ControllerManager);
             }
             else if (Key(existing.Subsets) != Key(subsets))
             {
                 existing.Subsets = subsets;
-                context.Store.Update(existing);
+                context.WriteFields(existing, ComponentWrites.ControllerManager, specChanged: false, FieldPath.Of("subsets"));
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -189,7 +190,7 @@ public sealed class HorizontalPodAutoscalerController : IController
             ObservedGeneration = hpa.Metadata.Generation,
             Conditions = [new V2HorizontalPodAutoscalerCondition { Type = condition.Type, Status = condition.Status, Reason = condition.Reason, Message = condition.Message, LastTransitionTime = context.Now }],
         };
-        context.Store.Update(hpa);
+        context.WriteStatus(hpa, ComponentWrites.ControllerManager);
     }
 
     private static bool Same(IList<V2MetricStatus>? before, List<V2MetricStatus> after) =>

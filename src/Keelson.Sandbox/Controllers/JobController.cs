@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -140,7 +141,7 @@ public sealed class JobController : IController
                 {
                     // The pods carry the template's labels, the generated ones included (GenerateSelector).
                     var pod = Pods.FromTemplate(job.Spec.Template, context.FreeName<V1Pod>(job.Metadata.NamespaceProperty, job.Metadata.Name), job.Metadata.NamespaceProperty, job);
-                    context.Store.Create(pod);
+                    context.CreateAs(pod, ComponentWrites.ControllerManager);
                     active.Add(pod);
                 }
             }
@@ -170,7 +171,7 @@ public sealed class JobController : IController
             Failed = job.Status.Failed,
             Conditions = [new V1JobCondition { Type = "Suspended", Status = "True", Reason = "JobSuspended", Message = "Job suspended", LastTransitionTime = context.Now, LastProbeTime = context.Now }],
         };
-        context.Store.Update(job);
+        context.WriteStatus(job, ComponentWrites.ControllerManager);
         context.Event(job.Metadata, "Job", "Normal", "Suspended", "Job suspended");
     }
 
@@ -198,7 +199,7 @@ public sealed class JobController : IController
                 ? [new V1JobCondition { Type = e.Type, Status = "True", Reason = e.Reason, Message = e.Message, LastTransitionTime = context.Now, LastProbeTime = context.Now }]
                 : null,
         };
-        context.Store.Update(job);
+        context.WriteStatus(job, ComponentWrites.ControllerManager);
     }
 
     /// <summary>The name of a Job a CronJob starts for a scheduled time: the minutes since the epoch, as Kubernetes names them.</summary>

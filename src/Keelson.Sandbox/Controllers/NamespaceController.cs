@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -44,7 +45,7 @@ public sealed class NamespaceController : IController
             ns.Metadata.DeletionTimestamp = context.Now;
             ns.Metadata.DeletionGracePeriodSeconds = 0;
             ns.Status = new V1NamespaceStatus { Phase = "Terminating" };
-            context.Store.Update(ns);
+            context.WriteStatus(ns, ComponentWrites.ControllerManager);
         }
 
         return true;
@@ -54,7 +55,7 @@ public sealed class NamespaceController : IController
     {
         if (context.Store.Get<V1ServiceAccount>(ns, "default") is null)
         {
-            context.Store.Create(new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = "default", NamespaceProperty = ns } });
+            context.CreateAs(new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = "default", NamespaceProperty = ns } }, ComponentWrites.ControllerManager);
         }
     }
 

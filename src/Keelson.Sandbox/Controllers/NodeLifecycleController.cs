@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -46,7 +47,10 @@ public sealed class NodeLifecycleController : IController
                 node.Status.Conditions = [.. node.Status.Conditions.Select(c => c.Type == "Ready"
                     ? new V1NodeCondition { Type = "Ready", Status = "Unknown", Reason = "NodeStatusUnknown", Message = "Kubelet stopped posting node status.", LastTransitionTime = now, LastHeartbeatTime = c.LastHeartbeatTime }
                     : c)];
-                context.Store.Update(node);
+
+                // Upstream's node lifecycle controller taints through the node and marks the Ready condition through /status.
+                ComponentWrites.Changed(node, ComponentWrites.ControllerManager, now, FieldPath.Of("spec", "taints"));
+                context.WriteStatus(node, ComponentWrites.ControllerManager);
                 context.Event(node.Metadata, "Node", "Normal", "NodeNotReady", $"Node {node.Metadata.Name} status is now: NodeNotReady");
             }
 

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Controllers;
@@ -26,7 +27,7 @@ public sealed class ReplicaSetController : IController
                 for (var i = active.Count; i < want; i++)
                 {
                     var pod = Pods.FromTemplate(rs.Spec.Template, context.FreeName<V1Pod>(rs.Metadata.NamespaceProperty, rs.Metadata.Name), rs.Metadata.NamespaceProperty, rs);
-                    context.Store.Create(pod);
+                    context.CreateAs(pod, ComponentWrites.ControllerManager);
                     active.Add(pod);
                 }
             }
@@ -53,7 +54,7 @@ public sealed class ReplicaSetController : IController
                     AvailableReplicas = available,
                     ObservedGeneration = rs.Metadata.Generation,
                 };
-                context.Store.Update(rs);
+                context.WriteStatus(rs, ComponentWrites.ControllerManager);
             }
         }
     }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Scheduling;
 
 namespace Keelson.Sandbox.Controllers;
@@ -55,7 +56,7 @@ public sealed class SchedulingController(Scheduler scheduler) : IController
             [
                 new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable", Message = result.Message, LastTransitionTime = previous?.LastTransitionTime ?? context.Now },
             ];
-            context.Store.Update(pod);
+            context.WriteStatus(pod, ComponentWrites.Scheduler);
             context.Event(pod.Metadata, "Pod", "Warning", "FailedScheduling", result.Message);
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 
 namespace Keelson.Sandbox.Controllers;
 
@@ -80,21 +81,21 @@ public sealed class StatefulSetController : IController
             var claim = $"{template.Metadata.Name}-{podName}";
             if (context.Store.Get<V1PersistentVolumeClaim>(ns, claim) is null)
             {
-                context.Store.Create(new V1PersistentVolumeClaim
+                context.CreateAs(new V1PersistentVolumeClaim
                 {
                     ApiVersion = "v1",
                     Kind = "PersistentVolumeClaim",
                     Metadata = new V1ObjectMeta { Name = claim, NamespaceProperty = ns, Labels = set.Spec.Selector.MatchLabels is { } l ? new Dictionary<string, string>(l) : null },
                     Spec = Copy.Deep(template.Spec),
                     Status = new V1PersistentVolumeClaimStatus { Phase = "Pending" },
-                });
+                }, ComponentWrites.ControllerManager);
             }
 
             pod.Spec.Volumes = [.. (pod.Spec.Volumes ?? []).Where(v => v.Name != template.Metadata.Name),
                 new V1Volume { Name = template.Metadata.Name, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim } }];
         }
 
-        return context.Store.Create(pod);
+        return context.CreateAs(pod, ComponentWrites.ControllerManager);
     }
 
     private static void RollingUpdate(SandboxContext context, V1StatefulSet set, Dictionary<int, V1Pod> pods, int replicas, string revision)
@@ -136,7 +137,7 @@ public sealed class StatefulSetController : IController
             UpdateRevision = revision,
             ObservedGeneration = set.Metadata.Generation,
         };
-        context.Store.Update(set);
+        context.WriteStatus(set, ComponentWrites.ControllerManager);
     }
 
     private static string? RevisionOf(V1Pod pod) => pod.Metadata.Labels is { } labels && labels.TryGetValue(RevisionLabel, out var r) ? r : null;

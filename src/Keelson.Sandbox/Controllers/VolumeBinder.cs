@@ -1,5 +1,6 @@
 using k8s.Models;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 
 namespace Keelson.Sandbox.Controllers;
 
@@ -21,7 +22,7 @@ public sealed class VolumeBinder : IController
                     ? new Dictionary<string, ResourceQuantity> { ["storage"] = size }
                     : null,
             };
-            context.Store.Update(claim);
+            context.WriteStatus(claim, ComponentWrites.ControllerManager);
         }
     }
 }

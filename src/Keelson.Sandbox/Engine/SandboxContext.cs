@@ -1,4 +1,6 @@
+using k8s;
 using k8s.Models;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Engine;
@@ -46,6 +48,31 @@ public sealed class SandboxContext(ObjectStore store, VirtualClock clock, Sandbo
                 return name;
             }
         }
+    }
+
+    /// <summary>Stores an object a cluster component creates, recorded in <c>managedFields</c> as that component's update.</summary>
+    public T CreateAs<T>(T resource, string manager)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ComponentWrites.Created(resource, manager, Now);
+        return Store.Create(resource);
+    }
+
+    /// <summary>
+    /// Stores a component's write of an object's status, recorded in <c>managedFields</c> through the <c>status</c>
+    /// subresource (see <see cref="ComponentWrites.Status"/>).
+    /// </summary>
+    public void WriteStatus(IKubernetesObject<V1ObjectMeta> resource, string manager, IReadOnlyCollection<FieldPath>? unowned = null, IReadOnlyCollection<FieldPath>? alsoOwned = null)
+    {
+        ComponentWrites.Status(resource, manager, Now, unowned, alsoOwned);
+        Store.Update(resource);
+    }
+
+    /// <summary>Stores a component's main-resource write of the fields at <paramref name="changed"/>, which it then owns.</summary>
+    public void WriteFields(IKubernetesObject<V1ObjectMeta> resource, string manager, bool specChanged, params FieldPath[] changed)
+    {
+        ComponentWrites.Changed(resource, manager, Now, changed);
+        Store.Update(resource, specChanged);
     }
 
     /// <summary>Records a Kubernetes Event about an object, as <c>kubectl describe</c> shows them.</summary>

@@ -19,13 +19,8 @@ public static class FieldManager
     /// dropped (a manager may be unnamed: a client that sends neither a field manager nor a User-Agent).
     /// </summary>
     public static IReadOnlyList<ManagerEntry> Decode(IEnumerable<V1ManagedFieldsEntry>? entries) =>
-        [.. (entries ?? []).Where(e => e.FieldsType is null or "FieldsV1" && (e.FieldsV1 is not null || e.Manager is not null)).Select(e => new ManagerEntry(
-            e.Manager ?? "",
-            e.Operation ?? ManagerEntry.Update,
-            e.ApiVersion ?? "",
-            string.IsNullOrEmpty(e.Subresource) ? null : e.Subresource,
-            e.Time,
-            FieldSet.FromFieldsV1(e.FieldsV1 is null ? null : JsonSerializer.SerializeToNode(e.FieldsV1) as JsonObject)))];
+        [.. (entries ?? []).Where(e => e.FieldsType is null or "FieldsV1" && (e.FieldsV1 is not null || e.Manager is not null))
+            .Select(e => EntryOf(e, FieldSet.FromFieldsV1(e.FieldsV1 is null ? null : JsonSerializer.SerializeToNode(e.FieldsV1) as JsonObject)))];
 
     /// <summary>
     /// The entries as <c>metadata.managedFields</c>, in the API server's order (Apply before Update, then by time,
@@ -33,12 +28,7 @@ public static class FieldManager
     /// </summary>
     public static IList<V1ManagedFieldsEntry>? Encode(IEnumerable<ManagerEntry> entries)
     {
-        var list = entries.Where(e => !e.Fields.IsEmpty)
-            .OrderBy(e => e.Operation, StringComparer.Ordinal)
-            .ThenBy(e => e.Time ?? DateTime.MinValue)
-            .ThenBy(e => e.Manager, StringComparer.Ordinal)
-            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
-            .ThenBy(e => e.Subresource ?? "", StringComparer.Ordinal)
+        var list = InServerOrder(entries.Where(e => !e.Fields.IsEmpty)
             .Select(e => new V1ManagedFieldsEntry
             {
                 Manager = e.Manager,
@@ -48,9 +38,23 @@ public static class FieldManager
                 FieldsType = "FieldsV1",
                 FieldsV1 = e.Fields.ToFieldsV1(),
                 Subresource = e.Subresource,
-            })
-            .ToList();
+            }));
         return list.Count == 0 ? null : list;
+    }
+
+    /// <summary>Entries in the API server's order: Apply before Update, then by time, manager, version and subresource.</summary>
+    public static List<V1ManagedFieldsEntry> InServerOrder(IEnumerable<V1ManagedFieldsEntry> entries) =>
+        [.. entries.OrderBy(e => e.Operation, StringComparer.Ordinal)
+            .ThenBy(e => e.Time ?? DateTime.MinValue)
+            .ThenBy(e => e.Manager, StringComparer.Ordinal)
+            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
+            .ThenBy(e => e.Subresource ?? "", StringComparer.Ordinal)];
+
+    /// <summary>An entry of <c>metadata.managedFields</c> as a <see cref="ManagerEntry"/> owning <paramref name="fields"/>.</summary>
+    public static ManagerEntry EntryOf(V1ManagedFieldsEntry entry, FieldSet fields)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(entry.Manager ?? "", entry.Operation ?? ManagerEntry.Update, entry.ApiVersion ?? "", string.IsNullOrEmpty(entry.Subresource) ? null : entry.Subresource, entry.Time, fields);
     }
 
     /// <summary>
@@ -164,8 +168,10 @@ public static class FieldManager
     /// <summary>
     /// The entries after an apply by <paramref name="manager"/> that replaces the object with <paramref name="resource"/>
     /// and takes every field it sets (Keelson's own delivery into the sandbox: one applier, always forced).
+    /// <paramref name="stored"/> is the object as it will be stored when that is more than the resource (the live
+    /// status, metadata the store keeps): what others own there stays theirs.
     /// </summary>
-    public static IReadOnlyList<ManagerEntry> ApplyReplacing(string kind, JsonObject? live, JsonObject resource, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, DateTime now)
+    public static IReadOnlyList<ManagerEntry> ApplyReplacing(string kind, JsonObject? live, JsonObject resource, IReadOnlyList<ManagerEntry> entries, string manager, string apiVersion, DateTime now, JsonObject? stored = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(entries);
@@ -175,7 +181,7 @@ public static class FieldManager
         var result = entries.Where(e => e.Identity != self.Identity).Select(e => e with { Fields = e.Fields.Except(appliedSet) }).ToList();
         var unchanged = live is not null && previous is not null && previous.Fields.Paths.SetEquals(appliedSet.Paths) && FieldSets.Compare(kind, live, resource).Changed.IsEmpty;
         result.Add(self with { Time = unchanged ? previous!.Time : now });
-        return Owned(kind, resource, result);
+        return Owned(kind, stored ?? resource, result);
     }
 
     /// <summary>The subresource whose writes own <c>status</c> and nothing else.</summary>

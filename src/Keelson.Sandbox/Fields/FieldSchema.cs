@@ -45,6 +45,8 @@ public static class FieldSchema
         ["topologySpreadConstraints"] = ["topologyKey", "whenUnsatisfiable"],
         ["ownerReferences"] = ["uid"],
         ["conditions"] = ["type"],
+        ["podIPs"] = ["ip"],
+        ["hostIPs"] = ["ip"],
     };
 
     // Label selectors, node selectors and the value references of env are atomic: one owner for the whole object.
@@ -55,6 +57,9 @@ public static class FieldSchema
     };
 
     private static readonly HashSet<string> ContainerLists = new(StringComparer.Ordinal) { "containers", "initContainers", "ephemeralContainers" };
+
+    /// <summary>The names of every key field of an associative list: their values make the items' paths.</summary>
+    public static IReadOnlySet<string> KeyFields { get; } = new HashSet<string>(MapLists.Values.SelectMany(k => k).Concat(["containerPort", "protocol", "port"]), StringComparer.Ordinal);
 
     /// <summary>Defaults of key fields an item may leave out (a port's <c>protocol</c> is TCP), as the schema declares them.</summary>
     public static IReadOnlyDictionary<string, JsonNode> KeyDefaults { get; } = new Dictionary<string, JsonNode>(StringComparer.Ordinal) { ["protocol"] = "TCP" };

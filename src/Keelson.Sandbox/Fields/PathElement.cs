@@ -110,6 +110,12 @@ public readonly record struct PathElement(PathElementKind Kind, string Text) : I
             return Kind.CompareTo(other.Kind);
         }
 
+        // Equal steps are common in set operations, and a key or value would be parsed to compare it.
+        if (string.Equals(Text, other.Text, StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
         return Kind switch
         {
             PathElementKind.Field => string.CompareOrdinal(Text, other.Text),

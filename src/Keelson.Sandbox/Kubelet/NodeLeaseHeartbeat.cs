@@ -1,6 +1,7 @@
 using k8s.Models;
 using Keelson.Sandbox.Controllers;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 
 namespace Keelson.Sandbox.Kubelet;
 
@@ -41,14 +42,14 @@ public sealed class NodeLeaseHeartbeat : IController
             var lease = context.Store.Get<V1Lease>(Namespace, node.Metadata.Name);
             if (lease is null)
             {
-                context.Store.Create(NewLease(node, now));
+                context.CreateAs(NewLease(node, now), ComponentWrites.Kubelet);
             }
             else if (lease.Spec.RenewTime is not { } renewed || now - renewed >= RenewInterval)
             {
                 lease.Spec.HolderIdentity = node.Metadata.Name;
                 lease.Spec.LeaseDurationSeconds = DurationSeconds;
                 lease.Spec.RenewTime = now;
-                context.Store.Update(lease);
+                context.WriteFields(lease, ComponentWrites.Kubelet, specChanged: false, FieldPath.Of("spec", "renewTime"));
             }
 
             if (node.Status?.Conditions is { Count: > 0 } conditions
@@ -59,7 +60,7 @@ public sealed class NodeLeaseHeartbeat : IController
                     condition.LastHeartbeatTime = now;
                 }
 
-                context.Store.Update(node);
+                context.WriteStatus(node, ComponentWrites.Kubelet);
             }
         }
     }

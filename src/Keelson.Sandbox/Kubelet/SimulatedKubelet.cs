@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using Keelson.Sandbox.Controllers;
 using Keelson.Sandbox.Engine;
+using Keelson.Sandbox.Fields;
 using Keelson.Sandbox.Store;
 
 namespace Keelson.Sandbox.Kubelet;
@@ -15,6 +16,10 @@ public sealed class SimulatedKubelet : IController
 {
     /// <summary>Pod template annotation: how long a Job's pod runs in the sandbox (a duration such as <c>90s</c> or <c>00:01:30</c>).</summary>
     public const string DurationAnnotation = "sandbox.keelson.dev/run-duration";
+
+    // The PodScheduled condition the binding set: nobody owns it in managedFields (kubernetes/kubernetes#127508).
+    private static readonly FieldPath[] BoundCondition =
+        [FieldPath.Of([PathElement.Field("status"), PathElement.Field("conditions"), PathElement.Key([new("type", "PodScheduled")])])];
 
     private readonly Dictionary<string, Timeline> timelines = new(StringComparer.Ordinal);
 
@@ -72,7 +77,7 @@ public sealed class SimulatedKubelet : IController
                 node.Status.Images.Add(new V1ContainerImage { Names = [image], SizeBytes = 250L << 20 });
             }
 
-            context.Store.Update(node);
+            context.WriteStatus(node, ComponentWrites.Kubelet);
         }
 
         var runningAt = now + (missing.Count > 0 ? context.Options.ImagePull : TimeSpan.Zero) + context.Options.ContainerStart;
@@ -103,7 +108,7 @@ public sealed class SimulatedKubelet : IController
                 State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating" } },
             })],
         };
-        context.Store.Update(pod);
+        context.WriteStatus(pod, ComponentWrites.Kubelet, BoundCondition);
         context.Event(pod.Metadata, "Pod", "Normal", missing.Count > 0 ? "Pulling" : "Pulled", missing.Count > 0 ? $"Pulling image \"{missing[0]}\"" : "Container image already present on machine");
     }
 
@@ -183,7 +188,7 @@ public sealed class SimulatedKubelet : IController
             }
         }
 
-        context.Store.Update(pod);
+        context.WriteStatus(pod, ComponentWrites.Kubelet, BoundCondition);
     }
 
     private static void Finish(SandboxContext context, V1Pod pod, string phase, int exitCode, DateTime startedAt, string? reason = null)
@@ -199,7 +204,7 @@ public sealed class SimulatedKubelet : IController
             };
         }
 
-        context.Store.Update(pod);
+        context.WriteStatus(pod, ComponentWrites.Kubelet, BoundCondition);
     }
 
     private static TimeSpan ReadyDelay(V1Pod pod)

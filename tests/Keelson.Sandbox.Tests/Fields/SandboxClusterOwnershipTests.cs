@@ -11,9 +11,9 @@ public class SandboxClusterOwnershipTests
         var cluster = Small.Cluster();
         cluster.Apply(Small.Deployment("web", 2));
         var stored = cluster.Engine.Store.Get<V1Deployment>(Small.Ns, "web")!;
-        var entry = Assert.Single(stored.Metadata.ManagedFields);
+        var entry = Assert.Single(stored.Metadata.ManagedFields, e => e.Manager == "keelson");
         Assert.Equal(("keelson", "Apply", "apps/v1", "FieldsV1"), (entry.Manager, entry.Operation, entry.ApiVersion, entry.FieldsType));
-        var owned = FieldManager.Decode(stored.Metadata.ManagedFields)[0].Fields.ToString();
+        var owned = FieldManager.Decode(stored.Metadata.ManagedFields).Single(e => e.Manager == "keelson").Fields.ToString();
         Assert.Contains(".spec.replicas", owned, StringComparison.Ordinal);
         Assert.DoesNotContain(".status", owned, StringComparison.Ordinal);
 
@@ -25,7 +25,7 @@ public class SandboxClusterOwnershipTests
         Assert.NotNull(version);
 
         cluster.Apply(Small.Deployment("web", 3));
-        var changed = Assert.Single(cluster.Engine.Store.Get<V1Deployment>(Small.Ns, "web")!.Metadata.ManagedFields);
+        var changed = Assert.Single(cluster.Engine.Store.Get<V1Deployment>(Small.Ns, "web")!.Metadata.ManagedFields, e => e.Manager == "keelson");
         Assert.True(changed.Time > entry.Time, $"{changed.Time} after {entry.Time}");
     }
 }
