@@ -17,7 +17,7 @@ public sealed class PublishedAlertStates(IAlertStateStore inner, LiveFeed feed, 
 
         // After the save: a subscriber that reads the alerts on this message sees the new state.
         await inner.SaveAsync(tenantId, states, transitions, cancellationToken).ConfigureAwait(false);
-        foreach (var transition in transitions)
+        foreach (var transition in transitions.Where(t => feed.Wanted(demo, t.TenantId)))
         {
             feed.Publish(demo, transition.TenantId, AlertSocket.Message(transition));
         }

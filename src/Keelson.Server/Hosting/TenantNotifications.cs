@@ -149,7 +149,13 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
             PollInterval = settings.PollInterval,
         }, Owner, time, loggers.CreateLogger<NotificationSender>());
         senders.Add(sender);
-        sender.Attempted += entry => Feed.Publish(demo, entry.TenantId, AlertSocket.Message(entry));
+        sender.Attempted += entry =>
+        {
+            if (Feed.Wanted(demo, entry.TenantId))
+            {
+                Feed.Publish(demo, entry.TenantId, AlertSocket.Message(entry));
+            }
+        };
         var pipeline = new NotificationPipeline(new Dispatcher(time), Silences(demo), outbox, sender, time, loggers.CreateLogger<NotificationPipeline>());
         return (pipeline, sender);
     }

@@ -85,7 +85,13 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         production = Start(false);
         if (sandbox.Value is { } source)
         {
-            source.ComponentsRecorded += instant => Components.Publish(true, instant.TenantId, instant.Message());
+            source.ComponentsRecorded += instant =>
+            {
+                if (Components.Wanted(true, instant.TenantId))
+                {
+                    Components.Publish(true, instant.TenantId, instant.Message());
+                }
+            };
             sampling = SampleAsync(source, Settings.SandboxSampleInterval, stopping.Token);
         }
 
