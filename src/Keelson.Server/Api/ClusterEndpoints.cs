@@ -79,7 +79,7 @@ public static class ClusterEndpoints
         }
 
         var (view, failed) = await ReadAsync(views, found!, scope, limit, cancellationToken).ConfigureAwait(false);
-        return (IResult?)failed ?? TypedResults.Ok(include_pods == "false" ? view! with { Pods = [] } : view);
+        return failed ?? TypedResults.Ok(include_pods == "false" ? view! with { Pods = [] } : view);
     }
 
     private static async Task<IResult> Pods(
@@ -110,15 +110,15 @@ public static class ClusterEndpoints
         }
 
         var (view, failed) = await ReadAsync(views, found!, scope, 0, cancellationToken).ConfigureAwait(false);
-        return (IResult?)failed ?? TypedResults.Ok(new PodQuery(from, size, Empty(node), Empty(@namespace), phase, Empty(search)).Apply(view!));
+        return failed ?? TypedResults.Ok(new PodQuery(from, size, Empty(node), Empty(@namespace), phase, Empty(search)).Apply(view!));
     }
 
-    private static Task<(DrivenCluster? Found, string? Scope, ProblemHttpResult? Problem)> ResolveAsync(
+    private static Task<(DrivenCluster? Found, string? Scope, IResult? Problem)> ResolveAsync(
         HttpContext http, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, string? tenant, CancellationToken cancellationToken) =>
         ResolveAsync(DemoModeFilter.IsDemo(http), ApiKeyFilter.CallerOf(http), clusters, databases, cluster_name, tenant, cancellationToken);
 
     /// <summary>The cluster asked for and whose view the caller gets: a tenant key always its tenant's, an admin everyone's or <paramref name="tenant"/>'s.</summary>
-    internal static async Task<(DrivenCluster? Found, string? Scope, ProblemHttpResult? Problem)> ResolveAsync(
+    internal static async Task<(DrivenCluster? Found, string? Scope, IResult? Problem)> ResolveAsync(
         bool demo, Caller caller, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, string? tenant, CancellationToken cancellationToken)
     {
         var scope = caller.Admin ? tenant : caller.Tenant;
@@ -144,8 +144,7 @@ public static class ClusterEndpoints
         return (found, scope, null);
     }
 
-    /// <summary>The view from the cache, or the 502 problem that says the cluster did not answer.</summary>
-    internal static async Task<(ClusterView? View, ProblemHttpResult? Problem)> ReadAsync(ClusterViewCache views, DrivenCluster found, string? scope, int events, CancellationToken cancellationToken)
+    internal static async Task<(ClusterView? View, IResult? Problem)> ReadAsync(ClusterViewCache views, DrivenCluster found, string? scope, int events, CancellationToken cancellationToken)
     {
         try
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Keelson.Operations.Clusters;
 using Keelson.Server.Streams;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Keelson.Server.Api;
@@ -47,7 +48,7 @@ public static class ClusterSocket
         var (found, scope, problem) = await ClusterEndpoints.ResolveAsync(opened.Demo, opened.Caller, clusters, databases, cluster_name, tenant, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
-            await StreamSocket.CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, $"{problem.ProblemDetails.Title}: {problem.ProblemDetails.Detail}", cancellationToken).ConfigureAwait(false);
+            await StreamSocket.CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, Reason(problem), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -65,6 +66,11 @@ public static class ClusterSocket
             await following.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    // The problem the HTTP route would answer, as one line: its title and detail.
+    private static string Reason(IResult problem) => problem is ProblemHttpResult { ProblemDetails: var details }
+        ? $"{details.Title}: {details.Detail}"
+        : "The cluster could not be read.";
 
     // Checks the watch's version every throttle period and builds a view only when it moved.
     private static async Task FollowAsync(ClusterViewCache views, DrivenCluster found, string? scope, JsonSerializerOptions json, ChannelWriter<byte[]> queue, CancellationToken cancellationToken)
@@ -89,7 +95,7 @@ public static class ClusterSocket
                 sent = version ?? views.VersionOf(found.Cluster);
                 JsonNode message = failed is null
                     ? new JsonObject { ["type"] = "cluster", ["view"] = JsonSerializer.SerializeToNode(view! with { Pods = [] }, json) }
-                    : new JsonObject { ["type"] = "error", ["message"] = $"{failed.ProblemDetails.Title}: {failed.ProblemDetails.Detail}" };
+                    : new JsonObject { ["type"] = "error", ["message"] = Reason(failed) };
                 queue.TryWrite(JsonSerializer.SerializeToUtf8Bytes(message));
             }
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
