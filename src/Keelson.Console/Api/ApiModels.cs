@@ -50,7 +50,42 @@ public sealed record Download(string FileName, string ContentType, byte[] Conten
 public sealed record MetricsAnswer(string Source, IReadOnlyList<MetricSeries> Series);
 
 /// <summary>The answer of <c>GET /api/v1/tenants/{id}/monitoring/components</c>: each component's series.</summary>
-public sealed record ComponentMetricsAnswer(DateTimeOffset Start, DateTimeOffset End, string Source, IReadOnlyList<ComponentMetrics> Components);
+public sealed record ComponentMetricsAnswer(DateTimeOffset Start, DateTimeOffset End, string Source, IReadOnlyList<ComponentMetrics> Components)
+{
+    /// <summary>
+    /// The answer with one streamed instant added (<c>/ws/monitoring/{id}/components</c>): a point on each series it
+    /// names (a new component or metric gets a series), the window slid to end there, and points that left it dropped.
+    /// </summary>
+    public ComponentMetricsAnswer Add(DateTimeOffset at, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (at <= End)
+        {
+            // Already in the window (a read just after the instant): adding it again would draw it twice.
+            return this;
+        }
+
+        var start = at - (End - Start);
+        var names = Components.Select(c => c.Component).Union(values.Keys).Order(StringComparer.Ordinal);
+        return this with
+        {
+            Start = start,
+            End = at,
+            Components = [.. names.Select(name =>
+            {
+                var kept = Components.FirstOrDefault(c => c.Component == name)?.Series ?? [];
+                var now = values.TryGetValue(name, out var v) ? v : new Dictionary<string, double>();
+                var metrics = kept.Select(s => s.MetricName).Union(now.Keys).Order(StringComparer.Ordinal);
+                return new ComponentMetrics(name, [.. metrics.Select(metric =>
+                {
+                    var series = kept.FirstOrDefault(s => s.MetricName == metric) ?? new MetricSeries(metric, metric, Source, []);
+                    var points = series.Points.Where(p => p.Timestamp >= start);
+                    return series with { Points = [.. now.TryGetValue(metric, out var value) ? points.Append(new MetricPointView(at, value)) : points] };
+                })]);
+            })],
+        };
+    }
+}
 
 /// <summary>One component of a tenant and its series.</summary>
 public sealed record ComponentMetrics(string Component, IReadOnlyList<MetricSeries> Series);

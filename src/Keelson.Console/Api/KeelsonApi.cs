@@ -98,7 +98,7 @@ public sealed class KeelsonApi(IHttpClientFactory clients, ApiAddress address, C
         catch (WebSocketException e)
         {
             socket.Dispose();
-            throw new ApiProblemException($"The deployment stream could not be opened: {e.Message}", e);
+            throw new ApiProblemException($"The stream {path} could not be opened: {e.Message}", e);
         }
 
         return socket;

@@ -50,6 +50,24 @@ public sealed partial class ClusterViewCache : IAsyncDisposable
     }
 
     /// <summary>
+    /// The <see cref="ClusterWatch.Version"/> of <paramref name="cluster"/>'s watch, marking it in use as a read does;
+    /// null when it is not watched (not read yet, stopped as idle, or a cluster that cannot list and watch).
+    /// </summary>
+    public long? VersionOf(ICluster cluster)
+    {
+        lock (gate)
+        {
+            if (!watches.TryGetValue(cluster, out var found))
+            {
+                return null;
+            }
+
+            found.Watch.Touch();
+            return found.Watch.Version;
+        }
+    }
+
+    /// <summary>
     /// The view of <paramref name="cluster"/> named <paramref name="name"/>, for every tenant (<paramref name="tenant"/>
     /// null) or one, with at most <paramref name="events"/> autoscaler events; as <see cref="ClusterViewReader.ReadAsync"/>
     /// gives it, but from the watches once they have synced.

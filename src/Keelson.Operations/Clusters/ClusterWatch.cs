@@ -58,6 +58,12 @@ public sealed class ClusterWatch : IAsyncDisposable
 
     private Informer[] All => [Nodes, Pods, Namespaces, Autoscalers, Events];
 
+    /// <summary>
+    /// A number that grows whenever anything a view reads changes (an informer's object, the metrics poll), so a
+    /// follower can tell a new state from the one it sent without building the view.
+    /// </summary>
+    public long Version => All.Sum(i => i.Generation) + Interlocked.Read(ref usageGeneration);
+
     /// <summary>Marks the watch as in use now.</summary>
     public void Touch() => Interlocked.Exchange(ref lastUsed, options.Time.GetTimestamp());
 

@@ -78,6 +78,9 @@ public sealed partial class NotificationSender : IDisposable
     /// <inheritdoc />
     public void Dispose() => wake.Dispose();
 
+    /// <summary>Raised after each attempt is recorded, with the row as it now is (state, attempts, last error).</summary>
+    public event Action<OutboxEntry>? Attempted;
+
     /// <summary>Sends everything due now, batch after batch, and returns how many attempts were made.</summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
@@ -164,6 +167,14 @@ public sealed partial class NotificationSender : IDisposable
 
         // Recorded even when the caller is stopping: the attempt happened, and its outcome must not be lost.
         await outbox.RecordAttemptAsync(row, Owner, attempt, state, next, CancellationToken.None).ConfigureAwait(false);
+        Attempted?.Invoke(entry with
+        {
+            State = state,
+            Attempts = number,
+            NextAttemptAt = next,
+            SentAt = attempt.Succeeded ? attempt.At : entry.SentAt,
+            LastError = attempt.Succeeded ? null : attempt.Error,
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId} of {TenantId} to {Receiver}: attempt {Attempt} delivered ({Status})")]

@@ -127,7 +127,7 @@ public sealed partial class AlertEvaluation(
                 }
             }
 
-            var evaluator = new AlertEvaluator(monitoring.Source(demo), stores.AlertStates, sink, monitoring.Instant(demo));
+            var evaluator = new AlertEvaluator(monitoring.Source(demo), new PublishedAlertStates(stores.AlertStates, notifications.Feed, demo), sink, monitoring.Instant(demo));
             var published = await evaluator.EvaluateAsync(tenant, rules, now, cancellationToken).ConfigureAwait(false);
             foreach (var (rule, error) in evaluator.Errors)
             {

@@ -138,12 +138,14 @@ public static class ClusterEndpoints
         return failed ?? TypedResults.Ok(new PodQuery(from, size, Empty(node), Empty(@namespace), phase, Empty(search)).Apply(view!));
     }
 
-    // The cluster asked for and whose view the caller gets: a tenant key always its tenant's, an admin everyone's or ?tenant='s.
-    private static async Task<(DrivenCluster? Found, string? Scope, IResult? Problem)> ResolveAsync(
-        HttpContext http, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, string? tenant, CancellationToken cancellationToken)
+    private static Task<(DrivenCluster? Found, string? Scope, IResult? Problem)> ResolveAsync(
+        HttpContext http, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, string? tenant, CancellationToken cancellationToken) =>
+        ResolveAsync(DemoModeFilter.IsDemo(http), ApiKeyFilter.CallerOf(http), clusters, databases, cluster_name, tenant, cancellationToken);
+
+    /// <summary>The cluster asked for and whose view the caller gets: a tenant key always its tenant's, an admin everyone's or <paramref name="tenant"/>'s.</summary>
+    internal static async Task<(DrivenCluster? Found, string? Scope, IResult? Problem)> ResolveAsync(
+        bool demo, Caller caller, DeploymentClusters clusters, TenantDatabases databases, string cluster_name, string? tenant, CancellationToken cancellationToken)
     {
-        var demo = DemoModeFilter.IsDemo(http);
-        var caller = ApiKeyFilter.CallerOf(http);
         var scope = caller.Admin ? tenant : caller.Tenant;
         if (!caller.Admin && tenant is not null && tenant != caller.Tenant)
         {
@@ -167,7 +169,7 @@ public static class ClusterEndpoints
         return (found, scope, null);
     }
 
-    private static Task<(ClusterView? View, IResult? Problem)> ReadAsync(ClusterViewCache views, DrivenCluster found, string? scope, int events, CancellationToken cancellationToken) =>
+    internal static Task<(ClusterView? View, IResult? Problem)> ReadAsync(ClusterViewCache views, DrivenCluster found, string? scope, int events, CancellationToken cancellationToken) =>
         GuardedAsync(found, "Reading its nodes, pods and autoscalers", token => views.ReadAsync(found.Name, found.Kind, found.Cluster, scope, events, token), cancellationToken);
 
     // A cluster that cannot be reached is the gateway's failure (502), not the caller's.

@@ -93,7 +93,8 @@ public static class NotificationEndpoints
 
     private static OutboxState? Parse(string? state) => state is null ? null : WireName.Parse<OutboxState>(state);
 
-    private static JsonObject Json(OutboxEntry e, IReadOnlyList<AttemptRecord> attempts) => new()
+    /// <summary>A notification as the API shows it: the receiver by its redacted name, never its URL.</summary>
+    internal static JsonObject Json(OutboxEntry e, IReadOnlyList<AttemptRecord> attempts) => new()
     {
         ["id"] = e.Id,
         ["receiver"] = e.ReceiverName,

@@ -155,6 +155,9 @@ public static class ServerApp
         GrpcEndpoint.Map(app, settings);
         app.MapGroup("/ws").AddEndpointFilter<DemoModeFilter>().AddEndpointFilter<ApiKeyFilter>().MapDeploymentStream();
         app.MapMonitoringStream();
+        app.MapComponentStream();
+        app.MapClusterStream();
+        app.MapAlertStream();
         app.MapAdvancedMonitoringStream();
         app.MapKeelsonConsole();
         return app;

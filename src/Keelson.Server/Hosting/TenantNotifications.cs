@@ -1,4 +1,6 @@
 using Keelson.Operations.Notifications;
+using Keelson.Server.Alerts;
+using Keelson.Server.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Keelson.Server;
@@ -77,6 +79,9 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
     private readonly TaskCompletionSource<(NotificationPipeline Demo, NotificationPipeline Production)> pipelines = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<NotificationSender> senders = [];
 
+    /// <summary>Alert state changes and delivery outcomes for <c>/ws/alerts</c> subscribers.</summary>
+    public LiveFeed Feed { get; } = new();
+
     /// <summary>This replica's name in claims and attempt records.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -144,6 +149,13 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
             PollInterval = settings.PollInterval,
         }, Owner, time, loggers.CreateLogger<NotificationSender>());
         senders.Add(sender);
+        sender.Attempted += entry =>
+        {
+            if (Feed.Wanted(demo, entry.TenantId))
+            {
+                Feed.Publish(demo, entry.TenantId, AlertSocket.Message(entry));
+            }
+        };
         var pipeline = new NotificationPipeline(new Dispatcher(time), Silences(demo), outbox, sender, time, loggers.CreateLogger<NotificationPipeline>());
         return (pipeline, sender);
     }

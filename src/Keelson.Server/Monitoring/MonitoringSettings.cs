@@ -62,6 +62,12 @@ public sealed class MonitoringSettings
     /// <summary>How long the sandbox's per-component samples are kept in memory (a tenant has a handful of components, so this is shorter).</summary>
     public TimeSpan SandboxComponentHistory { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// How often production's Prometheus is asked for the per-component values of each tenant somebody streams
+    /// (<c>/ws/monitoring/{tenant_id}/components</c>): one query per tenant, shared by all its subscribers.
+    /// </summary>
+    public TimeSpan ComponentStreamInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the ECP-AI advanced-monitoring WebSocket sends its <c>monitoring_update</c> (the original's 5 s).</summary>
     public TimeSpan AdvancedStreamInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -27,6 +27,9 @@ public sealed class SandboxSampleSource(DeploymentClusters clusters, TimeProvide
     /// <inheritdoc />
     public string Name => "sandbox";
 
+    /// <summary>Raised with each tenant's per-component samples of an instant as they are recorded (for <c>/ws/monitoring/{tenant_id}/components</c>).</summary>
+    public event Action<ComponentInstant>? ComponentsRecorded;
+
     /// <summary>Samples every tenant of every embedded sandbox now, keeps them, and returns them (empty when there is nothing deployed).</summary>
     public async Task<IReadOnlyList<MetricSample>> RecordAsync(CancellationToken cancellationToken)
     {
@@ -74,6 +77,15 @@ public sealed class SandboxSampleSource(DeploymentClusters clusters, TimeProvide
             foreach (var rows in components.Values)
             {
                 rows.RemoveAll(r => r.At < now - componentHistory);
+            }
+        }
+
+        if (ComponentsRecorded is { } recorded)
+        {
+            foreach (var (tenant, usage) in readings.SelectMany(r => r))
+            {
+                recorded(new ComponentInstant(tenant, now, [.. usage.Workloads.OrderBy(w => w.Key, StringComparer.Ordinal)
+                    .Select(w => new ComponentSamples(w.Key, [.. w.Value.Select(reading => MetricSample.Of(tenant, reading.Name, reading.Value, now)).OrderBy(m => m.MetricName, StringComparer.Ordinal)]))]));
             }
         }
 

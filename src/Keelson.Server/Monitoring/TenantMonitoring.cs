@@ -1,4 +1,5 @@
 using Keelson.Operations.Monitoring;
+using Keelson.Server.Streams;
 using Microsoft.Extensions.Options;
 
 namespace Keelson.Server.Monitoring;
@@ -27,6 +28,9 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
     /// <summary>Stored samples for WebSocket subscribers.</summary>
     public MonitoringHub Hub { get; } = new();
 
+    /// <summary>Per-component values of each sampling instant for <c>/ws/monitoring/{tenant_id}/components</c> subscribers.</summary>
+    public LiveFeed Components { get; } = new();
+
     /// <summary>The newest value of each series, for scraping.</summary>
     public LatestSamples Latest { get; } = new();
 
@@ -48,6 +52,8 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
     private readonly Lazy<SandboxSampleSource?> sandbox = new(() => options.Value.Monitoring.SandboxSampleInterval > TimeSpan.Zero
         ? new SandboxSampleSource(clusters, TimeProvider.System, options.Value.Monitoring.SandboxHistory, options.Value.Monitoring.SandboxComponentHistory)
         : null);
+
+    private Task componentPolling = Task.CompletedTask;
 
     /// <summary>
     /// Where queries read samples. Production: its Prometheus when one is configured, else the store. Demo: the store
@@ -82,7 +88,19 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         production = Start(false);
         if (sandbox.Value is { } source)
         {
+            source.ComponentsRecorded += instant =>
+            {
+                if (Components.Wanted(true, instant.TenantId))
+                {
+                    Components.Publish(true, instant.TenantId, instant.Message());
+                }
+            };
             sampling = SampleAsync(source, Settings.SandboxSampleInterval, stopping.Token);
+        }
+
+        if (prometheus.Value is { } scraped && Settings.ComponentStreamInterval > TimeSpan.Zero)
+        {
+            componentPolling = PollComponentsAsync(scraped, Settings.ComponentStreamInterval, stopping.Token);
         }
 
         return Task.CompletedTask;
@@ -100,6 +118,7 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         }
 
         await sampling.ConfigureAwait(false);
+        await componentPolling.ConfigureAwait(false);
         relay?.Dispose();
         // Disposing drains the queue, so samples accepted before shutdown are written.
         if (Interlocked.Exchange(ref demo, null) is { } d)
@@ -138,6 +157,64 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         {
         }
     }
+
+    // Prometheus has no push: each streamed production tenant's newest component values are read once per interval,
+    // however many sockets follow it, and sent when Prometheus has a newer instant than the last one sent.
+    private async Task PollComponentsAsync(PrometheusSampleSource source, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var sent = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var tenants = Components.Tenants(false);
+                foreach (var gone in sent.Keys.Except(tenants).ToList())
+                {
+                    sent.Remove(gone);
+                }
+
+                foreach (var tenant in tenants)
+                {
+                    try
+                    {
+                        var now = TimeProvider.System.GetUtcNow();
+                        var read = await source.ReadComponentsAsync(new MetricSelector(tenant, now - (interval * 4), now, []), cancellationToken).ConfigureAwait(false);
+                        if (Newest(tenant, read) is { } instant && (!sent.TryGetValue(tenant, out var last) || instant.At > last))
+                        {
+                            sent[tenant] = instant.At;
+                            Components.Publish(false, tenant, instant.Message());
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogComponentPollFailed(e, tenant);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    // Each component's values at the newest instant any of them has.
+    private static ComponentInstant? Newest(string tenant, IReadOnlyList<ComponentSamples> read)
+    {
+        var samples = read.SelectMany(c => c.Samples).ToList();
+        if (samples.Count == 0)
+        {
+            return null;
+        }
+
+        var at = samples.Max(s => s.Timestamp);
+        return new ComponentInstant(tenant, at, [.. read
+            .Select(c => new ComponentSamples(c.Component, [.. c.Samples.Where(s => s.Timestamp == at)]))
+            .Where(c => c.Samples.Count > 0)]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the component values of {TenantId} from Prometheus failed; the next interval tries again")]
+    private partial void LogComponentPollFailed(Exception exception, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the embedded sandbox failed; the next interval tries again")]
     private partial void LogSamplingFailed(Exception exception);

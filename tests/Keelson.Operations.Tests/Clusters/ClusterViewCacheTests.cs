@@ -72,6 +72,30 @@ public sealed class ClusterViewCacheTests
     }
 
     [Fact]
+    public async Task The_version_is_null_until_a_read_stays_while_the_cluster_is_quiet_and_grows_with_a_change()
+    {
+        await using var cache = New();
+        Assert.Null(cache.VersionOf(cluster));
+        await ReadAsync(cache);
+        var synced = cache.VersionOf(cluster);
+        await Task.Delay(200);
+        Assert.NotNull(synced);
+        Assert.Equal(synced, cache.VersionOf(cluster));
+
+        cluster.Put(Pod("beta", "beta-new", "node-a"));
+        var deadline = DateTime.UtcNow + Patience;
+        while (cache.VersionOf(cluster) == synced)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the change did not move the version");
+            await Task.Delay(20);
+        }
+
+        // The view built at the new version has the change: a follower that saw the version move misses nothing.
+        Assert.Contains((await ReadAsync(cache)).Pods, p => p.Name == "beta-new");
+        Assert.True(cache.VersionOf(cluster) > synced);
+    }
+
+    [Fact]
     public async Task A_410_during_the_watch_lists_again_and_the_view_has_what_the_watch_missed()
     {
         await using var cache = New();

@@ -29,6 +29,8 @@ public sealed class NotificationSenderTests() : StoreContract(new SqliteTestData
     {
         var outbox = new SqlNotificationOutbox(Database);
         using var sender = Sender(outbox, seed: 7);
+        var attempted = new List<OutboxEntry>();
+        sender.Attempted += attempted.Add;
         var notification = Alerts.Notification("acme", new WebhookReceiver(receiver.Url), "key-retry", Clock.GetUtcNow(), "a");
         await outbox.EnqueueAsync([notification], default);
 
@@ -49,6 +51,10 @@ public sealed class NotificationSenderTests() : StoreContract(new SqliteTestData
         (entry, attempts) = Assert.Single(await outbox.ListAsync("acme", null, 10, default));
         Assert.Equal((OutboxState.Sent, 2), (entry.State, entry.Attempts));
         Assert.Equal([false, true], attempts.Select(a => a.Delivered));
+
+        // Each recorded attempt was announced with the row as stored after it.
+        Assert.Equal([(OutboxState.Failed, 1, "HTTP 500"), (OutboxState.Sent, 2, null)], attempted.Select(e => (e.State, e.Attempts, e.LastError)));
+        Assert.Equal((entry.State, entry.Attempts, entry.LastError, entry.SentAt is null), (attempted[^1].State, attempted[^1].Attempts, attempted[^1].LastError, attempted[^1].SentAt is null));
         var (key, _) = Assert.Single(receiver.Received);
         Assert.Equal("key-retry", key);
         Assert.Contains(logs, l => l.Contains("attempt 1 failed (HTTP 500)", StringComparison.Ordinal));
