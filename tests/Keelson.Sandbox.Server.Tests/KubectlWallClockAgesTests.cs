@@ -57,6 +57,10 @@ public sealed class KubectlWallClockAgesTests : IDisposable
         await AssertRecentEventAsync(served.Kubectl, "deploy/api", "ScalingReplicaSet");
         var events = await served.Kubectl.OkAsync("events");
         Assert.Matches(new Regex(@"^\d{1,2}s\s+Normal\s+ScalingReplicaSet\s+deployment/api\s", RegexOptions.Multiline | RegexOptions.IgnoreCase), events);
+
+        // --for matches the involved object's API version too; describe names the controller that reported it.
+        Assert.Contains("ScalingReplicaSet", await served.Kubectl.OkAsync("events", "--for", "deployment/api"), StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s"), await served.Kubectl.OkAsync("describe", "deployment", "api"));
     }
 
     [Fact]

@@ -84,16 +84,44 @@ public sealed class SandboxContext(ObjectStore store, VirtualClock clock, Sandbo
             ApiVersion = "v1",
             Kind = "Event",
             Metadata = new V1ObjectMeta { Name = FreeName<Corev1Event>(ns, about.Name, '.'), NamespaceProperty = ns },
-            InvolvedObject = new V1ObjectReference { Kind = kind, Name = about.Name, NamespaceProperty = about.NamespaceProperty, Uid = about.Uid },
+            InvolvedObject = new V1ObjectReference { ApiVersion = ApiVersionOf(kind), Kind = kind, Name = about.Name, NamespaceProperty = about.NamespaceProperty, Uid = about.Uid },
             Reason = reason,
             Message = message,
             Type = type,
             FirstTimestamp = Now,
             LastTimestamp = Now,
             Count = 1,
-            Source = new V1EventSource { Component = "keelson-sandbox" },
+            Source = new V1EventSource { Component = ComponentOf(kind, reason) },
         });
     }
+
+    // kubectl events --for kind/name matches on the involved object's API version as well as its kind and name.
+    private static string ApiVersionOf(string kind) => kind switch
+    {
+        "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" => "apps/v1",
+        "Job" or "CronJob" => "batch/v1",
+        "HorizontalPodAutoscaler" => "autoscaling/v2",
+        "PodDisruptionBudget" => "policy/v1",
+        _ => "v1",
+    };
+
+    // The component a real cluster's event comes from (kubectl describe's "From"); drains have no upstream reporter.
+    private static string ComponentOf(string kind, string reason) => kind switch
+    {
+        "Deployment" => "deployment-controller",
+        "Job" => "job-controller",
+        "CronJob" => "cronjob-controller",
+        "HorizontalPodAutoscaler" => "horizontal-pod-autoscaler",
+        _ => reason switch
+        {
+            "Scheduled" or "FailedScheduling" => "default-scheduler",
+            "Pulling" or "Pulled" or "BackOff" or "NodeReady" or "NodeNotSchedulable" => "kubelet",
+            "NodeNotReady" or "NodeLost" => "node-controller",
+            "TaintManagerEviction" => "taint-eviction-controller",
+            "TriggeredScaleUp" or "ScaleDown" => "cluster-autoscaler",
+            _ => "keelson-sandbox",
+        },
+    };
 }
 
 /// <summary>A control loop of the sandbox: reads the store, moves the world one step toward the desired state.</summary>

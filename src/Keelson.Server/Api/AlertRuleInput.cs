@@ -55,16 +55,11 @@ public static partial class AlertRuleInput
 
         // The same strict reading as every other body (415 without a content type, 413, UTF-8, no repeated keys),
         // then the typed reading that names an unknown or mistyped field.
-        var (text, unreadable) = await Http.JsonBody.ReadTextAsync(request, cancellationToken).ConfigureAwait(false);
-        if (text is null)
-        {
-            return (null, null, unreadable);
-        }
-
-        using var document = Http.JsonBody.ParseDocument(text, out var notJson);
+        var (read, unreadable) = await Http.JsonBody.ReadDocumentAsync(request, cancellationToken).ConfigureAwait(false);
+        using var document = read;
         if (document is null)
         {
-            return (null, null, notJson);
+            return (null, null, unreadable);
         }
 
         AlertRuleRequest? body;

@@ -49,16 +49,11 @@ public static class LoadSpikeEndpoints
             return refused;
         }
 
-        var (text, unreadable) = await JsonBody.ReadTextAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (text is null)
-        {
-            return unreadable!;
-        }
-
-        using var document = JsonBody.ParseDocument(text, out var invalid);
+        var (read, problem) = await JsonBody.ReadDocumentAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        using var document = read;
         if (document is null)
         {
-            return invalid!;
+            return problem!;
         }
 
         var body = document.RootElement;

@@ -95,16 +95,11 @@ public static class SettingsEndpoints
             return Problems.AdminOnly(caller, "Retention is set with an admin key", "changing the metric retention of every tenant");
         }
 
-        var (text, unreadable) = await JsonBody.ReadTextAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (text is null)
-        {
-            return unreadable!;
-        }
-
-        using var document = JsonBody.ParseDocument(text, out var invalid);
+        var (read, problem) = await JsonBody.ReadDocumentAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        using var document = read;
         if (document is null)
         {
-            return invalid!;
+            return problem!;
         }
 
         var body = document.RootElement;
@@ -139,9 +134,9 @@ public static class SettingsEndpoints
         }
 
         var windows = new RetentionWindows(Read("retention", current.Raw), Read("minute_rollup_retention", current.MinuteRollups), Read("hour_rollup_retention", current.HourRollups));
-        foreach (var (field, problem) in errors.Count == 0 ? windows.Problems() : new Dictionary<string, string>())
+        foreach (var (field, message) in errors.Count == 0 ? windows.Problems() : new Dictionary<string, string>())
         {
-            errors[field] = [problem];
+            errors[field] = [message];
         }
 
         if (errors.Count > 0)

@@ -31,16 +31,11 @@ public static class SilenceEndpoints
     private static async Task<IResult> Create(HttpContext http, TenantNotifications notifications, CancellationToken cancellationToken)
     {
         // The same strict reading as every other body: a content type, UTF-8, no repeated keys.
-        var (text, unreadable) = await Http.JsonBody.ReadTextAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (text is null)
-        {
-            return unreadable!;
-        }
-
-        using var document = Http.JsonBody.ParseDocument(text, out var invalid);
+        var (read, problem) = await Http.JsonBody.ReadDocumentAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        using var document = read;
         if (document is null)
         {
-            return invalid!;
+            return problem!;
         }
 
         var body = document.RootElement;

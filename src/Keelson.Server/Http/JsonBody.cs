@@ -89,6 +89,19 @@ public static class JsonBody
             detail: string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message} {hint}").TrimEnd(),
             type: "https://keelson.dev/problems/400");
 
+    /// <summary>The body read strictly and parsed as a <see cref="JsonDocument"/> (the caller disposes it), or the 4xx problem.</summary>
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadDocumentAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (text, unreadable) = await ReadTextAsync(request, cancellationToken).ConfigureAwait(false);
+        if (text is null)
+        {
+            return (null, unreadable);
+        }
+
+        var document = ParseDocument(text, out var invalid);
+        return (document, invalid);
+    }
+
     /// <summary>A body that must be one JSON object: the object, or the 4xx problem.</summary>
     public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -63,6 +63,7 @@ public sealed class SettingsBrowserTests(ConsoleBrowser browser) : IClassFixture
         var admin = await browser.OpenAsync(await browser.NewPageAsync(), "demo/settings");
         await admin.Locator("[data-testid=api-key] input").FillAsync(ConsoleBrowser.AdminKey);
         await ConsoleBrowser.ClickWhenEnabledAsync(admin.GetByTestId("save-key"));
+        await Expect(admin.GetByTestId("key-state")).ToHaveTextAsync("API key set");
         await Expect(admin.Locator("[data-testid=retention-raw] input")).ToHaveValueAsync("15d");
         await Expect(admin.GetByTestId("retention-source")).ToContainTextAsync("From configuration");
 
