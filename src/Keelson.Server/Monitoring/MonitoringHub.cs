@@ -8,7 +8,7 @@ namespace Keelson.Server.Monitoring;
 
 /// <summary>
 /// Hands stored samples to WebSocket subscribers. Each subscriber has a bounded queue; one that falls behind is
-/// dropped (its queue completed with <see cref="Subscription.Dropped"/> set) so a slow reader never holds memory or the writer.
+/// dropped (its queue completed with <see cref="Streams.QueuedSubscriber.Dropped"/> set) so a slow reader never holds memory or the writer.
 /// </summary>
 /// <remarks>
 /// Subscribers are indexed by mode and tenant, so a batch touches only its tenants' subscribers, and a message is
@@ -117,32 +117,21 @@ public sealed class MonitoringHub
 }
 
 /// <summary>One WebSocket's interest: a tenant, a mode, and the metric types or names it asked for (none = all).</summary>
-public sealed class Subscription : IDisposable
+public sealed class Subscription : Streams.QueuedSubscriber
 {
     private readonly MonitoringHub hub;
-    private readonly Channel<byte[]> queue;
     private volatile IReadOnlySet<string> metrics = new HashSet<string>();
     private volatile bool active = true;
 
     internal Subscription(MonitoringHub hub, bool demo, string tenantId, int capacity)
+        : base(demo, capacity)
     {
         this.hub = hub;
-        Demo = demo;
         TenantId = tenantId;
-        queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
-
-    /// <summary>Demo or production.</summary>
-    public bool Demo { get; }
 
     /// <summary>The tenant.</summary>
     public string TenantId { get; }
-
-    /// <summary>True once the subscriber fell behind and was dropped.</summary>
-    public bool Dropped { get; private set; }
-
-    /// <summary>The messages to send, each a UTF-8 JSON text (shared with other subscribers: never written to).</summary>
-    public ChannelReader<byte[]> Messages => queue.Reader;
 
     /// <summary>Receive only these metric types or names (empty: all); <paramref name="active"/> false pauses delivery (unsubscribe).</summary>
     public void Select(IReadOnlyCollection<string> wanted, bool active)
@@ -157,22 +146,6 @@ public sealed class Subscription : IDisposable
         return active && (chosen.Count == 0 || chosen.Contains(sample.MetricType) || chosen.Contains(sample.MetricName));
     }
 
-    internal bool Offer(byte[] message)
-    {
-        if (queue.Writer.TryWrite(message))
-        {
-            return true;
-        }
-
-        Dropped = true;
-        queue.Writer.TryComplete();
-        return false;
-    }
-
     /// <inheritdoc />
-    public void Dispose()
-    {
-        hub.Remove(this);
-        queue.Writer.TryComplete();
-    }
+    protected override void Leave() => hub.Remove(this);
 }

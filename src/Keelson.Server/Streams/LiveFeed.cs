@@ -8,7 +8,7 @@ namespace Keelson.Server.Streams;
 /// <summary>
 /// Hands per-tenant messages to WebSocket subscribers of one mode: a subscriber of a tenant gets that tenant's, a
 /// subscriber of every tenant (an admin key) gets all. A message is serialised once for all its subscribers; each
-/// subscriber has a bounded queue and one that falls behind is dropped (<see cref="LiveSubscriber.Dropped"/>), so a
+/// subscriber has a bounded queue and one that falls behind is dropped (<see cref="QueuedSubscriber.Dropped"/>), so a
 /// slow reader never holds memory or the publisher.
 /// </summary>
 public sealed class LiveFeed
@@ -75,46 +75,19 @@ public sealed class LiveFeed
 }
 
 /// <summary>One WebSocket's place in a <see cref="LiveFeed"/>.</summary>
-public sealed class LiveSubscriber : IDisposable
+public sealed class LiveSubscriber : QueuedSubscriber
 {
     private readonly LiveFeed feed;
-    private readonly Channel<byte[]> queue;
 
     internal LiveSubscriber(LiveFeed feed, bool demo, string tenant, int capacity)
+        : base(demo, capacity)
     {
         this.feed = feed;
-        Demo = demo;
         Tenant = tenant;
-        queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
-
-    /// <summary>Demo or production.</summary>
-    public bool Demo { get; }
-
-    /// <summary>True once the subscriber fell behind and was dropped.</summary>
-    public bool Dropped { get; private set; }
-
-    /// <summary>The messages to send, each a UTF-8 JSON text shared with other subscribers (never written to).</summary>
-    public ChannelReader<byte[]> Messages => queue.Reader;
 
     internal string Tenant { get; }
 
-    internal bool Offer(byte[] message)
-    {
-        if (queue.Writer.TryWrite(message))
-        {
-            return true;
-        }
-
-        Dropped = true;
-        queue.Writer.TryComplete();
-        return false;
-    }
-
     /// <inheritdoc />
-    public void Dispose()
-    {
-        feed.Remove(this);
-        queue.Writer.TryComplete();
-    }
+    protected override void Leave() => feed.Remove(this);
 }
