@@ -25,7 +25,7 @@ public sealed class ClusterPageBrowserTests(ConsoleBrowser browser) : IClassFixt
         await ConsoleBrowser.AssertAccessibleAsync(page, "cluster without a cluster");
         await ConsoleBrowser.ScreenshotAsync(page, "cluster-empty");
 
-        await DeployAsync();
+        await browser.DeployAsync(Tenant, new JsonObject { ["chatbot"] = 10 });
         await AddUnschedulablePodAsync();
         var api = (await browser.Server.Http.GetFromJsonAsync<JsonObject>("/api/v1/clusters/aws-gpu"))!;
         var apiPending = api["pending"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == Stuck)!;
@@ -94,30 +94,6 @@ public sealed class ClusterPageBrowserTests(ConsoleBrowser browser) : IClassFixt
         await Expect(scoped.GetByTestId("no-pending")).ToBeVisibleAsync();
         Assert.DoesNotContain(Tenant, await scoped.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await ConsoleBrowser.AssertAccessibleAsync(scoped, "cluster with a tenant key");
-    }
-
-    private async Task DeployAsync()
-    {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
-        {
-            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = Tenant, ["service_requirements"] = new JsonObject { ["chatbot"] = 10 } }),
-        };
-        create.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
-        using (var created = await browser.Server.Http.SendAsync(create))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
-        using var deploy = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{Tenant}/deploy");
-        deploy.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
-        using var accepted = await browser.Server.Http.SendAsync(deploy);
-        var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["deployment_id"]!.GetValue<string>();
-        await WaitAsync(TimeSpan.FromMinutes(5), async () =>
-        {
-            var status = (await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/deployments/{id}"))!["status"]!.GetValue<string>();
-            Assert.NotEqual("failed", status);
-            return status == "succeeded";
-        });
     }
 
     // A pod no node of the profile can hold, through the sandbox's Kubernetes API as kubectl would create it.

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Keelson.Server.Tests.Processes;
 using Keelson.Testing;
 using Microsoft.Playwright;
@@ -83,6 +86,44 @@ public class ConsoleBrowser : IAsyncLifetime
         await page.GotoAsync(Url(path));
         await page.WaitForSelectorAsync("html[data-console-ready=true] main h1");
         return page;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="tenant"/> with <paramref name="services"/> (unless null: it exists already), deploys it
+    /// through the API with the admin key and waits until the deployment succeeded (failing on "failed" or after 5 minutes).
+    /// </summary>
+    public async Task DeployAsync(string tenant, JsonObject? services)
+    {
+        if (services is not null)
+        {
+            using var created = await AdminSendAsync(HttpMethod.Post, "/api/v1/tenants/", new JsonObject { ["tenant_id"] = tenant, ["service_requirements"] = services });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var accepted = await AdminSendAsync(HttpMethod.Post, $"/api/v1/tenants/{tenant}/deploy", null);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["deployment_id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            using var read = await AdminSendAsync(HttpMethod.Get, $"/api/v1/deployments/{id}", null);
+            var status = (await read.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>();
+            Assert.NotEqual("failed", status);
+            if (status == "succeeded")
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"deployment {id} still {status} after 5 minutes");
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<HttpResponseMessage> AdminSendAsync(HttpMethod method, string path, JsonObject? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-API-Key", AdminKey);
+        return await Server.Http.SendAsync(request);
     }
 
     /// <summary>

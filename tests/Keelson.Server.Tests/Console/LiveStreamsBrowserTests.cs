@@ -96,18 +96,6 @@ public sealed class LiveStreamsBrowserTests(ConsoleBrowser browser) : IClassFixt
             }
         }
 
-        await SendAsync(HttpMethod.Post, "/api/v1/tenants/", new JsonObject { ["tenant_id"] = Deployed, ["service_requirements"] = new JsonObject { ["chatbot"] = 10 } });
-        using var deploy = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{Deployed}/deploy");
-        deploy.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
-        using var accepted = await browser.Server.Http.SendAsync(deploy);
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["deployment_id"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while ((await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/deployments/{id}"))!["status"]!.GetValue<string>() is var status && status != "succeeded")
-        {
-            Assert.NotEqual("failed", status);
-            Assert.True(DateTime.UtcNow < deadline, "the deployment did not finish within 5 minutes");
-            await Task.Delay(250);
-        }
+        await browser.DeployAsync(Deployed, new JsonObject { ["chatbot"] = 10 });
     }
 }

@@ -17,7 +17,7 @@ public sealed class MetricsComponentsBrowserTests(ConsoleBrowser browser) : ICla
     [Fact]
     public async Task Each_workload_of_a_deployed_tenant_gets_its_own_line_and_row()
     {
-        await DeployAsync();
+        await browser.DeployAsync(Tenant, new JsonObject { ["chatbot"] = 10, ["stt"] = 5 });
         var page = await browser.OpenAsync(await browser.NewPageAsync(), $"demo/tenants/{Tenant}/metrics");
         var rows = page.GetByTestId("component-table").Locator("tbody tr");
         await Expect(rows.First).ToBeVisibleAsync();
@@ -55,36 +55,5 @@ public sealed class MetricsComponentsBrowserTests(ConsoleBrowser browser) : ICla
         using var response = await browser.Server.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-    }
-
-    private async Task DeployAsync()
-    {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants/")
-        {
-            Content = JsonContent.Create(new JsonObject { ["tenant_id"] = Tenant, ["service_requirements"] = new JsonObject { ["chatbot"] = 10, ["stt"] = 5 } }),
-        };
-        create.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
-        using (var created = await browser.Server.Http.SendAsync(create))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
-        using var deploy = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{Tenant}/deploy");
-        deploy.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
-        using var accepted = await browser.Server.Http.SendAsync(deploy);
-        var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["deployment_id"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            var status = (await AdminGetAsync($"/api/v1/deployments/{id}"))["status"]!.GetValue<string>();
-            Assert.NotEqual("failed", status);
-            if (status == "succeeded")
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"deployment {id} still {status}");
-            await Task.Delay(500);
-        }
     }
 }

@@ -83,7 +83,7 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
         const string Deployed = "globex-sim";
         const string Other = "side-jobs";
         await CreateAsync(Deployed, new JsonObject { ["chatbot"] = 20 });
-        await DeployAsync(Deployed);
+        await browser.DeployAsync(Deployed, null);
         await AddPodAsync(Other, "side-job-1");
         var api = await WaitAsync(async () =>
         {
@@ -134,20 +134,6 @@ public sealed class SimulateBrowserTests(ConsoleBrowser browser) : IClassFixture
         request.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
         using var response = await browser.Server.Http.SendAsync(request);
         Assert.True(response.StatusCode is HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task DeployAsync(string tenant)
-    {
-        using var deploy = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{tenant}/deploy");
-        deploy.Headers.Add("X-API-Key", ConsoleBrowser.AdminKey);
-        using var accepted = await browser.Server.Http.SendAsync(deploy);
-        var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["deployment_id"]!.GetValue<string>();
-        await WaitAsync(async () =>
-        {
-            var status = (await browser.Server.Http.GetFromJsonAsync<JsonObject>($"/api/v1/deployments/{id}"))!["status"]!.GetValue<string>();
-            Assert.NotEqual("failed", status);
-            return status == "succeeded" ? new JsonObject() : null;
-        });
     }
 
     // A small pod in a namespace of its own, through the sandbox's Kubernetes API as kubectl would create it.
