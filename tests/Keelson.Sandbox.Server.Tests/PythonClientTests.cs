@@ -137,6 +137,28 @@ public sealed class PythonClientTests(RestaurantCluster cluster) : IClassFixture
         Assert.Empty(cluster.Server.Server.Inspect(c => c.Engine.Store.List("py.example.com", "Widget", null).ToList()));
     }
 
+    [Fact]
+    public async Task AutoscalingV1Api_replaces_an_autoscaler_without_losing_the_metrics_and_behavior_only_v2_can_express()
+    {
+        var result = await RunAsync("autoscaling", "py-autoscaling");
+        Assert.Equal(70, (int)result["targetCpu"]!);
+        Assert.Equal("""[{"type":"Resource","resource":{"name":"memory","targetAverageUtilization":80}}]""", result["metricsAnnotation"]!.ToJsonString());
+        Assert.Equal(60, (int)result["behaviorAnnotation"]!["ScaleDown"]!["StabilizationWindowSeconds"]!);
+
+        // The replace answered with the v1 view, annotations again included; the stored v2 object has the new maximum,
+        // the memory metric (first, then CPU, as upstream's conversion orders them) and the behavior, and no annotations.
+        Assert.Equal(7, (int)result["replacedMaxReplicas"]!);
+        var replaced = result["replacedAnnotations"]!.AsArray().Select(n => (string?)n).ToList();
+        Assert.Contains("autoscaling.alpha.kubernetes.io/metrics", replaced);
+        Assert.Contains("autoscaling.alpha.kubernetes.io/behavior", replaced);
+        Assert.Equal((7, "[\"memory\",\"cpu\"]", 60), ((int)result["maxReplicas"]!, result["metrics"]!.ToJsonString(), (int)result["scaleDown"]!));
+        Assert.Equal("[]", result["storedAnnotations"]!.ToJsonString());
+
+        Assert.Equal(400, (int)result["malformed"]!["status"]!);
+        Assert.StartsWith("metadata.annotations[autoscaling.alpha.kubernetes.io/metrics]: must be a JSON array", (string?)result["malformed"]!["message"], StringComparison.Ordinal);
+        Assert.Equal(7, (int)result["afterMalformed"]!);
+    }
+
     // Causes with their keys in order    // Causes with their keys in order, as Python's json.dumps keeps the server's order and C# compares text.
     private static string Sorted(JsonNode causes) =>
         new JsonArray([.. causes.AsArray().Select(c => (JsonNode)new JsonObject(c!.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))])

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static Keelson.Sandbox.Server.Resources.AutoscalerV1Annotations;
 
 namespace Keelson.Sandbox.Server.Resources;
 
@@ -12,51 +13,21 @@ namespace Keelson.Sandbox.Server.Resources;
 /// </summary>
 internal static class AutoscalerV1Status
 {
-    /// <summary>The annotation of the conditions.</summary>
-    public const string ConditionsAnnotation = "autoscaling.alpha.kubernetes.io/conditions";
-
-    /// <summary>The annotation of the metrics besides CPU utilisation.</summary>
-    public const string CurrentMetricsAnnotation = "autoscaling.alpha.kubernetes.io/current-metrics";
-
     private const string Cpu = "cpu";
 
     /// <summary>Puts the v2 status's conditions and other metrics into <paramref name="v1"/>'s annotations.</summary>
     public static void Annotate(JsonObject v1, JsonObject? v2Status)
     {
         ArgumentNullException.ThrowIfNull(v1);
-        var conditions = v2Status?["conditions"] as JsonArray;
+        if (v2Status?["conditions"] is JsonArray { Count: > 0 } conditions)
+        {
+            Put(v1, ConditionsAnnotation, conditions.DeepClone());
+        }
+
         var others = Others(v2Status?["currentMetrics"] as JsonArray).Select(ToV1).ToList();
-        if (conditions is not { Count: > 0 } && others.Count == 0)
-        {
-            return;
-        }
-
-        var metadata = v1["metadata"] as JsonObject ?? [];
-        v1["metadata"] = metadata;
-        var annotations = metadata["annotations"] as JsonObject ?? [];
-        metadata["annotations"] = annotations;
-        if (conditions is { Count: > 0 })
-        {
-            annotations[ConditionsAnnotation] = conditions.ToJsonString();
-        }
-
         if (others.Count > 0)
         {
-            annotations[CurrentMetricsAnnotation] = new JsonArray([.. others]).ToJsonString();
-        }
-    }
-
-    /// <summary>Removes the round-trip annotations from a body's metadata (they are never stored).</summary>
-    public static void Drop(JsonObject body)
-    {
-        if (body?["metadata"]?["annotations"] is JsonObject annotations)
-        {
-            annotations.Remove(ConditionsAnnotation);
-            annotations.Remove(CurrentMetricsAnnotation);
-            if (annotations.Count == 0)
-            {
-                (body["metadata"] as JsonObject)?.Remove("annotations");
-            }
+            Put(v1, CurrentMetricsAnnotation, new JsonArray([.. others]));
         }
     }
 
@@ -81,10 +52,10 @@ internal static class AutoscalerV1Status
             }
         }
 
-        var annotations = v1["metadata"]?["annotations"] as JsonObject;
-        var metrics = Annotation(annotations, CurrentMetricsAnnotation) is { } given
-            ? [.. given.OfType<JsonObject>().Select(ToV2Metric)]
-            : Others(stored?["currentMetrics"] as JsonArray).Select(m => m.DeepClone()).ToList();
+        var annotations = Of(v1);
+        var metrics = TryRead(annotations, CurrentMetricsAnnotation, "a JSON array of autoscaling/v1 MetricStatus", a => Objects(a).Select(ToV2Metric).ToList(), out var given)
+            ? given!
+            : Others(stored?["currentMetrics"] as JsonArray).Select(m => m.DeepClone().AsObject()).ToList();
         if (status["currentCPUUtilizationPercentage"] is { } cpu)
         {
             metrics.Insert(0, new JsonObject
@@ -99,7 +70,10 @@ internal static class AutoscalerV1Status
             v2["currentMetrics"] = new JsonArray([.. metrics]);
         }
 
-        if ((Annotation(annotations, ConditionsAnnotation) ?? stored?["conditions"]?.DeepClone()) is JsonArray { Count: > 0 } conditions)
+        var conditions = TryRead(annotations, ConditionsAnnotation, "a JSON array of autoscaling/v1 HorizontalPodAutoscalerCondition", a => (JsonNode)new JsonArray([.. Objects(a).Select(c => c.DeepClone())]), out var written)
+            ? written
+            : stored?["conditions"]?.DeepClone();
+        if (conditions is JsonArray { Count: > 0 })
         {
             v2["conditions"] = conditions;
         }
@@ -115,23 +89,6 @@ internal static class AutoscalerV1Status
         return current;
     }
 
-    private static JsonArray? Annotation(JsonObject? annotations, string name)
-    {
-        if (annotations?[name] is not JsonValue value || !value.TryGetValue<string>(out var text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(text) as JsonArray ?? throw new System.Text.Json.JsonException();
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            throw Protocol.ApiException.BadRequest($"metadata.annotations[{name}]: must be a JSON array, as the autoscaling/v1 view writes it");
-        }
-    }
-
     private static IEnumerable<JsonObject> Others(JsonArray? metrics) => (metrics ?? []).OfType<JsonObject>().Where(m => !IsCpuUtilization(m));
 
     private static bool IsCpuUtilization(JsonObject metric) =>
@@ -141,7 +98,7 @@ internal static class AutoscalerV1Status
     private static JsonObject ToV1(JsonObject metric)
     {
         var type = (string?)metric["type"] ?? "";
-        var source = metric[Field(type)] as JsonObject ?? [];
+        var source = metric[SourceField(type)] as JsonObject ?? [];
         var current = source["current"] as JsonObject ?? [];
         var v1 = type switch
         {
@@ -175,14 +132,14 @@ internal static class AutoscalerV1Status
             }),
             _ => source.DeepClone().AsObject(),
         };
-        return new JsonObject { ["type"] = type, [Field(type)] = v1 };
+        return new JsonObject { ["type"] = type, [SourceField(type)] = v1 };
     }
 
     // v1 MetricStatus → v2 MetricStatus, the reverse of ToV1.
     private static JsonObject ToV2Metric(JsonObject metric)
     {
         var type = (string?)metric["type"] ?? "";
-        var source = metric[Field(type)] as JsonObject ?? [];
+        var source = metric[SourceField(type)] as JsonObject ?? [];
         var v2 = type switch
         {
             "Resource" or "ContainerResource" => Compact(new JsonObject
@@ -209,19 +166,6 @@ internal static class AutoscalerV1Status
             },
             _ => source.DeepClone().AsObject(),
         };
-        return new JsonObject { ["type"] = type, [Field(type)] = Compact(v2) };
-    }
-
-    // The member of a MetricStatus that holds its source: "Resource" → "resource", "ContainerResource" → "containerResource".
-    private static string Field(string type) => type.Length == 0 ? "" : char.ToLowerInvariant(type[0]) + type[1..];
-
-    private static JsonObject Compact(JsonObject node)
-    {
-        foreach (var key in node.Where(p => p.Value is null).Select(p => p.Key).ToList())
-        {
-            node.Remove(key);
-        }
-
-        return node;
+        return new JsonObject { ["type"] = type, [SourceField(type)] = Compact(v2) };
     }
 }

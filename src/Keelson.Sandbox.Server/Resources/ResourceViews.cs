@@ -28,8 +28,22 @@ internal static class ResourceViews
     }
 
     /// <summary>A body written to <paramref name="resource"/>, as the stored version's JSON.</summary>
-    public static JsonObject ToStored(JsonObject body, ApiResource resource) =>
-        IsAutoscalingV1(resource) ? AutoscalerToV2(body) : body;
+    public static JsonObject ToStored(JsonObject body, ApiResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        if (IsAutoscalingV1(resource))
+        {
+            return AutoscalerToV2(body);
+        }
+
+        if (resource is { Group: "autoscaling", Version: "v2", Kind: "HorizontalPodAutoscaler" })
+        {
+            // v2 says everything itself: round-trip annotations written through it are dropped, as upstream's v2 conversion does.
+            AutoscalerV1Annotations.Drop(body);
+        }
+
+        return body;
+    }
 
     /// <summary>
     /// The stored version's JSON of <paramref name="stored"/> with the status of <paramref name="body"/>, a status write
@@ -60,30 +74,22 @@ internal static class ResourceViews
 
     private static bool IsAutoscalingV1(ApiResource resource) => resource is { Group: "autoscaling", Version: "v1", Kind: "HorizontalPodAutoscaler" };
 
-    // v2 → v1: the CPU utilisation target and current value move to v1's own fields; the status's conditions and
-    // other metrics go to annotations (AutoscalerV1Status); other spec metrics and behavior have no v1 field and are left out.
+    // v2 → v1: the CPU utilisation target and current value move to v1's own fields; the rest of the spec
+    // (AutoscalerV1Spec) and of the status (AutoscalerV1Status) go to upstream's round-trip annotations.
     private static JsonObject AutoscalerToV1(JsonObject v2)
     {
         var spec = v2["spec"] as JsonObject ?? [];
         var status = v2["status"] as JsonObject;
-        var v1Spec = new JsonObject
-        {
-            ["scaleTargetRef"] = spec["scaleTargetRef"]?.DeepClone(),
-            ["minReplicas"] = spec["minReplicas"]?.DeepClone(),
-            ["maxReplicas"] = spec["maxReplicas"]?.DeepClone(),
-        };
-        if (CpuUtilization(spec["metrics"], "target") is { } target)
-        {
-            v1Spec["targetCPUUtilizationPercentage"] = target;
-        }
-
         var v1 = new JsonObject
         {
             ["apiVersion"] = "autoscaling/v1",
             ["kind"] = "HorizontalPodAutoscaler",
             ["metadata"] = v2["metadata"]?.DeepClone(),
-            ["spec"] = v1Spec,
         };
+
+        // Only the annotations this conversion writes are round-trip annotations, as upstream clears them first.
+        AutoscalerV1Annotations.Drop(v1);
+        v1["spec"] = AutoscalerV1Spec.ToV1(spec, v1);
         if (status is not null)
         {
             var v1Status = new JsonObject
@@ -98,45 +104,24 @@ internal static class ResourceViews
                 v1Status["currentCPUUtilizationPercentage"] = current;
             }
 
-            v1["status"] = Compact(v1Status);
+            v1["status"] = AutoscalerV1Annotations.Compact(v1Status);
             AutoscalerV1Status.Annotate(v1, status);
         }
 
-        v1["spec"] = Compact(v1Spec);
         return v1;
     }
 
-    // v1 → v2: the CPU target becomes a Resource metric; without one, v2's defaulting gives 80 %.
+    // v1 → v2: the spec from v1's fields and the round-trip annotations (AutoscalerV1Spec), which are then dropped.
     private static JsonObject AutoscalerToV2(JsonObject v1)
     {
-        var spec = v1["spec"] as JsonObject ?? [];
-        var v2Spec = new JsonObject
-        {
-            ["scaleTargetRef"] = spec["scaleTargetRef"]?.DeepClone(),
-            ["minReplicas"] = spec["minReplicas"]?.DeepClone(),
-            ["maxReplicas"] = spec["maxReplicas"]?.DeepClone(),
-        };
-        if (spec["targetCPUUtilizationPercentage"] is { } target)
-        {
-            v2Spec["metrics"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "Resource",
-                ["resource"] = new JsonObject
-                {
-                    ["name"] = CpuMetric,
-                    ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = target.DeepClone() },
-                },
-            });
-        }
-
         var v2 = new JsonObject
         {
             ["apiVersion"] = "autoscaling/v2",
             ["kind"] = "HorizontalPodAutoscaler",
             ["metadata"] = v1["metadata"]?.DeepClone(),
-            ["spec"] = Compact(v2Spec),
+            ["spec"] = AutoscalerV1Spec.ToV2(v1["spec"] as JsonObject ?? [], AutoscalerV1Annotations.Of(v1)),
         };
-        AutoscalerV1Status.Drop(v2);
+        AutoscalerV1Annotations.Drop(v2);
         return v2;
     }
 
@@ -155,14 +140,4 @@ internal static class ResourceViews
     private static JsonNode? CpuUtilization(JsonNode? metrics, string field) =>
         (metrics as JsonArray)?.OfType<JsonObject>()
             .FirstOrDefault(m => (string?)m["type"] == "Resource" && (string?)m["resource"]?["name"] == CpuMetric)?["resource"]?[field]?["averageUtilization"]?.DeepClone();
-
-    private static JsonObject Compact(JsonObject node)
-    {
-        foreach (var key in node.Where(p => p.Value is null).Select(p => p.Key).ToList())
-        {
-            node.Remove(key);
-        }
-
-        return node;
-    }
 }

@@ -297,6 +297,56 @@ def scenario_ages(core, ns):
     }
 
 
+def scenario_autoscaling(core, ns):
+    """A v2 HPA with a memory metric and a behavior, read and replaced through AutoscalingV1Api (the 22.x client has
+    no AutoscalingV2Api, so v2 goes through CustomObjectsApi's paths), then a replace with a malformed annotation."""
+    custom = client.CustomObjectsApi()
+    v1 = client.AutoscalingV1Api()
+    hpas = ("autoscaling", "v2", ns, "horizontalpodautoscalers")
+    custom.create_namespaced_custom_object(*hpas, {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": 1,
+            "maxReplicas": 5,
+            "metrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}},
+                {"type": "Resource", "resource": {"name": "memory", "target": {"type": "Utilization", "averageUtilization": 80}}},
+            ],
+            "behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}},
+        },
+    })
+    read = v1.read_namespaced_horizontal_pod_autoscaler("web", ns)
+    annotations = dict(read.metadata.annotations or {})
+    read.spec.max_replicas = 7
+    replaced = v1.replace_namespaced_horizontal_pod_autoscaler("web", ns, read)
+    stored = custom.get_namespaced_custom_object(*hpas, "web")
+
+    again = v1.read_namespaced_horizontal_pod_autoscaler("web", ns)
+    again.metadata.annotations["autoscaling.alpha.kubernetes.io/metrics"] = "not json"
+    again.spec.max_replicas = 9
+    try:
+        v1.replace_namespaced_horizontal_pod_autoscaler("web", ns, again)
+        malformed = None
+    except client.exceptions.ApiException as e:
+        malformed = {"status": e.status, "message": json.loads(e.body)["message"]}
+    return {
+        "targetCpu": read.spec.target_cpu_utilization_percentage,
+        "metricsAnnotation": json.loads(annotations["autoscaling.alpha.kubernetes.io/metrics"]),
+        "behaviorAnnotation": json.loads(annotations["autoscaling.alpha.kubernetes.io/behavior"]),
+        "replacedMaxReplicas": replaced.spec.max_replicas,
+        "replacedAnnotations": sorted(k for k in (replaced.metadata.annotations or {}) if k.startswith("autoscaling.alpha")),
+        "maxReplicas": stored["spec"]["maxReplicas"],
+        "metrics": [m["resource"]["name"] for m in stored["spec"]["metrics"]],
+        "scaleDown": stored["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"],
+        "storedAnnotations": sorted(k for k in (stored["metadata"].get("annotations") or {}) if k.startswith("autoscaling.alpha")),
+        "malformed": malformed,
+        "afterMalformed": custom.get_namespaced_custom_object(*hpas, "web")["spec"]["maxReplicas"],
+    }
+
+
 def main():
     kubeconfig, scenario, ns = sys.argv[1], sys.argv[2], sys.argv[3]
     config.load_kube_config(config_file=kubeconfig)
