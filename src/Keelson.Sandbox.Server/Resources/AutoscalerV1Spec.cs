@@ -76,13 +76,14 @@ internal static class AutoscalerV1Spec
             });
         }
 
-        // Without any metric, v2's defaulting gives the 80 % CPU target upstream's conversion writes here.
         var behavior = TryRead(annotations, BehaviorAnnotation, "a JSON object of the autoscaling behavior (ScaleUp, ScaleDown)", ReadBehavior, out var read) ? read : null;
         return Compact(new JsonObject
         {
             ["scaleTargetRef"] = v1Spec["scaleTargetRef"]?.DeepClone(),
             ["minReplicas"] = v1Spec["minReplicas"]?.DeepClone(),
             ["maxReplicas"] = v1Spec["maxReplicas"]?.DeepClone(),
+
+            // Without any metric, v2's defaulting gives the 80 % CPU target upstream's conversion writes here.
             ["metrics"] = metrics.Count > 0 ? new JsonArray([.. metrics]) : null,
             ["behavior"] = behavior,
         });
