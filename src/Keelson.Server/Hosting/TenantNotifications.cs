@@ -78,8 +78,12 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
     private IReadOnlyList<INotificationChannel>? channels;
     private readonly TaskCompletionSource<(NotificationPipeline Demo, NotificationPipeline Production)> pipelines = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<NotificationSender> senders = [];
+    private IDisposable? relay;
 
-    /// <summary>Alert state changes and delivery outcomes for <c>/ws/alerts</c> subscribers.</summary>
+    /// <summary>
+    /// Alert state changes and delivery outcomes for <c>/ws/alerts</c> subscribers; with Redis configured, of every
+    /// replica, since a rule is evaluated and a notification sent by one replica only.
+    /// </summary>
     public LiveFeed Feed { get; } = new();
 
     /// <summary>This replica's name in claims and attempt records.</summary>
@@ -123,6 +127,8 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
             sender.Dispose();
         }
 
+        relay?.Dispose();
+
         http.Dispose();
         base.Dispose();
     }
@@ -130,6 +136,11 @@ public sealed class TenantNotifications(TenantDatabases databases, IOptions<Noti
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (databases.For(true).Redis is { } redis)
+        {
+            relay = Feed.RelayThrough(redis.GetSubscriber(), "keelson:relay:alerts", "alert stream messages", loggers.CreateLogger<TenantNotifications>());
+        }
+
         var settings = options.Value;
         var (demo, demoSender) = Create(true, settings);
         var (production, productionSender) = Create(false, settings);

@@ -12,11 +12,14 @@ namespace Keelson.Server.Monitoring;
 /// </summary>
 public sealed partial class TenantMonitoring(TenantDatabases databases, DeploymentClusters clusters, MetricRetention retention, IOptions<ServerOptions> options, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
+    // A channel of its own rather than the former keelson:monitoring:samples, whose readers (a replica of an earlier
+    // version, during a rolling upgrade) would take this envelope for a batch without samples.
+    private const string SamplesChannel = "keelson:relay:monitoring-samples";
     private readonly CancellationTokenSource stopping = new();
     private readonly ILogger logger = loggers.CreateLogger<TenantMonitoring>();
     private MetricWriter? demo;
     private MetricWriter? production;
-    private SampleRelay? relay;
+    private ReplicaRelay<StoredBatch>? relay;
     private Task sampling = Task.CompletedTask;
 
     /// <summary>The push, query and stream limits.</summary>
@@ -81,7 +84,7 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
     {
         if (databases.For(true).Redis is { } redis)
         {
-            relay = new SampleRelay(redis.GetSubscriber(), Deliver, loggers.CreateLogger<SampleRelay>());
+            relay = new ReplicaRelay<StoredBatch>(redis.GetSubscriber(), SamplesChannel, "metric samples", b => Deliver(b.Demo, b.Samples), logger);
         }
 
         demo = Start(true);
@@ -226,7 +229,7 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         writer.Stored += batch =>
         {
             Deliver(isDemo, batch);
-            relay?.Publish(isDemo, batch);
+            relay?.Publish(new StoredBatch(isDemo, batch));
         };
         return writer;
     }
@@ -236,4 +239,7 @@ public sealed partial class TenantMonitoring(TenantDatabases databases, Deployme
         Latest.Update(isDemo, batch);
         Hub.Publish(isDemo, batch);
     }
+
+    // What the relay carries: a batch one replica stored, with the database it went to.
+    private sealed record StoredBatch(bool Demo, IReadOnlyList<MetricSample> Samples);
 }

@@ -12,7 +12,6 @@ namespace Keelson.Server.Tests.Alerts;
 [Collection(PostgresTests.Name)]
 public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifetime
 {
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(15);
     private readonly string directory = Directory.CreateTempSubdirectory("keelson-alert-eval-").FullName;
     private readonly DateTimeOffset t0 = new(DateTimeOffset.UtcNow.AddHours(-1).UtcTicks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
     private WebhookSink sink = null!;
@@ -31,16 +30,6 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
          "actions": [{"type": "webhook", "url": "{{{new Uri(sink.Url, "alerts?token=s3cret").AbsoluteUri}}}", "method": "POST"}]}
         """;
 
-    private static async Task RunAsync(VirtualClock clock, IEnumerable<AlertTestServer> servers, string tenant, DateTimeOffset from, DateTimeOffset to)
-    {
-        var list = servers.ToList();
-        for (var at = from; at <= to; at += Step)
-        {
-            clock.Set(at);
-            await AlertTestServer.WaitForEvaluationAsync(list, tenant, at);
-        }
-    }
-
     [Fact]
     public async Task The_seeds_rule_fires_after_five_minutes_notifies_the_webhook_and_resolves()
     {
@@ -51,12 +40,12 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/api/v1/tenants/ev-seed/alerts", Rule())).Status);
         await AlertTestServer.WaitForEvaluationAsync([server], "ev-seed", t0.AddMinutes(-1));
 
-        await RunAsync(clock, [server], "ev-seed", t0, t0.AddMinutes(5).AddSeconds(-15));
+        await AlertTestServer.RunAsync(clock, [server], "ev-seed", t0, t0.AddMinutes(5).AddSeconds(-15));
         var (_, pending) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/ev-seed/alerts/active");
         Assert.Equal("pending", pending["alerts"]![0]!["state"]!.GetValue<string>());
         Assert.Empty(sink.Requests);
 
-        await RunAsync(clock, [server], "ev-seed", t0.AddMinutes(5), t0.AddMinutes(5));
+        await AlertTestServer.RunAsync(clock, [server], "ev-seed", t0.AddMinutes(5), t0.AddMinutes(5));
         var (_, firing) = await server.SendAsync(HttpMethod.Get, "/api/v1/tenants/ev-seed/alerts/active");
         var alert = firing["alerts"]![0]!;
         Assert.Equal(("firing", 90.0, t0, t0.AddMinutes(5), "CPU at 90 on ev-seed"),
@@ -71,7 +60,7 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
         await PromtoolCheckMetricsAsync(metrics);
 
         // group_wait (30 s) holds the first notification; the condition falls at 7m15s; group_interval (5 m) sends the resolved one.
-        await RunAsync(clock, [server], "ev-seed", t0.AddMinutes(5).AddSeconds(15), t0.AddMinutes(11));
+        await AlertTestServer.RunAsync(clock, [server], "ev-seed", t0.AddMinutes(5).AddSeconds(15), t0.AddMinutes(11));
         var received = await sink.WaitForAsync(2, TimeSpan.FromSeconds(10));
         Assert.Equal(["firing", "resolved"], received.Select(r => r.Body["status"]!.GetValue<string>()));
         Assert.Equal(("POST", "/alerts?token=s3cret", "4"), (received[0].Method, received[0].PathAndQuery, received[0].Body["version"]!.GetValue<string>()));
@@ -98,12 +87,12 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
             await first.CreateTenantAsync("ev-restart");
             await first.PushAsync("ev-restart", "cpu_usage", t0, TimeSpan.FromMinutes(10), _ => 95);
             Assert.Equal(HttpStatusCode.Created, (await first.SendAsync(HttpMethod.Post, "/api/v1/tenants/ev-restart/alerts", Rule())).Status);
-            await RunAsync(clock, [first], "ev-restart", t0, t0.AddMinutes(2));
+            await AlertTestServer.RunAsync(clock, [first], "ev-restart", t0, t0.AddMinutes(2));
         }
 
         // A new server on the same database, a minute later: the timer started at t0 still ends at t0 + 5m, not at restart + 5m.
         await using var second = new AlertTestServer(directory, clock);
-        await RunAsync(clock, [second], "ev-restart", t0.AddMinutes(3), t0.AddMinutes(5));
+        await AlertTestServer.RunAsync(clock, [second], "ev-restart", t0.AddMinutes(3), t0.AddMinutes(5));
         var (_, active) = await second.SendAsync(HttpMethod.Get, "/api/v1/tenants/ev-restart/alerts/active");
         Assert.Equal(("firing", t0, t0.AddMinutes(5)),
             (active["alerts"]![0]!["state"]!.GetValue<string>(), active["alerts"]![0]!["active_at"]!.GetValue<DateTimeOffset>(), active["alerts"]![0]!["fired_at"]!.GetValue<DateTimeOffset>()));
@@ -119,14 +108,14 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
             await first.PushAsync("ev-nflog", "cpu_usage", t0, TimeSpan.FromMinutes(20), _ => 95);
             Assert.Equal(HttpStatusCode.Created, (await first.SendAsync(HttpMethod.Post, "/api/v1/tenants/ev-nflog/alerts", Rule("1m"))).Status);
             await AlertTestServer.WaitForEvaluationAsync([first], "ev-nflog", t0.AddMinutes(-1));
-            await RunAsync(clock, [first], "ev-nflog", t0, t0.AddMinutes(3));
+            await AlertTestServer.RunAsync(clock, [first], "ev-nflog", t0, t0.AddMinutes(3));
             Assert.Equal("firing", Assert.Single(await sink.WaitForAsync(1, TimeSpan.FromSeconds(10))).Body["status"]!.GetValue<string>());
         }
 
         // The alert keeps firing. The new server re-opens the group, waits group_wait and two group_intervals, and finds
         // in the notification log that this firing set was sent at t0+1m30s: nothing is sent again before repeat_interval.
         await using var second = new AlertTestServer(directory, clock);
-        await RunAsync(clock, [second], "ev-nflog", t0.AddMinutes(4), t0.AddMinutes(15));
+        await AlertTestServer.RunAsync(clock, [second], "ev-nflog", t0.AddMinutes(4), t0.AddMinutes(15));
         var (_, active) = await second.SendAsync(HttpMethod.Get, "/api/v1/tenants/ev-nflog/alerts/active");
         Assert.Equal("firing", active["alerts"]![0]!["state"]!.GetValue<string>());
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -146,7 +135,7 @@ public sealed class AlertEvaluationTests(PostgresServer postgres) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Created, (await a.SendAsync(HttpMethod.Post, "/api/v1/tenants/ev-replicas/alerts", Rule("1m"))).Status);
 
         // Steps of 15 s from the creation instant: a jump longer than the 30 s lease would hand the tenant over, rightly.
-        await RunAsync(clock, [a, b], "ev-replicas", t0.AddSeconds(-45), t0.AddMinutes(3));
+        await AlertTestServer.RunAsync(clock, [a, b], "ev-replicas", t0.AddSeconds(-45), t0.AddMinutes(3));
         var received = await sink.WaitForAsync(2, TimeSpan.FromSeconds(3));
 
         Assert.Single(received);

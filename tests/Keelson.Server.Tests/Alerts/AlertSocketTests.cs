@@ -65,11 +65,11 @@ public sealed class AlertSocketTests : IAsyncLifetime
         Assert.DoesNotContain("s3cret", string.Concat(scopedSeen.Select(m => m.ToJsonString())), StringComparison.Ordinal);
     }
 
-    private static bool IsFiring(JsonObject message, string tenant) =>
+    internal static bool IsFiring(JsonObject message, string tenant) =>
         message["type"]!.GetValue<string>() == "alert" && message["tenant_id"]!.GetValue<string>() == tenant && message["to"]!.GetValue<string>() == "firing";
 
     // Messages until the condition holds, for at most 20 s.
-    private static async Task<List<JsonObject>> ReadUntilAsync(WebSocket socket, Func<List<JsonObject>, bool> done)
+    internal static async Task<List<JsonObject>> ReadUntilAsync(WebSocket socket, Func<List<JsonObject>, bool> done)
     {
         var seen = new List<JsonObject>();
         var deadline = DateTime.UtcNow.AddSeconds(20);

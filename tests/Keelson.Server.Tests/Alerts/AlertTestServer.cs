@@ -87,6 +87,21 @@ public sealed class AlertTestServer(string directory, TimeProvider clock, params
         }
     }
 
+    /// <summary>
+    /// Moves <paramref name="clock"/> from <paramref name="from"/> to <paramref name="to"/> in 15 s steps, each once an
+    /// instance evaluated <paramref name="tenant"/> at it: steps shorter than the 30 s lease keep its holder.
+    /// </summary>
+    public static async Task RunAsync(VirtualClock clock, IEnumerable<AlertTestServer> servers, string tenant, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var list = servers.ToList();
+        for (var at = from; at <= to; at += TimeSpan.FromSeconds(15))
+        {
+            clock.Set(at);
+            await WaitForEvaluationAsync(list, tenant, at);
+        }
+    }
+
     /// <summary>ISO-8601 without offset, as the push and query endpoints read it.</summary>
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
 

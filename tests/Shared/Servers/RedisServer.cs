@@ -34,16 +34,21 @@ public sealed class RedisServer : IAsyncLifetime
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Kills the server; a test that stops it early to see an outage may call this before the fixture does.</summary>
     public async Task DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (Interlocked.Exchange(ref process, null) is not { } running)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().ConfigureAwait(false);
+            return;
         }
 
-        process?.Dispose();
+        if (!running.HasExited)
+        {
+            running.Kill(entireProcessTree: true);
+            await running.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        running.Dispose();
     }
 }
 
