@@ -230,6 +230,20 @@ public sealed class KubectlStatusSubresourceTests(RestaurantCluster cluster) : I
         var node = (await Kubectl.OkAsync("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}")).Trim();
         Assert.Single(await EntriesAsync("node", node, null), e => Is(e, "kubelet", "status"));
 
+        // Events are created by their reporting component, each its own field manager, as on a real cluster.
+        var events = JsonNode.Parse(await Kubectl.OkAsync("get", "events", "-n", Ns, "-o", "json", "--show-managed-fields"))!["items"]!.AsArray();
+        string? ManagerOfEvent(params string[] reasons)
+        {
+            var entry = Assert.Single(events.First(e => reasons.Contains((string?)e!["reason"]))!["metadata"]!["managedFields"]!.AsArray())!;
+            Assert.Equal(("Update", "v1"), ((string?)entry["operation"], (string?)entry["apiVersion"]));
+            Assert.NotNull(entry["fieldsV1"]!["f:involvedObject"]);
+            return (string?)entry["manager"];
+        }
+
+        Assert.Equal("kube-controller-manager", ManagerOfEvent("ScalingReplicaSet"));
+        Assert.Equal("kube-scheduler", ManagerOfEvent("Scheduled"));
+        Assert.Equal("kubelet", ManagerOfEvent("Pulling", "Pulled"));
+
         // A main-resource apply that carries a status does not conflict with the controller (status is not applied
         // there); a status apply of a field the controller owns does, as upstream.
         const string Manifest = """

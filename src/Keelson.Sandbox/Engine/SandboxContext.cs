@@ -75,11 +75,15 @@ public sealed class SandboxContext(ObjectStore store, VirtualClock clock, Sandbo
         Store.Update(resource, specChanged);
     }
 
-    /// <summary>Records a Kubernetes Event about an object, as <c>kubectl describe</c> shows them.</summary>
+    /// <summary>
+    /// Records a Kubernetes Event about an object, as <c>kubectl describe</c> shows them, created by the component a real
+    /// cluster's event comes from (its <c>source.component</c>) under that component's field manager.
+    /// </summary>
     public void Event(V1ObjectMeta about, string kind, string type, string reason, string message)
     {
         var ns = about.NamespaceProperty ?? "default";
-        Store.Create(new Corev1Event
+        var component = ComponentOf(kind, reason);
+        CreateAs(new Corev1Event
         {
             ApiVersion = "v1",
             Kind = "Event",
@@ -91,9 +95,18 @@ public sealed class SandboxContext(ObjectStore store, VirtualClock clock, Sandbo
             FirstTimestamp = Now,
             LastTimestamp = Now,
             Count = 1,
-            Source = new V1EventSource { Component = ComponentOf(kind, reason) },
-        });
+            Source = new V1EventSource { Component = component },
+        }, ManagerOf(component));
     }
+
+    // The field manager of the process a reporting component runs in: controllers share kube-controller-manager's.
+    // Upstream's scheduler writes its events through events.k8s.io/v1; here every event is written as core v1.
+    private static string ManagerOf(string component) => component switch
+    {
+        "default-scheduler" => ComponentWrites.Scheduler,
+        "kubelet" or "cluster-autoscaler" or "keelson-sandbox" => component,
+        _ => ComponentWrites.ControllerManager,
+    };
 
     // kubectl events --for kind/name matches on the involved object's API version as well as its kind and name.
     private static string ApiVersionOf(string kind) => kind switch
