@@ -26,13 +26,20 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>
     /// Starts Prometheus scraping <paramref name="target"/> (host:port) at <paramref name="metricsPath"/> and waits until
     /// it is ready; on <paramref name="port"/> when given (so a server can be told the address before it exists), and
-    /// evaluating the rule groups in <paramref name="rulesFile"/> every second when given.
+    /// evaluating the rule groups in <paramref name="rulesFile"/> every second when given, and also scraping the
+    /// <c>/metrics</c> of each of <paramref name="exporters"/> (host:port) as job <c>exporter</c>, as a cluster's
+    /// Prometheus scrapes cAdvisor beside the server.
     /// </summary>
-    public static async Task<PrometheusServer> StartAsync(string target, string metricsPath = "/metrics", int? port = null, string? rulesFile = null)
+    public static async Task<PrometheusServer> StartAsync(string target, string metricsPath = "/metrics", int? port = null, string? rulesFile = null, IReadOnlyList<string>? exporters = null)
     {
         var binary = ExternalProcess.Find("prometheus", "prometheus", "/usr/bin", "/usr/local/bin");
         var folder = Directory.CreateTempSubdirectory("keelson-prometheus-").FullName;
         var config = Path.Combine(folder, "prometheus.yml");
+        var exporterJob = exporters is null ? "" : string.Join('\n',
+            "  - job_name: exporter",
+            "    honor_labels: true",
+            "    static_configs:",
+            $"      - targets: [{string.Join(", ", exporters.Select(e => $"\"{e}\""))}]");
         // honor_labels keeps the scraped tenant/namespace labels as the target exposes them.
         await File.WriteAllTextAsync(config, $"""
             global:
@@ -45,6 +52,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 metrics_path: {metricsPath}
                 static_configs:
                   - targets: ["{target}"]
+            {exporterJob}
             """).ConfigureAwait(false);
         port ??= ExternalProcess.FreePort();
         var process = ExternalProcess.Start(binary, [
