@@ -113,26 +113,14 @@ public sealed class PrometheusSampleSourceTests
     // The exposition above on a loopback listener, scraped by a real Prometheus that has seen the given series.
     private sealed class ScrapedExposition : IAsyncDisposable
     {
-        private readonly HttpListener listener;
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task serving;
-
-        private ScrapedExposition(HttpListener listener)
-        {
-            this.listener = listener;
-            serving = Serve(listener, stop.Token);
-        }
+        private readonly ExpositionServer exposition = ExpositionServer.Start(Exposition);
 
         public PrometheusServer Prometheus { get; private set; } = default!;
 
         public static async Task<ScrapedExposition> StartAsync(string series)
         {
-            var port = ExternalProcess.FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Start();
-            var scraped = new ScrapedExposition(listener);
-            scraped.Prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{port}");
+            var scraped = new ScrapedExposition();
+            scraped.Prometheus = await PrometheusServer.StartAsync(scraped.exposition.Authority);
             await scraped.Prometheus.WaitForAsync(series, TimeSpan.FromSeconds(30));
             return scraped;
         }
@@ -140,32 +128,7 @@ public sealed class PrometheusSampleSourceTests
         public async ValueTask DisposeAsync()
         {
             await Prometheus.DisposeAsync();
-            await stop.CancelAsync();
-            listener.Stop();
-            await serving;
-            listener.Close();
-            stop.Dispose();
-        }
-    }
-
-    private static async Task Serve(HttpListener listener, CancellationToken cancellationToken)
-    {
-        var body = Encoding.UTF8.GetBytes(Exposition);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.OutputStream.WriteAsync(body, cancellationToken);
-            context.Response.Close();
+            await exposition.DisposeAsync();
         }
     }
 }

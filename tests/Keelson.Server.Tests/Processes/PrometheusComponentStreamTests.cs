@@ -36,7 +36,7 @@ public sealed class PrometheusComponentStreamTests
         {
             // Two pods of api (summed), the pause container POD and a demo-mode series (both left out), db with two
             // metrics; another tenant's web.
-            await using var exporter = Exporter.Start(Exposition(api2: 0.5));
+            await using var exporter = ExpositionServer.Start(Exposition(api2: 0.5));
             var prometheusPort = ExternalProcess.FreePort();
             await using var server = await ServerProcess.StartAsync("C", [
                 "--Keelson:DataDirectory", Path.Combine(folder, "data"),
@@ -184,64 +184,5 @@ public sealed class PrometheusComponentStreamTests
         request.Headers.Add("X-Demo-Mode", "false");
         using var response = await server.Http.SendAsync(request);
         return response.StatusCode;
-    }
-
-    // A loopback /metrics whose exposition the test changes between scrapes, as an exporter's values change.
-    private sealed class Exporter : IAsyncDisposable
-    {
-        private readonly HttpListener listener;
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task serving;
-        private byte[] body;
-
-        private Exporter(HttpListener listener, string exposition, string authority)
-        {
-            this.listener = listener;
-            body = Encoding.UTF8.GetBytes(exposition);
-            Authority = authority;
-            serving = ServeAsync();
-        }
-
-        public string Authority { get; }
-
-        public static Exporter Start(string exposition)
-        {
-            var port = ExternalProcess.FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-            listener.Start();
-            return new Exporter(listener, exposition, $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        public void Serve(string exposition) => Volatile.Write(ref body, Encoding.UTF8.GetBytes(exposition));
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            listener.Stop();
-            await serving;
-            listener.Close();
-            stop.Dispose();
-        }
-
-        private async Task ServeAsync()
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                context.Response.ContentType = "text/plain; version=0.0.4";
-                await context.Response.OutputStream.WriteAsync(Volatile.Read(ref body), stop.Token);
-                context.Response.Close();
-            }
-        }
     }
 }
