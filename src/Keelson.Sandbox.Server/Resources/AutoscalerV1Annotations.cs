@@ -24,6 +24,9 @@ internal static class AutoscalerV1Annotations
     /// <summary>The status's conditions.</summary>
     public const string ConditionsAnnotation = "autoscaling.alpha.kubernetes.io/conditions";
 
+    /// <summary>The resource name of the one metric v1 has fields for.</summary>
+    public const string Cpu = "cpu";
+
     private static readonly string[] RoundTrip = [MetricsAnnotation, BehaviorAnnotation, CurrentMetricsAnnotation, ConditionsAnnotation];
 
     /// <summary>The annotations of an object's JSON, or null when it has none.</summary>

@@ -23,8 +23,6 @@ namespace Keelson.Sandbox.Server.Resources;
 /// </summary>
 internal static class AutoscalerV1Spec
 {
-    private const string Cpu = "cpu";
-
     /// <summary>
     /// The v1 spec of a stored v2 <paramref name="spec"/>; the metrics and behavior v1 has no field for go into
     /// <paramref name="v1"/>'s annotations.
@@ -104,13 +102,8 @@ internal static class AutoscalerV1Spec
         var target = source?["target"] as JsonObject ?? [];
         var v1 = source is null ? null : type switch
         {
-            "Resource" => Compact(new JsonObject
-            {
-                ["name"] = source["name"]?.DeepClone(),
-                ["targetAverageUtilization"] = target["averageUtilization"]?.DeepClone(),
-                ["targetAverageValue"] = target["averageValue"]?.DeepClone(),
-            }),
-            "ContainerResource" => Compact(new JsonObject
+            // A Resource source has no container: Compact leaves it out.
+            "Resource" or "ContainerResource" => Compact(new JsonObject
             {
                 ["name"] = source["name"]?.DeepClone(),
                 ["targetAverageUtilization"] = target["averageUtilization"]?.DeepClone(),

@@ -13,8 +13,6 @@ namespace Keelson.Sandbox.Server.Resources;
 /// </summary>
 internal static class AutoscalerV1Status
 {
-    private const string Cpu = "cpu";
-
     /// <summary>Puts the v2 status's conditions and other metrics into <paramref name="v1"/>'s annotations.</summary>
     public static void Annotate(JsonObject v1, JsonObject? v2Status)
     {

@@ -12,8 +12,6 @@ namespace Keelson.Sandbox.Server.Resources;
 /// </summary>
 internal static class ResourceViews
 {
-    private const string CpuMetric = "cpu";
-
     /// <summary>A stored object as JSON in <paramref name="resource"/>'s version.</summary>
     public static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> stored, ApiResource resource)
     {
@@ -139,5 +137,5 @@ internal static class ResourceViews
 
     private static JsonNode? CpuUtilization(JsonNode? metrics, string field) =>
         (metrics as JsonArray)?.OfType<JsonObject>()
-            .FirstOrDefault(m => (string?)m["type"] == "Resource" && (string?)m["resource"]?["name"] == CpuMetric)?["resource"]?[field]?["averageUtilization"]?.DeepClone();
+            .FirstOrDefault(m => (string?)m["type"] == "Resource" && (string?)m["resource"]?["name"] == AutoscalerV1Annotations.Cpu)?["resource"]?[field]?["averageUtilization"]?.DeepClone();
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Keelson.Operations.Monitoring;
 
 namespace Keelson.Server.Monitoring;
